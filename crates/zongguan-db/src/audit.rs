@@ -1,0 +1,214 @@
+//! The audit log (hash-chained, append-only) and the login log.
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use zongguan_core::audit::{ChainBreak, ChainFields, GENESIS, StoredRow, row_hash, verify_chain};
+
+use crate::entity::{audit_log, login_log};
+use crate::{Actor, Backend, Db, DbResult, Page, PageReq, scope};
+
+/// One audited event.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<String>,
+    pub result: &'a str,
+    pub detail: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    pub fn ok(action: &'a str, object_type: &'a str, object_id: impl ToString) -> Self {
+        Self { action, object_type, object_id: Some(object_id.to_string()), result: "success", detail: None }
+    }
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+    pub fn result(mut self, r: &'a str) -> Self {
+        self.result = r;
+        self
+    }
+}
+
+/// Appends to the chain inside the caller's transaction, so the write and its audit row commit together.
+/// Callers on SQLite hold the writer lock (`Db::begin_write`); on PostgreSQL an advisory lock
+/// serialises appenders until the transaction ends.
+pub async fn append<C: ConnectionTrait>(c: &C, backend: Backend, actor: &Actor, e: Event<'_>) -> DbResult<()> {
+    if backend == Backend::Postgres {
+        c.execute_unprepared("SELECT pg_advisory_xact_lock(727001)")
+            .await?;
+    }
+    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).one(c).await?;
+    let (id, prev) = match last {
+        Some(l) => (l.id + 1, l.hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let hash = row_hash(
+        &prev,
+        &ChainFields {
+            id,
+            at: &at,
+            user_id: actor.user_id,
+            username: &actor.username,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id.as_deref(),
+            result: e.result,
+            client_addr: &actor.client_addr,
+            detail: e.detail.as_deref(),
+        },
+    );
+    let row = audit_log::ActiveModel {
+        id: Set(id),
+        at: Set(at),
+        user_id: Set(actor.user_id),
+        username: Set(actor.username.clone()),
+        org_unit_id: Set(actor.org_unit_id),
+        action: Set(e.action.into()),
+        object_type: Set(e.object_type.into()),
+        object_id: Set(e.object_id),
+        result: Set(e.result.into()),
+        client_addr: Set(actor.client_addr.clone()),
+        detail: Set(e.detail),
+        prev_hash: Set(prev),
+        hash: Set(hash),
+    };
+    audit_log::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// Audits in a transaction of its own (reads, refusals).
+pub async fn record(db: &Db, actor: &Actor, e: Event<'_>) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    append(&*txn, db.backend, actor, e).await?;
+    txn.commit().await
+}
+
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResult<Page<audit_log::Model>> {
+    let mut q = audit_log::Entity::find()
+        .filter(scope::unit_column(scope, audit_log::Column::OrgUnitId, Some(audit_log::Column::UserId)));
+    if let Some(u) = f.username.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::Username.eq(u));
+    }
+    if let Some(a) = f.action.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::Action.eq(a));
+    }
+    if let Some(from) = f.from.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(audit_log::Column::At.gte(from));
+    }
+    if let Some(to) = f.to.as_deref().filter(|s| !s.is_empty()) {
+        // A bare date includes the whole day.
+        let to = if to.len() == 10 { format!("{to}T23:59:59.999999Z") } else { to.to_string() };
+        q = q.filter(audit_log::Column::At.lte(to));
+    }
+    let total = q.clone().count(&db.conn).await?;
+    let items = q.order_by_desc(audit_log::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    Ok(Page { items, total })
+}
+
+use zongguan_core::rbac::Scope;
+
+pub async fn record_login(
+    db: &Db,
+    username: &str,
+    user_id: Option<i64>,
+    result: &str,
+    client_addr: &str,
+    user_agent: &str,
+) -> DbResult<()> {
+    login_log::ActiveModel {
+        at: Set(Utc::now()),
+        username: Set(username.chars().take(50).collect()),
+        user_id: Set(user_id),
+        result: Set(result.into()),
+        client_addr: Set(client_addr.into()),
+        user_agent: Set(user_agent.chars().take(255).collect()),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Default)]
+pub struct LoginFilter {
+    pub username: Option<String>,
+    pub result: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+pub async fn list_logins(db: &Db, f: &LoginFilter, p: PageReq) -> DbResult<Page<login_log::Model>> {
+    let mut q = login_log::Entity::find();
+    if let Some(u) = f.username.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(login_log::Column::Username.eq(u));
+    }
+    if let Some(r) = f.result.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(login_log::Column::Result.eq(r));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(login_log::Column::At.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(login_log::Column::At.lte(to));
+    }
+    let total = q.clone().count(&db.conn).await?;
+    let items = q.order_by_desc(login_log::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    Ok(Page { items, total })
+}
+
+/// Re-computes the whole chain in batches; returns the number of rows checked and every break.
+pub async fn verify(db: &Db) -> DbResult<(u64, Vec<ChainBreak>)> {
+    let mut prev = GENESIS.to_string();
+    let mut after = 0i64;
+    let mut checked = 0u64;
+    let mut breaks = Vec::new();
+    let mut first = true;
+    loop {
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::Id.gt(after))
+            .order_by_asc(audit_log::Column::Id)
+            .limit(5000)
+            .all(&db.conn)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        if first && rows[0].id != 1 {
+            // Rows at the head of the chain were deleted.
+            breaks.push(ChainBreak::Broken { id: rows[0].id });
+            prev = rows[0].prev_hash.clone();
+        }
+        first = false;
+        checked += rows.len() as u64;
+        let (p, b) = verify_chain(
+            &prev,
+            rows.iter().map(|r| StoredRow {
+                fields: ChainFields {
+                    id: r.id,
+                    at: &r.at,
+                    user_id: r.user_id,
+                    username: &r.username,
+                    action: &r.action,
+                    object_type: &r.object_type,
+                    object_id: r.object_id.as_deref(),
+                    result: &r.result,
+                    client_addr: &r.client_addr,
+                    detail: r.detail.as_deref(),
+                },
+                prev_hash: &r.prev_hash,
+                hash: &r.hash,
+            }),
+        );
+        prev = p;
+        breaks.extend(b);
+    }
+    Ok((checked, breaks))
+}

@@ -1,0 +1,595 @@
+//! Accounts, roles, sessions and personal API tokens.
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zongguan_core::password::{self, LockoutPolicy};
+use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
+
+use crate::audit::{self, Event};
+use crate::entity::{api_token, app_user, org_unit, role, session, user_role};
+use crate::org::{self, NewStaff};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
+
+/// Writes the built-in roles so that code and database agree after an upgrade.
+pub async fn sync_builtin_roles(db: &Db) -> DbResult<()> {
+    for r in BUILTIN_ROLES {
+        let am = role::ActiveModel {
+            code: Set(r.code.into()),
+            name: Set(r.name.into()),
+            description: Set(r.description.into()),
+            data_scope: Set(r.data_scope.as_str().into()),
+            permissions: Set(r.permissions.join(",")),
+            builtin: Set(true),
+        };
+        if role::Entity::find_by_id(r.code).one(&db.conn).await?.is_some() {
+            am.update(&db.conn).await?;
+        } else {
+            role::Entity::insert(am).exec_without_returning(&db.conn).await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Role {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    /// all | unit_and_below | unit_only | own_grids | own_records | custom
+    pub data_scope: String,
+    pub permissions: Vec<String>,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Permission {
+    pub code: String,
+    pub name: String,
+}
+
+pub fn permission_catalogue() -> Vec<Permission> {
+    rbac::PERMISSIONS.iter().map(|(c, n)| Permission { code: (*c).into(), name: (*n).into() }).collect()
+}
+
+pub async fn list_roles(db: &Db) -> DbResult<Vec<Role>> {
+    Ok(role::Entity::find()
+        .order_by_desc(role::Column::Builtin)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| Role {
+            permissions: r.permissions.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+            code: r.code,
+            name: r.name,
+            description: r.description,
+            data_scope: r.data_scope,
+            builtin: r.builtin,
+        })
+        .collect())
+}
+
+/// An account as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_unit_id: i64,
+    pub org_unit_name: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub staff_id: Option<i64>,
+    pub roles: Vec<String>,
+    /// Locked by an administrator or by too many failed logins.
+    pub locked: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub must_change_password: bool,
+    pub totp_enabled: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn role_codes<C: ConnectionTrait>(c: &C, user_ids: &[i64]) -> DbResult<HashMap<i64, Vec<String>>> {
+    let rows = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(user_ids.to_vec()))
+        .order_by_asc(user_role::Column::RoleCode)
+        .all(c)
+        .await?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        out.entry(r.user_id).or_default().push(r.role_code);
+    }
+    Ok(out)
+}
+
+/// The union of the permissions of the user's roles.
+pub async fn permissions<C: ConnectionTrait>(c: &C, user_id: i64) -> DbResult<Vec<String>> {
+    let codes = role_codes(c, &[user_id]).await?.remove(&user_id).unwrap_or_default();
+    let roles = role::Entity::find().filter(role::Column::Code.is_in(codes)).all(c).await?;
+    let set: BTreeSet<String> = roles.iter().flat_map(|r| r.permissions.split(',')).filter(|s| !s.is_empty()).map(String::from).collect();
+    Ok(set.into_iter().collect())
+}
+
+pub async fn user_views(db: &Db, rows: Vec<app_user::Model>) -> DbResult<Vec<User>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let roles = role_codes(&db.conn, &ids).await?;
+    let units = org::unit_names(&db.conn, rows.iter().map(|r| r.org_unit_id)).await?;
+    let depts = org::department_names(&db.conn, rows.iter().filter_map(|r| r.department_id)).await?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|r| User {
+            roles: roles.get(&r.id).cloned().unwrap_or_default(),
+            org_unit_name: units.get(&r.org_unit_id).cloned().unwrap_or_default(),
+            department_name: r.department_id.and_then(|d| depts.get(&d).cloned()),
+            locked: r.locked || LockoutPolicy::is_locked(r.locked_until, now),
+            locked_until: r.locked_until.filter(|u| *u > now),
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            org_unit_id: r.org_unit_id,
+            department_id: r.department_id,
+            staff_id: r.staff_id,
+            must_change_password: r.must_change_password,
+            totp_enabled: r.totp_enabled,
+            last_login_at: r.last_login_at,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+fn user_scope(scope: &Scope) -> sea_orm::Condition {
+    scope::unit_column(scope, app_user::Column::OrgUnitId, Some(app_user::Column::CreatedBy))
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub org_unit_id: Option<i64>,
+    pub role: Option<String>,
+}
+
+pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> DbResult<Page<User>> {
+    let mut q = app_user::Entity::find().filter(user_scope(scope));
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(sea_orm::Condition::any().add(app_user::Column::Username.contains(t)).add(app_user::Column::DisplayName.contains(t)));
+    }
+    if let Some(u) = f.org_unit_id {
+        q = q.filter(app_user::Column::OrgUnitId.eq(u));
+    }
+    if let Some(r) = f.role.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(
+            app_user::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(user_role::Column::UserId)
+                    .from(user_role::Entity)
+                    .and_where(user_role::Column::RoleCode.eq(r))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q.order_by_asc(app_user::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    Ok(Page { items: user_views(db, rows).await?, total })
+}
+
+pub async fn visible_user<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<app_user::Model> {
+    app_user::Entity::find_by_id(id).filter(user_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+}
+
+pub async fn get_user(db: &Db, scope: &Scope, id: i64) -> DbResult<User> {
+    let m = visible_user(&db.conn, scope, id).await?;
+    Ok(user_views(db, vec![m]).await?.remove(0))
+}
+
+pub async fn find_by_username(db: &Db, username: &str) -> DbResult<Option<app_user::Model>> {
+    Ok(app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(&db.conn).await?)
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<app_user::Model>> {
+    Ok(app_user::Entity::find_by_id(id).one(&db.conn).await?)
+}
+
+fn check_username(u: &str) -> DbResult<String> {
+    let u = u.trim();
+    let ok = (3..=50).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    if !ok {
+        return Err(DbError::invalid("username", "用户名须为 3–50 位字母、数字、下划线、点或短横线"));
+    }
+    Ok(u.to_string())
+}
+
+pub fn check_password(pw: &str, username: &str) -> DbResult<()> {
+    password::check_policy(pw, username).map_err(|e| DbError::invalid("password", e.to_string()))
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub org_unit_id: i64,
+    pub department_id: Option<i64>,
+    pub phone: Option<String>,
+    /// Gender of the staff record created with the account: male | female (default male).
+    pub gender: Option<String>,
+    pub post: Option<String>,
+    pub password: String,
+}
+
+/// Creates the staff record and the account. `must_change` is true when an administrator chose
+/// the password (the user changes it at first login).
+pub async fn create_user(db: &Db, actor: &Actor, n: NewUser, must_change: bool) -> DbResult<User> {
+    let username = check_username(&n.username)?;
+    check_password(&n.password, &username)?;
+    let hash = password::hash(&n.password);
+    let txn = db.begin_write().await?;
+    let staff = org::insert_staff(
+        &*txn,
+        db,
+        actor,
+        NewStaff {
+            name: n.display_name.clone(),
+            gender: n.gender.clone().unwrap_or_else(|| "male".into()),
+            phone: n.phone.clone(),
+            org_unit_id: n.org_unit_id,
+            department_id: n.department_id,
+            post: n.post.clone(),
+        },
+    )
+    .await?;
+    let m = insert_account(&*txn, actor, &username, &staff, hash, must_change).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("create", "user", m.id).detail(username)).await?;
+    txn.commit().await?;
+    Ok(user_views(db, vec![m]).await?.remove(0))
+}
+
+pub(crate) async fn insert_account<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    username: &str,
+    staff: &crate::entity::staff::Model,
+    hash: String,
+    must_change: bool,
+) -> DbResult<app_user::Model> {
+    let now = Utc::now();
+    app_user::ActiveModel {
+        username: Set(username.into()),
+        display_name: Set(staff.name.clone()),
+        password_hash: Set(hash),
+        org_unit_id: Set(staff.org_unit_id),
+        department_id: Set(staff.department_id),
+        staff_id: Set(Some(staff.id)),
+        failed_logins: Set(0),
+        locked: Set(false),
+        must_change_password: Set(must_change),
+        password_changed_at: Set(Some(now)),
+        totp_enabled: Set(false),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| DbError::from(e).unique(&format!("用户名 {username} 已存在")))
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub display_name: Option<String>,
+    pub org_unit_id: Option<i64>,
+    pub department_id: Option<i64>,
+}
+
+pub async fn update_user(db: &Db, actor: &Actor, id: i64, u: UserUpdate) -> DbResult<User> {
+    let txn = db.begin_write().await?;
+    let cur = visible_user(&*txn, &actor.scope, id).await?;
+    let mut am: app_user::ActiveModel = cur.into();
+    if let Some(n) = u.display_name {
+        let n = n.trim().to_string();
+        if n.is_empty() || n.chars().count() > 50 {
+            return Err(DbError::invalid("display_name", "姓名不能为空且不超过 50 个字符"));
+        }
+        am.display_name = Set(n);
+    }
+    if let Some(o) = u.org_unit_id {
+        org_unit::Entity::find_by_id(o)
+            .filter(scope::org_units(&actor.scope))
+            .one(&*txn)
+            .await?
+            .ok_or_else(|| DbError::invalid("org_unit_id", "所属单位不存在"))?;
+        am.org_unit_id = Set(o);
+    }
+    if u.department_id.is_some() {
+        am.department_id = Set(u.department_id);
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("update", "user", id)).await?;
+    txn.commit().await?;
+    Ok(user_views(db, vec![m]).await?.remove(0))
+}
+
+/// Administrator lock (`true`) or unlock (`false`, which also clears a lockout).
+pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResult<User> {
+    let txn = db.begin_write().await?;
+    let cur = visible_user(&*txn, &actor.scope, id).await?;
+    if actor.user_id == Some(id) && locked {
+        return Err(DbError::Conflict("不能锁定自己的账号".into()));
+    }
+    let mut am: app_user::ActiveModel = cur.into();
+    am.locked = Set(locked);
+    if !locked {
+        am.locked_until = Set(None);
+        am.failed_logins = Set(0);
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&*txn).await?;
+    if locked {
+        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+    }
+    audit::append(&*txn, db.backend, actor, Event::ok(if locked { "lock" } else { "unlock" }, "user", id)).await?;
+    txn.commit().await?;
+    Ok(user_views(db, vec![m]).await?.remove(0))
+}
+
+/// An administrator resets a password: the user must change it at next login; sessions end.
+pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &str) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    let cur = visible_user(&*txn, &actor.scope, id).await?;
+    check_password(pw, &cur.username)?;
+    let mut am: app_user::ActiveModel = cur.into();
+    am.password_hash = Set(password::hash(pw));
+    am.must_change_password = Set(true);
+    am.password_changed_at = Set(Some(Utc::now()));
+    am.updated_at = Set(Utc::now());
+    am.update(&*txn).await?;
+    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("reset_password", "user", id)).await?;
+    txn.commit().await
+}
+
+/// The user changes their own password (checked against the old one by the caller).
+pub async fn change_own_password(db: &Db, actor: &Actor, user: &app_user::Model, new_pw: &str, keep_session: &str) -> DbResult<()> {
+    if let Err(e) = password::check_policy(new_pw, &user.username) {
+        return Err(DbError::invalid("new_password", e.to_string()));
+    }
+    if password::verify(new_pw, &user.password_hash) {
+        return Err(DbError::invalid("new_password", "新密码不能与原密码相同"));
+    }
+    let txn = db.begin_write().await?;
+    let mut am: app_user::ActiveModel = user.clone().into();
+    am.password_hash = Set(password::hash(new_pw));
+    am.must_change_password = Set(false);
+    am.password_changed_at = Set(Some(Utc::now()));
+    am.updated_at = Set(Utc::now());
+    am.update(&*txn).await?;
+    // Other sessions of this user end; this one goes on.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.id))
+        .filter(session::Column::Id.ne(keep_session))
+        .exec(&*txn)
+        .await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("change_password", "user", user.id)).await?;
+    txn.commit().await
+}
+
+/// Grants exactly these roles (security administrator). The three administrator roles exclude each other.
+pub async fn set_roles(db: &Db, actor: &Actor, id: i64, codes: Vec<String>) -> DbResult<User> {
+    let mut codes = codes;
+    codes.sort();
+    codes.dedup();
+    if rbac::violates_separation(&codes) {
+        return Err(DbError::invalid("role_codes", "系统管理员、安全管理员、审计管理员三个角色不能授予同一账号"));
+    }
+    if actor.user_id == Some(id) {
+        return Err(DbError::Conflict("不能修改自己的角色".into()));
+    }
+    let txn = db.begin_write().await?;
+    visible_user(&*txn, &actor.scope, id).await?;
+    let known = role::Entity::find().filter(role::Column::Code.is_in(codes.clone())).count(&*txn).await?;
+    if known as usize != codes.len() {
+        return Err(DbError::invalid("role_codes", "包含不存在的角色"));
+    }
+    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(id)).exec(&*txn).await?;
+    if !codes.is_empty() {
+        user_role::Entity::insert_many(codes.iter().map(|c| user_role::ActiveModel { user_id: Set(id), role_code: Set(c.clone()) }))
+            .exec_without_returning(&*txn)
+            .await?;
+    }
+    audit::append(&*txn, db.backend, actor, Event::ok("grant_roles", "user", id).detail(codes.join(","))).await?;
+    txn.commit().await?;
+    get_user(db, &Scope::All, id).await
+}
+
+/// Whether any of these roles has the given data scope kind (used to require TOTP for admins).
+pub fn is_admin(codes: &[String]) -> bool {
+    codes.iter().any(|c| rbac::ADMIN_ROLES.contains(&c.as_str()))
+}
+
+pub fn scope_kind_name(k: DataScopeKind) -> &'static str {
+    k.as_str()
+}
+
+// ---------- login bookkeeping ----------
+
+/// Records a failed password; returns the lock's end if this failure locked the account.
+pub async fn register_failure(db: &Db, user: &app_user::Model, policy: LockoutPolicy) -> DbResult<Option<DateTime<Utc>>> {
+    let (n, lock) = policy.register_failure(user.failed_logins.max(0) as u32, Utc::now());
+    let mut am: app_user::ActiveModel = user.clone().into();
+    am.failed_logins = Set(n as i32);
+    if lock.is_some() {
+        am.locked_until = Set(lock);
+    }
+    am.update(&db.conn).await?;
+    Ok(lock)
+}
+
+pub async fn register_success(db: &Db, user: &app_user::Model) -> DbResult<()> {
+    let mut am: app_user::ActiveModel = user.clone().into();
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.last_login_at = Set(Some(Utc::now()));
+    am.update(&db.conn).await?;
+    Ok(())
+}
+
+pub async fn set_totp(db: &Db, actor: &Actor, user_id: i64, secret_enc: Option<String>, enabled: bool) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    let u = app_user::Entity::find_by_id(user_id).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let mut am: app_user::ActiveModel = u.into();
+    am.totp_secret = Set(secret_enc);
+    am.totp_enabled = Set(enabled);
+    am.update(&*txn).await?;
+    let action = if enabled { "enable_totp" } else { "setup_totp" };
+    audit::append(&*txn, db.backend, actor, Event::ok(action, "user", user_id)).await?;
+    txn.commit().await
+}
+
+// ---------- sessions ----------
+
+pub async fn create_session(db: &Db, user_id: i64, id_hash: &str, csrf: &str, addr: &str, ua: &str) -> DbResult<()> {
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(id_hash.into()),
+        user_id: Set(user_id),
+        csrf_token: Set(csrf.into()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        client_addr: Set(addr.chars().take(64).collect()),
+        user_agent: Set(ua.chars().take(255).collect()),
+    }
+    .insert(&db.conn)
+    .await?;
+    Ok(())
+}
+
+/// The live session with this id, or none if it is unknown or idle longer than `idle`.
+/// Refreshes `last_seen_at` (at most once a minute, to spare writes).
+pub async fn touch_session(db: &Db, id_hash: &str, idle: Duration) -> DbResult<Option<session::Model>> {
+    let Some(s) = session::Entity::find_by_id(id_hash).one(&db.conn).await? else { return Ok(None) };
+    let now = Utc::now();
+    if now - s.last_seen_at > idle {
+        session::Entity::delete_by_id(id_hash).exec(&db.conn).await?;
+        return Ok(None);
+    }
+    if now - s.last_seen_at > Duration::seconds(60) {
+        let mut am: session::ActiveModel = s.clone().into();
+        am.last_seen_at = Set(now);
+        am.update(&db.conn).await?;
+    }
+    Ok(Some(s))
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> DbResult<()> {
+    session::Entity::delete_by_id(id_hash).exec(&db.conn).await?;
+    Ok(())
+}
+
+pub async fn purge_idle_sessions(db: &Db, idle: Duration) -> DbResult<u64> {
+    let r = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(Utc::now() - idle)).exec(&db.conn).await?;
+    Ok(r.rows_affected)
+}
+
+// ---------- personal API tokens ----------
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+impl From<api_token::Model> for ApiToken {
+    fn from(m: api_token::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            prefix: m.prefix,
+            created_at: m.created_at,
+            expires_at: m.expires_at,
+            last_used_at: m.last_used_at,
+            revoked: m.revoked_at.is_some(),
+        }
+    }
+}
+
+pub async fn create_token(db: &Db, actor: &Actor, user_id: i64, name: &str, hash: &str, prefix: &str, expires: Option<DateTime<Utc>>) -> DbResult<ApiToken> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(DbError::invalid("name", "令牌名称不能为空且不超过 100 个字符"));
+    }
+    let txn = db.begin_write().await?;
+    let m = api_token::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.into()),
+        token_hash: Set(hash.into()),
+        prefix: Set(prefix.into()),
+        created_at: Set(Utc::now()),
+        expires_at: Set(expires),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("create", "api_token", m.id).detail(name.to_string())).await?;
+    txn.commit().await?;
+    Ok(m.into())
+}
+
+pub async fn list_tokens(db: &Db, user_id: i64) -> DbResult<Vec<ApiToken>> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .order_by_desc(api_token::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(ApiToken::from)
+        .collect())
+}
+
+pub async fn revoke_token(db: &Db, actor: &Actor, user_id: i64, id: i64) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    let t = api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::UserId.eq(user_id))
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let mut am: api_token::ActiveModel = t.into();
+    am.revoked_at = Set(Some(Utc::now()));
+    am.update(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("revoke", "api_token", id)).await?;
+    txn.commit().await
+}
+
+/// The user of a live token, updating its last use.
+pub async fn user_for_token(db: &Db, hash: &str) -> DbResult<Option<app_user::Model>> {
+    let Some(t) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)).one(&db.conn).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
+        return Ok(None);
+    }
+    let uid = t.user_id;
+    if t.last_used_at.is_none_or(|l| now - l > Duration::seconds(60)) {
+        let mut am: api_token::ActiveModel = t.into();
+        am.last_used_at = Set(Some(now));
+        am.update(&db.conn).await?;
+    }
+    find_by_id(db, uid).await
+}
+
+/// The post (岗位) written on the staff record of a demo account.
+pub fn role_post(role: &str) -> &'static str {
+    rbac::builtin_role(role).map(|r| r.name).unwrap_or("工作人员")
+}

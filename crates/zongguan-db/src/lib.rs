@@ -1,0 +1,197 @@
+//! Database layer of zongguan: connection, migrations, entities and every query.
+//! Data scope is a required argument of each query that reads or writes org-scoped rows.
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod entity;
+pub mod migration;
+pub mod org;
+pub mod scope;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
+use sea_orm_migration::MigratorTrait;
+pub use sea_orm;
+pub use zongguan_core::rbac::Scope;
+
+/// What went wrong in a query, sorted by whose fault it is.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("记录不存在")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+}
+
+impl DbError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation { field: field.into(), message: message.into() }
+    }
+
+    /// Turns a unique-constraint violation into a 409 with a message; leaves other errors alone.
+    pub fn unique(self, message: &str) -> Self {
+        match &self {
+            Self::Db(e) => {
+                let s = e.to_string().to_lowercase();
+                if s.contains("unique") || s.contains("duplicate key") {
+                    Self::Conflict(message.into())
+                } else {
+                    self
+                }
+            }
+            _ => self,
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Who is acting: for data scope, `created_by` and the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub org_unit_id: Option<i64>,
+    pub scope: Scope,
+    pub client_addr: String,
+}
+
+impl Actor {
+    /// The system itself (CLI, demo loader, jobs): sees everything.
+    pub fn system(what: &str) -> Self {
+        Self { user_id: None, username: what.into(), org_unit_id: None, scope: Scope::All, client_addr: "local".into() }
+    }
+}
+
+/// A page request: `page` from 1, `page_size` up to 500.
+#[derive(Debug, Clone, Copy)]
+pub struct PageReq {
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl PageReq {
+    pub fn new(page: Option<u64>, page_size: Option<u64>) -> DbResult<Self> {
+        let page = page.unwrap_or(1);
+        let page_size = page_size.unwrap_or(20);
+        if page == 0 {
+            return Err(DbError::invalid("page", "页码从 1 开始"));
+        }
+        if page_size == 0 || page_size > 500 {
+            return Err(DbError::invalid("page_size", "每页条数须在 1 到 500 之间"));
+        }
+        Ok(Self { page, page_size })
+    }
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.page_size
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The connection pool plus what the backend needs to write safely.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    pub backend: Backend,
+    /// Encrypts personal data at rest.
+    pub cipher: Arc<zongguan_core::crypto::FieldCipher>,
+    /// SQLite has one writer; taking this before a write transaction avoids SQLITE_BUSY
+    /// upgrades when two transactions read then write.
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction; holds the SQLite writer lock until dropped.
+pub struct WriteTxn {
+    pub txn: DatabaseTransaction,
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> DbResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Connects to `sqlite://…` or `postgres://…`; `schema` selects a PostgreSQL schema (tests).
+    pub async fn connect(url: &str, schema: Option<&str>, cipher: zongguan_core::crypto::FieldCipher) -> DbResult<Self> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(DbError::invalid("database", format!("不支持的数据库地址: {url}")));
+        };
+        let mut opt = ConnectOptions::new(url.to_string());
+        opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+        match backend {
+            Backend::Sqlite => {
+                opt.max_connections(8).min_connections(1);
+            }
+            Backend::Postgres => {
+                opt.max_connections(16).min_connections(1);
+                if let Some(s) = schema {
+                    opt.set_schema_search_path(s);
+                }
+            }
+        }
+        let conn = Database::connect(opt).await?;
+        if backend == Backend::Sqlite {
+            // WAL is persistent in the file; foreign keys and busy timeout are sqlx defaults per connection.
+            conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())) })
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        migration::Migrator::up(&self.conn, None).await?;
+        auth::sync_builtin_roles(self).await?;
+        Ok(())
+    }
+
+    pub async fn begin_write(&self) -> DbResult<WriteTxn> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        Ok(WriteTxn { txn: self.conn.begin().await?, _guard: guard })
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+}

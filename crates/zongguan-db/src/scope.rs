@@ -1,0 +1,84 @@
+//! Data scope as SQL conditions, and resolving a user's scope from their roles.
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use zongguan_core::rbac::{DataScopeKind, Scope, widest};
+
+use crate::entity::{app_user, grid_assignment, org_unit, role, user_role, user_scope_unit};
+use crate::{DbError, DbResult};
+
+/// Condition on a column holding an org unit id (e.g. `staff.org_unit_id`).
+/// `owner` is the row's `created_by` column, for the own-records scope.
+pub fn unit_column<C: ColumnTrait>(scope: &Scope, col: C, owner: Option<C>) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Subtree { path } => Condition::all().add(
+            col.in_subquery(
+                Query::select()
+                    .column(org_unit::Column::Id)
+                    .from(org_unit::Entity)
+                    .and_where(org_unit::Column::Path.starts_with(path.as_str()))
+                    .to_owned(),
+            ),
+        ),
+        Scope::Units { ids } => Condition::all().add(col.is_in(ids.clone())),
+        Scope::OwnRecords { user_id } => match owner {
+            Some(o) => Condition::all().add(o.eq(*user_id)),
+            None => Condition::all().add(Expr::cust("1 = 0")),
+        },
+    }
+}
+
+/// Condition on the `org_unit` table itself.
+pub fn org_units(scope: &Scope) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Subtree { path } => Condition::all().add(org_unit::Column::Path.starts_with(path.as_str())),
+        Scope::Units { ids } => Condition::all().add(org_unit::Column::Id.is_in(ids.clone())),
+        Scope::OwnRecords { user_id } => Condition::all().add(org_unit::Column::CreatedBy.eq(*user_id)),
+    }
+}
+
+/// The user's scope: the widest data scope among their roles, anchored at their org unit.
+pub async fn resolve<C: ConnectionTrait>(c: &C, user: &app_user::Model) -> DbResult<Scope> {
+    let codes: Vec<String> = user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user.id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| r.role_code)
+        .collect();
+    let roles = role::Entity::find().filter(role::Column::Code.is_in(codes)).all(c).await?;
+    let kind = widest(roles.iter().filter_map(|r| DataScopeKind::parse(&r.data_scope)));
+    Ok(match kind {
+        DataScopeKind::All => Scope::All,
+        DataScopeKind::UnitAndBelow => {
+            let unit = org_unit::Entity::find_by_id(user.org_unit_id).one(c).await?.ok_or(DbError::NotFound)?;
+            Scope::Subtree { path: unit.path }
+        }
+        DataScopeKind::UnitOnly => Scope::Units { ids: vec![user.org_unit_id] },
+        DataScopeKind::OwnGrids => {
+            let ids = match user.staff_id {
+                Some(s) => grid_assignment::Entity::find()
+                    .select_only()
+                    .column(grid_assignment::Column::GridId)
+                    .filter(grid_assignment::Column::StaffId.eq(s))
+                    .into_tuple::<i64>()
+                    .all(c)
+                    .await?,
+                None => vec![],
+            };
+            Scope::Units { ids }
+        }
+        DataScopeKind::Custom => {
+            let ids = user_scope_unit::Entity::find()
+                .select_only()
+                .column(user_scope_unit::Column::OrgUnitId)
+                .filter(user_scope_unit::Column::UserId.eq(user.id))
+                .into_tuple::<i64>()
+                .all(c)
+                .await?;
+            Scope::Units { ids }
+        }
+        DataScopeKind::OwnRecords => Scope::OwnRecords { user_id: user.id },
+    })
+}

@@ -1,0 +1,120 @@
+//! Application state and the router: every route in one place.
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zongguan_db::Db;
+use zongguan_db::entity::app_user;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::http;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.config.security.idle_timeout_minutes)
+    }
+    pub fn lockout(&self) -> zongguan_core::password::LockoutPolicy {
+        zongguan_core::password::LockoutPolicy {
+            max_failures: self.config.security.max_failed_logins,
+            lock_minutes: self.config.security.lock_minutes,
+        }
+    }
+    /// An administrator without TOTP while the config requires it.
+    pub fn totp_pending(&self, user: &app_user::Model, roles: &[String]) -> bool {
+        self.config.security.require_totp_for_admins && zongguan_db::auth::is_admin(roles) && !user.totp_enabled
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "zongguan 综管 API", description = "大综管（综治·信访·维稳）信息管理系统的接口。列表返回 {items,total}；错误返回 {error:{code,message,field}}。"),
+    components(schemas(crate::error::ApiError)),
+    tags(
+        (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
+        (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
+        (name = "system", description = "用户与角色"),
+        (name = "audit", description = "审计日志与登录日志"),
+        (name = "meta", description = "健康检查")
+    )
+)]
+struct ApiDoc;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(http::meta::healthz))
+        .routes(routes!(http::auth::login))
+        .routes(routes!(http::auth::logout))
+        .routes(routes!(http::auth::me))
+        .routes(routes!(http::auth::change_password))
+        .routes(routes!(http::auth::totp_setup))
+        .routes(routes!(http::auth::totp_enable))
+        .routes(routes!(http::auth::list_tokens, http::auth::create_token))
+        .routes(routes!(http::auth::revoke_token))
+        .routes(routes!(http::org::list_org_units, http::org::create_org_unit))
+        .routes(routes!(http::org::org_tree))
+        .routes(routes!(http::org::get_org_unit, http::org::update_org_unit, http::org::delete_org_unit))
+        .routes(routes!(http::org::get_grid_workers, http::org::set_grid_workers))
+        .routes(routes!(http::org::list_departments, http::org::create_department))
+        .routes(routes!(http::org::get_department, http::org::update_department, http::org::delete_department))
+        .routes(routes!(http::org::list_staff, http::org::create_staff))
+        .routes(routes!(http::org::get_staff, http::org::update_staff, http::org::delete_staff))
+        .routes(routes!(http::system::list_users, http::system::create_user))
+        .routes(routes!(http::system::get_user, http::system::update_user))
+        .routes(routes!(http::system::lock_user))
+        .routes(routes!(http::system::unlock_user))
+        .routes(routes!(http::system::reset_user_password))
+        .routes(routes!(http::system::set_user_roles))
+        .routes(routes!(http::system::list_roles))
+        .routes(routes!(http::system::list_permissions))
+        .routes(routes!(http::audit::list_audit_logs))
+        .routes(routes!(http::audit::list_login_logs))
+}
+
+pub fn openapi_json() -> String {
+    let (_, api) = api_router().split_for_parts();
+    api.to_pretty_json().unwrap_or_default()
+}
+
+async fn api_not_found() -> AppError {
+    AppError::not_found()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_router().split_for_parts();
+    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    let max_body = state.config.security.max_body_bytes;
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let d = doc.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], (*d).clone()) }
+            }),
+        )
+        .route("/api/docs", axum::routing::get(http::meta::api_docs))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .fallback(crate::web::serve)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试").into_response()
+        }))
+        .with_state(state)
+}

@@ -1,0 +1,135 @@
+//! Who is calling: the session cookie or a personal API token, with roles, permissions and data scope.
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use sha2::{Digest, Sha256};
+use zongguan_db::entity::app_user;
+use zongguan_db::{Actor, Scope, auth};
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+pub const COOKIE: &str = "zg_session";
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: app_user::Model,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+    pub scope: Scope,
+    /// Hash of the session id, or none for an API token.
+    pub session_id: Option<String>,
+    pub csrf_token: Option<String>,
+    pub client_addr: String,
+}
+
+impl Caller {
+    pub fn can(&self, perm: &str) -> bool {
+        self.permissions.iter().any(|p| p == perm)
+    }
+    pub fn require(&self, perm: &str) -> Result<(), AppError> {
+        if self.can(perm) { Ok(()) } else { Err(AppError::forbidden(perm)) }
+    }
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            username: self.user.username.clone(),
+            org_unit_id: Some(self.user.org_unit_id),
+            scope: self.scope.clone(),
+            client_addr: self.client_addr.clone(),
+        }
+    }
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub fn client_addr(parts: &Parts) -> String {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// Paths a user may still call while a password change or TOTP enrolment is pending.
+fn allowed_while_pending(path: &str, totp: bool) -> bool {
+    matches!(path, "/api/v1/auth/me" | "/api/v1/auth/logout" | "/api/v1/auth/password")
+        || (totp && matches!(path, "/api/v1/auth/totp/setup" | "/api/v1/auth/totp/enable"))
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
+        let db = &state.db;
+        let addr = client_addr(parts);
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .map(String::from);
+        let (user, session_id, csrf) = if let Some(token) = bearer {
+            let user = auth::user_for_token(db, &sha256_hex(&token)).await?.ok_or_else(AppError::unauthenticated)?;
+            (user, None, None)
+        } else {
+            let token = cookie(&parts.headers, COOKIE).ok_or_else(AppError::unauthenticated)?;
+            let sid = sha256_hex(&token);
+            let s = auth::touch_session(db, &sid, state.idle()).await?.ok_or_else(AppError::unauthenticated)?;
+            // CSRF: every state-changing request made with the cookie carries the session's token.
+            if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+                let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                if sent != s.csrf_token {
+                    return Err(AppError::new(StatusCode::FORBIDDEN, "csrf_failed", "缺少或错误的 X-CSRF-Token"));
+                }
+            }
+            let user = auth::find_by_id(db, s.user_id).await?.ok_or_else(AppError::unauthenticated)?;
+            (user, Some(sid), Some(s.csrf_token))
+        };
+        if user.locked || zongguan_core::password::LockoutPolicy::is_locked(user.locked_until, chrono::Utc::now()) {
+            return Err(AppError::new(StatusCode::LOCKED, "account_locked", "账号已锁定"));
+        }
+        let roles = auth::role_codes(&db.conn, &[user.id]).await?.remove(&user.id).unwrap_or_default();
+        let permissions = auth::permissions(&db.conn, user.id).await?;
+        let scope = zongguan_db::scope::resolve(&db.conn, &user).await?;
+        let path = parts.uri.path();
+        let totp_pending = state.totp_pending(&user, &roles);
+        if (user.must_change_password || totp_pending) && !allowed_while_pending(path, totp_pending) {
+            return Err(if user.must_change_password {
+                AppError::new(StatusCode::FORBIDDEN, "password_change_required", "首次登录或密码被重置，请先修改密码")
+            } else {
+                AppError::new(StatusCode::FORBIDDEN, "totp_enrollment_required", "管理员须先启用双因素认证")
+            });
+        }
+        let caller = Caller { user, roles, permissions, scope, session_id, csrf_token: csrf, client_addr: addr };
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// The client's address and user agent, for the login log.
+pub struct ClientInfo {
+    pub addr: String,
+    pub user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            addr: client_addr(parts),
+            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        })
+    }
+}

@@ -1,0 +1,272 @@
+//! The `zongguan` command line: serve, migrate, demo, user, audit, openapi.
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use zongguan_db::{Actor, auth, demo};
+
+use crate::app::{AppState, router};
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(name = "zongguan", version, about = "大综管（综治·信访·维稳）信息管理系统")]
+struct Cli {
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://… (default: a SQLite file in ./data/)
+    #[arg(long, global = true, env = "ZONGGUAN_DATABASE_URL")]
+    database: Option<String>,
+    /// TOML configuration file.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server (API and web front end).
+    Serve {
+        #[arg(long, env = "ZONGGUAN_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the demo district: Longgang's org tree, departments and one account per role and level.
+    Demo {
+        #[arg(long, value_enum, default_value = "small")]
+        scale: DemoScale,
+        /// Password of every demo account.
+        #[arg(long, default_value = "Zongguan@2026")]
+        password: String,
+        /// Write the accounts as JSON here.
+        #[arg(long)]
+        accounts_out: Option<PathBuf>,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DemoScale {
+    Small,
+    District,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account (the password must be changed at first login).
+    Add {
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Code of the org unit (e.g. 440307003002).
+        #[arg(long)]
+        org_unit: String,
+        /// Role codes to grant.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Initial password (else one is generated and printed).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Set a new password (to be changed at next login).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    Lock {
+        username: String,
+    },
+    Unlock {
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Re-compute the hash chain; exits non-zero when a row was changed or deleted.
+    Verify,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(exec(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generated_password() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut r = rand::thread_rng();
+    let body: String = (0..12).map(|_| CHARS[r.gen_range(0..CHARS.len())] as char).collect();
+    format!("{body}@9a")
+}
+
+async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(d) = cli.database {
+        config.database_url = Some(d);
+    }
+    match cli.cmd {
+        Cmd::Openapi => {
+            println!("{}", crate::app::openapi_json());
+        }
+        Cmd::Migrate => {
+            crate::open_db(&config).await?;
+            println!("数据库迁移完成");
+        }
+        Cmd::Serve { listen } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            let db = crate::open_db(&config).await?;
+            let state = AppState { db: db.clone(), config: Arc::new(config.clone()) };
+            // Idle sessions are removed in the background, not only when someone comes back.
+            let idle = state.idle();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+                    if let Err(e) = auth::purge_idle_sessions(&db, idle).await {
+                        tracing::warn!(error = %e, "purging idle sessions failed");
+                    }
+                }
+            });
+            let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+            tracing::info!(listen = %config.listen, database = state.db.backend.name(), "zongguan serving on http://{}", config.listen);
+            let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Cmd::Demo { scale, password, accounts_out } => {
+            zongguan_core::password::check_policy(&password, "").map_err(|e| anyhow::anyhow!("--password: {e}"))?;
+            let db = crate::open_db(&config).await?;
+            let start = std::time::Instant::now();
+            let scale = match scale {
+                DemoScale::Small => demo::Scale::Small,
+                DemoScale::District => demo::Scale::District,
+            };
+            let hash = zongguan_core::password::hash(&password);
+            let accounts = demo::load(&db, crate::LONGGANG_DIVISIONS, crate::longgang_outline_geometry(), scale, &hash)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if let Some(path) = accounts_out {
+                std::fs::write(&path, serde_json::to_string_pretty(&accounts)?)?;
+                println!("账号清单已写入 {}", path.display());
+            }
+            println!("演示数据就绪：{} 个账号，密码为 --password 指定的值，用时 {:.1} 秒", accounts.len(), start.elapsed().as_secs_f64());
+            println!("  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201");
+        }
+        Cmd::User { cmd } => return user_cmd(&config, cmd).await,
+        Cmd::Audit { cmd: AuditCmd::Verify } => {
+            let db = crate::open_db(&config).await?;
+            let (n, breaks) = zongguan_db::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if breaks.is_empty() {
+                println!("审计日志完整：已校验 {n} 条，哈希链无断点");
+            } else {
+                println!("审计日志被篡改：已校验 {n} 条，发现 {} 处断点", breaks.len());
+                for b in &breaks {
+                    match b {
+                        zongguan_core::audit::ChainBreak::Tampered { id } => println!("  第 {id} 条内容被修改"),
+                        zongguan_core::audit::ChainBreak::Broken { id } => println!("  第 {id} 条之前有记录被删除或插入"),
+                    }
+                }
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user_cmd(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
+    let db = crate::open_db(config).await?;
+    let actor = Actor::system("cli");
+    let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
+    let find = |name: String| {
+        let db = db.clone();
+        async move { auth::find_by_username(&db, &name).await.map_err(e)?.ok_or_else(|| anyhow::anyhow!("用户 {name} 不存在")) }
+    };
+    match cmd {
+        UserCmd::Add { username, name, org_unit, roles, password } => {
+            let unit = zongguan_db::org::list_units(
+                &db,
+                &zongguan_db::Scope::All,
+                &zongguan_db::org::OrgUnitFilter { q: Some(org_unit.clone()), ..Default::default() },
+                zongguan_db::PageReq::new(Some(1), Some(500)).map_err(e)?,
+            )
+            .await
+            .map_err(e)?
+            .items
+            .into_iter()
+            .find(|u| u.code == org_unit)
+            .ok_or_else(|| anyhow::anyhow!("机构编码 {org_unit} 不存在"))?;
+            let generated = password.is_none();
+            let pw = password.unwrap_or_else(generated_password);
+            let u = auth::create_user(
+                &db,
+                &actor,
+                auth::NewUser { username, display_name: name, org_unit_id: unit.id, department_id: None, phone: None, gender: None, post: None, password: pw.clone() },
+                true,
+            )
+            .await
+            .map_err(e)?;
+            if !roles.is_empty() {
+                auth::set_roles(&db, &actor, u.id, roles).await.map_err(e)?;
+            }
+            println!("已创建用户 {}（{}），首次登录须修改密码", u.username, unit.name);
+            if generated {
+                println!("初始密码: {pw}");
+            }
+        }
+        UserCmd::Passwd { username, password } => {
+            let u = find(username).await?;
+            let generated = password.is_none();
+            let pw = password.unwrap_or_else(generated_password);
+            auth::reset_password(&db, &actor, u.id, &pw).await.map_err(e)?;
+            println!("已重置 {} 的密码，下次登录须修改", u.username);
+            if generated {
+                println!("新密码: {pw}");
+            }
+        }
+        UserCmd::Lock { username } => {
+            let u = find(username).await?;
+            auth::set_locked(&db, &actor, u.id, true).await.map_err(e)?;
+            println!("已锁定 {}", u.username);
+        }
+        UserCmd::Unlock { username } => {
+            let u = find(username).await?;
+            auth::set_locked(&db, &actor, u.id, false).await.map_err(e)?;
+            println!("已解锁 {}", u.username);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

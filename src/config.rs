@@ -1,0 +1,103 @@
+//! Configuration: file (TOML), then environment, then command-line flags.
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub listen: String,
+    pub database_url: Option<String>,
+    /// Where the SQLite file and the field key live.
+    pub data_dir: PathBuf,
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Security {
+    pub max_failed_logins: u32,
+    pub lock_minutes: i64,
+    pub idle_timeout_minutes: i64,
+    /// MLPS level 3: administrators log in with a second factor.
+    pub require_totp_for_admins: bool,
+    /// Set the cookie's `Secure` flag (behind HTTPS).
+    pub cookie_secure: bool,
+    /// Hex of the 32-byte key for personal data at rest; else `ZONGGUAN_FIELD_KEY`, else `data_dir/field.key`.
+    pub field_key: Option<String>,
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8080".into(), database_url: None, data_dir: PathBuf::from("data"), security: Security::default() }
+    }
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Self {
+            max_failed_logins: 5,
+            lock_minutes: 15,
+            idle_timeout_minutes: 30,
+            require_totp_for_admins: false,
+            cookie_secure: false,
+            field_key: None,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut c = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Ok(v) = std::env::var("ZONGGUAN_LISTEN") {
+            c.listen = v;
+        }
+        if let Ok(v) = std::env::var("ZONGGUAN_DATABASE_URL") {
+            c.database_url = Some(v);
+        }
+        if let Ok(v) = std::env::var("ZONGGUAN_FIELD_KEY") {
+            c.security.field_key = Some(v);
+        }
+        Ok(c)
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}/zongguan.db?mode=rwc", self.data_dir.display()))
+    }
+
+    /// The field-encryption key, created on first use when none is configured.
+    pub fn field_cipher(&self) -> anyhow::Result<zongguan_core::crypto::FieldCipher> {
+        use zongguan_core::crypto::FieldCipher;
+        let hex = match &self.security.field_key {
+            Some(k) => k.clone(),
+            None => {
+                let path = self.data_dir.join("field.key");
+                if path.exists() {
+                    std::fs::read_to_string(&path)?
+                } else {
+                    std::fs::create_dir_all(&self.data_dir)?;
+                    let k = FieldCipher::generate_key_hex();
+                    std::fs::write(&path, &k)?;
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::PermissionsExt;
+                        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+                    }
+                    k
+                }
+            }
+        };
+        FieldCipher::from_hex(&hex).ok_or_else(|| anyhow::anyhow!("field key must be 64 hex characters"))
+    }
+}

@@ -1,0 +1,134 @@
+//! The audit log and the login log: read-only, for the audit administrator.
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zongguan_db::audit::{self, AuditFilter, LoginFilter};
+
+use super::Paging;
+use crate::app::AppState;
+use crate::caller::Caller;
+use crate::error::{ApiError, ApiQuery, AppError, AppResult};
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditLog {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    /// success | denied | failure
+    pub result: String,
+    pub client_addr: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditLogList {
+    pub items: Vec<AuditLog>,
+    pub total: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    pub username: Option<String>,
+    pub action: Option<String>,
+    /// `YYYY-MM-DD` or RFC 3339.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+fn check_date(field: &str, v: &Option<String>) -> AppResult<()> {
+    if let Some(s) = v.as_deref().filter(|s| !s.is_empty()) {
+        let ok = NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() || DateTime::parse_from_rfc3339(s).is_ok();
+        if !ok {
+            return Err(AppError::invalid(field, "日期格式须为 YYYY-MM-DD"));
+        }
+    }
+    Ok(())
+}
+
+/// The audit log, newest first (permission `audit:read`).
+#[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery), responses((status = 200, body = AuditLogList), (status = 403, body = ApiError)))]
+pub async fn list_audit_logs(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> AppResult<Json<AuditLogList>> {
+    caller.require("audit:read")?;
+    check_date("from", &q.from)?;
+    check_date("to", &q.to)?;
+    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let f = AuditFilter { username: q.username, action: q.action, from: q.from, to: q.to };
+    let page = audit::list(&st.db, &caller.scope, &f, p).await?;
+    Ok(Json(AuditLogList {
+        total: page.total,
+        items: page
+            .items
+            .into_iter()
+            .map(|r| AuditLog {
+                id: r.id,
+                at: r.at,
+                user_id: r.user_id,
+                username: r.username,
+                action: r.action,
+                object_type: r.object_type,
+                object_id: r.object_id,
+                result: r.result,
+                client_addr: r.client_addr,
+                detail: r.detail,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginLog {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub user_id: Option<i64>,
+    /// success | bad_password | unknown_user | locked | totp_failed
+    pub result: String,
+    pub client_addr: String,
+    pub user_agent: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginLogList {
+    pub items: Vec<LoginLog>,
+    pub total: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LoginQuery {
+    pub username: Option<String>,
+    pub result: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// Every login attempt, successful or not (permission `audit:read`).
+#[utoipa::path(get, path = "/api/v1/login-logs", tag = "audit", params(LoginQuery), responses((status = 200, body = LoginLogList), (status = 403, body = ApiError)))]
+pub async fn list_login_logs(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<LoginQuery>) -> AppResult<Json<LoginLogList>> {
+    caller.require("audit:read")?;
+    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let f = LoginFilter {
+        username: q.username,
+        result: q.result,
+        from: q.from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc()),
+        to: q.to.and_then(|d| d.and_hms_opt(23, 59, 59)).map(|d| d.and_utc()),
+    };
+    let page = audit::list_logins(&st.db, &f, p).await?;
+    Ok(Json(LoginLogList {
+        total: page.total,
+        items: page
+            .items
+            .into_iter()
+            .map(|r| LoginLog { id: r.id, at: r.at, username: r.username, user_id: r.user_id, result: r.result, client_addr: r.client_addr, user_agent: r.user_agent })
+            .collect(),
+    }))
+}

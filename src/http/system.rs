@@ -1,0 +1,108 @@
+//! Users and roles. The system administrator manages accounts; only the security administrator grants roles.
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use zongguan_db::auth::{self, NewUser, Permission, Role, User, UserFilter, UserUpdate};
+
+use super::{Paging, list_type};
+use crate::app::AppState;
+use crate::caller::Caller;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+
+list_type!(UserList, User);
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UserQuery {
+    /// Part of the username or name.
+    pub q: Option<String>,
+    pub org_unit_id: Option<i64>,
+    /// Role code.
+    pub role: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// Accounts in the caller's data scope.
+#[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
+pub async fn list_users(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<UserQuery>) -> AppResult<Json<UserList>> {
+    caller.require("user:read")?;
+    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let f = UserFilter { q: q.q, org_unit_id: q.org_unit_id, role: q.role };
+    Ok(Json(auth::list_users(&st.db, &caller.scope, &f, p).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
+pub async fn get_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
+    caller.require("user:read")?;
+    Ok(Json(auth::get_user(&st.db, &caller.scope, id).await?))
+}
+
+/// Create a staff member's account; the user must change the password at first login.
+#[utoipa::path(post, path = "/api/v1/users", tag = "system", request_body = NewUser, responses((status = 201, body = User), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn create_user(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewUser>) -> AppResult<(StatusCode, Json<User>)> {
+    caller.require("user:write")?;
+    Ok((StatusCode::CREATED, Json(auth::create_user(&st.db, &caller.actor(), n, true).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "system", params(("id" = i64, Path)), request_body = UserUpdate, responses((status = 200, body = User), (status = 404, body = ApiError)))]
+pub async fn update_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<UserUpdate>) -> AppResult<Json<User>> {
+    caller.require("user:write")?;
+    Ok(Json(auth::update_user(&st.db, &caller.actor(), id, u).await?))
+}
+
+/// Lock an account (its sessions end).
+#[utoipa::path(post, path = "/api/v1/users/{id}/lock", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
+pub async fn lock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
+    caller.require("user:write")?;
+    Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, true).await?))
+}
+
+/// Unlock an account, also ending a lockout after failed logins.
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
+pub async fn unlock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
+    caller.require("user:write")?;
+    Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, false).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// Set a new password; the user must change it at next login.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "system", params(("id" = i64, Path)), request_body = PasswordReset, responses((status = 204), (status = 422, body = ApiError)))]
+pub async fn reset_user_password(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<PasswordReset>) -> AppResult<StatusCode> {
+    caller.require("user:write")?;
+    auth::reset_password(&st.db, &caller.actor(), id, &r.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleGrant {
+    pub role_codes: Vec<String>,
+}
+
+/// Grant exactly these roles (security administrator only).
+#[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "system", params(("id" = i64, Path)), request_body = RoleGrant, responses((status = 200, body = User), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn set_user_roles(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(g): ApiJson<RoleGrant>) -> AppResult<Json<User>> {
+    caller.require("role:grant")?;
+    Ok(Json(auth::set_roles(&st.db, &caller.actor(), id, g.role_codes).await?))
+}
+
+/// Roles with their data scope and permissions.
+#[utoipa::path(get, path = "/api/v1/roles", tag = "system", responses((status = 200, body = Vec<Role>)))]
+pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<Role>>> {
+    caller.require("role:read")?;
+    Ok(Json(auth::list_roles(&st.db).await?))
+}
+
+/// The permission catalogue.
+#[utoipa::path(get, path = "/api/v1/permissions", tag = "system", responses((status = 200, body = Vec<Permission>)))]
+pub async fn list_permissions(caller: Caller) -> AppResult<Json<Vec<Permission>>> {
+    caller.require("role:read")?;
+    Ok(Json(auth::permission_catalogue()))
+}
