@@ -1,0 +1,41 @@
+# zongguan — the two commands that matter:
+#   make demo   build everything, load the demo district into ./data/zongguan.db, serve http://127.0.0.1:8080
+#   make test   every test: Rust (SQLite + PostgreSQL), front end (Vitest), browser (Playwright + Chromium)
+SHELL := /bin/bash
+CARGO ?= cargo
+BIN := target/debug/zongguan
+DEMO_PASSWORD ?= Zongguan@2026
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: demo test deps web build release openapi serve clean-data bench
+
+demo: deps web build
+	$(BIN) demo --scale small --password '$(DEMO_PASSWORD)' --accounts-out data/demo-accounts.json
+	@echo "打开 http://$(LISTEN) ，用户名 admin（或 secadmin、auditor、district_officer、community_003002 …），密码 $(DEMO_PASSWORD)"
+	$(BIN) serve --listen $(LISTEN)
+
+test:
+	bash scripts/test.sh
+
+deps:
+	bash scripts/deps.sh
+
+web: deps
+	cd web && npm run build
+
+build:
+	$(CARGO) build
+
+release: deps web
+	$(CARGO) build --release
+
+serve: build
+	$(BIN) serve --listen $(LISTEN)
+
+# Regenerate the OpenAPI snapshot and the front end's types from the server.
+openapi: build
+	$(BIN) openapi > web/openapi.json
+	cd web && npm run gen:api
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,68 @@
+// Starts a real zongguan server on a fresh SQLite database with the demo loaded,
+// and Debian's Chromium through playwright-core. Screenshots go to e2e/artifacts/.
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import net from 'node:net'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const root = join(here, '..', '..')
+export const artifacts = join(root, 'e2e', 'artifacts')
+export const PASSWORD = 'Zongguan@2026'
+const bin = join(root, 'target', 'debug', 'zongguan')
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+    s.on('error', reject)
+  })
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'zongguan-e2e-'))
+  const database = `sqlite://${dir}/zongguan.db?mode=rwc`
+  const env = { ...process.env, ZONGGUAN_DATABASE_URL: database, ZONGGUAN_FIELD_KEY: '11'.repeat(32) }
+  execFileSync(bin, ['demo', '--scale', 'small', '--password', PASSWORD], { env, stdio: 'pipe' })
+  const port = await freePort()
+  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+  let log = ''
+  proc.stderr.on('data', (d) => { log += d })
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`)
+      if (r.ok) return { base, stop: () => proc.kill('SIGTERM'), log: () => log }
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  proc.kill('SIGKILL')
+  throw new Error(`server did not start:\n${log}`)
+}
+
+export async function launch() {
+  mkdirSync(artifacts, { recursive: true })
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  })
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+}
+
+export async function login(page, base, username, password = PASSWORD) {
+  await page.goto(`${base}/login`)
+  await page.getByTestId('login-username').locator('input').fill(username)
+  await page.getByTestId('login-password').locator('input').fill(password)
+  await page.getByTestId('login-submit').click()
+}
