@@ -397,3 +397,43 @@ on_both!(demo_is_idempotent, |app: TestApp| async move {
     assert_eq!(v["total"].as_u64(), Some(accounts.len() as u64));
     assert!(accounts.iter().any(|a| a.username == "dept_440307_01" && a.department_code.as_deref() == Some("440307-01")));
 });
+
+on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
+    let sec = app.login("secadmin").await;
+    // Role definitions obey the separation of duties.
+    let (s, v) = sec.post("/api/v1/roles", json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","audit:read"]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "permissions");
+    let (s, v) = sec.post("/api/v1/roles", json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","staff:read"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, _) = sec.put("/api/v1/roles/sys_admin", json!({"name":"x","data_scope":"all","permissions":[]})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // A custom list: exactly two communities in different subdistricts.
+    let a = app.unit_id("440307003002").await;
+    let b = app.unit_id("440307013015").await;
+    let (_, users) = sec.get("/api/v1/users?q=leader").await;
+    let id = items(&users)[0]["id"].as_i64().expect("id");
+    let (s, _) = sec.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["inspector"]})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = sec.put(&format!("/api/v1/users/{id}/scope-units"), json!({"org_unit_ids":[b, a, a]})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["org_unit_ids"].as_array().expect("ids").len(), 2);
+    let u = app.login("leader").await;
+    let (_, v) = u.get("/api/v1/org-units?page_size=500").await;
+    let mut ids: Vec<i64> = items(&v).iter().filter_map(|x| x["id"].as_i64()).collect();
+    ids.sort();
+    let mut want = vec![a, b];
+    want.sort();
+    assert_eq!(ids, want);
+    let (s, _) = u.get(&format!("/api/v1/org-units/{}", app.unit_id("440307003000").await)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Unit only: a department handler sees their center's unit but not the communities below it.
+    let h = app.login("dept_440307003_01").await;
+    let (_, v) = h.get("/api/v1/org-units?page_size=500").await;
+    assert_eq!(v["total"], 1);
+    assert_eq!(items(&v)[0]["code"], "440307003000");
+    let (_, v) = h.get("/api/v1/departments?page_size=500").await;
+    assert_eq!(v["total"], 4, "the four departments of 平湖街道");
+});

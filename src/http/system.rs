@@ -2,9 +2,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zongguan_db::auth::{self, NewUser, Permission, Role, User, UserFilter, UserUpdate};
+use zongguan_db::auth::{self, NewUser, Permission, Role, RoleInput, User, UserFilter, UserUpdate};
 
 use super::{Paging, list_type};
 use crate::app::AppState;
@@ -105,4 +105,46 @@ pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult
 pub async fn list_permissions(caller: Caller) -> AppResult<Json<Vec<Permission>>> {
     caller.require("role:read")?;
     Ok(Json(auth::permission_catalogue()))
+}
+
+/// Define a role with its data scope and permissions (security administrator).
+#[utoipa::path(post, path = "/api/v1/roles", tag = "system", request_body = RoleInput, responses((status = 201, body = Role), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn create_role(State(st): State<AppState>, caller: Caller, ApiJson(r): ApiJson<RoleInput>) -> AppResult<(StatusCode, Json<Role>)> {
+    caller.require("role:grant")?;
+    Ok((StatusCode::CREATED, Json(auth::create_role(&st.db, &caller.actor(), r).await?)))
+}
+
+/// Change a non-built-in role.
+#[utoipa::path(put, path = "/api/v1/roles/{code}", tag = "system", params(("code" = String, Path)), request_body = RoleInput, responses((status = 200, body = Role), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn update_role(State(st): State<AppState>, caller: Caller, ApiPath(code): ApiPath<String>, ApiJson(r): ApiJson<RoleInput>) -> AppResult<Json<Role>> {
+    caller.require("role:grant")?;
+    Ok(Json(auth::update_role(&st.db, &caller.actor(), &code, r).await?))
+}
+
+/// Delete a non-built-in role that nobody holds.
+#[utoipa::path(delete, path = "/api/v1/roles/{code}", tag = "system", params(("code" = String, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub async fn delete_role(State(st): State<AppState>, caller: Caller, ApiPath(code): ApiPath<String>) -> AppResult<StatusCode> {
+    caller.require("role:grant")?;
+    auth::delete_role(&st.db, &caller.actor(), &code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeUnits {
+    pub org_unit_ids: Vec<i64>,
+}
+
+/// The org units of the user's custom data scope (used by roles whose scope is `custom`).
+#[utoipa::path(get, path = "/api/v1/users/{id}/scope-units", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = ScopeUnits), (status = 404, body = ApiError)))]
+pub async fn get_scope_units(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<ScopeUnits>> {
+    caller.require("user:read")?;
+    Ok(Json(ScopeUnits { org_unit_ids: auth::scope_units(&st.db, &caller.scope, id).await? }))
+}
+
+/// Set the custom data scope's org units (security administrator).
+#[utoipa::path(put, path = "/api/v1/users/{id}/scope-units", tag = "system", params(("id" = i64, Path)), request_body = ScopeUnits, responses((status = 200, body = ScopeUnits), (status = 422, body = ApiError)))]
+pub async fn set_scope_units(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(s): ApiJson<ScopeUnits>) -> AppResult<Json<ScopeUnits>> {
+    caller.require("role:grant")?;
+    Ok(Json(ScopeUnits { org_unit_ids: auth::set_scope_units(&st.db, &caller.actor(), id, s.org_unit_ids).await? }))
 }

@@ -593,3 +593,140 @@ pub async fn user_for_token(db: &Db, hash: &str) -> DbResult<Option<app_user::Mo
 pub fn role_post(role: &str) -> &'static str {
     rbac::builtin_role(role).map(|r| r.name).unwrap_or("工作人员")
 }
+
+// ---------- role definitions and custom scope lists ----------
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleInput {
+    /// Lower-case letters, digits and underscores; fixed once created.
+    pub code: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    /// all | unit_and_below | unit_only | own_grids | own_records | custom
+    pub data_scope: String,
+    pub permissions: Vec<String>,
+}
+
+fn check_role_input(r: &RoleInput) -> DbResult<(String, String, Vec<String>)> {
+    let name = r.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(DbError::invalid("name", "角色名称不能为空且不超过 50 个字符"));
+    }
+    let kind = DataScopeKind::parse(&r.data_scope).ok_or_else(|| DbError::invalid("data_scope", "数据权限须为 all、unit_and_below、unit_only、own_grids、own_records 或 custom"))?;
+    let mut perms = r.permissions.clone();
+    perms.sort();
+    perms.dedup();
+    if let Some(p) = perms.iter().find(|p| !rbac::PERMISSIONS.iter().any(|(c, _)| c == p)) {
+        return Err(DbError::invalid("permissions", format!("未知的权限 {p}")));
+    }
+    // Separation of duties: a custom role may not mix audit reading with anything else, nor grant roles.
+    if perms.iter().any(|p| p == "role:grant") {
+        return Err(DbError::invalid("permissions", "授予角色的权限只属于安全管理员"));
+    }
+    if perms.iter().any(|p| p == "audit:read") && perms.len() > 1 {
+        return Err(DbError::invalid("permissions", "查看审计日志的权限不能与其他权限组合"));
+    }
+    Ok((name, kind.as_str().to_string(), perms))
+}
+
+fn role_view(r: role::Model) -> Role {
+    Role {
+        permissions: r.permissions.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+        code: r.code,
+        name: r.name,
+        description: r.description,
+        data_scope: r.data_scope,
+        builtin: r.builtin,
+    }
+}
+
+pub async fn create_role(db: &Db, actor: &Actor, r: RoleInput) -> DbResult<Role> {
+    let code = r.code.clone().unwrap_or_default().trim().to_string();
+    if !(2..=50).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(DbError::invalid("code", "角色编码须为 2–50 位小写字母、数字或下划线"));
+    }
+    let (name, scope, perms) = check_role_input(&r)?;
+    let txn = db.begin_write().await?;
+    if role::Entity::find_by_id(code.clone()).one(&*txn).await?.is_some() {
+        return Err(DbError::Conflict(format!("角色编码 {code} 已存在")));
+    }
+    let m = role::ActiveModel {
+        code: Set(code.clone()),
+        name: Set(name),
+        description: Set(r.description.unwrap_or_default()),
+        data_scope: Set(scope),
+        permissions: Set(perms.join(",")),
+        builtin: Set(false),
+    };
+    role::Entity::insert(m).exec_without_returning(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("create", "role", &code).detail(perms.join(","))).await?;
+    let out = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    txn.commit().await?;
+    Ok(role_view(out))
+}
+
+pub async fn update_role(db: &Db, actor: &Actor, code: &str, r: RoleInput) -> DbResult<Role> {
+    let (name, scope, perms) = check_role_input(&r)?;
+    let txn = db.begin_write().await?;
+    let cur = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    if cur.builtin {
+        return Err(DbError::Conflict("内置角色不能修改".into()));
+    }
+    let mut am: role::ActiveModel = cur.into();
+    am.name = Set(name);
+    am.description = Set(r.description.unwrap_or_default());
+    am.data_scope = Set(scope);
+    am.permissions = Set(perms.join(","));
+    let m = am.update(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("update", "role", code).detail(perms.join(","))).await?;
+    txn.commit().await?;
+    Ok(role_view(m))
+}
+
+pub async fn delete_role(db: &Db, actor: &Actor, code: &str) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    let cur = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    if cur.builtin {
+        return Err(DbError::Conflict("内置角色不能删除".into()));
+    }
+    if user_role::Entity::find().filter(user_role::Column::RoleCode.eq(code)).count(&*txn).await? > 0 {
+        return Err(DbError::Conflict("还有用户持有该角色，不能删除".into()));
+    }
+    role::Entity::delete_by_id(code).exec(&*txn).await?;
+    audit::append(&*txn, db.backend, actor, Event::ok("delete", "role", code)).await?;
+    txn.commit().await
+}
+
+/// The org units of a user's custom data scope.
+pub async fn scope_units(db: &Db, scope: &Scope, user_id: i64) -> DbResult<Vec<i64>> {
+    visible_user(&db.conn, scope, user_id).await?;
+    Ok(crate::entity::user_scope_unit::Entity::find()
+        .select_only()
+        .column(crate::entity::user_scope_unit::Column::OrgUnitId)
+        .filter(crate::entity::user_scope_unit::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(&db.conn)
+        .await?)
+}
+
+pub async fn set_scope_units(db: &Db, actor: &Actor, user_id: i64, mut ids: Vec<i64>) -> DbResult<Vec<i64>> {
+    use crate::entity::user_scope_unit as usu;
+    ids.sort_unstable();
+    ids.dedup();
+    let txn = db.begin_write().await?;
+    visible_user(&*txn, &actor.scope, user_id).await?;
+    let known = org_unit::Entity::find().filter(org_unit::Column::Id.is_in(ids.clone())).count(&*txn).await?;
+    if known as usize != ids.len() {
+        return Err(DbError::invalid("org_unit_ids", "包含不存在的机构"));
+    }
+    usu::Entity::delete_many().filter(usu::Column::UserId.eq(user_id)).exec(&*txn).await?;
+    if !ids.is_empty() {
+        usu::Entity::insert_many(ids.iter().map(|o| usu::ActiveModel { user_id: Set(user_id), org_unit_id: Set(*o) }))
+            .exec_without_returning(&*txn)
+            .await?;
+    }
+    audit::append(&*txn, db.backend, actor, Event::ok("set_scope_units", "user", user_id).detail(format!("{ids:?}"))).await?;
+    txn.commit().await?;
+    Ok(ids)
+}
