@@ -101,6 +101,25 @@ const SUBDISTRICT_DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("04", "司法所", "人民调解、社区矫正"),
 ];
 
+struct UnitSeed {
+    level: &'static str,
+    code: String,
+    name: String,
+    parent: Option<String>,
+    community: Option<String>,
+    geometry: Option<String>,
+    sort: i32,
+}
+
+impl UnitSeed {
+    fn new(level: &'static str, code: &str, name: &str, parent: Option<&str>, community: Option<String>, geometry: Option<String>, sort: i32) -> Self {
+        Self { level, code: code.into(), name: name.into(), parent: parent.map(String::from), community, geometry, sort }
+    }
+}
+
+/// (username, display name, role, unit code, department code, grid to assign)
+type AccountSeed = (String, String, &'static str, String, Option<String>, Option<String>);
+
 /// Loads the demo. `password_hash` is the argon2id hash of the operator's chosen password, shared
 /// by all demo accounts (hashing once keeps the demo fast; real accounts each get their own salt).
 pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: Scale, password_hash: &str) -> DbResult<Vec<DemoAccount>> {
@@ -125,36 +144,35 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         .into_iter()
         .map(|(code, id, path)| (code, (id, path)))
         .collect();
-    let mut units: Vec<(String, String, String, Option<String>, Option<String>, Option<String>, i32)> = Vec::new();
-    // (level, code, name, parent_code, community_name, geometry, sort)
-    units.push(("district".into(), district.code12.clone(), district.name.clone(), None, None, outline, 0));
+    let mut units: Vec<UnitSeed> = Vec::new();
+    units.push(UnitSeed::new("district", &district.code12, &district.name, None, None, outline, 0));
     for (i, s) in subdistricts.iter().enumerate() {
-        units.push(("subdistrict".into(), s.code12.clone(), s.name.clone(), Some(district.code12.clone()), None, None, i as i32));
+        units.push(UnitSeed::new("subdistrict", &s.code12, &s.name, Some(&district.code12), None, None, i as i32));
     }
     let sd12: HashMap<&str, &str> = subdistricts.iter().map(|s| (s.code.as_str(), s.code12.as_str())).collect();
     for (i, m) in communities.iter().enumerate() {
         let parent = sd12.get(m.parent.as_str()).map(|s| s.to_string());
-        units.push(("community".into(), m.code12.clone(), community_display_name(m), parent, Some(m.community.clone()), None, i as i32));
+        units.push(UnitSeed::new("community", &m.code12, &community_display_name(m), parent.as_deref(), Some(m.community.clone()), None, i as i32));
     }
     for m in &communities {
         for g in 1..=scale.grids_per_community() {
             let code = format!("{}{:02}", m.code12, g);
-            units.push(("grid".into(), code, format!("{}第{:02}网格", community_display_name(m), g), Some(m.code12.clone()), None, None, g as i32));
+            units.push(UnitSeed::new("grid", &code, &format!("{}第{:02}网格", community_display_name(m), g), Some(&m.code12), None, None, g as i32));
         }
     }
     let mut created_units = 0;
     for level in ["district", "subdistrict", "community", "grid"] {
-        let new: Vec<_> = units.iter().filter(|u| u.0 == level && !ids.contains_key(&u.1)).collect();
+        let new: Vec<&UnitSeed> = units.iter().filter(|u| u.level == level && !ids.contains_key(&u.code)).collect();
         for chunk in new.chunks(500) {
             let models = chunk.iter().map(|u| org_unit::ActiveModel {
-                level: Set(u.0.clone()),
-                code: Set(u.1.clone()),
-                name: Set(u.2.clone()),
-                parent_id: Set(u.3.as_ref().and_then(|p| ids.get(p)).map(|p| p.0)),
+                level: Set(u.level.into()),
+                code: Set(u.code.clone()),
+                name: Set(u.name.clone()),
+                parent_id: Set(u.parent.as_ref().and_then(|p| ids.get(p)).map(|p| p.0)),
                 path: Set(String::new()),
-                community_name: Set(u.4.clone()),
-                sort: Set(u.6),
-                geometry: Set(u.5.clone()),
+                community_name: Set(u.community.clone()),
+                sort: Set(u.sort),
+                geometry: Set(u.geometry.clone()),
                 created_by: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -164,7 +182,7 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         }
         created_units += new.len();
         // Fill in ids and paths of the new units.
-        let codes: Vec<String> = new.iter().map(|u| u.1.clone()).collect();
+        let codes: Vec<String> = new.iter().map(|u| u.code.clone()).collect();
         for chunk in codes.chunks(500) {
             let got: Vec<(String, i64)> = org_unit::Entity::find()
                 .select_only()
@@ -176,14 +194,14 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
             for (code, id) in got {
                 let parent_path = units
                     .iter()
-                    .find(|u| u.1 == code)
-                    .and_then(|u| u.3.as_ref())
+                    .find(|u| u.code == code)
+                    .and_then(|u| u.parent.as_ref())
                     .and_then(|p| ids.get(p))
                     .map(|p| p.1.clone())
                     .unwrap_or_else(|| "/".into());
                 let path = format!("{parent_path}{id}/");
                 org_unit::Entity::update_many()
-                    .col_expr(org_unit::Column::Path, sea_orm::sea_query::Expr::val(path.clone()).into())
+                    .col_expr(org_unit::Column::Path, sea_orm::sea_query::Expr::val(path.clone()))
                     .filter(org_unit::Column::Id.eq(id))
                     .exec(c)
                     .await?;
@@ -232,7 +250,7 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         .collect();
 
     // Accounts: (username, display name, role, unit code, department code, grid to assign)
-    let mut accounts: Vec<(String, String, &str, String, Option<String>, Option<String>)> = vec![
+    let mut accounts: Vec<AccountSeed> = vec![
         ("admin".into(), "系统管理员".into(), "sys_admin", district.code12.clone(), None, None),
         ("secadmin".into(), "安全管理员".into(), "security_admin", district.code12.clone(), None, None),
         ("auditor".into(), "审计管理员".into(), "audit_admin", district.code12.clone(), None, None),
