@@ -1,6 +1,7 @@
 //! Pure domain of zongguan: validated values, security primitives and rules. No I/O.
 pub mod audit;
 pub mod crypto;
+pub mod dict;
 pub mod id_number;
 pub mod mask;
 pub mod password;
