@@ -5,5 +5,6 @@ pub mod dict;
 pub mod id_number;
 pub mod mask;
 pub mod password;
+pub mod registry;
 pub mod rbac;
 pub mod totp;
