@@ -47,6 +47,7 @@ impl AppState {
         (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
         (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
         (name = "system", description = "用户与角色"),
+        (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
         (name = "audit", description = "审计日志与登录日志"),
         (name = "meta", description = "健康检查")
     )
@@ -82,6 +83,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::system::update_role, http::system::delete_role))
         .routes(routes!(http::system::get_scope_units, http::system::set_scope_units))
         .routes(routes!(http::system::list_permissions))
+        .routes(routes!(http::registry::list_buildings, http::registry::create_building))
+        .routes(routes!(http::registry::get_building, http::registry::update_building))
+        .routes(routes!(http::registry::list_houses, http::registry::create_house))
+        .routes(routes!(http::registry::get_house, http::registry::update_house))
+        .routes(routes!(http::registry::list_residents, http::registry::create_resident))
+        .routes(routes!(http::registry::get_resident, http::registry::update_resident))
+        .routes(routes!(http::registry::move_in))
+        .routes(routes!(http::registry::move_out))
+        .routes(routes!(http::registry::registry_summary))
+        .routes(routes!(http::registry::dicts))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::list_login_logs))
 }

@@ -13,6 +13,7 @@ pub struct AppError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    pub details: Option<serde_json::Value>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -23,6 +24,10 @@ pub struct ApiErrorBody {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Extra facts, e.g. `{"existing_id": 7}` for a duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 /// The error envelope every failing `/api` call answers.
@@ -33,7 +38,7 @@ pub struct ApiError {
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None }
+        Self { status, code, message: message.into(), field: None, details: None }
     }
     pub fn field(mut self, f: &str) -> Self {
         self.field = Some(f.into());
@@ -55,7 +60,7 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = ApiError { error: ApiErrorBody { code: self.code.into(), message: self.message, field: self.field } };
+        let body = ApiError { error: ApiErrorBody { code: self.code.into(), message: self.message, field: self.field, details: self.details } };
         (self.status, Json(body)).into_response()
     }
 }
@@ -66,6 +71,11 @@ impl From<DbError> for AppError {
             DbError::NotFound => Self::not_found(),
             DbError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             DbError::Validation { field, message } => Self::invalid(&field, message),
+            DbError::Duplicate { field, message, existing_id } => {
+                let mut e = Self::new(StatusCode::CONFLICT, "duplicate", message).field(&field);
+                e.details = Some(serde_json::json!({ "existing_id": existing_id }));
+                e
+            }
             DbError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试")

@@ -3,6 +3,7 @@ pub mod audit;
 pub mod auth;
 pub mod meta;
 pub mod org;
+pub mod registry;
 pub mod system;
 
 /// `{"items":[…],"total":N}` with a schema name per item type.

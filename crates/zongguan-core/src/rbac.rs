@@ -89,6 +89,21 @@ pub const AUDIT_ADMIN: &str = "audit_admin";
 /// The three administrator roles (三权分立): no account may hold two of them.
 pub const ADMIN_ROLES: [&str; 3] = [SYS_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN];
 
+/// Officers who register people also see identity numbers in full (each view audited).
+const OFFICER_FULL: &[&str] = &[
+    "org:read",
+    "department:read",
+    "staff:read",
+    "user:read",
+    "resident:read",
+    "resident:read_full",
+    "resident:write",
+    "case:report",
+    "case:dispatch",
+    "case:supervise",
+    "report:read",
+];
+
 const OFFICER: &[&str] = &[
     "org:read",
     "department:read",
@@ -132,7 +147,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         name: "区综管中心工作人员",
         description: "区级中心受理、分派、督办，查看全区数据",
         data_scope: DataScopeKind::UnitAndBelow,
-        permissions: OFFICER,
+        permissions: OFFICER_FULL,
     },
     RoleDef {
         code: "subdistrict_officer",
@@ -144,9 +159,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: "community_officer",
         name: "社区综管中心工作人员",
-        description: "社区中心受理、分派，查看本社区数据",
+        description: "社区中心受理、分派、登记实有人口，查看本社区数据",
         data_scope: DataScopeKind::UnitAndBelow,
-        permissions: OFFICER,
+        permissions: OFFICER_FULL,
     },
     RoleDef {
         code: "grid_worker",

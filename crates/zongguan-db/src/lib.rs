@@ -6,6 +6,7 @@ pub mod demo;
 pub mod entity;
 pub mod migration;
 pub mod org;
+pub mod registry;
 pub mod scope;
 
 use std::sync::Arc;
@@ -25,6 +26,9 @@ pub enum DbError {
     Conflict(String),
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// A record with the same unique key exists; `existing_id` lets the UI open it.
+    #[error("{message}")]
+    Duplicate { field: String, message: String, existing_id: i64 },
     #[error("database: {0}")]
     Db(#[from] DbErr),
 }

@@ -9,8 +9,13 @@ impl MigratorTrait for Migrator {
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct M0001Foundation;
+
+impl MigrationName for M0001Foundation {
+    fn name(&self) -> &str {
+        "m0001_foundation"
+    }
+}
 
 fn ts(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone(name)
@@ -272,8 +277,13 @@ impl MigrationTrait for M0001Foundation {
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct M0002Registry;
+
+impl MigrationName for M0002Registry {
+    fn name(&self) -> &str {
+        "m0002_registry"
+    }
+}
 
 fn audit_cols(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
     t.col(big_integer_null("created_by")).col(ts("created_at")).col(ts("updated_at"))
