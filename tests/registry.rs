@@ -98,10 +98,11 @@ on_both!(masked_unmasked_and_audited, |app: TestApp| async move {
     assert_eq!(v["masked"], false);
 
     let auditor = app.login("auditor").await;
-    let (_, log) = auditor.get(&format!("/api/v1/audit-logs?page_size=100")).await;
+    let (_, log) = auditor.get("/api/v1/audit-logs?page_size=100").await;
+    let rid_s = rid.to_string();
     let reads: Vec<(String, String, String)> = items(&log)
         .iter()
-        .filter(|r| r["object_type"] == "resident" && r["object_id"] == rid.to_string())
+        .filter(|r| r["object_type"] == "resident" && r["object_id"] == rid_s.as_str())
         .map(|r| (r["username"].as_str().unwrap_or("").into(), r["action"].as_str().unwrap_or("").into(), r["result"].as_str().unwrap_or("").into()))
         .collect();
     assert!(reads.contains(&("grid_00300201".into(), "read".into(), "success".into())), "{reads:?}");

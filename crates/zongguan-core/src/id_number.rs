@@ -79,7 +79,7 @@ impl IdNumber {
             return Err(IdNumberError::BirthRange);
         }
         let expected = check_char(body).ok_or(IdNumberError::Characters)?;
-        if last.chars().next() != Some(expected) {
+        if !last.starts_with(expected) {
             return Err(IdNumberError::CheckDigit { expected });
         }
         Ok(Self(s))
