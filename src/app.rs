@@ -21,9 +21,16 @@ use crate::http;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Progress of running import jobs: id → rows processed (the job's own row is written when it ends,
+    /// so that progress never waits on SQLite's single writer).
+    pub progress: Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
 }
 
 impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        Self { db, config: Arc::new(config), progress: Arc::default() }
+    }
+
     pub fn idle(&self) -> chrono::Duration {
         chrono::Duration::minutes(self.config.security.idle_timeout_minutes)
     }
@@ -93,6 +100,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::registry::move_out))
         .routes(routes!(http::registry::registry_summary))
         .routes(routes!(http::registry::dicts))
+        .routes(routes!(http::registry::export_residents))
+        .routes(routes!(http::registry::export_buildings))
+        .routes(routes!(http::registry::export_houses))
+        .routes(routes!(http::imports::import_template))
+        .routes(routes!(http::imports::get_import))
+        .routes(routes!(http::imports::rejected_rows))
+        .merge(OpenApiRouter::new().routes(routes!(http::imports::start_import)).layer(DefaultBodyLimit::max(512 * 1024 * 1024)))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::list_login_logs))
 }

@@ -1,7 +1,6 @@
 //! The `zongguan` command line: serve, migrate, demo, user, audit, openapi.
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use zongguan_db::{Actor, auth, demo};
@@ -54,6 +53,27 @@ enum Cmd {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Import a spreadsheet (XLSX, or CSV in UTF-8 or GB18030) into a registry.
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "all-or-nothing")]
+        mode: ImportMode,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Residents,
+    Buildings,
+    Houses,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportMode {
+    AllOrNothing,
+    ValidRows,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,7 +168,11 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.listen = l;
             }
             let db = crate::open_db(&config).await?;
-            let state = AppState { db: db.clone(), config: Arc::new(config.clone()) };
+            let interrupted = zongguan_db::imports::fail_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if interrupted > 0 {
+                tracing::warn!("{interrupted} import job(s) were interrupted by a stop; nothing of them was written");
+            }
+            let state = AppState::new(db.clone(), config.clone());
             // Idle sessions are removed in the background, not only when someone comes back.
             let idle = state.idle();
             tokio::spawn(async move {
@@ -187,6 +211,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201");
         }
         Cmd::User { cmd } => return user_cmd(&config, cmd).await,
+        Cmd::Import { kind, file, mode } => return import_cmd(&config, kind, &file, mode).await,
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let db = crate::open_db(&config).await?;
             let (n, breaks) = zongguan_db::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -269,4 +294,48 @@ async fn user_cmd(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, mode: ImportMode) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    use zongguan_db::imports::{self, Kind, Mode};
+    let kind = match kind {
+        ImportKind::Residents => Kind::Residents,
+        ImportKind::Buildings => Kind::Buildings,
+        ImportKind::Houses => Kind::Houses,
+    };
+    let mode = match mode {
+        ImportMode::AllOrNothing => Mode::AllOrNothing,
+        ImportMode::ValidRows => Mode::ValidRows,
+    };
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let table = crate::sheets::read(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+    let db = crate::open_db(config).await?;
+    let total = table.rows.len() as u64;
+    let start = std::time::Instant::now();
+    let progress = move |n: u64| {
+        let width = 30u64;
+        let done = (n * width).checked_div(total).unwrap_or(width).min(width);
+        let bar: String = "#".repeat(done as usize) + &"-".repeat((width - done) as usize);
+        eprint!("\r[{bar}] {n}/{total}");
+        let _ = std::io::stderr().flush();
+    };
+    let out = imports::run(&db, &Actor::system("cli-import"), kind, mode, &table.header, &table.rows, &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{}导入完成：共 {} 行，写入 {} 行，拒绝 {} 行，用时 {secs:.1} 秒（{:.0} 行/秒）",
+        kind.zh(),
+        out.total,
+        out.accepted,
+        out.rejected_rows.len(),
+        out.total as f64 / secs.max(0.001)
+    );
+    if mode == Mode::AllOrNothing && !out.rejected.is_empty() {
+        println!("模式为 all_or_nothing：有行被拒绝，未写入任何数据");
+    }
+    for r in &out.rejected {
+        println!("  第 {} 行【{}】{}", r.row, r.column, r.message);
+    }
+    Ok(if out.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod sheets;
 pub mod web;
 
 /// The Longgang division table (NBS 2023 codes), shipped with the binary for the demo.

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per area of the product.
 pub mod audit;
 pub mod auth;
+pub mod imports;
 pub mod meta;
 pub mod org;
 pub mod registry;

@@ -1,6 +1,6 @@
 //! Test harness: a fresh migrated database with the demo loaded, and an in-process client.
 #![allow(dead_code)]
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
@@ -63,12 +63,12 @@ impl TestApp {
         zongguan_db::demo::load(&db, zongguan::LONGGANG_DIVISIONS, None, zongguan_db::demo::Scale::Small, demo_hash())
             .await
             .expect("demo");
-        let router = router(AppState { db: db.clone(), config: Arc::new(config) });
+        let router = router(AppState::new(db.clone(), config));
         Self { db, router, url, schema }
     }
 
     pub fn with_config(&self, config: Config) -> Router {
-        router(AppState { db: self.db.clone(), config: Arc::new(config) })
+        router(AppState::new(self.db.clone(), config))
     }
 
     pub async fn login(&self, username: &str) -> Client {
@@ -144,6 +144,55 @@ impl Client {
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
         let v = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
         (status, v, headers)
+    }
+
+    /// A multipart/form-data POST with text fields and one file.
+    pub async fn multipart(&self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> (StatusCode, Value) {
+        let boundary = "zgBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes());
+        body.extend(file.1);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut req = Request::builder().method("POST").uri(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(t) = &self.csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        let resp = self.router.clone().oneshot(req.body(Body::from(body)).expect("request")).await.expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Raw bytes of a GET (downloads).
+    pub async fn download(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::builder().method("GET").uri(path);
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let resp = self.router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+        let status = resp.status();
+        (status, resp.into_body().collect().await.expect("body").to_bytes().to_vec())
+    }
+
+    /// Starts an import and waits for it to end.
+    pub async fn import(&self, kind: &str, mode: &str, name: &str, bytes: &[u8]) -> Value {
+        let (s, v) = self.multipart("/api/v1/imports", &[("kind", kind), ("mode", mode)], (name, bytes)).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let id = v["id"].as_i64().expect("job id");
+        for _ in 0..200 {
+            let (_, job) = self.get(&format!("/api/v1/imports/{id}")).await;
+            if job["status"] == "done" || job["status"] == "failed" {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("import {id} did not finish");
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {

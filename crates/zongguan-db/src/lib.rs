@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod entity;
+pub mod imports;
 pub mod migration;
 pub mod org;
 pub mod registry;

@@ -475,6 +475,8 @@ impl MigrationTrait for M0002Registry {
                 .col(big_integer("processed").default(0))
                 .col(big_integer("accepted").default(0))
                 .col(text("rejected").default("[]"))
+                .col(text("header").default("[]"))
+                .col(text("rejected_rows").default("[]"))
                 .col(text_null("error"))
                 .col(big_integer_null("created_by"))
                 .col(big_integer_null("org_unit_id"))

@@ -606,6 +606,8 @@ pub struct ResidentFilter {
     pub id_number: Option<String>,
     /// name | birth_date | id, with `-` for descending.
     pub sort: Option<String>,
+    /// Keyset paging for exports: only ids above this one.
+    pub after_id: Option<i64>,
 }
 
 pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageReq) -> DbResult<Page<Resident>> {
@@ -628,6 +630,9 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
     }
     if let Some(g) = f.gender.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(resident::Column::Gender.eq(g));
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(resident::Column::Id.gt(a));
     }
     // Age a..=b means born after today-(b+1) years and on or before today-a years.
     if let Some(a) = f.age_min {
@@ -1106,4 +1111,23 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
         }
     }
     Ok(out)
+}
+
+/// Identity numbers and phones in full, for an export by someone allowed to see them.
+pub async fn unmasked_values(db: &Db, ids: &[i64]) -> DbResult<HashMap<i64, (String, String)>> {
+    let rows: Vec<(i64, String, Option<String>)> = resident::Entity::find()
+        .select_only()
+        .columns([resident::Column::Id, resident::Column::IdNumberEnc, resident::Column::PhoneEnc])
+        .filter(resident::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n, p)| {
+            let n = db.cipher.decrypt(&n).unwrap_or_default();
+            let p = p.and_then(|p| db.cipher.decrypt(&p).ok()).unwrap_or_default();
+            (id, (n, p))
+        })
+        .collect())
 }

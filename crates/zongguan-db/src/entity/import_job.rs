@@ -13,6 +13,8 @@ pub struct Model {
     pub processed: i64,
     pub accepted: i64,
     pub rejected: String,
+    pub header: String,
+    pub rejected_rows: String,
     pub error: Option<String>,
     pub created_by: Option<i64>,
     pub org_unit_id: Option<i64>,
