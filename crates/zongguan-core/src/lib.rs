@@ -2,6 +2,7 @@
 pub mod audit;
 pub mod crypto;
 pub mod dict;
+pub mod geometry;
 pub mod id_number;
 pub mod mask;
 pub mod password;

@@ -1,0 +1,174 @@
+//! Geometry helpers in pure Rust (so SQLite and PostgreSQL behave the same): GeoJSON in and out,
+//! equal-area partition of a polygon (the demo's subdistricts, communities and grids), random
+//! points inside a polygon.
+use geo::{Area, BooleanOps, BoundingRect, Contains, Coord, MultiPolygon, Point, Polygon, Rect};
+
+/// Reads a GeoJSON Polygon or MultiPolygon geometry.
+pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
+    let ring = |r: &serde_json::Value| -> Option<geo::LineString<f64>> {
+        let pts: Option<Vec<Coord<f64>>> =
+            r.as_array()?.iter().map(|p| Some(Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? })).collect();
+        Some(geo::LineString::new(pts?))
+    };
+    let polygon = |p: &serde_json::Value| -> Option<Polygon<f64>> {
+        let rings = p.as_array()?;
+        let exterior = ring(rings.first()?)?;
+        let holes: Option<Vec<_>> = rings.iter().skip(1).map(ring).collect();
+        Some(Polygon::new(exterior, holes?))
+    };
+    let coords = v.get("coordinates")?;
+    match v.get("type")?.as_str()? {
+        "Polygon" => Some(MultiPolygon::new(vec![polygon(coords)?])),
+        "MultiPolygon" => coords.as_array()?.iter().map(polygon).collect::<Option<Vec<_>>>().map(MultiPolygon::new),
+        _ => None,
+    }
+}
+
+/// A GeoJSON MultiPolygon geometry, coordinates rounded to ~1 m.
+pub fn to_geojson(m: &MultiPolygon<f64>) -> serde_json::Value {
+    let round = |x: f64| (x * 1e5).round() / 1e5;
+    let ring = |r: &geo::LineString<f64>| r.coords().map(|c| serde_json::json!([round(c.x), round(c.y)])).collect::<Vec<_>>();
+    let polys: Vec<serde_json::Value> = m
+        .0
+        .iter()
+        .map(|p| {
+            let mut rings = vec![serde_json::Value::Array(ring(p.exterior()))];
+            rings.extend(p.interiors().iter().map(|r| serde_json::Value::Array(ring(r))));
+            serde_json::Value::Array(rings)
+        })
+        .collect();
+    serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
+}
+
+fn clip(m: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
+    m.intersection(&MultiPolygon::new(vec![r.to_polygon()]))
+}
+
+/// Splits `m` into `k` parts of equal area by recursive cuts across the longer side. The parts
+/// tile `m` exactly, so children nest in their parent by construction.
+pub fn partition(m: &MultiPolygon<f64>, k: usize) -> Vec<MultiPolygon<f64>> {
+    if k <= 1 {
+        return vec![m.clone()];
+    }
+    let Some(bb) = m.bounding_rect() else { return vec![m.clone(); k] };
+    let total = m.unsigned_area();
+    let k1 = k / 2;
+    let want = total * k1 as f64 / k as f64;
+    let vertical = bb.width() >= bb.height();
+    let (lo, hi) = if vertical { (bb.min().x, bb.max().x) } else { (bb.min().y, bb.max().y) };
+    let pad = 1.0;
+    let first_part = |c: f64| -> Rect<f64> {
+        if vertical {
+            Rect::new(Coord { x: bb.min().x - pad, y: bb.min().y - pad }, Coord { x: c, y: bb.max().y + pad })
+        } else {
+            Rect::new(Coord { x: bb.min().x - pad, y: bb.min().y - pad }, Coord { x: bb.max().x + pad, y: c })
+        }
+    };
+    let (mut a, mut b) = (lo, hi);
+    for _ in 0..40 {
+        let mid = (a + b) / 2.0;
+        if clip(m, first_part(mid)).unsigned_area() < want { a = mid } else { b = mid }
+    }
+    let cut = (a + b) / 2.0;
+    let left = clip(m, first_part(cut));
+    let right_rect = if vertical {
+        Rect::new(Coord { x: cut, y: bb.min().y - pad }, Coord { x: bb.max().x + pad, y: bb.max().y + pad })
+    } else {
+        Rect::new(Coord { x: bb.min().x - pad, y: cut }, Coord { x: bb.max().x + pad, y: bb.max().y + pad })
+    };
+    let right = clip(m, right_rect);
+    let mut out = partition(&left, k1);
+    out.extend(partition(&right, k - k1));
+    out
+}
+
+/// SplitMix64: a small deterministic generator for demo data (same seed, same district).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
+    }
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+/// A random point strictly inside `m` (rejection sampling in the bounding box).
+pub fn random_point_in(m: &MultiPolygon<f64>, rng: &mut Rng) -> Option<Point<f64>> {
+    let bb = m.bounding_rect()?;
+    for _ in 0..1000 {
+        let p = Point::new(bb.min().x + rng.unit() * bb.width(), bb.min().y + rng.unit() * bb.height());
+        if m.contains(&p) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Intersects;
+
+    fn square() -> MultiPolygon<f64> {
+        let v = serde_json::json!({"type":"Polygon","coordinates":[[[0.0,0.0],[4.0,0.0],[4.0,2.0],[0.0,2.0],[0.0,0.0]]]});
+        from_geojson(&v).expect("polygon")
+    }
+
+    #[test]
+    fn partition_tiles_the_parent_with_equal_areas() {
+        let m = square();
+        let parts = partition(&m, 7);
+        assert_eq!(parts.len(), 7);
+        let total: f64 = parts.iter().map(|p| p.unsigned_area()).sum();
+        assert!((total - 8.0).abs() < 1e-6, "parts cover the parent: {total}");
+        for p in &parts {
+            assert!((p.unsigned_area() - 8.0 / 7.0).abs() < 1e-4, "equal areas");
+        }
+        // Neighbours share edges but no area.
+        for (i, a) in parts.iter().enumerate() {
+            for b in parts.iter().skip(i + 1) {
+                let overlap = a.intersection(b).unsigned_area();
+                assert!(overlap < 8.0 * 1e-8, "no overlap beyond float noise: {overlap}");
+            }
+        }
+    }
+
+    #[test]
+    fn random_points_fall_inside_and_repeat_with_the_seed() {
+        let parts = partition(&square(), 3);
+        let mut a = Rng::new(42);
+        let mut b = Rng::new(42);
+        for p in &parts {
+            let x = random_point_in(p, &mut a).expect("point");
+            assert!(p.contains(&x) && p.intersects(&x));
+            assert_eq!(Some(x), random_point_in(p, &mut b));
+        }
+    }
+
+    #[test]
+    fn geojson_roundtrip() {
+        let m = square();
+        let v = to_geojson(&m);
+        assert_eq!(v["type"], "MultiPolygon");
+        let back = from_geojson(&v).expect("back");
+        assert!((back.unsigned_area() - 8.0).abs() < 1e-9);
+        assert!(from_geojson(&serde_json::json!({"type":"Point","coordinates":[1,2]})).is_none());
+    }
+}
