@@ -33,6 +33,7 @@ pub struct AuditLogList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub username: Option<String>,
     pub action: Option<String>,
@@ -102,6 +103,7 @@ pub struct LoginLogList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
     pub username: Option<String>,
     pub result: Option<String>,

@@ -19,6 +19,7 @@ list_type!(DepartmentList, Department);
 list_type!(StaffList, Staff);
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgUnitQuery {
     pub parent_id: Option<i64>,
     /// district | subdistrict | community | grid
@@ -89,6 +90,7 @@ pub async fn set_grid_workers(State(st): State<AppState>, caller: Caller, ApiPat
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimpleQuery {
     pub org_unit_id: Option<i64>,
     pub q: Option<String>,

@@ -23,6 +23,7 @@ list_type!(HouseList, House);
 list_type!(ResidentList, Resident);
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BuildingQuery {
     /// An org unit: its buildings and those of every unit below it.
     pub org_unit_id: Option<i64>,
@@ -60,6 +61,7 @@ pub async fn update_building(State(st): State<AppState>, caller: Caller, ApiPath
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HouseQuery {
     pub org_unit_id: Option<i64>,
     pub building_id: Option<i64>,
@@ -100,6 +102,7 @@ pub async fn update_house(State(st): State<AppState>, caller: Caller, ApiPath(id
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResidentQuery {
     /// An org unit: its residents and those of every unit below it.
     pub org_unit_id: Option<i64>,
@@ -141,6 +144,7 @@ pub async fn list_residents(State(st): State<AppState>, caller: Caller, ApiQuery
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DetailQuery {
     /// Show the identity number and phone in full (permission `resident:read_full`; audited).
     pub unmasked: Option<bool>,
@@ -186,6 +190,7 @@ pub async fn move_out(State(st): State<AppState>, caller: Caller, ApiPath(id): A
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// Report on this unit's children; default: the top units of the caller's scope.
     pub org_unit_id: Option<i64>,
@@ -225,6 +230,7 @@ pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResidentExportQuery {
     pub org_unit_id: Option<i64>,
     pub registration_type: Option<String>,
@@ -297,6 +303,7 @@ pub async fn export_residents(State(st): State<AppState>, caller: Caller, ApiQue
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimpleExportQuery {
     pub org_unit_id: Option<i64>,
     pub use_type: Option<String>,

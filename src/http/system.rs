@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
 list_type!(UserList, User);
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Part of the username or name.
     pub q: Option<String>,

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest'
+import { buildMenu, type MenuItem } from './menu'
+import { layoutChildren } from './routes'
+import { hasPermission } from './perms'
+
+const names = (items: MenuItem[]): string[] =>
+  items.flatMap((i) => [i.name, ...(i.children ? names(i.children) : [])])
+
+const perms = (...codes: string[]) => new Set(codes)
+
+describe('buildMenu over the real route table', () => {
+  it('shows only the home page without permissions', () => {
+    expect(names(buildMenu(layoutChildren, perms()))).toEqual(['dashboard'])
+  })
+
+  it('shows each organisation page by its own read permission', () => {
+    // A grid worker: org:read only.
+    expect(names(buildMenu(layoutChildren, perms('org:read')))).toEqual(['dashboard', 'org', 'org-units'])
+    // A department handler: org:read and department:read.
+    expect(names(buildMenu(layoutChildren, perms('org:read', 'department:read')))).toEqual([
+      'dashboard',
+      'org',
+      'org-units',
+      'departments',
+    ])
+    // Staff without the tree still get the group.
+    expect(names(buildMenu(layoutChildren, perms('staff:read')))).toEqual(['dashboard', 'org', 'staff'])
+  })
+
+  it('shows the whole organisation group to an officer', () => {
+    const menu = buildMenu(layoutChildren, perms('org:read', 'department:read', 'staff:read'))
+    expect(names(menu)).toEqual(['dashboard', 'org', 'org-units', 'departments', 'staff'])
+    const org = menu.find((i) => i.name === 'org')
+    expect(org?.path).toBe('/org')
+    expect(org?.children?.map((c) => c.path)).toEqual(['/org/units', '/org/departments', '/org/staff'])
+    expect(org?.title).toBe('menu.org')
+  })
+
+  it('shows 系统管理 with only the pages permitted', () => {
+    expect(names(buildMenu(layoutChildren, perms('user:read')))).toEqual(['dashboard', 'system', 'users'])
+    expect(names(buildMenu(layoutChildren, perms('role:read')))).toEqual(['dashboard', 'system', 'roles'])
+    expect(names(buildMenu(layoutChildren, perms('user:read', 'role:read')))).toEqual([
+      'dashboard',
+      'system',
+      'users',
+      'roles',
+    ])
+  })
+
+  it('gives the audit administrator the logs and nothing else', () => {
+    expect(names(buildMenu(layoutChildren, perms('audit:read')))).toEqual([
+      'dashboard',
+      'audit',
+      'audit-logs',
+      'login-logs',
+    ])
+  })
+
+  it('never lists the account pages, error pages or the catch-all', () => {
+    const all = names(
+      buildMenu(
+        layoutChildren,
+        perms('org:read', 'department:read', 'staff:read', 'user:read', 'role:read', 'audit:read', 'token:create'),
+      ),
+    )
+    for (const hidden of ['account', 'change-password', 'totp', 'forbidden', 'not-found']) {
+      expect(all).not.toContain(hidden)
+    }
+  })
+})
+
+describe('buildMenu rules', () => {
+  it('drops a group whose children are all hidden, even when the group needs no permission', () => {
+    const routes = [
+      {
+        path: 'g',
+        name: 'g',
+        meta: { title: 't.g' },
+        children: [{ path: 'a', name: 'a', meta: { title: 't.a', perm: 'x:read' }, component: {} }],
+      },
+    ]
+    expect(buildMenu(routes, perms())).toEqual([])
+    expect(names(buildMenu(routes, perms('x:read')))).toEqual(['g', 'a'])
+  })
+
+  it('hides a whole group when the group itself needs a missing permission', () => {
+    const routes = [
+      {
+        path: 'g',
+        name: 'g',
+        meta: { title: 't.g', perm: 'g:read' },
+        children: [{ path: 'a', name: 'a', meta: { title: 't.a' }, component: {} }],
+      },
+    ]
+    expect(buildMenu(routes, perms())).toEqual([])
+  })
+
+  it('accepts any one of a list of permissions', () => {
+    const routes = [{ path: 'a', name: 'a', meta: { title: 't.a', perm: ['x', 'y'] }, component: {} }]
+    expect(names(buildMenu(routes, perms('y')))).toEqual(['a'])
+    expect(buildMenu(routes, perms('z'))).toEqual([])
+  })
+})
+
+describe('hasPermission', () => {
+  it('handles no requirement, one code and a list', () => {
+    expect(hasPermission(perms(), undefined)).toBe(true)
+    expect(hasPermission(perms(), '')).toBe(true)
+    expect(hasPermission(perms(), [])).toBe(true)
+    expect(hasPermission(perms('a'), 'a')).toBe(true)
+    expect(hasPermission(perms('a'), 'b')).toBe(false)
+    expect(hasPermission(perms('a'), ['b', 'a'])).toBe(true)
+  })
+})

@@ -1,0 +1,125 @@
+// The app's routes. `meta.title` is an i18n key, `meta.perm` the permission a route needs,
+// `meta.icon` a key of components/layout/icons.ts; groups have no component of their own.
+import type { RouteRecordRaw } from 'vue-router'
+import AppLayout from '@/components/layout/AppLayout.vue'
+
+export const layoutChildren: RouteRecordRaw[] = [
+  {
+    path: '',
+    name: 'dashboard',
+    component: () => import('@/views/dashboard/index.vue'),
+    meta: { title: 'menu.dashboard', icon: 'home' },
+  },
+  {
+    path: 'org',
+    name: 'org',
+    redirect: { name: 'org-units' },
+    meta: { title: 'menu.org', icon: 'org' },
+    children: [
+      {
+        path: 'units',
+        name: 'org-units',
+        component: () => import('@/views/org/units/index.vue'),
+        meta: { title: 'menu.orgUnits', perm: 'org:read' },
+      },
+      {
+        path: 'departments',
+        name: 'departments',
+        component: () => import('@/views/org/departments/index.vue'),
+        meta: { title: 'menu.departments', perm: 'department:read' },
+      },
+      {
+        path: 'staff',
+        name: 'staff',
+        component: () => import('@/views/org/staff/index.vue'),
+        meta: { title: 'menu.staff', perm: 'staff:read' },
+      },
+    ],
+  },
+  {
+    path: 'system',
+    name: 'system',
+    redirect: { name: 'users' },
+    meta: { title: 'menu.system', icon: 'system' },
+    children: [
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('@/views/system/users/index.vue'),
+        meta: { title: 'menu.users', perm: 'user:read' },
+      },
+      {
+        path: 'roles',
+        name: 'roles',
+        component: () => import('@/views/system/roles/index.vue'),
+        meta: { title: 'menu.roles', perm: 'role:read' },
+      },
+    ],
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    redirect: { name: 'audit-logs' },
+    meta: { title: 'menu.audit', icon: 'audit', perm: 'audit:read' },
+    children: [
+      {
+        path: 'logs',
+        name: 'audit-logs',
+        component: () => import('@/views/audit/logs/index.vue'),
+        meta: { title: 'menu.auditLogs', perm: 'audit:read' },
+      },
+      {
+        path: 'login-logs',
+        name: 'login-logs',
+        component: () => import('@/views/audit/login-logs/index.vue'),
+        meta: { title: 'menu.loginLogs', perm: 'audit:read' },
+      },
+    ],
+  },
+  {
+    path: 'account',
+    name: 'account',
+    redirect: { name: 'change-password' },
+    meta: { title: 'menu.account', hideInMenu: true },
+    children: [
+      {
+        path: 'password',
+        name: 'change-password',
+        component: () => import('@/views/account/password/index.vue'),
+        meta: { title: 'menu.changePassword' },
+      },
+      {
+        path: 'totp',
+        name: 'totp',
+        component: () => import('@/views/account/totp/index.vue'),
+        meta: { title: 'menu.totp' },
+      },
+    ],
+  },
+  {
+    path: '403',
+    name: 'forbidden',
+    component: () => import('@/views/error/403.vue'),
+    meta: { title: 'menu.forbidden', hideInMenu: true },
+  },
+  {
+    path: ':pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/error/404.vue'),
+    meta: { title: 'menu.notFound', hideInMenu: true },
+  },
+]
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { title: 'login.title', public: true },
+  },
+  {
+    path: '/',
+    component: AppLayout,
+    children: layoutChildren,
+  },
+]
