@@ -40,6 +40,12 @@ enum Cmd {
         /// Write the accounts as JSON here.
         #[arg(long)]
         accounts_out: Option<PathBuf>,
+        /// Seed of the generated geography and people (same seed, same district).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Only the org tree and accounts, no buildings or residents.
+        #[arg(long)]
+        no_registry: bool,
     },
     /// Manage accounts.
     User {
@@ -191,7 +197,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await?;
         }
-        Cmd::Demo { scale, password, accounts_out } => {
+        Cmd::Demo { scale, password, accounts_out, seed, no_registry } => {
             zongguan_core::password::check_policy(&password, "").map_err(|e| anyhow::anyhow!("--password: {e}"))?;
             let db = crate::open_db(&config).await?;
             let start = std::time::Instant::now();
@@ -203,6 +209,20 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             let accounts = demo::load(&db, crate::LONGGANG_DIVISIONS, crate::longgang_outline_geometry(), scale, &hash)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            zongguan_db::demo_data::geography(&db, &outline).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !no_registry {
+                let progress = |what: &str, n: u64| {
+                    use std::io::Write;
+                    eprint!("\r  生成{what}: {n}");
+                    let _ = std::io::stderr().flush();
+                };
+                let c = zongguan_db::demo_data::registries(&db, seed, scale.volume(), &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                eprintln!();
+                if c.residents > 0 {
+                    println!("基础信息：楼栋 {} 栋，房屋 {} 套，实有人口 {} 人", c.buildings, c.houses, c.residents);
+                }
+            }
             if let Some(path) = accounts_out {
                 std::fs::write(&path, serde_json::to_string_pretty(&accounts)?)?;
                 println!("账号清单已写入 {}", path.display());

@@ -110,10 +110,10 @@ on_both!(community_user_sees_only_their_community, |app: TestApp| async move {
     let roots = tree.as_array().expect("tree");
     assert_eq!(roots.len(), 1);
     assert_eq!(roots[0]["code"], "440307003002");
-    assert_eq!(roots[0]["children"].as_array().expect("grids").len(), 3);
+    assert_eq!(roots[0]["children"].as_array().expect("grids").len(), 5);
 
     let (_, units) = u.get("/api/v1/org-units?page_size=500").await;
-    assert_eq!(units["total"], 4);
+    assert_eq!(units["total"], 6);
     for it in items(&units) {
         assert!(it["code"].as_str().expect("code").starts_with("440307003002"), "{it}");
     }

@@ -24,10 +24,9 @@ pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
     }
 }
 
-/// A GeoJSON MultiPolygon geometry, coordinates rounded to ~1 m.
+/// A GeoJSON MultiPolygon geometry at full precision, so that children still nest in parents.
 pub fn to_geojson(m: &MultiPolygon<f64>) -> serde_json::Value {
-    let round = |x: f64| (x * 1e5).round() / 1e5;
-    let ring = |r: &geo::LineString<f64>| r.coords().map(|c| serde_json::json!([round(c.x), round(c.y)])).collect::<Vec<_>>();
+    let ring = |r: &geo::LineString<f64>| r.coords().map(|c| serde_json::json!([c.x, c.y])).collect::<Vec<_>>();
     let polys: Vec<serde_json::Value> = m
         .0
         .iter()

@@ -13,16 +13,24 @@ use crate::{Actor, Db, DbError, DbResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
-    /// ~3 grids per community.
+    /// 5 grids per community; registries in the first subdistrict only.
     Small,
     /// Grids of 300–500 households: ~17 per community, ~2,000 in all.
     District,
 }
 
 impl Scale {
+    /// How much registry data the demo makes at this scale.
+    pub fn volume(self) -> crate::demo_data::Volume {
+        match self {
+            Self::Small => crate::demo_data::Volume { subdistricts: Some(1), buildings_per_grid: 83 },
+            Self::District => crate::demo_data::Volume { subdistricts: None, buildings_per_grid: 198 },
+        }
+    }
+
     fn grids_per_community(self) -> usize {
         match self {
-            Self::Small => 3,
+            Self::Small => 5,
             Self::District => 17,
         }
     }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod demo_data;
 pub mod entity;
 pub mod imports;
 pub mod migration;

@@ -1,0 +1,316 @@
+//! The demo district's geography and registries: the outline partitioned into subdistricts,
+//! communities and grids that nest exactly, buildings inside their grids, houses, and residents
+//! who look real (valid ID numbers from the counties migrants come from, an age pyramid, common
+//! names, valid mobile prefixes) without being anyone. Deterministic for a seed.
+use std::collections::HashMap;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use zongguan_core::geometry::{self, Rng};
+use zongguan_core::id_number::check_char;
+use zongguan_core::registry::ResidentRecord;
+
+use crate::audit::{self, Event};
+use crate::entity::{building, house, org_unit, residence, resident};
+use crate::{Actor, Backend, Db, DbError, DbResult};
+
+/// How much registry data to make.
+#[derive(Debug, Clone, Copy)]
+pub struct Volume {
+    /// Only the first N subdistricts get buildings and people (None: all).
+    pub subdistricts: Option<usize>,
+    pub buildings_per_grid: u64,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub buildings: u64,
+    pub houses: u64,
+    pub residents: u64,
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁",
+    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏",
+    "魏", "吕", "丁", "任", "沈", "姚", "卢", "钟", "谭", "廖", "韦", "邱", "赖", "欧阳",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "平", "刚", "桂英",
+    "建华", "志强", "晓东", "海燕", "春梅", "子涵", "梓萱", "浩然", "宇轩", "欣怡", "俊杰", "思远", "雨桐", "嘉怡", "文博", "佳琪",
+    "国强", "丽华", "红梅", "玉兰", "永刚", "小龙", "家豪", "紫琪",
+];
+/// County codes of the provinces Shenzhen's migrants come from (GB/T 2260).
+const SOURCE_COUNTIES: &[&str] = &[
+    "430181", "430521", "431021", "430381", "431122", "450881", "450922", "450921", "450703", "360121", "360281", "360730",
+    "362428", "510121", "511621", "510322", "511321", "410221", "411522", "411421", "420115", "421182", "420222", "441581",
+    "445281", "441422", "441622", "440882", "350581", "612425", "522121", "500228",
+];
+const PHONE_PREFIXES: &[&str] =
+    &["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "157", "158", "159", "176", "177", "180", "181", "186", "187", "188", "189", "198", "199"];
+const NATIONS: &[&str] = &["USA", "GBR", "JPN", "KOR", "DEU", "FRA", "CAN", "AUS", "SGP", "MYS"];
+const ETHNIC_MINOR: &[&str] = &["03", "06", "07", "08", "09", "12", "13", "15", "18"];
+
+fn birth(rng: &mut Rng, today: NaiveDate, migrant: bool) -> NaiveDate {
+    // Migrants: mostly working age; registered: a broader pyramid.
+    let age = if migrant {
+        match rng.below(100) {
+            0..=9 => rng.below(16),
+            10..=84 => 18 + rng.below(28),
+            _ => 46 + rng.below(20),
+        }
+    } else {
+        match rng.below(100) {
+            0..=17 => rng.below(18),
+            18..=79 => 18 + rng.below(42),
+            _ => 60 + rng.below(28),
+        }
+    };
+    today - Duration::days((age * 365 + rng.below(365)) as i64)
+}
+
+fn id_number(rng: &mut Rng, county: &str, born: NaiveDate, male: bool) -> String {
+    let mut seq = rng.below(500) * 2;
+    if male {
+        seq += 1;
+    }
+    let body = format!("{county}{}{seq:03}", born.format("%Y%m%d"));
+    let c = check_char(&body).unwrap_or('0');
+    format!("{body}{c}")
+}
+
+fn person(rng: &mut Rng, today: NaiveDate) -> ResidentRecord {
+    let kind = match rng.below(100) {
+        0..=69 => "migrant",
+        70..=95 => "registered",
+        96..=98 => "left_behind",
+        _ => "foreign",
+    };
+    let male = rng.below(100) < 53;
+    let born = birth(rng, today, kind == "migrant");
+    let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+    let phone = (born < today - Duration::days(16 * 365)).then(|| format!("{}{:08}", rng.pick(PHONE_PREFIXES), rng.below(100_000_000)));
+    let (id_type, number, nationality, ethnicity) = if kind == "foreign" {
+        ("passport", format!("E{:08}", rng.below(100_000_000)), (*rng.pick(NATIONS)).to_string(), "")
+    } else {
+        let county = if kind == "registered" || kind == "left_behind" { "440307" } else { rng.pick(SOURCE_COUNTIES) };
+        let eth = if rng.below(100) < 94 { "01" } else { rng.pick(ETHNIC_MINOR) };
+        ("id_card", id_number(rng, county, born, male), String::new(), eth)
+    };
+    ResidentRecord {
+        name,
+        id_type,
+        id_masked: zongguan_core::mask::id_number(&number),
+        id_number: number,
+        gender: if male { "male" } else { "female" },
+        birth_date: Some(born),
+        ethnicity,
+        registration_type: kind,
+        phone,
+        nationality,
+    }
+}
+
+/// Gives every org unit a polygon (subdistricts, communities and grids partition their parent),
+/// unless they have one already.
+pub async fn geography(db: &Db, outline: &serde_json::Value) -> DbResult<()> {
+    let Some(district_shape) = geometry::from_geojson(outline) else {
+        return Err(DbError::invalid("outline", "区界不是多边形"));
+    };
+    let units = org_unit::Entity::find().order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code).all(&db.conn).await?;
+    if units.iter().any(|u| u.level == "grid" && u.geometry.is_some()) {
+        return Ok(());
+    }
+    let mut children: HashMap<i64, Vec<&org_unit::Model>> = HashMap::new();
+    for u in &units {
+        if let Some(p) = u.parent_id {
+            children.entry(p).or_default().push(u);
+        }
+    }
+    let Some(root) = units.iter().find(|u| u.level == "district") else { return Ok(()) };
+    let mut shapes: Vec<(i64, serde_json::Value)> = vec![(root.id, geometry::to_geojson(&district_shape))];
+    let mut queue = vec![(root.id, district_shape)];
+    while let Some((id, shape)) = queue.pop() {
+        let kids = children.get(&id).cloned().unwrap_or_default();
+        if kids.is_empty() {
+            continue;
+        }
+        for (k, part) in kids.iter().zip(geometry::partition(&shape, kids.len())) {
+            shapes.push((k.id, geometry::to_geojson(&part)));
+            queue.push((k.id, part));
+        }
+    }
+    let txn = db.begin_write().await?;
+    for (id, g) in shapes {
+        org_unit::Entity::update_many()
+            .col_expr(org_unit::Column::Geometry, sea_orm::sea_query::Expr::val(g.to_string()))
+            .filter(org_unit::Column::Id.eq(id))
+            .exec(&*txn)
+            .await?;
+    }
+    txn.commit().await
+}
+
+async fn next_id<C: ConnectionTrait>(c: &C, table: &str) -> DbResult<i64> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
+    let row = c.query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
+    Ok(row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(0) + 1)
+}
+
+/// Buildings, houses and residents in the grids of the chosen subdistricts; skipped when the
+/// district already has buildings. One transaction: all or nothing.
+pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&str, u64) + Sync)) -> DbResult<Counts> {
+    if building::Entity::find().count(&db.conn).await? > 0 {
+        return Ok(Counts::default());
+    }
+    let units = org_unit::Entity::find().order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code).all(&db.conn).await?;
+    let by_id: HashMap<i64, &org_unit::Model> = units.iter().map(|u| (u.id, u)).collect();
+    let subdistricts: Vec<&org_unit::Model> = units.iter().filter(|u| u.level == "subdistrict").collect();
+    let chosen: Vec<i64> = subdistricts.iter().take(volume.subdistricts.unwrap_or(usize::MAX)).map(|s| s.id).collect();
+    let grids: Vec<&org_unit::Model> = units
+        .iter()
+        .filter(|u| u.level == "grid")
+        .filter(|g| {
+            let community = g.parent_id.and_then(|c| by_id.get(&c));
+            community.and_then(|c| c.parent_id).is_some_and(|s| chosen.contains(&s))
+        })
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    let now = Utc::now();
+    let mut rng = Rng::new(seed);
+    let actor = Actor::system("demo");
+    let txn = db.begin_write().await?;
+    let c = &*txn;
+    let (mut bid, mut hid, mut rid, mut lid) = (next_id(c, "building").await?, next_id(c, "house").await?, next_id(c, "resident").await?, next_id(c, "residence").await?);
+    let mut counts = Counts::default();
+    let mut issued: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let (mut buildings, mut houses, mut residents, mut residences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for g in &grids {
+        let community = g.parent_id.and_then(|c| by_id.get(&c)).map(|c| c.name.as_str()).unwrap_or("");
+        let subdistrict = g.parent_id.and_then(|c| by_id.get(&c)).and_then(|c| c.parent_id).and_then(|s| by_id.get(&s)).map(|s| s.name.as_str()).unwrap_or("");
+        let shape = g.geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+        for n in 1..=volume.buildings_per_grid {
+            let Some(p) = shape.as_ref().and_then(|s| geometry::random_point_in(s, &mut rng)) else { break };
+            let floors = 2 + rng.below(8) as i32;
+            let use_type = match rng.below(100) {
+                0..=79 => "residential",
+                80..=89 => "mixed",
+                90..=94 => "commercial",
+                95..=97 => "industrial",
+                _ => "office",
+            };
+            let village = rng.below(100) < 65;
+            buildings.push(building::ActiveModel {
+                id: Set(bid),
+                code: Set(format!("{}{n:03}", g.code)),
+                name: Set(format!("{community}{}{n}栋", if village { "新村" } else { "花园" })),
+                address: Set(format!("深圳市龙岗区{subdistrict}{community}{}{n}栋", if village { "新村" } else { "花园" })),
+                grid_id: Set(g.id),
+                lon: Set((p.x() * 1e6).round() / 1e6),
+                lat: Set((p.y() * 1e6).round() / 1e6),
+                footprint: Set(None),
+                floors: Set(floors),
+                structure: Set(if village { "砖混" } else { "框架" }.into()),
+                use_type: Set(use_type.into()),
+                property_company_id: Set(None),
+                manager: Set(String::new()),
+                created_by: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+            // Houses: a few rooms per building, most let in urban villages.
+            let rooms = 2 + rng.below(4);
+            for k in 0..rooms {
+                let floor = 1 + (k as i32 % floors);
+                let is_rental = village && rng.below(100) < 75 || !village && rng.below(100) < 25;
+                houses.push(house::ActiveModel {
+                    id: Set(hid),
+                    building_id: Set(bid),
+                    grid_id: Set(g.id),
+                    room: Set(format!("{floor}{:02}", k + 1)),
+                    area: Set(Some((20 + rng.below(100)) as f64)),
+                    use_type: Set(if use_type == "industrial" || use_type == "office" { use_type } else { "residential" }.into()),
+                    owner_resident_id: Set(None),
+                    owner_org: Set(String::new()),
+                    is_rental: Set(is_rental),
+                    rental_use: Set(if is_rental { "住宅".into() } else { String::new() }),
+                    rental_risk_class: Set(None),
+                    created_by: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                });
+                // About 2.7 people per house: 4 million in Longgang's 1.5 million houses.
+                let people = match rng.below(20) {
+                    0 => 0,
+                    1..=6 => 1 + rng.below(2),
+                    _ => 2 + rng.below(4),
+                };
+                for m in 0..people {
+                    // One person, one record: draw again on the rare repeated number.
+                    let mut rec = person(&mut rng, today);
+                    while !issued.insert(rec.id_number.clone()) {
+                        rec = person(&mut rng, today);
+                    }
+                    let mut am = crate::registry::resident_model(db, &actor, &rec, g.id);
+                    am.id = Set(rid);
+                    am.current_address = Set(format!("深圳市龙岗区{subdistrict}{community}{n}栋{floor}{:02}", k + 1));
+                    if rng.below(1000) < 3 {
+                        am.special_groups = Set((*rng.pick(&["released_prisoner", "community_correction", "mental_disorder", "drug_user"])).into());
+                    }
+                    residents.push(am);
+                    let since = (today - Duration::days(rng.below(3 * 365) as i64)).max(rec.birth_date.unwrap_or(today));
+                    residences.push(residence::ActiveModel {
+                        id: Set(lid),
+                        resident_id: Set(rid),
+                        house_id: Set(hid),
+                        relation: Set(if m == 0 { "01" } else { *rng.pick(&["10", "20", "30", "98", "99"]) }.into()),
+                        since: Set(since),
+                        until: Set(None),
+                        created_by: Set(None),
+                        created_at: Set(now),
+                    });
+                    rid += 1;
+                    lid += 1;
+                }
+                hid += 1;
+            }
+            bid += 1;
+        }
+        counts.buildings += buildings.len() as u64;
+        counts.houses += houses.len() as u64;
+        counts.residents += residents.len() as u64;
+        // Write in the grid's batches to keep memory flat.
+        for chunk in buildings.chunks(1000) {
+            building::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
+        }
+        for chunk in houses.chunks(1000) {
+            house::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
+        }
+        for chunk in residents.chunks(800) {
+            resident::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
+        }
+        for chunk in residences.chunks(2000) {
+            residence::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
+        }
+        buildings.clear();
+        houses.clear();
+        residents.clear();
+        residences.clear();
+        progress("residents", counts.residents);
+    }
+    if db.backend == Backend::Postgres {
+        // Explicit ids were written: move the sequences past them.
+        for t in ["building", "house", "resident", "residence"] {
+            c.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 1))")).await?;
+        }
+    }
+    audit::append(
+        c,
+        db.backend,
+        &actor,
+        Event::ok("demo_load", "registry", "demo").detail(format!("楼栋 {}，房屋 {}，实有人口 {}", counts.buildings, counts.houses, counts.residents)),
+    )
+    .await?;
+    txn.commit().await?;
+    let _ = today.year();
+    Ok(counts)
+}
