@@ -89,6 +89,19 @@ describe('createClient', () => {
     expect(headersOf(fetchImpl)['Content-Type']).toBe('application/json')
   })
 
+  it('sends FormData as it is, with the CSRF token and no Content-Type of its own', async () => {
+    const { client, fetchImpl } = setup(respond(202, { id: 9 }))
+    const form = new FormData()
+    form.append('kind', 'buildings')
+    form.append('file', new Blob(['楼栋编码\n'], { type: 'text/csv' }), 'b.csv')
+    const answer = await client.post<{ id: number }>('/api/v1/imports', form)
+    expect(answer).toEqual({ id: 9 })
+    const init = fetchImpl.mock.calls[0]![1]
+    expect(init.body).toBe(form)
+    expect(headersOf(fetchImpl)['Content-Type']).toBeUndefined()
+    expect(headersOf(fetchImpl)['X-CSRF-Token']).toBe('csrf-123')
+  })
+
   it('answers undefined for 204', async () => {
     const { client, hooks } = setup(respond(204))
     await expect(client.post('/api/v1/auth/logout')).resolves.toBeUndefined()

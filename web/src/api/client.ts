@@ -148,7 +148,10 @@ export function createClient(
   async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' }
     const init: RequestInit = { method, headers, credentials: 'same-origin' }
-    if (opts.body !== undefined) {
+    if (typeof FormData !== 'undefined' && opts.body instanceof FormData) {
+      // Multipart (file uploads): the browser writes Content-Type with the boundary itself.
+      init.body = opts.body
+    } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json'
       init.body = JSON.stringify(opts.body)
     }

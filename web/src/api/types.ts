@@ -50,6 +50,37 @@ export type AuditLogList = Schemas['AuditLogList']
 export type LoginLog = Schemas['LoginLog']
 export type LoginLogList = Schemas['LoginLogList']
 
+// registry (基础信息)
+export type DictEntry = Schemas['DictEntry']
+/** GET /api/v1/dicts: code tables by name (`id_types`, `genders`, …), each `[{code,name}]`. */
+export type Dicts = Record<string, DictEntry[]>
+export type Building = Schemas['Building']
+export type BuildingInput = Schemas['BuildingInput']
+export type BuildingList = Schemas['BuildingList']
+export type House = Schemas['House']
+export type HouseInput = Schemas['HouseInput']
+export type HouseList = Schemas['HouseList']
+/** `{house, building, residences}`: occupants past and present, names masked. */
+export type HouseDetail = Schemas['HouseDetail']
+export type Resident = Schemas['Resident']
+export type ResidentList = Schemas['ResidentList']
+export type ResidentDetail = Schemas['ResidentDetail']
+export type ResidentForm = Schemas['ResidentForm']
+/** A resident living in a house from `since` to `until` (null: living there now). */
+export type Residence = Schemas['Residence']
+export type MoveIn = Schemas['MoveIn']
+export type MoveOut = Schemas['MoveOut']
+export type UnitSummary = Schemas['UnitSummary']
+export type ImportStarted = Schemas['ImportStarted']
+export type ImportJob = Schemas['ImportJob']
+export type Rejection = Schemas['Rejection']
+
+/** What an import reads (the schema types `kind` as a string). */
+export type ImportKind = 'residents' | 'buildings' | 'houses'
+/** all_or_nothing: any error and nothing is written; valid_rows: the correct rows are written. */
+export type ImportMode = 'all_or_nothing' | 'valid_rows'
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed'
+
 /** The four org levels, top to bottom (the schema types `level` as a string). */
 export type OrgLevel = 'district' | 'subdistrict' | 'community' | 'grid'
 
