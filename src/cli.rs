@@ -59,6 +59,19 @@ enum Cmd {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Measure speed: `bench registry` loads the demo district into a fresh database and times it.
+    Bench {
+        #[arg(value_enum)]
+        what: BenchWhat,
+        #[arg(long, value_enum, default_value = "small")]
+        scale: DemoScale,
+        /// One JSON object instead of `name value unit` lines.
+        #[arg(long)]
+        json: bool,
+        /// Rows per import file (CSV and XLSX each).
+        #[arg(long, default_value_t = 20_000)]
+        import_rows: usize,
+    },
     /// Import a spreadsheet (XLSX, or CSV in UTF-8 or GB18030) into a registry.
     Import {
         #[arg(value_enum)]
@@ -67,6 +80,11 @@ enum Cmd {
         #[arg(long, value_enum, default_value = "all-or-nothing")]
         mode: ImportMode,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BenchWhat {
+    Registry,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -231,6 +249,23 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201");
         }
         Cmd::User { cmd } => return user_cmd(&config, cmd).await,
+        Cmd::Bench { what: BenchWhat::Registry, scale, json, import_rows } => {
+            // A fresh database unless one is given: the bench loads the demo itself.
+            if config.database_url.is_none() {
+                let dir = std::env::temp_dir().join(format!("zongguan-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir)?;
+                config.database_url = Some(format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
+                config.data_dir = dir;
+            }
+            let db = crate::open_db(&config).await?;
+            let scale = match scale {
+                DemoScale::Small => demo::Scale::Small,
+                DemoScale::District => demo::Scale::District,
+            };
+            let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            let figures = crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await?;
+            figures.print(json);
+        }
         Cmd::Import { kind, file, mode } => return import_cmd(&config, kind, &file, mode).await,
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let db = crate::open_db(&config).await?;

@@ -1,5 +1,6 @@
 //! zongguan (综管): the server and command line of the grid-based social governance platform.
 pub mod app;
+pub mod bench;
 pub mod caller;
 pub mod cli;
 pub mod config;
