@@ -395,7 +395,8 @@ impl MigrationTrait for M0002Registry {
             .to_owned(),
         )
         .await?;
-        m.create_index(idx("resident", &["org_unit_id", "registration_type"])).await?;
+        // Covers the summary counts and the usual list filters without touching the rows.
+        m.create_index(idx("resident", &["org_unit_id", "registration_type", "gender", "birth_date"])).await?;
         m.create_index(idx("resident", &["name"])).await?;
         m.create_index(idx("resident", &["birth_date"])).await?;
 

@@ -1058,32 +1058,35 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
         }
     }
     let mut out: Vec<UnitSummary> = units.iter().map(|u| UnitSummary { org_unit_id: u.id, code: u.code.clone(), name: u.name.clone(), ..Default::default() }).collect();
-    let band = |b: Option<NaiveDate>| match b {
-        None => "unknown",
-        Some(d) if d > adult => "0-17",
-        Some(d) if d > senior => "18-59",
-        Some(_) => "60+",
-    };
-    let rows: Vec<(i64, String, String, Option<NaiveDate>, i64)> = resident::Entity::find()
+    // The age band is computed in SQL so that the database returns a few rows per grid.
+    // The two dates are computed here, never user input, so they are written as literals (bound
+    // parameters are spelt differently on the two backends inside custom SQL).
+    let band = sea_orm::sea_query::Expr::cust(format!(
+        "CASE WHEN birth_date IS NULL THEN 'unknown' WHEN birth_date > '{}' THEN '0-17' WHEN birth_date > '{}' THEN '18-59' ELSE '60+' END",
+        adult.format("%Y-%m-%d"),
+        senior.format("%Y-%m-%d")
+    ));
+    let rows: Vec<(i64, String, String, String, i64)> = resident::Entity::find()
         .select_only()
-        .columns([resident::Column::OrgUnitId, resident::Column::RegistrationType, resident::Column::Gender, resident::Column::BirthDate])
+        .columns([resident::Column::OrgUnitId, resident::Column::RegistrationType, resident::Column::Gender])
+        .column_as(band, "band")
         .column_as(resident::Column::Id.count(), "n")
         .filter(resident_scope(scope))
         .group_by(resident::Column::OrgUnitId)
         .group_by(resident::Column::RegistrationType)
         .group_by(resident::Column::Gender)
-        .group_by(resident::Column::BirthDate)
+        .group_by(sea_orm::sea_query::Expr::cust("band"))
         .into_tuple()
         .all(&db.conn)
         .await?;
-    for (unit, reg, gender, birth, n) in rows {
+    for (unit, reg, gender, band, n) in rows {
         if let Some(&i) = owner.get(&unit) {
             let s = &mut out[i];
             let n = n as u64;
             s.residents += n;
             *s.by_registration_type.entry(reg).or_default() += n;
             *s.by_gender.entry(gender).or_default() += n;
-            *s.by_age_band.entry(band(birth).into()).or_default() += n;
+            *s.by_age_band.entry(band).or_default() += n;
         }
     }
     let rows: Vec<(i64, String, bool, i64)> = house::Entity::find()

@@ -56,6 +56,30 @@ describe('buildMenu over the real route table', () => {
     ])
   })
 
+  it('shows 基础信息 by resident:read, and 数据导入 only with resident:write', () => {
+    const reader = buildMenu(layoutChildren, perms('resident:read'))
+    expect(names(reader)).toEqual([
+      'dashboard',
+      'registry',
+      'registry-residents',
+      'registry-buildings',
+      'registry-houses',
+      'registry-summary',
+    ])
+    const writer = buildMenu(layoutChildren, perms('resident:read', 'resident:write'))
+    const registry = writer.find((i) => i.name === 'registry')
+    expect(registry?.title).toBe('menu.registry')
+    expect(registry?.children?.map((c) => c.path)).toEqual([
+      '/registry/residents',
+      '/registry/buildings',
+      '/registry/houses',
+      '/registry/import',
+      '/registry/summary',
+    ])
+    // The system administrator has no registry permission on purpose.
+    expect(names(buildMenu(layoutChildren, perms('org:read', 'user:read', 'role:read')))).not.toContain('registry')
+  })
+
   it('never lists the account pages, error pages or the catch-all', () => {
     const all = names(
       buildMenu(

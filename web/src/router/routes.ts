@@ -37,6 +37,45 @@ export const layoutChildren: RouteRecordRaw[] = [
     ],
   },
   {
+    path: 'registry',
+    name: 'registry',
+    redirect: { name: 'registry-residents' },
+    meta: { title: 'menu.registry', icon: 'registry', perm: 'resident:read' },
+    children: [
+      {
+        path: 'residents',
+        name: 'registry-residents',
+        component: () => import('@/views/registry/residents/index.vue'),
+        meta: { title: 'menu.residents', perm: 'resident:read' },
+      },
+      {
+        path: 'buildings',
+        name: 'registry-buildings',
+        component: () => import('@/views/registry/buildings/index.vue'),
+        meta: { title: 'menu.buildings', perm: 'resident:read' },
+      },
+      {
+        path: 'houses',
+        name: 'registry-houses',
+        component: () => import('@/views/registry/houses/index.vue'),
+        meta: { title: 'menu.houses', perm: 'resident:read' },
+      },
+      {
+        path: 'import',
+        name: 'registry-import',
+        component: () => import('@/views/registry/import/index.vue'),
+        // Reading the job and its rejected rows needs resident:write as well.
+        meta: { title: 'menu.registryImport', perm: 'resident:write' },
+      },
+      {
+        path: 'summary',
+        name: 'registry-summary',
+        component: () => import('@/views/registry/summary/index.vue'),
+        meta: { title: 'menu.registrySummary', perm: 'resident:read' },
+      },
+    ],
+  },
+  {
     path: 'system',
     name: 'system',
     redirect: { name: 'users' },
