@@ -201,3 +201,38 @@ on_both!(filters_history_and_summary, |app: TestApp| async move {
     let (_, v) = officer.get("/api/v1/houses?q=LAT-A1&is_rental=true").await;
     assert_eq!(v["total"], 1);
 });
+
+on_both!(property_companies_key_places_and_enterprises, |app: TestApp| async move {
+    let officer = app.login("community_003002").await;
+    let unit = app.unit_id("440307003002").await;
+    let (s, v) = officer.post("/api/v1/property-companies", json!({"name":"深圳市良安物业管理有限公司","credit_code":"91350100M000100Y44","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "credit_code");
+    let (s, v) = officer.post("/api/v1/property-companies", json!({"name":"深圳市良安物业管理有限公司","credit_code":"91350100m000100y43","contact":"周经理","phone":"13711112222","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["credit_code"], "91350100M000100Y43");
+    assert_eq!(v["phone"], "137****2222");
+    let (s, v) = officer.post("/api/v1/key-places", json!({"name":"良安田小学","place_type":"学校","address":"良安田村","lon":114.12,"lat":22.68,"org_unit_id":unit,"person_in_charge":"刘校长","phone":"0755-28888888"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["place_type"], "school");
+    let pid = v["id"].as_i64().expect("id");
+    let (s, v) = officer.post("/api/v1/key-places", json!({"name":"甲","place_type":"机场","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "place_type");
+    let (s, v) = officer.post("/api/v1/key-enterprises", json!({"name":"良安化工仓库","industry":"危险化学品","hazard_class":"二级","staff_count":35,"org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["industry"], "hazardous_chemicals");
+    let (_, v) = officer.get("/api/v1/key-places?place_type=school&q=小学").await;
+    assert_eq!(v["total"], 1);
+    let (_, v) = officer.get("/api/v1/key-enterprises?industry=hazardous_chemicals").await;
+    assert_eq!(v["total"], 1);
+    // Out of scope: another community cannot see or file into this one.
+    let other = app.login("community_003004").await;
+    let (s, _) = other.get(&format!("/api/v1/key-places/{pid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, v) = other.get("/api/v1/property-companies").await;
+    assert_eq!(v["total"], 0);
+    let (s, v) = other.post("/api/v1/key-places", json!({"name":"乙","place_type":"school","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "org_unit_id");
+});

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod imports;
 pub mod meta;
 pub mod org;
+pub mod places;
 pub mod registry;
 pub mod system;
 

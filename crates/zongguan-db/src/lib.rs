@@ -8,6 +8,7 @@ pub mod entity;
 pub mod imports;
 pub mod migration;
 pub mod org;
+pub mod places;
 pub mod registry;
 pub mod scope;
 

@@ -381,6 +381,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/key-enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_key_enterprises"];
+        put?: never;
+        post: operations["create_key_enterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_key_enterprise"];
+        put: operations["update_key_enterprise"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_key_places"];
+        put?: never;
+        post: operations["create_key_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-places/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_key_place"];
+        put: operations["update_key_place"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/login-logs": {
         parameters: {
             query?: never;
@@ -480,6 +544,38 @@ export interface paths {
         /** The permission catalogue. */
         get: operations["list_permissions"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_property_companies"];
+        put?: never;
+        post: operations["create_property_company"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/property-companies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_property_company"];
+        put: operations["update_property_company"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1006,6 +1102,90 @@ export interface components {
             /** Format: int64 */
             id: number;
         };
+        KeyEnterprise: {
+            address: string;
+            credit_code: string;
+            hazard_class: string;
+            /** Format: int64 */
+            id: number;
+            /** @description hazardous_chemicals | hotel | recycling | logistics | printing | pawn | vehicle_repair | other */
+            industry: string;
+            /** Format: double */
+            lat?: number | null;
+            licence_numbers: string;
+            /** Format: double */
+            lon?: number | null;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            person_in_charge: string;
+            /** @description Masked. */
+            phone: string;
+            /** Format: int32 */
+            staff_count: number;
+        };
+        KeyEnterpriseInput: {
+            address?: string | null;
+            credit_code?: string | null;
+            hazard_class?: string | null;
+            industry: string;
+            /** Format: double */
+            lat?: number | null;
+            licence_numbers?: string | null;
+            /** Format: double */
+            lon?: number | null;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            person_in_charge?: string | null;
+            phone?: string | null;
+            /** Format: int32 */
+            staff_count?: number | null;
+        };
+        KeyEnterpriseList: {
+            items: components["schemas"]["KeyEnterprise"][];
+            /** Format: int64 */
+            total: number;
+        };
+        KeyPlace: {
+            address: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            owner: string;
+            person_in_charge: string;
+            /** @description Masked. */
+            phone: string;
+            /** @description school | hospital | market | station | entertainment | internet_cafe | hotel | religious | other */
+            place_type: string;
+        };
+        KeyPlaceInput: {
+            address?: string | null;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            owner?: string | null;
+            person_in_charge?: string | null;
+            phone?: string | null;
+            place_type: string;
+        };
+        KeyPlaceList: {
+            items: components["schemas"]["KeyPlace"][];
+            /** Format: int64 */
+            total: number;
+        };
         LoginLog: {
             /** Format: date-time */
             at: string;
@@ -1144,6 +1324,33 @@ export interface components {
         Permission: {
             code: string;
             name: string;
+        };
+        PropertyCompany: {
+            address: string;
+            contact: string;
+            credit_code: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            /** @description Masked. */
+            phone: string;
+        };
+        PropertyCompanyInput: {
+            address?: string | null;
+            contact?: string | null;
+            credit_code?: string | null;
+            name: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            phone?: string | null;
+        };
+        PropertyCompanyList: {
+            items: components["schemas"]["PropertyCompany"][];
+            /** Format: int64 */
+            total: number;
         };
         /** @description Why a row was rejected. */
         Rejection: {
@@ -2302,6 +2509,248 @@ export interface operations {
             };
         };
     };
+    list_key_enterprises: {
+        parameters: {
+            query?: {
+                /** @description An org unit: its records and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Key places: place_type; key enterprises: industry. */
+                kind?: string;
+                /** @description Part of the name or address. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnterpriseList"];
+                };
+            };
+        };
+    };
+    create_key_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyEnterpriseInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnterprise"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_key_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnterprise"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_key_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyEnterpriseInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnterprise"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_key_places: {
+        parameters: {
+            query?: {
+                /** @description An org unit: its records and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Key places: place_type; key enterprises: industry. */
+                kind?: string;
+                /** @description Part of the name or address. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPlaceList"];
+                };
+            };
+        };
+    };
+    create_key_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyPlaceInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPlace"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_key_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPlace"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_key_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyPlaceInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPlace"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_login_logs: {
         parameters: {
             query?: {
@@ -2603,6 +3052,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Permission"][];
+                };
+            };
+        };
+    };
+    list_property_companies: {
+        parameters: {
+            query?: {
+                /** @description An org unit: its records and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Key places: place_type; key enterprises: industry. */
+                kind?: string;
+                /** @description Part of the name or address. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyCompanyList"];
+                };
+            };
+        };
+    };
+    create_property_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PropertyCompanyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyCompany"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_property_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyCompany"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_property_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PropertyCompanyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyCompany"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
