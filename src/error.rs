@@ -71,6 +71,7 @@ impl From<DbError> for AppError {
             DbError::NotFound => Self::not_found(),
             DbError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             DbError::Validation { field, message } => Self::invalid(&field, message),
+            DbError::Taken { field, message } => Self::new(StatusCode::CONFLICT, "conflict", message).field(&field),
             DbError::Duplicate { field, message, existing_id } => {
                 let mut e = Self::new(StatusCode::CONFLICT, "duplicate", message).field(&field);
                 e.details = Some(serde_json::json!({ "existing_id": existing_id }));

@@ -236,3 +236,26 @@ on_both!(property_companies_key_places_and_enterprises, |app: TestApp| async mov
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "org_unit_id");
 });
+
+on_both!(editing_keeps_what_the_editor_cannot_see, |app: TestApp| async move {
+    let officer = app.login("community_003002").await;
+    let (_, h1, _) = seed(&app, &officer).await;
+    let number = id("44030719921212123");
+    let (_, r) = officer.post("/api/v1/residents", json!({"name":"孙红","id_number":number,"registration_type":"流动人口","phone":"13612345678","house_id":h1})).await;
+    let rid = r["id"].as_i64().expect("id");
+    // A grid worker edits with the masked number and without the phone: both stay as stored.
+    let g = app.login("grid_00300201").await;
+    let (s, v) = g.put(&format!("/api/v1/residents/{rid}"), json!({"name":"孙红梅","id_number":r["id_number"],"registration_type":"migrant","occupation":"服务员"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["name"], "孙红梅");
+    assert_eq!(v["occupation"], "服务员");
+    assert_eq!(v["phone"], "136****5678");
+    let (_, full) = officer.get(&format!("/api/v1/residents/{rid}?unmasked=true")).await;
+    assert_eq!(full["id_number"], number);
+    assert_eq!(full["phone"], "13612345678");
+    // A taken building code names the field.
+    let grid = app.unit_id("44030700300201").await;
+    let (s, v) = officer.post("/api/v1/buildings", json!({"code":"LAT-A1","name":"重复","grid_id":grid,"lon":114.1,"lat":22.6,"use_type":"住宅"})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["field"], "code");
+});

@@ -29,6 +29,9 @@ pub enum DbError {
     Conflict(String),
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// A unique value is taken (a code, a room number): 409 naming the field.
+    #[error("{message}")]
+    Taken { field: String, message: String },
     /// A record with the same unique key exists; `existing_id` lets the UI open it.
     #[error("{message}")]
     Duplicate { field: String, message: String, existing_id: i64 },
@@ -39,6 +42,14 @@ pub enum DbError {
 impl DbError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Validation { field: field.into(), message: message.into() }
+    }
+
+    /// Like [`DbError::unique`], naming the field that holds the taken value.
+    pub fn unique_on(self, field: &str, message: &str) -> Self {
+        match self.unique(message) {
+            Self::Conflict(m) => Self::Taken { field: field.into(), message: m },
+            other => other,
+        }
     }
 
     /// Turns a unique-constraint violation into a 409 with a message; leaves other errors alone.

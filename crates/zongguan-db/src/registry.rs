@@ -207,7 +207,7 @@ pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResu
     }
     .insert(&*txn)
     .await
-    .map_err(|e| DbError::from(e).unique(&format!("楼栋编码 {} 已存在", c.code)))?;
+    .map_err(|e| DbError::from(e).unique_on("code", &format!("楼栋编码 {} 已存在", c.code)))?;
     audit::append(&*txn, db.backend, actor, Event::ok("create", "building", m.id).detail(m.code.clone())).await?;
     txn.commit().await?;
     Ok(building_views(db, vec![m]).await?.remove(0))
@@ -232,12 +232,31 @@ pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) 
     am.property_company_id = Set(b.property_company_id);
     am.manager = Set(b.manager.unwrap_or_default());
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique("楼栋编码已存在"))?;
+    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique_on("code", "楼栋编码已存在"))?;
     if moved {
         // Houses follow their building into the new grid.
         house::Entity::update_many()
             .col_expr(house::Column::GridId, sea_orm::sea_query::Expr::val(b.grid_id))
             .filter(house::Column::BuildingId.eq(id))
+            .exec(&*txn)
+            .await?;
+        // So do the people who live there now.
+        resident::Entity::update_many()
+            .col_expr(resident::Column::OrgUnitId, sea_orm::sea_query::Expr::val(b.grid_id))
+            .filter(
+                resident::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(residence::Column::ResidentId)
+                        .from(residence::Entity)
+                        .and_where(residence::Column::Until.is_null())
+                        .and_where(
+                            residence::Column::HouseId.in_subquery(
+                                sea_orm::sea_query::Query::select().column(house::Column::Id).from(house::Entity).and_where(house::Column::BuildingId.eq(id)).to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            )
             .exec(&*txn)
             .await?;
     }
@@ -427,7 +446,7 @@ pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<Hou
     }
     .insert(&*txn)
     .await
-    .map_err(|e| DbError::from(e).unique(&format!("{} 已有房号 {room}", b.code)))?;
+    .map_err(|e| DbError::from(e).unique_on("room", &format!("{} 已有房号 {room}", b.code)))?;
     audit::append(&*txn, db.backend, actor, Event::ok("create", "house", m.id).detail(format!("{} {}", b.code, m.room))).await?;
     txn.commit().await?;
     Ok(house_views(db, vec![m]).await?.remove(0))
@@ -446,7 +465,7 @@ pub async fn update_house(db: &Db, actor: &Actor, id: i64, h: HouseInput) -> DbR
     am.is_rental = Set(h.is_rental.unwrap_or(false));
     am.rental_use = Set(h.rental_use.unwrap_or_default());
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique("该楼栋已有此房号"))?;
+    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique_on("room", "该楼栋已有此房号"))?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "house", id)).await?;
     txn.commit().await?;
     Ok(house_views(db, vec![m]).await?.remove(0))
@@ -882,11 +901,21 @@ pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResul
     get_resident(db, actor, m.id, false).await
 }
 
-pub async fn update_resident(db: &Db, actor: &Actor, id: i64, f: ResidentForm) -> DbResult<ResidentDetail> {
+/// Updates a record. An identity number or phone left out or sent back masked keeps the stored
+/// value, so that staff who may not see them in full can still edit the rest.
+pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentForm) -> DbResult<ResidentDetail> {
     let today = chrono::Local::now().date_naive();
-    let rec = rules::check_resident(&f.input(), today).map_err(first)?;
     let txn = db.begin_write().await?;
     let cur = visible_resident(&*txn, &actor.scope, id).await?;
+    if f.id_number.trim().is_empty() || f.id_number.contains('*') {
+        f.id_number = db.cipher.decrypt(&cur.id_number_enc).map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
+    }
+    match f.phone.as_deref() {
+        None => f.phone = cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
+        Some(p) if p.contains('*') => f.phone = cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
+        _ => {}
+    }
+    let rec = rules::check_resident(&f.input(), today).map_err(first)?;
     if let Some(other) = id_for_number(&*txn, db, &rec.id_number).await?
         && other != id
     {
