@@ -97,6 +97,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::registry::list_residents, http::registry::create_resident))
         .routes(routes!(http::registry::get_resident, http::registry::update_resident))
         .routes(routes!(http::registry::move_in))
+        .routes(routes!(http::registry::list_special_groups, http::registry::add_special_group))
         .routes(routes!(http::registry::move_out))
         .routes(routes!(http::registry::registry_summary))
         .routes(routes!(http::registry::dicts))

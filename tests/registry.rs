@@ -259,3 +259,24 @@ on_both!(editing_keeps_what_the_editor_cannot_see, |app: TestApp| async move {
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(v["error"]["field"], "code");
 });
+
+on_both!(special_group_records, |app: TestApp| async move {
+    let officer = app.login("community_003002").await;
+    let (_, h1, _) = seed(&app, &officer).await;
+    let (_, r) = officer.post("/api/v1/residents", json!({"name":"周小军","id_number":id("44030720100505131"),"registration_type":"户籍人口","house_id":h1})).await;
+    let rid = r["id"].as_i64().expect("id");
+    let (s, v) = officer.post(&format!("/api/v1/residents/{rid}/special-groups"), json!({"kind":"重点青少年"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "youth_type");
+    let (s, v) = officer.post(&format!("/api/v1/residents/{rid}/special-groups"), json!({"kind":"重点青少年","youth_type":"留守儿童","attention_level":"中等","since":"2025-03-01"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["youth_type"], "left_behind_child");
+    let (_, v) = officer.get("/api/v1/residents?special_group=at_risk_youth").await;
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["special_groups"], json!(["at_risk_youth"]));
+    let (_, v) = officer.get(&format!("/api/v1/residents/{rid}/special-groups")).await;
+    assert_eq!(v.as_array().expect("records").len(), 1);
+    let other = app.login("community_003004").await;
+    let (s, _) = other.get(&format!("/api/v1/residents/{rid}/special-groups")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});

@@ -402,3 +402,18 @@ impl Export {
         Ok(resp)
     }
 }
+
+/// A resident's special-group records (sensitive; audited).
+#[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = Vec<registry::SpecialGroupRecord>), (status = 404, body = ApiError)))]
+pub async fn list_special_groups(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<registry::SpecialGroupRecord>>> {
+    caller.require("resident:read")?;
+    Ok(Json(registry::special_groups(&st.db, &caller.actor(), id).await?))
+}
+
+/// Add a special-group record (and its tag on the resident).
+#[utoipa::path(post, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), request_body = registry::SpecialGroupInput,
+    responses((status = 201, body = registry::SpecialGroupRecord), (status = 422, body = ApiError)))]
+pub async fn add_special_group(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(i): ApiJson<registry::SpecialGroupInput>) -> AppResult<(StatusCode, Json<registry::SpecialGroupRecord>)> {
+    caller.require("resident:write")?;
+    Ok((StatusCode::CREATED, Json(registry::add_special_group(&st.db, &caller.actor(), id, i).await?)))
+}

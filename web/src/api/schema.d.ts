@@ -686,6 +686,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/residents/{id}/special-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A resident's special-group records (sensitive; audited). */
+        get: operations["list_special_groups"];
+        put?: never;
+        /** Add a special-group record (and its tag on the resident). */
+        post: operations["add_special_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1498,6 +1516,32 @@ export interface components {
             permissions: string[];
             roles: string[];
             user: components["schemas"]["User"];
+        };
+        SpecialGroupInput: {
+            attention_level?: string | null;
+            detail?: string | null;
+            kind: string;
+            since?: string | null;
+            until?: string | null;
+            youth_type?: string | null;
+        };
+        /** @description A special-group record of a resident (sensitive: every read is audited with the person's record). */
+        SpecialGroupRecord: {
+            /** @description general | medium | serious */
+            attention_level: string;
+            detail: string;
+            /** Format: int64 */
+            id: number;
+            /** @description released_prisoner | community_correction | mental_disorder | drug_user | aids_risk | at_risk_youth */
+            kind: string;
+            /** Format: int64 */
+            resident_id: number;
+            /** Format: date */
+            since?: string | null;
+            /** Format: date */
+            until?: string | null;
+            /** @description For at-risk youth: idle | bad_behaviour | vagrant | prisoner_child | left_behind_child | other */
+            youth_type: string;
         };
         /** @description A person working in a center or department. `phone` is masked. */
         Staff: {
@@ -3466,6 +3510,68 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_special_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialGroupRecord"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    add_special_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialGroupInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialGroupRecord"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
