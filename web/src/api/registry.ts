@@ -1,5 +1,6 @@
-// Endpoints of the base registries (基础信息): code tables, residents, buildings, houses, summary
-// counts and spreadsheet imports; and the filter bars' values turned into the server's queries.
+// Endpoints of the base registries (基础信息): code tables, residents (and their 特殊人群 records),
+// buildings, houses, property companies, key places, key enterprises, summary counts and
+// spreadsheet imports; and the filter bars' values turned into the server's queries.
 import { buildUrl, http, type Query } from './client'
 import type {
   Building,
@@ -14,12 +15,23 @@ import type {
   ImportKind,
   ImportMode,
   ImportStarted,
+  KeyEnterprise,
+  KeyEnterpriseInput,
+  KeyEnterpriseList,
+  KeyPlace,
+  KeyPlaceInput,
+  KeyPlaceList,
   MoveIn,
   MoveOut,
   PageQuery,
+  PropertyCompany,
+  PropertyCompanyInput,
+  PropertyCompanyList,
   ResidentDetail,
   ResidentForm,
   ResidentList,
+  SpecialGroupInput,
+  SpecialGroupRecord,
   UnitSummary,
 } from './types'
 
@@ -52,6 +64,17 @@ export interface HouseQuery extends PageQuery {
   q?: string
 }
 
+/**
+ * Property companies, key places and key enterprises. `kind` is the place type (key places) or the
+ * industry (key enterprises): the name the API documents (the server also reads `place_type` and
+ * `industry`).
+ */
+export interface PlaceQuery extends PageQuery {
+  org_unit_id?: number
+  kind?: string
+  q?: string
+}
+
 /** The residents page's filter bar as the user left it (empty strings and nulls for "any"). */
 export interface ResidentFilters {
   org_unit_id?: number | null
@@ -77,6 +100,13 @@ export interface HouseFilters {
   building_id?: number | null
   use_type: string
   is_rental: '' | 'yes' | 'no'
+  q: string
+}
+
+/** The filter bar of 物业公司 / 重点场所 / 重点企业; `kind` is '' on the property companies page. */
+export interface PlaceFilters {
+  org_unit_id?: number | null
+  kind: string
   q: string
 }
 
@@ -121,6 +151,10 @@ export function houseQuery(f: HouseFilters): HouseQuery {
     is_rental: f.is_rental === 'yes' ? true : f.is_rental === 'no' ? false : undefined,
     q: text(f.q),
   })
+}
+
+export function placeQuery(f: PlaceFilters): PlaceQuery {
+  return prune({ org_unit_id: id(f.org_unit_id), kind: text(f.kind), q: text(f.q) })
 }
 
 /** Drops the keys whose value is undefined, so queries compare and print cleanly. */
@@ -168,6 +202,11 @@ export const residentApi = {
     http.put<ResidentDetail>(`/api/v1/residents/${id}`, body, { silent: true }),
   moveIn: (id: number, body: MoveIn) => http.post<ResidentDetail>(`/api/v1/residents/${id}/move-in`, body),
   moveOut: (id: number, body: MoveOut) => http.post<ResidentDetail>(`/api/v1/residents/${id}/move-out`, body),
+  /** 特殊人群 records; every read is audited, so only when the drawer opens. */
+  specialGroups: (id: number) => http.get<SpecialGroupRecord[]>(`/api/v1/residents/${id}/special-groups`),
+  /** Also tags the resident with the kind. */
+  addSpecialGroup: (id: number, body: SpecialGroupInput) =>
+    http.post<SpecialGroupRecord>(`/api/v1/residents/${id}/special-groups`, body),
 }
 
 export const buildingApi = {
@@ -182,6 +221,25 @@ export const houseApi = {
   get: (id: number) => http.get<HouseDetail>(`/api/v1/houses/${id}`),
   create: (body: HouseInput) => http.post<House>('/api/v1/houses', body),
   update: (id: number, body: HouseInput) => http.put<House>(`/api/v1/houses/${id}`, body),
+}
+
+export const propertyCompanyApi = {
+  list: (query: PlaceQuery = {}) => http.get<PropertyCompanyList>('/api/v1/property-companies', { ...query }),
+  create: (body: PropertyCompanyInput) => http.post<PropertyCompany>('/api/v1/property-companies', body),
+  update: (id: number, body: PropertyCompanyInput) =>
+    http.put<PropertyCompany>(`/api/v1/property-companies/${id}`, body),
+}
+
+export const keyPlaceApi = {
+  list: (query: PlaceQuery = {}) => http.get<KeyPlaceList>('/api/v1/key-places', { ...query }),
+  create: (body: KeyPlaceInput) => http.post<KeyPlace>('/api/v1/key-places', body),
+  update: (id: number, body: KeyPlaceInput) => http.put<KeyPlace>(`/api/v1/key-places/${id}`, body),
+}
+
+export const keyEnterpriseApi = {
+  list: (query: PlaceQuery = {}) => http.get<KeyEnterpriseList>('/api/v1/key-enterprises', { ...query }),
+  create: (body: KeyEnterpriseInput) => http.post<KeyEnterprise>('/api/v1/key-enterprises', body),
+  update: (id: number, body: KeyEnterpriseInput) => http.put<KeyEnterprise>(`/api/v1/key-enterprises/${id}`, body),
 }
 
 export const summaryApi = {

@@ -74,6 +74,21 @@ export type UnitSummary = Schemas['UnitSummary']
 export type ImportStarted = Schemas['ImportStarted']
 export type ImportJob = Schemas['ImportJob']
 export type Rejection = Schemas['Rejection']
+/** 物业公司; `phone` comes masked. */
+export type PropertyCompany = Schemas['PropertyCompany']
+export type PropertyCompanyInput = Schemas['PropertyCompanyInput']
+export type PropertyCompanyList = Schemas['PropertyCompanyList']
+/** 重点场所; `phone` comes masked. */
+export type KeyPlace = Schemas['KeyPlace']
+export type KeyPlaceInput = Schemas['KeyPlaceInput']
+export type KeyPlaceList = Schemas['KeyPlaceList']
+/** 重点企业; `phone` comes masked. */
+export type KeyEnterprise = Schemas['KeyEnterprise']
+export type KeyEnterpriseInput = Schemas['KeyEnterpriseInput']
+export type KeyEnterpriseList = Schemas['KeyEnterpriseList']
+/** A resident's 特殊人群 record (every read is audited on the server). */
+export type SpecialGroupRecord = Schemas['SpecialGroupRecord']
+export type SpecialGroupInput = Schemas['SpecialGroupInput']
 
 /** What an import reads (the schema types `kind` as a string). */
 export type ImportKind = 'residents' | 'buildings' | 'houses'

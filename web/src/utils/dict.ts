@@ -10,6 +10,10 @@ export type DictName =
   | 'relations'
   | 'use_types'
   | 'special_groups'
+  | 'attention_levels'
+  | 'youth_types'
+  | 'place_types'
+  | 'industries'
 
 /** The entries of one table; empty while the tables are not loaded or when the server lacks it. */
 export function dictEntries(dicts: Dicts | null | undefined, table: string): DictEntry[] {
