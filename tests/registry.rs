@@ -212,6 +212,14 @@ on_both!(property_companies_key_places_and_enterprises, |app: TestApp| async mov
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["credit_code"], "91350100M000100Y43");
     assert_eq!(v["phone"], "137****2222");
+    let cid = v["id"].as_i64().expect("id");
+    // Sent back masked, the phone stays; the same credit code cannot be registered twice.
+    let (s, v) = officer.put(&format!("/api/v1/property-companies/{cid}"), json!({"name":"深圳市良安物业管理有限公司","credit_code":"91350100M000100Y43","phone":"137****2222","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["phone"], "137****2222");
+    let (s, v) = officer.post("/api/v1/property-companies", json!({"name":"另一家物业","credit_code":"91350100M000100Y43","org_unit_id":unit})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["field"], "credit_code");
     let (s, v) = officer.post("/api/v1/key-places", json!({"name":"良安田小学","place_type":"学校","address":"良安田村","lon":114.12,"lat":22.68,"org_unit_id":unit,"person_in_charge":"刘校长","phone":"0755-28888888"})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["place_type"], "school");

@@ -34,7 +34,13 @@ async fn under(db: &Db, unit: i64) -> DbResult<Scope> {
     Ok(Scope::Subtree { path: u.path })
 }
 
-fn phone_fields(db: &Db, p: &Option<String>) -> DbResult<(Option<String>, String)> {
+/// The encrypted and masked phone to store. A phone sent back masked keeps `current`.
+fn phone_fields(db: &Db, p: &Option<String>, current: Option<(Option<String>, String)>) -> DbResult<(Option<String>, String)> {
+    if let (Some(p), Some(cur)) = (p.as_deref(), current)
+        && p.contains('*')
+    {
+        return Ok(cur);
+    }
     match p.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => {
             let p = rules::phone("phone", p)?;
@@ -129,14 +135,24 @@ pub async fn save_property_company(db: &Db, actor: &Actor, id: Option<i64>, i: P
         Some(c) => rules::credit_code("credit_code", c)?,
         None => String::new(),
     };
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone)?;
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
+    if !credit.is_empty() {
+        let taken = property_company::Entity::find().filter(property_company::Column::CreditCode.eq(&credit)).one(&*txn).await?;
+        if taken.is_some_and(|t| Some(t.id) != id) {
+            return Err(DbError::Taken { field: "credit_code".into(), message: format!("统一社会信用代码 {credit} 已登记") });
+        }
+    }
     let now = Utc::now();
-    let mut am = match id {
-        Some(id) => property_company::Entity::find_by_id(id).filter(pc_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?.into(),
-        None => property_company::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() },
+    let (mut am, current): (property_company::ActiveModel, _) = match id {
+        Some(id) => {
+            let m = property_company::Entity::find_by_id(id).filter(pc_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let cur = (m.phone_enc.clone(), m.phone_masked.clone());
+            (m.into(), Some(cur))
+        }
+        None => (property_company::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
     };
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.credit_code = Set(credit);
     am.contact = Set(rules::optional_text("contact", "联系人", i.contact.as_deref().unwrap_or(""), 50)?);
@@ -233,14 +249,18 @@ pub async fn save_key_place(db: &Db, actor: &Actor, id: Option<i64>, i: KeyPlace
     let name = rules::required("name", "场所名称", &i.name, 100)?;
     let place_type = rules::coded("place_type", "场所类型", dict::PLACE_TYPES, &i.place_type)?;
     coords(i.lon, i.lat)?;
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone)?;
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     let now = Utc::now();
-    let mut am = match id {
-        Some(id) => key_place::Entity::find_by_id(id).filter(kp_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?.into(),
-        None => key_place::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() },
+    let (mut am, current): (key_place::ActiveModel, _) = match id {
+        Some(id) => {
+            let m = key_place::Entity::find_by_id(id).filter(kp_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let cur = (m.phone_enc.clone(), m.phone_masked.clone());
+            (m.into(), Some(cur))
+        }
+        None => (key_place::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
     };
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.place_type = Set(place_type.into());
     am.address = Set(rules::optional_text("address", "地址", i.address.as_deref().unwrap_or(""), 200)?);
@@ -357,14 +377,24 @@ pub async fn save_key_enterprise(db: &Db, actor: &Actor, id: Option<i64>, i: Key
         return Err(DbError::invalid("staff_count", "从业人数须在 0–1000000 之间"));
     }
     coords(i.lon, i.lat)?;
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone)?;
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
+    if !credit.is_empty() {
+        let taken = key_enterprise::Entity::find().filter(key_enterprise::Column::CreditCode.eq(&credit)).one(&*txn).await?;
+        if taken.is_some_and(|t| Some(t.id) != id) {
+            return Err(DbError::Taken { field: "credit_code".into(), message: format!("统一社会信用代码 {credit} 已登记") });
+        }
+    }
     let now = Utc::now();
-    let mut am = match id {
-        Some(id) => key_enterprise::Entity::find_by_id(id).filter(ke_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?.into(),
-        None => key_enterprise::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() },
+    let (mut am, current): (key_enterprise::ActiveModel, _) = match id {
+        Some(id) => {
+            let m = key_enterprise::Entity::find_by_id(id).filter(ke_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let cur = (m.phone_enc.clone(), m.phone_masked.clone());
+            (m.into(), Some(cur))
+        }
+        None => (key_enterprise::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
     };
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.credit_code = Set(credit);
     am.industry = Set(industry.into());

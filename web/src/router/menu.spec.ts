@@ -64,6 +64,9 @@ describe('buildMenu over the real route table', () => {
       'registry-residents',
       'registry-buildings',
       'registry-houses',
+      'registry-property-companies',
+      'registry-key-places',
+      'registry-key-enterprises',
       'registry-summary',
     ])
     const writer = buildMenu(layoutChildren, perms('resident:read', 'resident:write'))
@@ -73,6 +76,9 @@ describe('buildMenu over the real route table', () => {
       '/registry/residents',
       '/registry/buildings',
       '/registry/houses',
+      '/registry/property-companies',
+      '/registry/key-places',
+      '/registry/key-enterprises',
       '/registry/import',
       '/registry/summary',
     ])

@@ -61,6 +61,24 @@ export const layoutChildren: RouteRecordRaw[] = [
         meta: { title: 'menu.houses', perm: 'resident:read' },
       },
       {
+        path: 'property-companies',
+        name: 'registry-property-companies',
+        component: () => import('@/views/registry/property-companies/index.vue'),
+        meta: { title: 'menu.propertyCompanies', perm: 'resident:read' },
+      },
+      {
+        path: 'key-places',
+        name: 'registry-key-places',
+        component: () => import('@/views/registry/key-places/index.vue'),
+        meta: { title: 'menu.keyPlaces', perm: 'resident:read' },
+      },
+      {
+        path: 'key-enterprises',
+        name: 'registry-key-enterprises',
+        component: () => import('@/views/registry/key-enterprises/index.vue'),
+        meta: { title: 'menu.keyEnterprises', perm: 'resident:read' },
+      },
+      {
         path: 'import',
         name: 'registry-import',
         component: () => import('@/views/registry/import/index.vue'),
