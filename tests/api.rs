@@ -437,3 +437,20 @@ on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
     let (_, v) = h.get("/api/v1/departments?page_size=500").await;
     assert_eq!(v["total"], 4, "the four departments of 平湖街道");
 });
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
+    let app = TestApp::sqlite().await;
+    let q = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let row = db.conn.query_one_raw(zongguan_db::sea_orm::Statement::from_string(db.db_backend(), sql.to_string())).await.expect("query").expect("row");
+            row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string())).expect("value")
+        }
+    };
+    assert_eq!(q("PRAGMA journal_mode").await, "wal");
+    assert_eq!(q("PRAGMA foreign_keys").await, "1");
+    // A row pointing at a missing org unit is refused by the database itself.
+    let bad = app.db.conn.execute_unprepared("INSERT INTO department (code, name, org_unit_id, duties, phone, created_at, updated_at) VALUES ('X', 'X', 999999, '', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").await;
+    assert!(bad.is_err(), "foreign key enforced");
+}
