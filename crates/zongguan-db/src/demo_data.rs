@@ -182,7 +182,14 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
     let c = &*txn;
     let (mut bid, mut hid, mut rid, mut lid) = (next_id(c, "building").await?, next_id(c, "house").await?, next_id(c, "resident").await?, next_id(c, "residence").await?);
     let mut counts = Counts::default();
-    let mut issued: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Numbers issued so far, as 64-bit hashes (4 million strings would cost hundreds of MiB).
+    let mut issued: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let key = |n: &str| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        n.hash(&mut h);
+        h.finish()
+    };
     let (mut buildings, mut houses, mut residents, mut residences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for g in &grids {
         let community = g.parent_id.and_then(|c| by_id.get(&c)).map(|c| c.name.as_str()).unwrap_or("");
@@ -247,7 +254,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
                 for m in 0..people {
                     // One person, one record: draw again on the rare repeated number.
                     let mut rec = person(&mut rng, today);
-                    while !issued.insert(rec.id_number.clone()) {
+                    while !issued.insert(key(&rec.id_number)) {
                         rec = person(&mut rng, today);
                     }
                     let mut am = crate::registry::resident_model(db, &actor, &rec, g.id);
