@@ -13,7 +13,7 @@ pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
     let polygon = |p: &serde_json::Value| -> Option<Polygon<f64>> {
         let rings = p.as_array()?;
         let exterior = ring(rings.first()?)?;
-        let holes: Option<Vec<_>> = rings.iter().skip(1).map(ring).collect();
+        let holes: Option<Vec<_>> = rings[1..].iter().map(ring).collect();
         Some(Polygon::new(exterior, holes?))
     };
     let coords = v.get("coordinates")?;
@@ -142,7 +142,7 @@ mod tests {
         }
         // Neighbours share edges but no area.
         for (i, a) in parts.iter().enumerate() {
-            for b in parts.iter().skip(i + 1) {
+            for b in &parts[i + 1..] {
                 let overlap = a.intersection(b).unsigned_area();
                 assert!(overlap < 8.0 * 1e-8, "no overlap beyond float noise: {overlap}");
             }

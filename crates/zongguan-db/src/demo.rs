@@ -58,7 +58,7 @@ struct Division {
 
 fn parse_divisions(csv: &str) -> DbResult<Vec<Division>> {
     let mut out = Vec::new();
-    for (i, line) in csv.lines().enumerate().skip(1) {
+    for (i, line) in csv.lines().enumerate().filter(|(i, _)| *i > 0) {
         if line.trim().is_empty() {
             continue;
         }
