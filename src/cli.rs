@@ -251,11 +251,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::User { cmd } => return user_cmd(&config, cmd).await,
         Cmd::Bench { what: BenchWhat::Registry, scale, json, import_rows } => {
             // A fresh database unless one is given: the bench loads the demo itself.
+            let mut scratch = None;
             if config.database_url.is_none() {
                 let dir = std::env::temp_dir().join(format!("zongguan-bench-{}", std::process::id()));
                 std::fs::create_dir_all(&dir)?;
                 config.database_url = Some(format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
-                config.data_dir = dir;
+                config.data_dir = dir.clone();
+                scratch = Some(dir);
             }
             let db = crate::open_db(&config).await?;
             let scale = match scale {
@@ -263,8 +265,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 DemoScale::District => demo::Scale::District,
             };
             let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-            let figures = crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await?;
-            figures.print(json);
+            let figures = crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await;
+            db.conn.close().await.ok();
+            // The scratch database can be gigabytes at district scale.
+            if let Some(dir) = scratch {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            figures?.print(json);
         }
         Cmd::Import { kind, file, mode } => return import_cmd(&config, kind, &file, mode).await,
         Cmd::Audit { cmd: AuditCmd::Verify } => {
