@@ -1,10 +1,10 @@
 //! The audit log (hash-chained, append-only) and the login log.
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use zongguan_core::audit::{ChainBreak, ChainFields, GENESIS, StoredRow, row_hash, verify_chain};
 
 use crate::entity::{audit_log, login_log};
-use crate::{Actor, Backend, Db, DbResult, Page, PageReq, scope};
+use crate::{page_of, Actor, Backend, Db, DbResult, Page, PageReq, scope};
 
 /// One audited event.
 pub struct Event<'a> {
@@ -109,8 +109,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResu
         let to = if to.len() == 10 { format!("{to}T23:59:59.999999Z") } else { to.to_string() };
         q = q.filter(audit_log::Column::At.lte(to));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let items = q.order_by_desc(audit_log::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (items, total) = page_of(db, q, |q| q.order_by_desc(audit_log::Column::Id), p).await?;
     Ok(Page { items, total })
 }
 
@@ -160,8 +159,7 @@ pub async fn list_logins(db: &Db, f: &LoginFilter, p: PageReq) -> DbResult<Page<
     if let Some(to) = f.to {
         q = q.filter(login_log::Column::At.lte(to));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let items = q.order_by_desc(login_log::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (items, total) = page_of(db, q, |q| q.order_by_desc(login_log::Column::Id), p).await?;
     Ok(Page { items, total })
 }
 

@@ -11,7 +11,7 @@ use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
 use crate::audit::{self, Event};
 use crate::entity::{api_token, app_user, org_unit, role, session, user_role};
 use crate::org::{self, NewStaff};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
+use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 /// Writes the built-in roles so that code and database agree after an upgrade.
 pub async fn sync_builtin_roles(db: &Db) -> DbResult<()> {
@@ -171,8 +171,7 @@ pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> D
             ),
         );
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(app_user::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(app_user::Column::Id), p).await?;
     Ok(Page { items: user_views(db, rows).await?, total })
 }
 

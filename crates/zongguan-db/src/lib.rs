@@ -111,6 +111,19 @@ impl PageReq {
     }
 }
 
+/// One page of a filtered query and the filter's total: `order` is applied to the page only, so the
+/// count stays a plain `COUNT(*)`.
+pub(crate) async fn page_of<E>(db: &Db, q: sea_orm::Select<E>, order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>, p: PageReq) -> DbResult<(Vec<E::Model>, u64)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = q.clone().count(&db.conn).await?;
+    let rows = order(q).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    Ok((rows, total))
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

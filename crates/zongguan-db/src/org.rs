@@ -11,7 +11,7 @@ use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
 use crate::entity::{app_user, department, grid_assignment, org_unit, staff};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
+use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 pub const LEVELS: [&str; 4] = ["district", "subdistrict", "community", "grid"];
 
@@ -153,14 +153,7 @@ pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(sea_orm::Condition::any().add(org_unit::Column::Name.contains(t)).add(org_unit::Column::Code.starts_with(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let items = q
-        .order_by_asc(org_unit::Column::Sort)
-        .order_by_asc(org_unit::Column::Code)
-        .offset(p.offset())
-        .limit(p.page_size)
-        .all(&db.conn)
-        .await?;
+    let (items, total) = page_of(db, q, |q| q.order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code), p).await?;
     Ok(Page { items: items.into_iter().map(OrgUnit::from).collect(), total })
 }
 
@@ -452,8 +445,7 @@ pub async fn list_departments(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageR
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(sea_orm::Condition::any().add(department::Column::Name.contains(t)).add(department::Column::Code.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(department::Column::Code).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(department::Column::Code), p).await?;
     Ok(Page { items: department_views(db, rows).await?, total })
 }
 
@@ -642,8 +634,7 @@ pub async fn list_staff(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageReq) ->
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(sea_orm::Condition::any().add(staff::Column::Name.contains(t)).add(staff::Column::Post.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(staff::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(staff::Column::Id), p).await?;
     Ok(Page { items: staff_views(db, rows).await?, total })
 }
 

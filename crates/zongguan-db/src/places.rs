@@ -1,7 +1,7 @@
 //! Property companies, key places and key enterprises: organisations in the registries, each
 //! belonging to an org unit (data scope) and with a contact phone kept encrypted.
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryIntoModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
@@ -10,7 +10,7 @@ use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
 use crate::entity::{key_enterprise, key_place, org_unit, property_company};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
+use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
 
 #[derive(Debug, Default, Clone)]
 pub struct PlaceFilter {
@@ -119,8 +119,7 @@ pub async fn list_property_companies(db: &Db, s: &Scope, f: &PlaceFilter, p: Pag
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(Condition::any().add(property_company::Column::Name.contains(t)).add(property_company::Column::Address.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(property_company::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(property_company::Column::Id), p).await?;
     Ok(Page { items: pc_views(db, rows).await?, total })
 }
 
@@ -235,8 +234,7 @@ pub async fn list_key_places(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) ->
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(Condition::any().add(key_place::Column::Name.contains(t)).add(key_place::Column::Address.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(key_place::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_place::Column::Id), p).await?;
     Ok(Page { items: kp_views(db, rows).await?, total })
 }
 
@@ -355,8 +353,7 @@ pub async fn list_key_enterprises(db: &Db, s: &Scope, f: &PlaceFilter, p: PageRe
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(Condition::any().add(key_enterprise::Column::Name.contains(t)).add(key_enterprise::Column::Address.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(key_enterprise::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_enterprise::Column::Id), p).await?;
     Ok(Page { items: ke_views(db, rows).await?, total })
 }
 

@@ -12,7 +12,7 @@ use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
 use crate::entity::{building, house, org_unit, residence, resident};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
+use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
 
 impl From<FieldError> for DbError {
     fn from(e: FieldError) -> Self {
@@ -164,8 +164,7 @@ pub async fn list_buildings(db: &Db, scope: &Scope, f: &BuildingFilter, p: PageR
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(Condition::any().add(building::Column::Name.contains(t)).add(building::Column::Address.contains(t)).add(building::Column::Code.contains(t)));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(building::Column::Code).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(building::Column::Code), p).await?;
     Ok(Page { items: building_views(db, rows).await?, total })
 }
 
@@ -395,8 +394,7 @@ pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) ->
             ),
         ));
     }
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_asc(house::Column::BuildingId).order_by_asc(house::Column::Room).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(house::Column::BuildingId).order_by_asc(house::Column::Room), p).await?;
     Ok(Page { items: house_views(db, rows).await?, total })
 }
 
