@@ -1,5 +1,8 @@
 //! Pure domain of zongguan: validated values, security primitives and rules. No I/O.
 pub mod audit;
+pub mod calendar;
+pub mod case_flow;
+pub mod case_taxonomy;
 pub mod crypto;
 pub mod dict;
 pub mod geometry;
