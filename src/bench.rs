@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use zongguan_core::geometry::Rng;
-use zongguan_db::imports::{self, Kind, Mode, SheetRow};
+use zongguan_db::imports::{self, Kind, Mode};
 use zongguan_db::registry::{self, ResidentFilter};
 use zongguan_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use zongguan_db::{Actor, Db, PageReq, Scope, demo, demo_data};
@@ -119,8 +119,8 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
         csv.push('\n');
     }
     let t = Instant::now();
-    let table = crate::sheets::read(csv.as_bytes()).map_err(|m| anyhow::anyhow!(m))?;
-    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &table.header, &table.rows, &|_| {}).await.map_err(e)?;
+    let (head, chunks) = crate::sheets::stream(csv.into_bytes()).await.map_err(|m| anyhow::anyhow!(m))?;
+    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {}).await.map_err(e)?;
     let secs = t.elapsed().as_secs_f64();
     anyhow::ensure!(out.rejected.is_empty(), "bench CSV rows were rejected: {:?}", out.rejected.first());
     f.add("import_csv_rate", out.accepted as f64 / secs, "rows/s");
@@ -138,9 +138,8 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     }
     let bytes = wb.save_to_buffer()?;
     let t = Instant::now();
-    let table = crate::sheets::read(&bytes).map_err(|m| anyhow::anyhow!(m))?;
-    let rows_read: Vec<SheetRow> = table.rows;
-    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &table.header, &rows_read, &|_| {}).await.map_err(e)?;
+    let (head, chunks) = crate::sheets::stream(bytes).await.map_err(|m| anyhow::anyhow!(m))?;
+    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {}).await.map_err(e)?;
     let secs = t.elapsed().as_secs_f64();
     anyhow::ensure!(out.rejected.is_empty(), "bench XLSX rows were rejected: {:?}", out.rejected.first());
     f.add("import_xlsx_rate", out.accepted as f64 / secs, "rows/s");

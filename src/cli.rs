@@ -371,9 +371,9 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         ImportMode::ValidRows => Mode::ValidRows,
     };
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let table = crate::sheets::read(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+    let total = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64;
     let db = crate::open_db(config).await?;
-    let total = table.rows.len() as u64;
+    let (header, rows) = crate::sheets::stream(bytes).await.map_err(|e| anyhow::anyhow!(e))?;
     let start = std::time::Instant::now();
     let progress = move |n: u64| {
         let width = 30u64;
@@ -382,7 +382,7 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         eprint!("\r[{bar}] {n}/{total}");
         let _ = std::io::stderr().flush();
     };
-    let out = imports::run(&db, &Actor::system("cli-import"), kind, mode, &table.header, &table.rows, &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let out = imports::run(&db, &Actor::system("cli-import"), kind, mode, &header, rows, &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!();
     let secs = start.elapsed().as_secs_f64();
     println!(

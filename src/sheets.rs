@@ -1,10 +1,15 @@
 //! Spreadsheets in and out: reading CSV (UTF-8 or GB18030) and XLSX into rows, writing templates
 //! with dropdowns, rejected-row reports and exports.
+use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader, Xlsx};
+use tokio::sync::{mpsc, oneshot};
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
-use zongguan_db::imports::{Kind, Rejection, SheetRow};
+use zongguan_db::imports::{Kind, Rejection, RowChunks, SheetRow};
+
+/// Rows handed to the import in chunks of this many.
+const CHUNK: usize = 2000;
 
 /// A file as rows of text: the header and the data rows with their spreadsheet row numbers.
 pub struct Table {
@@ -12,29 +17,103 @@ pub struct Table {
     pub rows: Vec<SheetRow>,
 }
 
-/// Reads by content: XLSX (a zip) or CSV.
-pub fn read(bytes: &[u8]) -> Result<Table, String> {
-    if bytes.starts_with(b"PK\x03\x04") { read_xlsx(bytes) } else { read_csv(bytes) }
+/// Where a reader thread puts what it reads: the header once, then rows in chunks.
+struct Sink {
+    header: Option<oneshot::Sender<Result<Vec<String>, String>>>,
+    tx: mpsc::Sender<Result<Vec<SheetRow>, String>>,
+    buf: Vec<SheetRow>,
 }
 
-fn decode(bytes: &[u8]) -> String {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_string(),
-        // Excel on Chinese Windows saves CSV in GB18030 (GBK).
-        Err(_) => encoding_rs::GB18030.decode(b).0.into_owned(),
+impl Sink {
+    fn header(&mut self, h: Vec<String>) {
+        if let Some(s) = self.header.take() {
+            let _ = s.send(Ok(h));
+        }
+    }
+    fn has_header(&self) -> bool {
+        self.header.is_none()
+    }
+    /// False when nobody listens any more (the import stopped).
+    fn row(&mut self, r: SheetRow) -> bool {
+        self.buf.push(r);
+        if self.buf.len() >= CHUNK {
+            return self.tx.blocking_send(Ok(std::mem::take(&mut self.buf))).is_ok();
+        }
+        true
+    }
+    fn finish(mut self, result: Result<(), String>, empty: &str) {
+        match (result, self.header.take()) {
+            (Err(e), Some(h)) => {
+                let _ = h.send(Err(e));
+            }
+            (Err(e), None) => {
+                let _ = self.tx.blocking_send(Err(e));
+            }
+            (Ok(()), Some(h)) => {
+                let _ = h.send(Err(empty.into()));
+            }
+            (Ok(()), None) => {
+                if !self.buf.is_empty() {
+                    let _ = self.tx.blocking_send(Ok(std::mem::take(&mut self.buf)));
+                }
+            }
+        }
     }
 }
 
-pub fn read_csv(bytes: &[u8]) -> Result<Table, String> {
+/// Reads by content, XLSX (a zip) or CSV, on a thread of its own: answers the header and a
+/// channel of row chunks, so a file of millions of rows is never held as rows in memory and
+/// parsing runs beside checking and writing.
+pub async fn stream(bytes: Vec<u8>) -> Result<(Vec<String>, RowChunks), String> {
+    let (htx, hrx) = oneshot::channel();
+    let (tx, rx) = mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(CHUNK) };
+        if bytes.starts_with(b"PK\x03\x04") {
+            let r = stream_xlsx(&bytes, &mut sink);
+            sink.finish(r, "工作表是空的");
+        } else {
+            let r = stream_csv(&bytes, &mut sink);
+            sink.finish(r, "文件是空的");
+        }
+    });
+    let header = hrx.await.map_err(|_| "文件无法读取".to_string())??;
+    Ok((header, rx))
+}
+
+/// The whole file at once (small files and tests).
+pub async fn read(bytes: Vec<u8>) -> Result<Table, String> {
+    let (header, mut rx) = stream(bytes).await?;
+    let mut rows = Vec::new();
+    while let Some(chunk) = rx.recv().await {
+        rows.extend(chunk?);
+    }
+    Ok(Table { header, rows })
+}
+
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        // Excel on Chinese Windows saves CSV in GB18030 (GBK).
+        Err(_) => encoding_rs::GB18030.decode(b).0,
+    }
+}
+
+fn stream_csv(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
     let text = decode(bytes);
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut header = None;
     // Row numbers are line numbers as a spreadsheet shows them, blank lines included.
     let (mut counted_to, mut line) = (0usize, 1u32);
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| format!("第 {} 行无法解析：{e}", i + 1))?;
+    let mut rec = csv::StringRecord::new();
+    let mut i = 0usize;
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("第 {} 行无法解析：{e}", i + 1)),
+        }
+        i += 1;
         let mut at = rec.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(text.len());
         // The reader's position is where it started reading: before any blank lines it skipped.
         while at < text.len() && matches!(text.as_bytes()[at], b'\n' | b'\r') {
@@ -43,16 +122,18 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         line += text.as_bytes()[counted_to..at].iter().filter(|b| **b == b'\n').count() as u32;
         counted_to = at;
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
-        if header.is_none() {
-            header = Some(cells);
+        if !sink.has_header() {
+            sink.header(cells);
             continue;
         }
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        rows.push(SheetRow { row: line, cells });
+        if !sink.row(SheetRow { row: line, cells }) {
+            break;
+        }
     }
-    Ok(Table { header: header.ok_or("文件是空的")?, rows })
+    Ok(())
 }
 
 /// Excel's serial day number to `YYYY-MM-DD` (1900 date system).
@@ -78,25 +159,48 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-pub fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
-    let range = wb.worksheet_range_at(0).ok_or("Excel 文件没有工作表")?.map_err(|e| format!("无法读取工作表：{e}"))?;
-    let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut rows = Vec::new();
-    let mut header = None;
-    for (i, r) in range.rows().enumerate() {
-        let cells: Vec<String> = r.iter().map(cell_text).collect();
-        let row_no = start_row + i as u32 + 1;
-        if header.is_none() {
-            header = Some(cells);
-            continue;
+fn cell_ref_text(d: &DataRef<'_>) -> String {
+    match d {
+        DataRef::SharedString(s) => s.trim().to_string(),
+        other => cell_text(&Data::from(other.clone())),
+    }
+}
+
+/// The first sheet, cell by cell (calamine's cell reader does not build the whole range).
+fn stream_xlsx(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+    let first = wb.sheet_names().first().cloned().ok_or("Excel 文件没有工作表")?;
+    let mut cells = wb.worksheet_cells_reader(&first).map_err(|e| format!("无法读取工作表：{e}"))?;
+    let mut current: Option<(u32, Vec<String>)> = None;
+    let emit = |sink: &mut Sink, row: u32, cells: Vec<String>| -> bool {
+        if !sink.has_header() {
+            sink.header(cells);
+            return true;
         }
         if cells.iter().all(|c| c.is_empty()) {
-            continue;
+            return true;
         }
-        rows.push(SheetRow { row: row_no, cells });
+        sink.row(SheetRow { row: row + 1, cells })
+    };
+    while let Some(cell) = cells.next_cell().map_err(|e| format!("无法读取工作表：{e}"))? {
+        let (r, c) = cell.get_position();
+        if current.as_ref().is_some_and(|(cr, _)| *cr != r)
+            && let Some((cr, row)) = current.take()
+            && !emit(sink, cr, row)
+        {
+            return Ok(());
+        }
+        let row = &mut current.get_or_insert_with(|| (r, Vec::new())).1;
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = cell_ref_text(cell.get_value());
     }
-    Ok(Table { header: header.ok_or("工作表是空的")?, rows })
+    if let Some((cr, row)) = current.take() {
+        emit(sink, cr, row);
+    }
+    Ok(())
 }
 
 fn text_columns(header: &str) -> bool {
@@ -181,22 +285,22 @@ pub fn rejected_report(header: &[String], rows: &[SheetRow], reasons: &[Rejectio
 mod tests {
     use super::*;
 
-    #[test]
-    fn csv_in_utf8_with_bom_and_gb18030() {
+    #[tokio::test]
+    async fn csv_in_utf8_with_bom_and_gb18030() {
         let text = "姓名,证件号码\n张三,440307199001011234\n\n李四,1\n";
-        let t = read(format!("\u{FEFF}{text}").as_bytes()).expect("utf8");
+        let t = read(format!("\u{FEFF}{text}").into_bytes()).await.expect("utf8");
         assert_eq!(t.header, vec!["姓名", "证件号码"]);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].row, 4, "blank line 3 is skipped but counted");
         let (gbk, _, _) = encoding_rs::GB18030.encode(text);
-        let t = read(&gbk).expect("gb18030");
+        let t = read(gbk.into_owned()).await.expect("gb18030");
         assert_eq!(t.rows[0].cells[0], "张三");
     }
 
-    #[test]
-    fn template_roundtrips_through_the_reader() {
+    #[tokio::test]
+    async fn template_roundtrips_through_the_reader() {
         let bytes = template(Kind::Residents).expect("template");
-        let t = read(&bytes).expect("xlsx");
+        let t = read(bytes.clone()).await.expect("xlsx");
         assert_eq!(t.header[0], "姓名", "the data sheet comes first");
         assert!(t.rows.is_empty());
         let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).expect("open");

@@ -78,15 +78,17 @@ pub async fn start_import(State(st): State<AppState>, caller: Caller, mut form: 
 }
 
 async fn run_job(st: AppState, actor: zongguan_db::Actor, id: i64, kind: Kind, mode: Mode, bytes: Vec<u8>) {
-    let parsed = tokio::task::spawn_blocking(move || sheets::read(&bytes)).await.unwrap_or_else(|e| Err(format!("读取失败：{e}")));
-    let table = match parsed {
+    // A rough total for the progress bar before the reader has finished: the line count.
+    let estimate = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64;
+    let is_xlsx = bytes.starts_with(b"PK");
+    let (header, rows) = match sheets::stream(bytes).await {
         Ok(t) => t,
         Err(e) => {
             let _ = imports::finish_job(&st.db, id, &[], Err(e)).await;
             return;
         }
     };
-    if let Err(e) = imports::set_running(&st.db, id, table.rows.len() as u64).await {
+    if let Err(e) = imports::set_running(&st.db, id, if is_xlsx { 0 } else { estimate }).await {
         tracing::error!(error = %e, "import job {id}");
     }
     let board = st.progress.clone();
@@ -95,13 +97,13 @@ async fn run_job(st: AppState, actor: zongguan_db::Actor, id: i64, kind: Kind, m
             m.insert(id, n);
         }
     };
-    let result = imports::run(&st.db, &actor, kind, mode, &table.header, &table.rows, &progress).await;
+    let result = imports::run(&st.db, &actor, kind, mode, &header, rows, &progress).await;
     let finished = match &result {
-        Ok(o) => imports::finish_job(&st.db, id, &table.header, Ok(o)).await,
-        Err(zongguan_db::DbError::Validation { message, .. }) => imports::finish_job(&st.db, id, &table.header, Err(message.clone())).await,
+        Ok(o) => imports::finish_job(&st.db, id, &header, Ok(o)).await,
+        Err(zongguan_db::DbError::Validation { message, .. }) => imports::finish_job(&st.db, id, &header, Err(message.clone())).await,
         Err(e) => {
             tracing::error!(error = %e, "import job {id} failed");
-            imports::finish_job(&st.db, id, &table.header, Err("导入失败，未写入任何数据".into())).await
+            imports::finish_job(&st.db, id, &header, Err("导入失败，未写入任何数据".into())).await
         }
     };
     if let Err(e) = finished {

@@ -142,17 +142,6 @@ pub fn map_headers(kind: Kind, header: &[String]) -> Result<HashMap<&'static str
     Ok(at)
 }
 
-struct Row<'a> {
-    at: &'a HashMap<&'static str, usize>,
-    cells: &'a [String],
-}
-
-impl Row<'_> {
-    fn get(&self, h: &str) -> &str {
-        self.at.get(h).and_then(|i| self.cells.get(*i)).map(|s| s.trim()).unwrap_or("")
-    }
-}
-
 /// Maps a field error to the column it came from.
 fn column_of(kind: Kind, field: &str) -> &'static str {
     let pairs: &[(&str, &str)] = match kind {
@@ -194,7 +183,32 @@ fn number(out: &mut Vec<Rejection>, row: u32, column: &str, v: &str, required: b
     }
 }
 
-/// Grid codes and building codes the actor may use, loaded once per import.
+/// Rows as a reader hands them over: chunks in file order, or why the file cannot be read further.
+pub type RowChunks = tokio::sync::mpsc::Receiver<Result<Vec<SheetRow>, String>>;
+
+/// Feeds rows already in memory (tests, small files) to [`run`].
+pub fn chunks_of(rows: Vec<SheetRow>) -> RowChunks {
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    tokio::spawn(async move {
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            if tx.send(Ok(rows.by_ref().take(2000).collect())).await.is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A short fingerprint of a key, to find duplicates within a file of millions of rows in flat memory.
+fn fingerprint(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// Grid codes the actor may use, loaded once per import (a district has a few thousand).
 async fn grids_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<HashMap<String, i64>> {
     Ok(org_unit::Entity::find()
         .select_only()
@@ -208,10 +222,12 @@ async fn grids_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<HashMa
         .collect())
 }
 
-async fn buildings_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<HashMap<String, (i64, i64)>> {
+/// The chunk's buildings that the actor may use: code → (id, grid).
+async fn buildings_by_code<C: ConnectionTrait>(c: &C, s: &Scope, codes: Vec<String>) -> DbResult<HashMap<String, (i64, i64)>> {
     Ok(building::Entity::find()
         .select_only()
         .columns([building::Column::Code, building::Column::Id, building::Column::GridId])
+        .filter(building::Column::Code.is_in(codes))
         .filter(scope::unit_column(s, building::Column::GridId, Some(building::Column::CreatedBy)))
         .into_tuple::<(String, i64, i64)>()
         .all(c)
@@ -221,322 +237,104 @@ async fn buildings_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<Ha
         .collect())
 }
 
-/// Checks every row, then writes the accepted ones in one transaction. `progress(processed)` is
-/// called as rows are checked and written.
-pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[String], rows: &[SheetRow], progress: &(dyn Fn(u64) + Sync)) -> DbResult<Outcome> {
-    let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
-    let mut out = Outcome { total: rows.len() as u64, ..Default::default() };
-    let today = chrono::Local::now().date_naive();
-    let txn = db.begin_write().await?;
-    let c = &*txn;
-    let mut bad_rows: HashSet<u32> = HashSet::new();
-    let mut rejected = Vec::new();
-    match kind {
-        Kind::Buildings => {
-            let grids = grids_in_scope(c, &actor.scope).await?;
-            let existing: HashSet<String> = building::Entity::find().select_only().column(building::Column::Code).into_tuple::<String>().all(c).await?.into_iter().collect();
-            let mut seen: HashMap<String, u32> = HashMap::new();
-            let mut good = Vec::new();
-            for (i, r) in rows.iter().enumerate() {
-                let row = Row { at: &at, cells: &r.cells };
-                let before = rejected.len();
-                let lon = number(&mut rejected, r.row, "经度", row.get("经度"), true);
-                let lat = number(&mut rejected, r.row, "纬度", row.get("纬度"), true);
-                let floors = number(&mut rejected, r.row, "层数", row.get("层数"), false).map(|f| f as i32).unwrap_or(1);
-                let grid = grids.get(row.get("网格编码")).copied();
-                if grid.is_none() {
-                    reject(&mut rejected, r.row, "网格编码", format!("网格编码“{}”不存在或不在您的数据范围内", row.get("网格编码")));
-                }
-                let checked = match check_building(row.get("楼栋编码"), row.get("楼栋名称"), row.get("地址"), lon.unwrap_or(114.0), lat.unwrap_or(22.0), floors, row.get("用途")) {
-                    Ok(b) => Some(b),
-                    Err(e) => {
-                        field_errors(&mut rejected, kind, r.row, e);
-                        None
-                    }
-                };
-                if let Some(b) = &checked {
-                    if existing.contains(&b.code) {
-                        reject(&mut rejected, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code));
-                    } else if let Some(first) = seen.get(&b.code) {
-                        reject(&mut rejected, r.row, "楼栋编码", format!("楼栋编码 {} 与第 {first} 行重复", b.code));
-                    } else {
-                        seen.insert(b.code.clone(), r.row);
-                    }
-                }
-                if rejected.len() == before
-                    && let (Some(b), Some(g)) = (checked, grid)
-                {
-                    good.push((b, g));
-                } else {
-                    bad_rows.insert(r.row);
-                }
-                if i % 1000 == 0 {
-                    progress(i as u64);
-                }
-            }
-            if mode == Mode::ValidRows || rejected.is_empty() {
-                let now = Utc::now();
-                for chunk in good.chunks(1000) {
-                    building::Entity::insert_many(chunk.iter().map(|(b, g)| building::ActiveModel {
-                        code: Set(b.code.clone()),
-                        name: Set(b.name.clone()),
-                        address: Set(b.address.clone()),
-                        grid_id: Set(*g),
-                        lon: Set(b.lon),
-                        lat: Set(b.lat),
-                        footprint: Set(None),
-                        floors: Set(b.floors),
-                        structure: Set(String::new()),
-                        use_type: Set(b.use_type.into()),
-                        property_company_id: Set(None),
-                        manager: Set(String::new()),
-                        created_by: Set(actor.user_id),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }))
-                    .exec_without_returning(c)
-                    .await?;
-                }
-                out.accepted = good.len() as u64;
-            }
+/// The rooms of these buildings: (building, room) → (house id, grid).
+async fn rooms_of<C: ConnectionTrait>(c: &C, bids: Vec<i64>) -> DbResult<HashMap<(i64, String), (i64, i64)>> {
+    let mut out = HashMap::new();
+    for chunk in bids.chunks(1000) {
+        let rows: Vec<(i64, String, i64, i64)> = house::Entity::find()
+            .select_only()
+            .columns([house::Column::BuildingId, house::Column::Room, house::Column::Id, house::Column::GridId])
+            .filter(house::Column::BuildingId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        out.extend(rows.into_iter().map(|(b, r, id, g)| ((b, r), (id, g))));
+    }
+    Ok(out)
+}
+
+/// `n` fresh ids for `table`, so that child rows can point at rows written in the same batch.
+async fn reserve_ids<C: ConnectionTrait>(c: &C, backend: crate::Backend, table: &str, n: usize) -> DbResult<Vec<i64>> {
+    let b = c.get_database_backend();
+    match backend {
+        // The SQLite writer lock is held for the whole import: nobody else takes ids meanwhile.
+        crate::Backend::Sqlite => {
+            let row = c.query_one_raw(sea_orm::Statement::from_string(b, format!("SELECT COALESCE(MAX(id), 0) + 1 AS m FROM {table}"))).await?;
+            let first = row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(1);
+            Ok((first..first + n as i64).collect())
         }
-        Kind::Houses => {
-            let buildings = buildings_in_scope(c, &actor.scope).await?;
-            let mut seen: HashMap<(i64, String), u32> = HashMap::new();
-            let mut good = Vec::new();
-            for (i, r) in rows.iter().enumerate() {
-                let row = Row { at: &at, cells: &r.cells };
-                let before = rejected.len();
-                let b = buildings.get(row.get("楼栋编码")).copied();
-                if b.is_none() {
-                    reject(&mut rejected, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", row.get("楼栋编码")));
-                }
-                let area = number(&mut rejected, r.row, "面积", row.get("面积"), false);
-                let rental = match row.get("是否出租") {
-                    "" => Some(false),
-                    v => match dict::code_of(dict::YES_NO, v) {
-                        Some(c) => Some(c == "true"),
-                        None => {
-                            reject(&mut rejected, r.row, "是否出租", format!("是否出租“{v}”须为 是 或 否"));
-                            None
-                        }
-                    },
-                };
-                let checked = match check_house(row.get("房号"), area, row.get("用途")) {
-                    Ok(h) => Some(h),
-                    Err(e) => {
-                        field_errors(&mut rejected, kind, r.row, e);
-                        None
-                    }
-                };
-                if let (Some((bid, _)), Some((room, _))) = (b, &checked) {
-                    if let Some(first) = seen.get(&(bid, room.clone())) {
-                        reject(&mut rejected, r.row, "房号", format!("房号 {room} 与第 {first} 行重复"));
-                    } else {
-                        seen.insert((bid, room.clone()), r.row);
-                    }
-                }
-                if rejected.len() == before
-                    && let (Some(b), Some(h), Some(rental)) = (b, checked, rental)
-                {
-                    good.push((r.row, b, h, area, rental));
-                } else {
-                    bad_rows.insert(r.row);
-                }
-                if i % 1000 == 0 {
-                    progress(i as u64);
-                }
-            }
-            // Rooms that already exist are rejected too.
-            let bids: Vec<i64> = good.iter().map(|g| g.1.0).collect::<HashSet<_>>().into_iter().collect();
-            let mut existing: HashSet<(i64, String)> = HashSet::new();
-            for chunk in bids.chunks(500) {
-                let rows: Vec<(i64, String)> = house::Entity::find()
-                    .select_only()
-                    .columns([house::Column::BuildingId, house::Column::Room])
-                    .filter(house::Column::BuildingId.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(c)
-                    .await?;
-                existing.extend(rows);
-            }
-            good.retain(|(row, (bid, _), (room, _), _, _)| {
-                if existing.contains(&(*bid, room.clone())) {
-                    reject(&mut rejected, *row, "房号", format!("房号 {room} 已存在"));
-                    bad_rows.insert(*row);
-                    false
-                } else {
-                    true
-                }
-            });
-            if mode == Mode::ValidRows || rejected.is_empty() {
-                let now = Utc::now();
-                for chunk in good.chunks(1000) {
-                    house::Entity::insert_many(chunk.iter().map(|(_, (bid, grid), (room, use_type), area, rental)| house::ActiveModel {
-                        building_id: Set(*bid),
-                        grid_id: Set(*grid),
-                        room: Set(room.clone()),
-                        area: Set(*area),
-                        use_type: Set((*use_type).into()),
-                        owner_resident_id: Set(None),
-                        owner_org: Set(String::new()),
-                        is_rental: Set(*rental),
-                        rental_use: Set(String::new()),
-                        rental_risk_class: Set(None),
-                        created_by: Set(actor.user_id),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }))
-                    .exec_without_returning(c)
-                    .await?;
-                }
-                out.accepted = good.len() as u64;
-            }
+        crate::Backend::Postgres => {
+            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS m FROM generate_series(1, {n})");
+            let rows = c.query_all_raw(sea_orm::Statement::from_string(b, sql)).await?;
+            Ok(rows.into_iter().filter_map(|r| r.try_get::<i64>("", "m").ok()).collect())
         }
-        Kind::Residents => {
-            let buildings = buildings_in_scope(c, &actor.scope).await?;
-            let mut seen: HashMap<String, u32> = HashMap::new();
-            let mut good = Vec::new();
-            let mut wanted_houses: HashSet<(i64, String)> = HashSet::new();
-            for (i, r) in rows.iter().enumerate() {
-                let row = Row { at: &at, cells: &r.cells };
-                let before = rejected.len();
-                let input = ResidentInput {
-                    name: row.get("姓名").into(),
-                    id_type: row.get("证件类型").into(),
-                    id_number: row.get("证件号码").into(),
-                    gender: row.get("性别").into(),
-                    birth_date: row.get("出生日期").into(),
-                    ethnicity: row.get("民族").into(),
-                    registration_type: row.get("人口类型").into(),
-                    phone: row.get("联系电话").into(),
-                    nationality: String::new(),
-                };
-                let rec = match rules::check_resident(&input, today) {
-                    Ok(r) => Some(r),
-                    Err(e) => {
-                        // A foreign resident's nationality has no column in this template: say so plainly.
-                        field_errors(&mut rejected, kind, r.row, e);
-                        None
-                    }
-                };
-                let b = buildings.get(row.get("楼栋编码")).copied();
-                if b.is_none() {
-                    reject(&mut rejected, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", row.get("楼栋编码")));
-                }
-                let room = row.get("房号").to_string();
-                if room.is_empty() {
-                    reject(&mut rejected, r.row, "房号", "房号不能为空");
-                }
-                let since = match row.get("入住日期") {
-                    "" => Some(today),
-                    v => rules::date("since", "入住日期", v).map_err(|e| reject(&mut rejected, r.row, "入住日期", e.message)).ok(),
-                };
-                let relation = match row.get("与户主关系") {
-                    "" => Some(""),
-                    v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut rejected, r.row, "与户主关系", e.message)).ok(),
-                };
-                if let Some(rec) = &rec {
-                    if let Some(first) = seen.get(&rec.id_number) {
-                        reject(&mut rejected, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
-                    } else {
-                        seen.insert(rec.id_number.clone(), r.row);
-                    }
-                }
-                if rejected.len() == before
-                    && let (Some(rec), Some(b), Some(since), Some(relation)) = (rec, b, since, relation)
-                {
-                    wanted_houses.insert((b.0, room.clone()));
-                    good.push((r.row, rec, b, room, since, relation));
-                } else {
-                    bad_rows.insert(r.row);
-                }
-                if i % 1000 == 0 {
-                    progress(i as u64);
-                }
-            }
-            // Houses must exist; identity numbers must be new.
-            let bids: Vec<i64> = wanted_houses.iter().map(|w| w.0).collect::<HashSet<_>>().into_iter().collect();
-            let mut houses: HashMap<(i64, String), (i64, i64)> = HashMap::new();
-            for chunk in bids.chunks(500) {
-                let rows: Vec<(i64, String, i64, i64)> = house::Entity::find()
-                    .select_only()
-                    .columns([house::Column::BuildingId, house::Column::Room, house::Column::Id, house::Column::GridId])
-                    .filter(house::Column::BuildingId.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(c)
-                    .await?;
-                houses.extend(rows.into_iter().map(|(b, r, id, g)| ((b, r), (id, g))));
-            }
-            let mut known: HashSet<String> = HashSet::new();
-            let hashes: Vec<String> = good.iter().map(|g| db.cipher.keyed_hash(&g.1.id_number)).collect();
-            for chunk in hashes.chunks(1000) {
-                let rows: Vec<String> = resident::Entity::find()
-                    .select_only()
-                    .column(resident::Column::IdNumberHash)
-                    .filter(resident::Column::IdNumberHash.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(c)
-                    .await?;
-                known.extend(rows);
-            }
-            let mut ready = Vec::new();
-            for ((row, rec, (bid, _), room, since, relation), hash) in good.into_iter().zip(hashes) {
-                let mut ok = true;
-                let house = houses.get(&(bid, room.clone())).copied();
-                if house.is_none() {
-                    reject(&mut rejected, row, "房号", format!("该楼栋没有房号 {room}，请先登记房屋"));
-                    ok = false;
-                }
-                if known.contains(&hash) {
-                    reject(&mut rejected, row, "证件号码", format!("证件号码 {} 已登记", rec.id_masked));
-                    ok = false;
-                }
-                match (ok, house) {
-                    (true, Some(h)) => ready.push((rec, h, since, relation, hash)),
-                    _ => {
-                        bad_rows.insert(row);
-                    }
-                }
-            }
-            if mode == Mode::ValidRows || rejected.is_empty() {
-                for (n, chunk) in ready.chunks(1000).enumerate() {
-                    resident::Entity::insert_many(chunk.iter().map(|(rec, (_, grid), _, _, _)| resident_model(db, actor, rec, *grid))).exec_without_returning(c).await?;
-                    let ids: HashMap<String, i64> = resident::Entity::find()
-                        .select_only()
-                        .columns([resident::Column::IdNumberHash, resident::Column::Id])
-                        .filter(resident::Column::IdNumberHash.is_in(chunk.iter().map(|r| r.4.clone()).collect::<Vec<_>>()))
-                        .into_tuple::<(String, i64)>()
-                        .all(c)
-                        .await?
-                        .into_iter()
-                        .collect();
-                    let now = Utc::now();
-                    residence::Entity::insert_many(chunk.iter().filter_map(|(_, (house_id, _), since, relation, hash)| {
-                        Some(residence::ActiveModel {
-                            resident_id: Set(*ids.get(hash)?),
-                            house_id: Set(*house_id),
-                            relation: Set((*relation).into()),
-                            since: Set(*since),
-                            until: Set(None),
-                            created_by: Set(actor.user_id),
-                            created_at: Set(now),
-                            ..Default::default()
-                        })
-                    }))
-                    .exec_without_returning(c)
-                    .await?;
-                    progress(out.total.min(((n + 1) * 1000) as u64));
-                }
-                out.accepted = ready.len() as u64;
+    }
+}
+
+/// What an import has found so far, carried from chunk to chunk.
+struct Progress<'a> {
+    kind: Kind,
+    mode: Mode,
+    at: &'a HashMap<&'static str, usize>,
+    out: Outcome,
+    /// Key fingerprint → the row it was first seen on.
+    seen: HashMap<u64, u32>,
+}
+
+impl Progress<'_> {
+    /// In all-or-nothing mode the first rejection stops the writing; checking goes on to report every row.
+    fn writing(&self) -> bool {
+        self.mode == Mode::ValidRows || self.out.rejected.is_empty()
+    }
+    fn get<'r>(&self, r: &'r SheetRow, h: &str) -> &'r str {
+        self.at.get(h).and_then(|i| r.cells.get(*i)).map(|s| s.trim()).unwrap_or("")
+    }
+    /// Records a row's rejections; false when there were none.
+    fn rejected(&mut self, r: &SheetRow, errs: Vec<Rejection>) -> bool {
+        if errs.is_empty() {
+            return false;
+        }
+        self.out.rejected.extend(errs);
+        self.out.rejected_rows.push(r.clone());
+        true
+    }
+    /// The row that first used this key, or None (and the key is remembered).
+    fn repeated(&mut self, key: u64, row: u32) -> Option<u32> {
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(row);
+                None
             }
         }
     }
-    rejected.sort_by_key(|r| r.row);
-    out.rejected_rows = rows.iter().filter(|r| bad_rows.contains(&r.row)).cloned().collect();
-    out.rejected = rejected;
+}
+
+/// Checks every row and writes the accepted ones, chunk by chunk, in one transaction: a crash
+/// leaves the old state; in all-or-nothing mode any rejection rolls everything back.
+/// `progress(processed)` is called after each chunk.
+pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[String], mut rows: RowChunks, progress: &(dyn Fn(u64) + Sync)) -> DbResult<Outcome> {
+    let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
+    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new() };
+    let today = chrono::Local::now().date_naive();
+    let txn = db.begin_write().await?;
+    let c = &*txn;
+    let grids = if kind == Kind::Buildings { grids_in_scope(c, &actor.scope).await? } else { HashMap::new() };
+    while let Some(chunk) = rows.recv().await {
+        let chunk = chunk.map_err(|m| DbError::invalid("file", m))?;
+        p.out.total += chunk.len() as u64;
+        match kind {
+            Kind::Buildings => building_chunk(c, actor, &mut p, &grids, chunk).await?,
+            Kind::Houses => house_chunk(c, actor, &mut p, chunk).await?,
+            Kind::Residents => resident_chunk(db, c, actor, &mut p, chunk, today).await?,
+        }
+        progress(p.out.total);
+    }
+    let mut out = p.out;
+    out.rejected.sort_by_key(|r| r.row);
+    if mode == Mode::AllOrNothing && !out.rejected.is_empty() {
+        out.accepted = 0;
+    }
     if out.accepted > 0 {
         audit::append(
             c,
@@ -549,8 +347,252 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     } else {
         drop(txn);
     }
-    progress(out.total);
     Ok(out)
+}
+
+async fn building_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<'_>, grids: &HashMap<String, i64>, rows: Vec<SheetRow>) -> DbResult<()> {
+    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).filter(|s| !s.is_empty()).collect();
+    let existing: HashSet<String> = building::Entity::find().select_only().column(building::Column::Code).filter(building::Column::Code.is_in(codes)).into_tuple::<String>().all(c).await?.into_iter().collect();
+    let mut good = Vec::new();
+    for r in &rows {
+        let mut errs = Vec::new();
+        let lon = number(&mut errs, r.row, "经度", p.get(r, "经度"), true);
+        let lat = number(&mut errs, r.row, "纬度", p.get(r, "纬度"), true);
+        let floors = number(&mut errs, r.row, "层数", p.get(r, "层数"), false).map(|f| f as i32).unwrap_or(1);
+        let grid = grids.get(p.get(r, "网格编码")).copied();
+        if grid.is_none() {
+            reject(&mut errs, r.row, "网格编码", format!("网格编码“{}”不存在或不在您的数据范围内", p.get(r, "网格编码")));
+        }
+        let checked = match check_building(p.get(r, "楼栋编码"), p.get(r, "楼栋名称"), p.get(r, "地址"), lon.unwrap_or(114.0), lat.unwrap_or(22.0), floors, p.get(r, "用途")) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                field_errors(&mut errs, p.kind, r.row, e);
+                None
+            }
+        };
+        if let Some(b) = &checked {
+            if existing.contains(&b.code) {
+                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code));
+            } else if let Some(first) = p.repeated(fingerprint(&[&b.code]), r.row) {
+                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 与第 {first} 行重复", b.code));
+            }
+        }
+        if !p.rejected(r, errs)
+            && let (Some(b), Some(g)) = (checked, grid)
+        {
+            good.push((b, g));
+        }
+    }
+    if p.writing() && !good.is_empty() {
+        let now = Utc::now();
+        p.out.accepted += good.len() as u64;
+        for chunk in good.chunks(1000) {
+            building::Entity::insert_many(chunk.iter().map(|(b, g)| building::ActiveModel {
+                code: Set(b.code.clone()),
+                name: Set(b.name.clone()),
+                address: Set(b.address.clone()),
+                grid_id: Set(*g),
+                lon: Set(b.lon),
+                lat: Set(b.lat),
+                footprint: Set(None),
+                floors: Set(b.floors),
+                structure: Set(String::new()),
+                use_type: Set(b.use_type.into()),
+                property_company_id: Set(None),
+                manager: Set(String::new()),
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }))
+            .exec_without_returning(c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<'_>, rows: Vec<SheetRow>) -> DbResult<()> {
+    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).collect::<HashSet<_>>().into_iter().collect();
+    let buildings = buildings_by_code(c, &actor.scope, codes).await?;
+    let existing = rooms_of(c, buildings.values().map(|b| b.0).collect()).await?;
+    let mut good = Vec::new();
+    for r in &rows {
+        let mut errs = Vec::new();
+        let b = buildings.get(p.get(r, "楼栋编码")).copied();
+        if b.is_none() {
+            reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", p.get(r, "楼栋编码")));
+        }
+        let area = number(&mut errs, r.row, "面积", p.get(r, "面积"), false);
+        let rental = match p.get(r, "是否出租") {
+            "" => Some(false),
+            v => match dict::code_of(dict::YES_NO, v) {
+                Some(c) => Some(c == "true"),
+                None => {
+                    reject(&mut errs, r.row, "是否出租", format!("是否出租“{v}”须为 是 或 否"));
+                    None
+                }
+            },
+        };
+        let checked = match check_house(p.get(r, "房号"), area, p.get(r, "用途")) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                field_errors(&mut errs, p.kind, r.row, e);
+                None
+            }
+        };
+        if let (Some((bid, _)), Some((room, _))) = (b, &checked) {
+            if existing.contains_key(&(bid, room.clone())) {
+                reject(&mut errs, r.row, "房号", format!("房号 {room} 已存在"));
+            } else if let Some(first) = p.repeated(fingerprint(&[&bid.to_string(), room]), r.row) {
+                reject(&mut errs, r.row, "房号", format!("房号 {room} 与第 {first} 行重复"));
+            }
+        }
+        if !p.rejected(r, errs)
+            && let (Some(b), Some(h), Some(rental)) = (b, checked, rental)
+        {
+            good.push((b, h, area, rental));
+        }
+    }
+    if p.writing() && !good.is_empty() {
+        let now = Utc::now();
+        p.out.accepted += good.len() as u64;
+        for chunk in good.chunks(1000) {
+            house::Entity::insert_many(chunk.iter().map(|((bid, grid), (room, use_type), area, rental)| house::ActiveModel {
+                building_id: Set(*bid),
+                grid_id: Set(*grid),
+                room: Set(room.clone()),
+                area: Set(*area),
+                use_type: Set((*use_type).into()),
+                owner_resident_id: Set(None),
+                owner_org: Set(String::new()),
+                is_rental: Set(*rental),
+                rental_use: Set(String::new()),
+                rental_risk_class: Set(None),
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }))
+            .exec_without_returning(c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn resident_chunk<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, rows: Vec<SheetRow>, today: chrono::NaiveDate) -> DbResult<()> {
+    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).collect::<HashSet<_>>().into_iter().collect();
+    let buildings = buildings_by_code(c, &actor.scope, codes).await?;
+    let houses = rooms_of(c, buildings.values().map(|b| b.0).collect()).await?;
+    // Pure checks first, then one query for the identity numbers already registered.
+    let mut checked = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let input = ResidentInput {
+            name: p.get(r, "姓名").into(),
+            id_type: p.get(r, "证件类型").into(),
+            id_number: p.get(r, "证件号码").into(),
+            gender: p.get(r, "性别").into(),
+            birth_date: p.get(r, "出生日期").into(),
+            ethnicity: p.get(r, "民族").into(),
+            registration_type: p.get(r, "人口类型").into(),
+            phone: p.get(r, "联系电话").into(),
+            nationality: String::new(),
+        };
+        let mut errs = Vec::new();
+        let rec = rules::check_resident(&input, today).map_err(|e| field_errors(&mut errs, p.kind, r.row, e)).ok();
+        let b = buildings.get(p.get(r, "楼栋编码")).copied();
+        if b.is_none() {
+            reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", p.get(r, "楼栋编码")));
+        }
+        let room = p.get(r, "房号");
+        let house = match (b, room) {
+            (_, "") => {
+                reject(&mut errs, r.row, "房号", "房号不能为空");
+                None
+            }
+            (Some((bid, _)), room) => {
+                let h = houses.get(&(bid, room.to_string())).copied();
+                if h.is_none() {
+                    reject(&mut errs, r.row, "房号", format!("该楼栋没有房号 {room}，请先登记房屋"));
+                }
+                h
+            }
+            (None, _) => None,
+        };
+        let since = match p.get(r, "入住日期") {
+            "" => Some(today),
+            v => rules::date("since", "入住日期", v).map_err(|e| reject(&mut errs, r.row, "入住日期", e.message)).ok(),
+        };
+        let relation = match p.get(r, "与户主关系") {
+            "" => Some(""),
+            v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message)).ok(),
+        };
+        if let Some(rec) = &rec
+            && let Some(first) = p.repeated(fingerprint(&[&rec.id_number]), r.row)
+        {
+            reject(&mut errs, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
+        }
+        checked.push((errs, rec, house, since, relation));
+    }
+    let hashes: Vec<String> = checked.iter().filter_map(|(_, rec, ..)| rec.as_ref().map(|r| db.cipher.keyed_hash(&r.id_number))).collect();
+    let known: HashSet<String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::IdNumberHash)
+        .filter(resident::Column::IdNumberHash.is_in(hashes))
+        .into_tuple()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    let mut ready = Vec::new();
+    for (r, (mut errs, rec, house, since, relation)) in rows.iter().zip(checked) {
+        let mut model = None;
+        if let Some(rec) = &rec {
+            let m = resident_model(db, actor, rec, house.map(|h| h.1).unwrap_or(0));
+            if let Set(h) = &m.id_number_hash
+                && known.contains(h)
+            {
+                reject(&mut errs, r.row, "证件号码", format!("证件号码 {} 已登记", rec.id_masked));
+            }
+            model = Some(m);
+        }
+        if !p.rejected(r, errs)
+            && let (Some(m), Some((house_id, _)), Some(since), Some(relation)) = (model, house, since, relation)
+        {
+            ready.push((m, house_id, since, relation));
+        }
+    }
+    if p.writing() && !ready.is_empty() {
+        let ids = reserve_ids(c, db.backend, "resident", ready.len()).await?;
+        let now = Utc::now();
+        let mut residences = Vec::with_capacity(ready.len());
+        let mut models = Vec::with_capacity(ready.len());
+        for ((mut m, house_id, since, relation), id) in ready.into_iter().zip(ids) {
+            m.id = Set(id);
+            models.push(m);
+            residences.push(residence::ActiveModel {
+                resident_id: Set(id),
+                house_id: Set(house_id),
+                relation: Set(relation.into()),
+                since: Set(since),
+                until: Set(None),
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
+        p.out.accepted += models.len() as u64;
+        let mut models = models.into_iter().peekable();
+        while models.peek().is_some() {
+            resident::Entity::insert_many(models.by_ref().take(800).collect::<Vec<_>>()).exec_without_returning(c).await?;
+        }
+        let mut residences = residences.into_iter().peekable();
+        while residences.peek().is_some() {
+            residence::Entity::insert_many(residences.by_ref().take(2000).collect::<Vec<_>>()).exec_without_returning(c).await?;
+        }
+    }
+    Ok(())
 }
 
 // ---------- jobs ----------

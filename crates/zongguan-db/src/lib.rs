@@ -11,6 +11,7 @@ pub mod org;
 pub mod places;
 pub mod registry;
 pub mod scope;
+pub mod stats;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,6 +156,8 @@ pub struct Db {
     /// SQLite has one writer; taking this before a write transaction avoids SQLITE_BUSY
     /// upgrades when two transactions read then write.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Registry counts per org unit, recomputed where they changed.
+    pub stats: Arc<stats::StatsCache>,
 }
 
 /// A write transaction; holds the SQLite writer lock until dropped.
@@ -215,7 +218,7 @@ impl Db {
             // WAL is persistent in the file; foreign keys and busy timeout are sqlx defaults per connection.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default() })
     }
 
     pub async fn migrate(&self) -> DbResult<()> {

@@ -1085,6 +1085,45 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
         }
     }
     let mut out: Vec<UnitSummary> = units.iter().map(|u| UnitSummary { org_unit_id: u.id, code: u.code.clone(), name: u.name.clone(), ..Default::default() }).collect();
+    if let Scope::OwnRecords { .. } = scope {
+        // Rows the user created: few, and not what the per-unit counts hold.
+        summary_sql(db, scope, &owner, &mut out, adult, senior).await?;
+        return Ok(out);
+    }
+    let (adult, senior) = (crate::stats::day_number(adult), crate::stats::day_number(senior));
+    db.stats
+        .with(db, |counts| {
+            for (unit, i) in &owner {
+                let (Some(c), Some(s)) = (counts.get(unit), out.get_mut(*i)) else { continue };
+                for ((reg, gender), (births, unknown)) in &c.people {
+                    let n = births.len() as u64 + unknown;
+                    s.residents += n;
+                    *s.by_registration_type.entry(reg.clone()).or_default() += n;
+                    *s.by_gender.entry(gender.clone()).or_default() += n;
+                    let young = crate::stats::UnitCounts::born_between(births, adult, i32::MAX);
+                    let working = crate::stats::UnitCounts::born_between(births, senior, adult);
+                    for (band, k) in [("0-17", young), ("18-59", working), ("60+", births.len() as u64 - young - working), ("unknown", *unknown)] {
+                        if k > 0 {
+                            *s.by_age_band.entry(band.into()).or_default() += k;
+                        }
+                    }
+                }
+                for ((use_type, rental), n) in &c.houses {
+                    s.houses += n;
+                    *s.houses_by_use.entry(use_type.clone()).or_default() += n;
+                    if *rental {
+                        s.rental_houses += n;
+                    }
+                }
+                s.buildings += c.buildings;
+            }
+        })
+        .await?;
+    Ok(out)
+}
+
+/// The summary straight from the tables, for scopes the per-unit counts cannot answer.
+async fn summary_sql(db: &Db, scope: &Scope, owner: &HashMap<i64, usize>, out: &mut [UnitSummary], adult: NaiveDate, senior: NaiveDate) -> DbResult<()> {
     // The age band is computed in SQL so that the database returns a few rows per grid.
     // The two dates are computed here, never user input, so they are written as literals (bound
     // parameters are spelt differently on the two backends inside custom SQL).
@@ -1151,7 +1190,7 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
             out[i].buildings += n as u64;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Identity numbers and phones in full, for an export by someone allowed to see them.

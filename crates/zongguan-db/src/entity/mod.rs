@@ -20,3 +20,4 @@ pub mod special_group_record;
 pub mod key_place;
 pub mod key_enterprise;
 pub mod import_job;
+pub mod stat_version;
