@@ -183,6 +183,14 @@ on_both!(filters_history_and_summary, |app: TestApp| async move {
     let (_, top) = app.login("district_officer").await.get("/api/v1/registry/summary").await;
     assert_eq!(top[0]["code"], "440307000000");
     assert_eq!(top[0]["residents"], 3);
+    // The counts are cached per unit; a write shows at once (triggers bump the unit's version).
+    let (s, r) = officer.post("/api/v1/residents", json!({"name":"李四","id_number":id("44030719900101303"),"registration_type":"户籍人口","house_id":h2,"since":"2024-03-01"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, v) = officer.get(&format!("/api/v1/registry/summary?org_unit_id={community}")).await;
+    let grid1 = v.as_array().expect("rows").iter().find(|r| r["code"] == "44030700300201").expect("grid 01");
+    assert_eq!(grid1["residents"], 4);
+    assert_eq!(grid1["by_registration_type"]["registered"], 2);
+    assert_eq!(grid1["by_age_band"]["18-59"], 2);
 
     // Buildings: a point outside China and an unknown use are refused with the field named.
     let grid = app.unit_id("44030700300201").await;
