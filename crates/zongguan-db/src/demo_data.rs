@@ -176,12 +176,85 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
         .collect();
     let today = chrono::Local::now().date_naive();
     let now = Utc::now();
-    let mut rng = Rng::new(seed);
     let actor = Actor::system("demo");
     let txn = db.begin_write().await?;
     let c = &*txn;
-    let (mut bid, mut hid, mut rid, mut lid) = (next_id(c, "building").await?, next_id(c, "house").await?, next_id(c, "resident").await?, next_id(c, "residence").await?);
+    let first_ids = (next_id(c, "building").await?, next_id(c, "house").await?, next_id(c, "resident").await?, next_id(c, "residence").await?);
+    if db.backend == Backend::Sqlite {
+        // The identity-number index takes random inserts: keep it in memory while loading.
+        c.execute_unprepared("PRAGMA cache_size = -786432").await?;
+    }
+    // One thread makes the people (names, numbers, encryption) while this task writes the
+    // previous grid's rows: the two cores work side by side.
+    let grids: Vec<(i64, String, String, String, Option<String>)> = grids
+        .iter()
+        .map(|g| {
+            let community = g.parent_id.and_then(|c| by_id.get(&c)).map(|c| c.name.clone()).unwrap_or_default();
+            let subdistrict = g.parent_id.and_then(|c| by_id.get(&c)).and_then(|c| c.parent_id).and_then(|s| by_id.get(&s)).map(|s| s.name.clone()).unwrap_or_default();
+            (g.id, g.code.clone(), community, subdistrict, g.geometry.clone())
+        })
+        .collect();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<GridRows>(2);
+    let maker_db = db.clone();
+    let maker_actor = actor.clone();
+    let maker = tokio::task::spawn_blocking(move || make_rows(&maker_db, &maker_actor, grids, seed, volume, today, now, first_ids, tx));
     let mut counts = Counts::default();
+    while let Some(GridRows { buildings, houses, residents, residences }) = rx.recv().await {
+        counts.buildings += buildings.len() as u64;
+        counts.houses += houses.len() as u64;
+        counts.residents += residents.len() as u64;
+        crate::insert_models(c, buildings).await?;
+        crate::insert_models(c, houses).await?;
+        crate::insert_models(c, residents).await?;
+        crate::insert_models(c, residences).await?;
+        progress("residents", counts.residents);
+    }
+    maker.await.map_err(|e| DbError::invalid("demo", format!("生成演示数据失败：{e}")))?;
+    if db.backend == Backend::Sqlite {
+        c.execute_unprepared("PRAGMA cache_size = -32768").await?;
+    }
+    if db.backend == Backend::Postgres {
+        // Explicit ids were written: move the sequences past them.
+        for t in ["building", "house", "resident", "residence"] {
+            c.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 1))")).await?;
+        }
+    }
+    audit::append(
+        c,
+        db.backend,
+        &actor,
+        Event::ok("demo_load", "registry", "demo").detail(format!("楼栋 {}，房屋 {}，实有人口 {}", counts.buildings, counts.houses, counts.residents)),
+    )
+    .await?;
+    txn.commit().await?;
+    let _ = today.year();
+    Ok(counts)
+}
+
+/// One grid's rows, made on the generator thread.
+struct GridRows {
+    buildings: Vec<building::ActiveModel>,
+    houses: Vec<house::ActiveModel>,
+    residents: Vec<resident::ActiveModel>,
+    residences: Vec<residence::ActiveModel>,
+}
+
+type GridSeed = (i64, String, String, String, Option<String>);
+
+#[expect(clippy::too_many_arguments, reason = "the generator's inputs, passed once to its thread")]
+fn make_rows(
+    db: &Db,
+    actor: &Actor,
+    grids: Vec<GridSeed>,
+    seed: u64,
+    volume: Volume,
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+    first_ids: (i64, i64, i64, i64),
+    tx: tokio::sync::mpsc::Sender<GridRows>,
+) {
+    let mut rng = Rng::new(seed);
+    let (mut bid, mut hid, mut rid, mut lid) = first_ids;
     // Numbers issued so far, as 64-bit hashes (4 million strings would cost hundreds of MiB).
     let mut issued: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let key = |n: &str| {
@@ -190,11 +263,9 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
         n.hash(&mut h);
         h.finish()
     };
-    let (mut buildings, mut houses, mut residents, mut residences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for g in &grids {
-        let community = g.parent_id.and_then(|c| by_id.get(&c)).map(|c| c.name.as_str()).unwrap_or("");
-        let subdistrict = g.parent_id.and_then(|c| by_id.get(&c)).and_then(|c| c.parent_id).and_then(|s| by_id.get(&s)).map(|s| s.name.as_str()).unwrap_or("");
-        let shape = g.geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+    for (grid_id, grid_code, community, subdistrict, geometry) in grids {
+        let (mut buildings, mut houses, mut residents, mut residences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let shape = geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
         for n in 1..=volume.buildings_per_grid {
             let Some(p) = shape.as_ref().and_then(|s| geometry::random_point_in(s, &mut rng)) else { break };
             let floors = 2 + rng.below(8) as i32;
@@ -208,10 +279,10 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
             let village = rng.below(100) < 65;
             buildings.push(building::ActiveModel {
                 id: Set(bid),
-                code: Set(format!("{}{n:03}", g.code)),
+                code: Set(format!("{grid_code}{n:03}")),
                 name: Set(format!("{community}{}{n}栋", if village { "新村" } else { "花园" })),
                 address: Set(format!("深圳市龙岗区{subdistrict}{community}{}{n}栋", if village { "新村" } else { "花园" })),
-                grid_id: Set(g.id),
+                grid_id: Set(grid_id),
                 lon: Set(p.x()),
                 lat: Set(p.y()),
                 footprint: Set(None),
@@ -232,7 +303,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
                 houses.push(house::ActiveModel {
                     id: Set(hid),
                     building_id: Set(bid),
-                    grid_id: Set(g.id),
+                    grid_id: Set(grid_id),
                     room: Set(format!("{floor}{:02}", k + 1)),
                     area: Set(Some((20 + rng.below(100)) as f64)),
                     use_type: Set(if use_type == "industrial" || use_type == "office" { use_type } else { "residential" }.into()),
@@ -257,7 +328,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
                     while !issued.insert(key(&rec.id_number)) {
                         rec = person(&mut rng, today);
                     }
-                    let mut am = crate::registry::resident_model(db, &actor, &rec, g.id);
+                    let mut am = crate::registry::resident_model(db, actor, &rec, grid_id);
                     am.id = Set(rid);
                     am.current_address = Set(format!("深圳市龙岗区{subdistrict}{community}{n}栋{floor}{:02}", k + 1));
                     if rng.below(1000) < 3 {
@@ -282,42 +353,8 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
             }
             bid += 1;
         }
-        counts.buildings += buildings.len() as u64;
-        counts.houses += houses.len() as u64;
-        counts.residents += residents.len() as u64;
-        // Write in the grid's batches to keep memory flat.
-        for chunk in buildings.chunks(1000) {
-            building::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
-        }
-        for chunk in houses.chunks(1000) {
-            house::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
-        }
-        for chunk in residents.chunks(800) {
-            resident::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
-        }
-        for chunk in residences.chunks(2000) {
-            residence::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
-        }
-        buildings.clear();
-        houses.clear();
-        residents.clear();
-        residences.clear();
-        progress("residents", counts.residents);
-    }
-    if db.backend == Backend::Postgres {
-        // Explicit ids were written: move the sequences past them.
-        for t in ["building", "house", "resident", "residence"] {
-            c.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 1))")).await?;
+        if tx.blocking_send(GridRows { buildings, houses, residents, residences }).is_err() {
+            return;
         }
     }
-    audit::append(
-        c,
-        db.backend,
-        &actor,
-        Event::ok("demo_load", "registry", "demo").detail(format!("楼栋 {}，房屋 {}，实有人口 {}", counts.buildings, counts.houses, counts.residents)),
-    )
-    .await?;
-    txn.commit().await?;
-    let _ = today.year();
-    Ok(counts)
 }

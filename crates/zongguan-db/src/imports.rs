@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
-use zongguan_core::registry::{self as rules, FieldError, ResidentInput};
+use zongguan_core::registry::{self as rules, FieldError, ResidentInput, ResidentRecord};
 use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
@@ -320,15 +320,35 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     let txn = db.begin_write().await?;
     let c = &*txn;
     let grids = if kind == Kind::Buildings { grids_in_scope(c, &actor.scope).await? } else { HashMap::new() };
-    while let Some(chunk) = rows.recv().await {
-        let chunk = chunk.map_err(|m| DbError::invalid("file", m))?;
-        p.out.total += chunk.len() as u64;
-        match kind {
-            Kind::Buildings => building_chunk(c, actor, &mut p, &grids, chunk).await?,
-            Kind::Houses => house_chunk(c, actor, &mut p, chunk).await?,
-            Kind::Residents => resident_chunk(db, c, actor, &mut p, chunk, today).await?,
+    let mut places = Places::default();
+    // Residents: the next chunk is checked and encrypted on another thread while this one is written.
+    let mut pending: Option<tokio::task::JoinHandle<Vec<PreparedResident>>> = None;
+    loop {
+        let next = rows.recv().await.transpose().map_err(|m| DbError::invalid("file", m))?;
+        if kind != Kind::Residents {
+            let Some(chunk) = next else { break };
+            p.out.total += chunk.len() as u64;
+            match kind {
+                Kind::Buildings => building_chunk(c, actor, &mut p, &grids, chunk).await?,
+                _ => house_chunk(c, actor, &mut p, chunk).await?,
+            }
+            progress(p.out.total);
+            continue;
         }
-        progress(p.out.total);
+        let started = next.map(|chunk| {
+            let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
+            tokio::task::spawn_blocking(move || prepare_residents(&db, &actor, &at, chunk, today))
+        });
+        if let Some(prev) = pending.take() {
+            let prepared = prev.await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?;
+            p.out.total += prepared.len() as u64;
+            apply_residents(db, c, actor, &mut p, &mut places, prepared).await?;
+            progress(p.out.total);
+        }
+        match started {
+            Some(h) => pending = Some(h),
+            None => break,
+        }
     }
     let mut out = p.out;
     out.rejected.sort_by_key(|r| r.row);
@@ -481,61 +501,93 @@ async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<
     Ok(())
 }
 
-async fn resident_chunk<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, rows: Vec<SheetRow>, today: chrono::NaiveDate) -> DbResult<()> {
-    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).collect::<HashSet<_>>().into_iter().collect();
-    let buildings = buildings_by_code(c, &actor.scope, codes).await?;
-    let houses = rooms_of(c, buildings.values().map(|b| b.0).collect()).await?;
-    // Pure checks first, then one query for the identity numbers already registered.
-    let mut checked = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let input = ResidentInput {
-            name: p.get(r, "姓名").into(),
-            id_type: p.get(r, "证件类型").into(),
-            id_number: p.get(r, "证件号码").into(),
-            gender: p.get(r, "性别").into(),
-            birth_date: p.get(r, "出生日期").into(),
-            ethnicity: p.get(r, "民族").into(),
-            registration_type: p.get(r, "人口类型").into(),
-            phone: p.get(r, "联系电话").into(),
-            nationality: String::new(),
-        };
-        let mut errs = Vec::new();
-        let rec = rules::check_resident(&input, today).map_err(|e| field_errors(&mut errs, p.kind, r.row, e)).ok();
-        let b = buildings.get(p.get(r, "楼栋编码")).copied();
-        if b.is_none() {
-            reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", p.get(r, "楼栋编码")));
-        }
-        let room = p.get(r, "房号");
-        let house = match (b, room) {
-            (_, "") => {
+/// A resident row after the checks that need no database, made off the writer's task.
+struct PreparedResident {
+    row: SheetRow,
+    errs: Vec<Rejection>,
+    rec: Option<ResidentRecord>,
+    model: Option<resident::ActiveModel>,
+    hash: Option<String>,
+    since: Option<chrono::NaiveDate>,
+    relation: Option<&'static str>,
+}
+
+fn cell<'r>(at: &HashMap<&'static str, usize>, r: &'r SheetRow, h: &str) -> &'r str {
+    at.get(h).and_then(|i| r.cells.get(*i)).map(|s| s.trim()).unwrap_or("")
+}
+
+/// Field checks, identity-number rules and encryption of one chunk: pure CPU work.
+fn prepare_residents(db: &Db, actor: &Actor, at: &HashMap<&'static str, usize>, rows: Vec<SheetRow>, today: chrono::NaiveDate) -> Vec<PreparedResident> {
+    rows.into_iter()
+        .map(|r| {
+            let get = |h: &str| cell(at, &r, h).to_string();
+            let input = ResidentInput {
+                name: get("姓名"),
+                id_type: get("证件类型"),
+                id_number: get("证件号码"),
+                gender: get("性别"),
+                birth_date: get("出生日期"),
+                ethnicity: get("民族"),
+                registration_type: get("人口类型"),
+                phone: get("联系电话"),
+                nationality: String::new(),
+            };
+            let mut errs = Vec::new();
+            let rec = rules::check_resident(&input, today).map_err(|e| field_errors(&mut errs, Kind::Residents, r.row, e)).ok();
+            if cell(at, &r, "房号").is_empty() {
                 reject(&mut errs, r.row, "房号", "房号不能为空");
-                None
             }
-            (Some((bid, _)), room) => {
-                let h = houses.get(&(bid, room.to_string())).copied();
-                if h.is_none() {
-                    reject(&mut errs, r.row, "房号", format!("该楼栋没有房号 {room}，请先登记房屋"));
-                }
-                h
-            }
-            (None, _) => None,
-        };
-        let since = match p.get(r, "入住日期") {
-            "" => Some(today),
-            v => rules::date("since", "入住日期", v).map_err(|e| reject(&mut errs, r.row, "入住日期", e.message)).ok(),
-        };
-        let relation = match p.get(r, "与户主关系") {
-            "" => Some(""),
-            v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message)).ok(),
-        };
-        if let Some(rec) = &rec
-            && let Some(first) = p.repeated(fingerprint(&[&rec.id_number]), r.row)
-        {
-            reject(&mut errs, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
+            let since = match cell(at, &r, "入住日期") {
+                "" => Some(today),
+                v => rules::date("since", "入住日期", v).map_err(|e| reject(&mut errs, r.row, "入住日期", e.message)).ok(),
+            };
+            let relation = match cell(at, &r, "与户主关系") {
+                "" => Some(""),
+                v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message)).ok(),
+            };
+            // The grid is set once the house is known.
+            let model = rec.as_ref().map(|rec| resident_model(db, actor, rec, 0));
+            let hash = model.as_ref().and_then(|m| match &m.id_number_hash {
+                Set(h) => Some(h.clone()),
+                _ => None,
+            });
+            PreparedResident { row: r, errs, rec, model, hash, since, relation }
+        })
+        .collect()
+}
+
+/// Buildings and their rooms met so far in this import: files list a building's people together,
+/// so most chunks find theirs here. Bounded to keep memory flat.
+#[derive(Default)]
+struct Places {
+    /// code → (building id, grid), or None when it does not exist or is out of scope.
+    buildings: HashMap<String, Option<(i64, i64)>>,
+    rooms: HashMap<(i64, String), (i64, i64)>,
+}
+
+impl Places {
+    async fn load<C: ConnectionTrait>(&mut self, c: &C, s: &Scope, codes: impl Iterator<Item = String>) -> DbResult<()> {
+        let missing: Vec<String> = codes.filter(|c| !self.buildings.contains_key(c)).collect::<HashSet<_>>().into_iter().collect();
+        if missing.is_empty() {
+            return Ok(());
         }
-        checked.push((errs, rec, house, since, relation));
+        if self.buildings.len() > 200_000 {
+            self.buildings.clear();
+            self.rooms.clear();
+        }
+        let found = buildings_by_code(c, s, missing.clone()).await?;
+        self.rooms.extend(rooms_of(c, found.values().map(|b| b.0).collect()).await?);
+        for code in missing {
+            let b = found.get(&code).copied();
+            self.buildings.insert(code, b);
+        }
+        Ok(())
     }
-    let hashes: Vec<String> = checked.iter().filter_map(|(_, rec, ..)| rec.as_ref().map(|r| db.cipher.keyed_hash(&r.id_number))).collect();
+}
+
+async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &mut Places, prepared: Vec<PreparedResident>) -> DbResult<()> {
+    places.load(c, &actor.scope, prepared.iter().map(|x| p.get(&x.row, "楼栋编码").to_string())).await?;
+    let hashes: Vec<String> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
     let known: HashSet<String> = resident::Entity::find()
         .select_only()
         .column(resident::Column::IdNumberHash)
@@ -546,20 +598,36 @@ async fn resident_chunk<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &m
         .into_iter()
         .collect();
     let mut ready = Vec::new();
-    for (r, (mut errs, rec, house, since, relation)) in rows.iter().zip(checked) {
-        let mut model = None;
+    for x in prepared {
+        let PreparedResident { row: r, mut errs, rec, model, hash, since, relation } = x;
+        let code = p.get(&r, "楼栋编码");
+        let room = p.get(&r, "房号");
+        let house = match places.buildings.get(code).copied().flatten() {
+            None => {
+                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{code}”不存在或不在您的数据范围内"));
+                None
+            }
+            Some(_) if room.is_empty() => None,
+            Some((bid, _)) => {
+                let h = places.rooms.get(&(bid, room.to_string())).copied();
+                if h.is_none() {
+                    reject(&mut errs, r.row, "房号", format!("该楼栋没有房号 {room}，请先登记房屋"));
+                }
+                h
+            }
+        };
         if let Some(rec) = &rec {
-            let m = resident_model(db, actor, rec, house.map(|h| h.1).unwrap_or(0));
-            if let Set(h) = &m.id_number_hash
-                && known.contains(h)
-            {
+            if let Some(first) = p.repeated(fingerprint(&[&rec.id_number]), r.row) {
+                reject(&mut errs, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
+            } else if hash.as_ref().is_some_and(|h| known.contains(h)) {
                 reject(&mut errs, r.row, "证件号码", format!("证件号码 {} 已登记", rec.id_masked));
             }
-            model = Some(m);
         }
-        if !p.rejected(r, errs)
-            && let (Some(m), Some((house_id, _)), Some(since), Some(relation)) = (model, house, since, relation)
+        errs.sort_by_key(|e| column_order(&e.column));
+        if !p.rejected(&r, errs)
+            && let (Some(mut m), Some((house_id, grid)), Some(since), Some(relation)) = (model, house, since, relation)
         {
+            m.org_unit_id = Set(grid);
             ready.push((m, house_id, since, relation));
         }
     }
@@ -583,16 +651,15 @@ async fn resident_chunk<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &m
             });
         }
         p.out.accepted += models.len() as u64;
-        let mut models = models.into_iter().peekable();
-        while models.peek().is_some() {
-            resident::Entity::insert_many(models.by_ref().take(800).collect::<Vec<_>>()).exec_without_returning(c).await?;
-        }
-        let mut residences = residences.into_iter().peekable();
-        while residences.peek().is_some() {
-            residence::Entity::insert_many(residences.by_ref().take(2000).collect::<Vec<_>>()).exec_without_returning(c).await?;
-        }
+        crate::insert_models(c, models).await?;
+        crate::insert_models(c, residences).await?;
     }
     Ok(())
+}
+
+/// Rejections of a row in the template's column order.
+fn column_order(column: &str) -> usize {
+    Kind::Residents.headers().iter().position(|h| *h == column).unwrap_or(usize::MAX)
 }
 
 // ---------- jobs ----------
