@@ -25,6 +25,9 @@ pub struct Security {
     pub cookie_secure: bool,
     /// Hex of the 32-byte key for personal data at rest; else `ZONGGUAN_FIELD_KEY`, else `data_dir/field.key`.
     pub field_key: Option<String>,
+    /// Cipher for new values of ID numbers and phones: `aes-256-gcm` (default) or `sm4-gcm`
+    /// (GB/T 39786); `ZONGGUAN_FIELD_CIPHER` overrides. Values already stored stay readable.
+    pub field_cipher: String,
     /// Largest request body, bytes.
     pub max_body_bytes: usize,
 }
@@ -44,6 +47,7 @@ impl Default for Security {
             require_totp_for_admins: false,
             cookie_secure: false,
             field_key: None,
+            field_cipher: "aes-256-gcm".into(),
             max_body_bytes: 2 * 1024 * 1024,
         }
     }
@@ -66,6 +70,9 @@ impl Config {
         }
         if let Ok(v) = std::env::var("ZONGGUAN_FIELD_KEY") {
             c.security.field_key = Some(v);
+        }
+        if let Ok(v) = std::env::var("ZONGGUAN_FIELD_CIPHER") {
+            c.security.field_cipher = v;
         }
         Ok(c)
     }
@@ -98,6 +105,8 @@ impl Config {
                 }
             }
         };
-        FieldCipher::from_hex(&hex).ok_or_else(|| anyhow::anyhow!("field key must be 64 hex characters"))
+        let algorithm = zongguan_core::crypto::Algorithm::parse(&self.security.field_cipher)
+            .ok_or_else(|| anyhow::anyhow!("security.field_cipher must be aes-256-gcm or sm4-gcm, not {}", self.security.field_cipher))?;
+        Ok(FieldCipher::from_hex(&hex).ok_or_else(|| anyhow::anyhow!("field key must be 64 hex characters"))?.with_algorithm(algorithm))
     }
 }

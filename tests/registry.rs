@@ -296,3 +296,33 @@ on_both!(special_group_records, |app: TestApp| async move {
     let (s, _) = other.get(&format!("/api/v1/residents/{rid}/special-groups")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+on_both!(sm4_cipher_setting, |app: TestApp| async move {
+    // The same database served with the national SM4-GCM cipher: new values are written as SM4,
+    // read back in full by those allowed, and a server on the AES setting still reads them.
+    use zongguan_core::crypto::Algorithm;
+    use zongguan_db::sea_orm::ConnectionTrait;
+    let db = zongguan_db::Db::connect(&app.url, app.schema.as_deref(), common::key().with_algorithm(Algorithm::Sm4Gcm)).await.expect("connect");
+    let sm4 = TestApp { router: zongguan::app::router(zongguan::app::AppState::new(db.clone(), zongguan::config::Config::default())), db, url: app.url.clone(), schema: app.schema.clone() };
+    let officer = sm4.login("community_003002").await;
+    let (_, h1, _) = seed(&sm4, &officer).await;
+    let number = id("44030719800101401");
+    let (s, r) = officer.post("/api/v1/residents", json!({"name":"国密","id_number":number,"phone":"13812345678","registration_type":"户籍人口","house_id":h1})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let rid = r["id"].as_i64().expect("id");
+    let row = app
+        .db
+        .conn
+        .query_one_raw(zongguan_db::sea_orm::Statement::from_string(app.db.db_backend(), format!("SELECT id_number_enc, phone_enc FROM resident WHERE id = {rid}")))
+        .await
+        .expect("query")
+        .expect("row");
+    let enc: String = row.try_get("", "id_number_enc").expect("col");
+    assert!(enc.starts_with("s1:") && !enc.contains(&number[..6]), "{enc}");
+    let (_, full) = officer.get(&format!("/api/v1/residents/{rid}?unmasked=true")).await;
+    assert_eq!(full["id_number"], number, "{full}");
+    let (_, full) = app.login("community_003002").await.get(&format!("/api/v1/residents/{rid}?unmasked=true")).await;
+    assert_eq!(full["phone"], "13812345678", "{full}");
+    let (_, found) = app.login("community_003002").await.get(&format!("/api/v1/residents?id_number={number}")).await;
+    assert_eq!(found["total"], 1);
+});
