@@ -9,6 +9,10 @@ fn items(v: &Value) -> &Vec<Value> {
     v["items"].as_array().expect("items array")
 }
 
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 /// A valid identity number for a body of 17 digits.
 fn id(body: &str) -> String {
     format!("{body}{}", zongguan_core::id_number::check_char(body).expect("17 digits"))
@@ -141,6 +145,18 @@ on_both!(filters_history_and_summary, |app: TestApp| async move {
     let (_, v) = officer.get("/api/v1/residents?q=小明").await;
     assert_eq!(v["total"], 1);
     assert_eq!(items(&v)[0]["name"], "张小明");
+    // Three characters or more go through the trigram index: part of a name, or the building lived in.
+    let (_, v) = officer.get("/api/v1/residents?q=欧阳娜").await;
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(items(&v)[0]["name"], "欧阳娜娜");
+    let (_, v) = officer.get("/api/v1/residents?q=良安田新村").await;
+    assert_eq!(v["total"], 3, "{v}");
+    let (_, v) = officer.get("/api/v1/buildings?q=T-A1").await;
+    assert_eq!(v["total"], 1, "{v}");
+    let (_, v) = officer.get("/api/v1/houses?q=良安田新村1栋").await;
+    assert_eq!(v["total"], 2, "{v}");
+    let (_, v) = officer.get(&format!("/api/v1/residents?q={}", urlencode("\"新村"))).await;
+    assert_eq!(v["total"], 0, "a quote in the text is matched literally: {v}");
     let (_, v) = officer.get("/api/v1/residents?registration_type=migrant&sort=-birth_date").await;
     let names: Vec<&str> = items(&v).iter().filter_map(|r| r["name"].as_str()).collect();
     assert_eq!(names, vec!["张小明", "欧阳娜娜"]);

@@ -5,7 +5,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002Registry), Box::new(M0003Stats)]
+        vec![Box::new(M0001Foundation), Box::new(M0002Registry), Box::new(M0003Stats), Box::new(M0004Search)]
     }
 }
 
@@ -572,6 +572,73 @@ impl MigrationTrait for M0003Stats {
                     ))
                     .await?;
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct M0004Search;
+
+impl MigrationName for M0004Search {
+    fn name(&self) -> &str {
+        "m0004_search"
+    }
+}
+
+/// Trigram indexes for free text in Chinese (substrings of three characters or more): FTS5 with
+/// the trigram tokenizer on SQLite, pg_trgm GIN indexes on PostgreSQL. Resident names and the
+/// buildings' code, name and address are indexed; a resident's address is found through the
+/// building they live in (indexing 4 million free-text addresses would cost more than it helps).
+#[async_trait::async_trait]
+impl MigrationTrait for M0004Search {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let c = m.get_connection();
+        match m.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                // One database, many schemas (tests): create the extension once, in public.
+                c.execute_unprepared("SELECT pg_advisory_xact_lock(727011)").await?;
+                let have = c
+                    .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT 1 AS x FROM pg_extension WHERE extname = 'pg_trgm'"))
+                    .await?
+                    .is_some();
+                if !have {
+                    c.execute_unprepared("CREATE EXTENSION pg_trgm SCHEMA public").await?;
+                }
+                let schema = c
+                    .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"))
+                    .await?
+                    .and_then(|r| r.try_get::<String>("", "s").ok())
+                    .unwrap_or_else(|| "public".into());
+                for (t, col) in [("resident", "name"), ("building", "code"), ("building", "name"), ("building", "address")] {
+                    c.execute_unprepared(&format!("CREATE INDEX idx_{t}_{col}_trgm ON {t} USING gin ({col} {schema}.gin_trgm_ops)")).await?;
+                }
+            }
+            _ => {
+                c.execute_unprepared("CREATE VIRTUAL TABLE resident_fts USING fts5(name, content='resident', content_rowid='id', tokenize='trigram')").await?;
+                c.execute_unprepared("CREATE TRIGGER resident_fts_insert AFTER INSERT ON resident BEGIN INSERT INTO resident_fts (rowid, name) VALUES (NEW.id, NEW.name); END").await?;
+                c.execute_unprepared("CREATE TRIGGER resident_fts_delete AFTER DELETE ON resident BEGIN INSERT INTO resident_fts (resident_fts, rowid, name) VALUES ('delete', OLD.id, OLD.name); END").await?;
+                c.execute_unprepared(
+                    "CREATE TRIGGER resident_fts_update AFTER UPDATE OF name ON resident BEGIN
+                       INSERT INTO resident_fts (resident_fts, rowid, name) VALUES ('delete', OLD.id, OLD.name);
+                       INSERT INTO resident_fts (rowid, name) VALUES (NEW.id, NEW.name); END",
+                )
+                .await?;
+                c.execute_unprepared("CREATE VIRTUAL TABLE building_fts USING fts5(code, name, address, content='building', content_rowid='id', tokenize='trigram')").await?;
+                c.execute_unprepared("CREATE TRIGGER building_fts_insert AFTER INSERT ON building BEGIN INSERT INTO building_fts (rowid, code, name, address) VALUES (NEW.id, NEW.code, NEW.name, NEW.address); END").await?;
+                c.execute_unprepared(
+                    "CREATE TRIGGER building_fts_delete AFTER DELETE ON building BEGIN
+                       INSERT INTO building_fts (building_fts, rowid, code, name, address) VALUES ('delete', OLD.id, OLD.code, OLD.name, OLD.address); END",
+                )
+                .await?;
+                c.execute_unprepared(
+                    "CREATE TRIGGER building_fts_update AFTER UPDATE OF code, name, address ON building BEGIN
+                       INSERT INTO building_fts (building_fts, rowid, code, name, address) VALUES ('delete', OLD.id, OLD.code, OLD.name, OLD.address);
+                       INSERT INTO building_fts (rowid, code, name, address) VALUES (NEW.id, NEW.code, NEW.name, NEW.address); END",
+                )
+                .await?;
+                c.execute_unprepared("INSERT INTO resident_fts (resident_fts) VALUES ('rebuild')").await?;
+                c.execute_unprepared("INSERT INTO building_fts (building_fts) VALUES ('rebuild')").await?;
             }
         }
         Ok(())

@@ -162,7 +162,7 @@ pub async fn list_buildings(db: &Db, scope: &Scope, f: &BuildingFilter, p: PageR
         q = q.filter(building::Column::UseType.eq(t));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(building::Column::Name.contains(t)).add(building::Column::Address.contains(t)).add(building::Column::Code.contains(t)));
+        q = q.filter(building::Column::Id.in_subquery(buildings_matching(db, t)));
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(building::Column::Code), p).await?;
     Ok(Page { items: building_views(db, rows).await?, total })
@@ -299,6 +299,35 @@ pub struct HouseInput {
     pub rental_use: Option<String>,
 }
 
+/// Three characters or more go through the trigram index (FTS5 on SQLite, pg_trgm serves LIKE
+/// on PostgreSQL); shorter text has no trigram and is matched with LIKE.
+fn trigram_phrase(db: &Db, t: &str) -> Option<String> {
+    (db.backend == crate::Backend::Sqlite && t.chars().count() >= 3).then(|| format!("\"{}\"", t.replace('"', "\"\"")))
+}
+
+/// Ids of the buildings whose code, name or address contains `t`.
+fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    match trigram_phrase(db, t) {
+        Some(phrase) => Query::select().expr(Expr::col(Alias::new("rowid"))).from(Alias::new("building_fts")).and_where(Expr::cust_with_values("building_fts MATCH ?", [phrase])).to_owned(),
+        None => Query::select()
+            .column(building::Column::Id)
+            .from(building::Entity)
+            .cond_where(Condition::any().add(building::Column::Code.contains(t)).add(building::Column::Name.contains(t)).add(building::Column::Address.contains(t)))
+            .to_owned(),
+    }
+}
+
+fn resident_name_matching(db: &Db, t: &str) -> Condition {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    match trigram_phrase(db, t) {
+        Some(phrase) => Condition::all().add(resident::Column::Id.in_subquery(
+            Query::select().expr(Expr::col(Alias::new("rowid"))).from(Alias::new("resident_fts")).and_where(Expr::cust_with_values("resident_fts MATCH ?", [phrase])).to_owned(),
+        )),
+        None => Condition::all().add(resident::Column::Name.contains(t)),
+    }
+}
+
 fn house_scope(scope: &Scope) -> Condition {
     scope::unit_column(scope, house::Column::GridId, Some(house::Column::CreatedBy))
 }
@@ -384,15 +413,7 @@ pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) ->
         q = q.filter(house::Column::IsRental.eq(r));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(house::Column::Room.contains(t)).add(
-            house::Column::BuildingId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(building::Column::Id)
-                    .from(building::Entity)
-                    .cond_where(Condition::any().add(building::Column::Code.contains(t)).add(building::Column::Name.contains(t)).add(building::Column::Address.contains(t)))
-                    .to_owned(),
-            ),
-        ));
+        q = q.filter(Condition::any().add(house::Column::Room.contains(t)).add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))));
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(house::Column::BuildingId).order_by_asc(house::Column::Room), p).await?;
     Ok(Page { items: house_views(db, rows).await?, total })
@@ -661,7 +682,16 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         q = q.filter(resident::Column::BirthDate.gt(earliest));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(resident::Column::Name.contains(t)).add(resident::Column::CurrentAddress.contains(t)));
+        // By name, or by the building they live in now (its code, name or address).
+        use sea_orm::sea_query::ExprTrait;
+        let living_in = sea_orm::sea_query::Query::select()
+            .column((residence::Entity, residence::Column::ResidentId))
+            .from(residence::Entity)
+            .inner_join(house::Entity, sea_orm::sea_query::Expr::col((house::Entity, house::Column::Id)).equals((residence::Entity, residence::Column::HouseId)))
+            .and_where(residence::Column::Until.is_null())
+            .and_where(sea_orm::sea_query::Expr::col((house::Entity, house::Column::BuildingId)).in_subquery(buildings_matching(db, t)))
+            .to_owned();
+        q = q.filter(Condition::any().add(resident_name_matching(db, t)).add(resident::Column::Id.in_subquery(living_in)));
     }
     let total = q.clone().count(&db.conn).await?;
     let (col, desc) = match f.sort.as_deref().unwrap_or("id") {
