@@ -101,8 +101,13 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     let t = Instant::now();
     let hash = zongguan_core::password::hash("Bench@2026x");
     demo::load(db, divisions, None, scale, &hash).await.map_err(e)?;
+    f.add("load_org_and_staff_seconds", t.elapsed().as_secs_f64(), "s");
+    let t2 = Instant::now();
     demo_data::geography(db, outline).await.map_err(e)?;
+    f.add("load_geography_seconds", t2.elapsed().as_secs_f64(), "s");
+    let t2 = Instant::now();
     let counts = demo_data::registries(db, 2026, scale.volume(), &|_, _| {}).await.map_err(e)?;
+    f.add("load_registries_seconds", t2.elapsed().as_secs_f64(), "s");
     let load = t.elapsed().as_secs_f64();
     f.add("load_district_seconds", load, "s");
     f.add("load_residents", counts.residents as f64, "rows");

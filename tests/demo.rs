@@ -48,6 +48,17 @@ on_both!(geography_nests_and_buildings_lie_in_their_grids, |app: TestApp| async 
         assert_eq!(Some(id.birth_date()), p.birth_date);
         assert_eq!(id.gender().as_str(), p.gender);
     }
+    // The bulk load set its indexes, search indexes and per-unit counts aside and rebuilt them.
+    let someone = &people[people.len() / 2];
+    let page = zongguan_db::PageReq::new(Some(1), Some(500)).expect("page");
+    let three: String = someone.current_address.chars().skip(6).take(8).collect();
+    let found = zongguan_db::registry::list_residents(&app.db, &zongguan_db::Scope::All, &zongguan_db::registry::ResidentFilter { q: Some(three.clone()), ..Default::default() }, page).await.expect("search");
+    assert!(found.total > 0, "residents found by their building's address {three}");
+    let found = zongguan_db::registry::list_buildings(&app.db, &zongguan_db::Scope::All, &zongguan_db::registry::BuildingFilter { q: Some(buildings[3].code.clone()), ..Default::default() }, page).await.expect("search");
+    assert_eq!(found.total, 1);
+    let summary = zongguan_db::registry::summary(&app.db, &zongguan_db::Scope::All, None).await.expect("summary");
+    assert_eq!(summary.iter().map(|s| s.residents).sum::<u64>(), counts.residents);
+    assert_eq!(summary.iter().map(|s| s.buildings).sum::<u64>(), counts.buildings);
     // Running the demo again adds nothing.
     let again = load(&app, 7).await;
     assert_eq!(again.buildings, 0);
