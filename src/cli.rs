@@ -370,12 +370,32 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         ImportMode::AllOrNothing => Mode::AllOrNothing,
         ImportMode::ValidRows => Mode::ValidRows,
     };
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let total = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64;
+    // The bar's total: lines of a CSV, counted without holding the file (an XLSX shows rows done).
+    let total = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let (mut buf, mut lines, mut first) = (vec![0u8; 1 << 20], 0u64, true);
+        let mut zip = false;
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            zip |= first && buf.starts_with(b"PK");
+            first = false;
+            lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        }
+        if zip { 0 } else { lines.saturating_sub(1) }
+    };
     let db = crate::open_db(config).await?;
-    let (header, rows) = crate::sheets::stream(bytes).await.map_err(|e| anyhow::anyhow!(e))?;
+    let (header, rows) = crate::sheets::stream_path(file.to_path_buf()).await.map_err(|e| anyhow::anyhow!(e))?;
     let start = std::time::Instant::now();
     let progress = move |n: u64| {
+        if total == 0 {
+            eprint!("\r已处理 {n} 行");
+            let _ = std::io::stderr().flush();
+            return;
+        }
         let width = 30u64;
         let done = (n * width).checked_div(total).unwrap_or(width).min(width);
         let bar: String = "#".repeat(done as usize) + &"-".repeat((width - done) as usize);

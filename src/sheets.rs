@@ -102,38 +102,96 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
 
 fn stream_csv(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
     let text = decode(bytes);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    // Row numbers are line numbers as a spreadsheet shows them, blank lines included.
-    let (mut counted_to, mut line) = (0usize, 1u32);
+    csv_rows(text.as_bytes(), sink)
+}
+
+/// Remembers the last byte read, to know at the end whether the file ended with a newline.
+struct Tail<R> {
+    inner: R,
+    last: u8,
+}
+
+impl<R: std::io::Read> std::io::Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
+/// CSV rows from any reader (a file is read as it goes). Row numbers are the lines a spreadsheet
+/// shows, blank lines included: the reader reports where each record ends, so a record is sent
+/// once the next one is read (or the file ends) and its first line counted back from its end.
+fn csv_rows(input: impl std::io::Read, sink: &mut Sink) -> Result<(), String> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tail { inner: input, last: b'\n' });
     let mut rec = csv::StringRecord::new();
-    let mut i = 0usize;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(format!("第 {} 行无法解析：{e}", i + 1)),
-        }
-        i += 1;
-        let mut at = rec.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(text.len());
-        // The reader's position is where it started reading: before any blank lines it skipped.
-        while at < text.len() && matches!(text.as_bytes()[at], b'\n' | b'\r') {
-            at += 1;
-        }
-        line += text.as_bytes()[counted_to..at].iter().filter(|b| **b == b'\n').count() as u32;
-        counted_to = at;
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+    let mut held: Option<(Vec<String>, u64)> = None;
+    let emit = |sink: &mut Sink, cells: Vec<String>, line: u64| -> bool {
         if !sink.has_header() {
             sink.header(cells);
-            continue;
+            return true;
         }
         if cells.iter().all(|c| c.is_empty()) {
-            continue;
+            return true;
         }
-        if !sink.row(SheetRow { row: line, cells }) {
+        sink.row(SheetRow { row: line as u32, cells })
+    };
+    loop {
+        let more = rdr.read_record(&mut rec).map_err(|e| format!("第 {} 行无法解析：{e}", rdr.position().line()))?;
+        let ended_with_newline = more || rdr.get_ref().last == b'\n';
+        if let Some((cells, end)) = held.take() {
+            let inner: u64 = cells.iter().map(|c| c.matches('\n').count() as u64).sum();
+            // `end` is the line after the record's terminator (or its own line at the end of a file without one).
+            let first = end - u64::from(ended_with_newline) - inner;
+            if !emit(sink, cells, first) {
+                return Ok(());
+            }
+        }
+        if !more {
             break;
         }
+        held = Some((rec.iter().map(|c| c.trim().to_string()).collect(), rdr.position().line()));
     }
     Ok(())
+}
+
+/// Like [`stream`], reading a file from disk as it goes, so a 4-million-row CSV is never in memory.
+/// A CSV that is not UTF-8 (GB18030 from Excel) is decoded whole first.
+pub async fn stream_path(path: std::path::PathBuf) -> Result<(Vec<String>, RowChunks), String> {
+    use std::io::{Read, Seek};
+    let (htx, hrx) = oneshot::channel();
+    let (tx, rx) = mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(CHUNK) };
+        let result = (|| -> Result<(), String> {
+            let mut f = std::fs::File::open(&path).map_err(|e| format!("{}：{e}", path.display()))?;
+            let mut head = vec![0u8; 1 << 20];
+            let n = f.read(&mut head).map_err(|e| e.to_string())?;
+            head.truncate(n);
+            f.rewind().map_err(|e| e.to_string())?;
+            if head.starts_with(b"PK\x03\x04") {
+                let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+                return xlsx_rows(&mut wb, &mut sink);
+            }
+            let utf8 = match std::str::from_utf8(&head) {
+                Ok(_) => true,
+                // Cut mid-character at the end of the sample is still UTF-8.
+                Err(e) => e.error_len().is_none(),
+            };
+            if utf8 {
+                csv_rows(std::io::BufReader::with_capacity(1 << 20, f), &mut sink)
+            } else {
+                let mut all = Vec::new();
+                f.read_to_end(&mut all).map_err(|e| e.to_string())?;
+                stream_csv(&all, &mut sink)
+            }
+        })();
+        sink.finish(result, "文件是空的");
+    });
+    let header = hrx.await.map_err(|_| "文件无法读取".to_string())??;
+    Ok((header, rx))
 }
 
 /// Excel's serial day number to `YYYY-MM-DD` (1900 date system).
@@ -169,6 +227,10 @@ fn cell_ref_text(d: &DataRef<'_>) -> String {
 /// The first sheet, cell by cell (calamine's cell reader does not build the whole range).
 fn stream_xlsx(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+    xlsx_rows(&mut wb, sink)
+}
+
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(wb: &mut Xlsx<RS>, sink: &mut Sink) -> Result<(), String> {
     let first = wb.sheet_names().first().cloned().ok_or("Excel 文件没有工作表")?;
     let mut cells = wb.worksheet_cells_reader(&first).map_err(|e| format!("无法读取工作表：{e}"))?;
     let mut current: Option<(u32, Vec<String>)> = None;
@@ -295,6 +357,30 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GB18030.encode(text);
         let t = read(gbk.into_owned()).await.expect("gb18030");
         assert_eq!(t.rows[0].cells[0], "张三");
+    }
+
+    #[tokio::test]
+    async fn csv_row_numbers_from_a_file_read_as_it_goes() {
+        // No newline at the end, a quoted cell over two lines, blank lines: rows are the lines Excel shows.
+        let text = "姓名,地址\n甲,\"一\n二\"\n\n乙,x\n\n\n丙,y";
+        let t = read(text.as_bytes().to_vec()).await.expect("csv");
+        let rows: Vec<(u32, &str)> = t.rows.iter().map(|r| (r.row, r.cells[0].as_str())).collect();
+        assert_eq!(rows, vec![(2, "甲"), (5, "乙"), (8, "丙")]);
+        let dir = std::env::temp_dir().join(format!("zg-sheets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("rows.csv");
+        std::fs::write(&path, format!("{text}\n")).expect("write");
+        let (header, mut rx) = stream_path(path.clone()).await.expect("file");
+        assert_eq!(header, vec!["姓名", "地址"]);
+        let mut got = Vec::new();
+        while let Some(c) = rx.recv().await {
+            got.extend(c.expect("rows").into_iter().map(|r| r.row));
+        }
+        assert_eq!(got, vec![2, 5, 8]);
+        let (gbk, _, _) = encoding_rs::GB18030.encode("姓名,地址\n丁,z\n");
+        std::fs::write(&path, &gbk).expect("write");
+        let (_, mut rx) = stream_path(path).await.expect("gb18030 file");
+        assert_eq!(rx.recv().await.expect("chunk").expect("rows")[0].cells[0], "丁");
     }
 
     #[tokio::test]
