@@ -182,3 +182,8 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     f.add("peak_rss", peak_rss_mib(), "MiB");
     Ok(f)
 }
+
+/// `zongguan bench cases`: see below.
+pub async fn cases(_db: &Db, _divisions: &str, _outline: &serde_json::Value, _n: u64) -> anyhow::Result<Figures> {
+    anyhow::bail!("bench cases: not yet")
+}
