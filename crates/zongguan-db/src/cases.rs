@@ -353,7 +353,7 @@ async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition>
     if scope == Scope::All {
         return Ok(Condition::all());
     }
-    let mut any = Condition::any().add(scope::unit_column(&scope, case_record::Column::GridId, Some(case_record::Column::CreatedBy)));
+    let mut any = Condition::any().add(located_in(c, &scope).await?);
     if let Some(uid) = u.actor.user_id {
         any = any.add(case_record::Column::ReporterUserId.eq(uid));
     }
@@ -363,6 +363,27 @@ async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition>
         );
     }
     Ok(any)
+}
+
+/// Cases located in a scope. A subtree is one equality on the case's own grid, community or
+/// subdistrict column (each indexed with the state), not a subquery over org unit paths.
+async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condition> {
+    if let Scope::Subtree { path } = scope
+        && let Some(id) = path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse::<i64>().ok())
+        && let Some(unit) = org_unit::Entity::find_by_id(id).one(c).await?
+        && unit.path == *path
+    {
+        let col = match unit.level.as_str() {
+            "grid" => Some(case_record::Column::GridId),
+            "community" => Some(case_record::Column::CommunityId),
+            "subdistrict" => Some(case_record::Column::SubdistrictId),
+            _ => None,
+        };
+        if let Some(col) = col {
+            return Ok(Condition::all().add(col.eq(unit.id)));
+        }
+    }
+    Ok(scope::unit_column(scope, case_record::Column::GridId, Some(case_record::Column::CreatedBy)))
 }
 
 async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
@@ -1406,7 +1427,7 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
     if let Some(u) = f.org_unit_id {
         let unit = org_unit::Entity::find_by_id(u).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
         if unit.parent_id.is_some() {
-            cond = cond.add(scope::unit_column(&Scope::Subtree { path: unit.path }, case_record::Column::GridId, None));
+            cond = cond.add(located_in(c, &Scope::Subtree { path: unit.path }).await?);
         }
     }
     if let Some(code) = f.department_code.as_deref().filter(|s| !s.is_empty()) {
@@ -1442,12 +1463,20 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         && let Some(unit) = u.actor.org_unit_id
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
-        let scope = effective_scope(c, &Scope::Subtree { path: m.path }).await?;
-        any = any.add(
-            Condition::all()
-                .add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]))
-                .add(scope::unit_column(&scope, case_record::Column::OwnerUnitId, None)),
-        );
+        // Cases are owned by centers (never by grids): the centers at or below the caller's unit.
+        let mut owned = Condition::all().add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]));
+        if effective_scope(c, &Scope::Subtree { path: m.path.clone() }).await? != Scope::All {
+            let centers: Vec<i64> = org_unit::Entity::find()
+                .select_only()
+                .column(org_unit::Column::Id)
+                .filter(org_unit::Column::Path.starts_with(m.path.as_str()))
+                .filter(org_unit::Column::Level.ne("grid"))
+                .into_tuple()
+                .all(c)
+                .await?;
+            owned = owned.add(case_record::Column::OwnerUnitId.is_in(centers));
+        }
+        any = any.add(owned);
         some = true;
     }
     if u.can("case:handle")

@@ -677,6 +677,8 @@ impl MigrationTrait for M0004Cases {
         m.create_index(idx("case_record", &["owner_unit_id", "state"])).await?;
         m.create_index(idx("case_record", &["department_id", "state"])).await?;
         m.create_index(idx("case_record", &["grid_id", "state"])).await?;
+        m.create_index(idx("case_record", &["community_id", "state"])).await?;
+        m.create_index(idx("case_record", &["subdistrict_id", "state"])).await?;
         m.create_index(idx("case_record", &["reporter_user_id", "state"])).await?;
         m.create_index(idx("case_record", &["item_code", "reported_at"])).await?;
         m.create_index(idx("case_record", &["state", "deadline_at"])).await?;
