@@ -400,6 +400,16 @@ on_both!(photos_png_accepted_text_refused, |app: TestApp| async move {
     assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file")), "{v}");
     let (s, v) = g.multipart(&format!("/api/v1/cases/{id}/photos"), &[("stage", "after")], ("scene.png", &bytes)).await;
     assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("stage")));
+    // Larger than the API's 2 MiB JSON limit is fine for photos; a PNG that does not decode is refused.
+    let mut big = vec![0u8; 3 * 1024 * 1024];
+    big[..8].copy_from_slice(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+    let (s, v) = g.multipart(&format!("/api/v1/cases/{id}/photos"), &[("stage", "report")], ("big.png", &big)).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file")), "{v}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("解码")), "{v}");
+    big.resize(10 * 1024 * 1024 + 1, 0);
+    let (s, v) = g.multipart(&format!("/api/v1/cases/{id}/photos"), &[("stage", "report")], ("huge.png", &big)).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file")), "{v}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("10 MiB")), "{v}");
     // A grid worker may not add the department's feedback photo.
     let (s, _) = g.multipart(&format!("/api/v1/cases/{id}/photos"), &[("stage", "feedback")], ("scene.png", &bytes)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
