@@ -211,6 +211,11 @@ fn random_hex(n: usize) -> String {
     hex::encode(b)
 }
 
+/// A random token for clients to poll (Open311).
+pub fn random_token() -> String {
+    format!("t{}", random_hex(12))
+}
+
 fn storage_error(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "photo storage");
     AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "照片存储失败，请稍后再试")

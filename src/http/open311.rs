@@ -329,6 +329,8 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
     n.source = Some("open311".into());
     n.reporter_name = Some(if name.is_empty() { key.name.clone() } else { name });
     n.reporter_contact = Some(contact.chars().take(200).collect());
+    let token = crate::http::cases::random_token();
+    n.open311_token = Some(token.clone());
     let user = CaseUser::system(&format!("open311:{}", key.name));
     let created = match cases::create(&st.db, &user, n).await {
         Ok(c) => c,
@@ -344,10 +346,6 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
         }
         Err(e) => return internal(f, e),
     };
-    let token = format!("t{}", &sha256_hex(&format!("{}:{}:{}", created.case.code, created.case.id, key.id))[..24]);
-    if let Err(e) = cases::set_open311_token(&st.db, created.case.id, &token).await {
-        return internal(f, e);
-    }
     let notice = format!("已受理登记，事件编号 {}，承办：{}，预计 {} 前受理", created.case.code, created.case.community_name, created.case.deadline_at.map(w3c).unwrap_or_default());
     respond(
         StatusCode::CREATED,

@@ -821,11 +821,14 @@ pub struct NewCase {
     pub reporter_name: Option<String>,
     #[serde(skip)]
     pub reporter_contact: Option<String>,
+    /// Open311: the token the client can poll, stored with the case.
+    #[serde(skip)]
+    pub open311_token: Option<String>,
 }
 
 impl NewCase {
     pub fn new(item_code: &str, description: &str) -> Self {
-        Self { item_code: item_code.into(), description: description.into(), location: None, building_code: None, address: None, source: None, reporter_name: None, reporter_contact: None }
+        Self { item_code: item_code.into(), description: description.into(), location: None, building_code: None, address: None, source: None, reporter_name: None, reporter_contact: None, open311_token: None }
     }
 }
 
@@ -1043,7 +1046,7 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         reporter_user_id: Set(u.actor.user_id),
         reporter_name: Set(reporter_name),
         reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
-        open311_token: Set(None),
+        open311_token: Set(n.open311_token.clone()),
         reported_at: Set(now),
         dispatched_at: Set(None),
         closed_at: Set(None),
@@ -1068,12 +1071,6 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     }
     let items = HashMap::from([(item.code.clone(), item.name.clone())]);
     Ok(CreatedCase { case: view_one(m, &routing, &depts, &items, now), duplicates: dups })
-}
-
-/// Marks a case as an Open311 request with a token the client can poll.
-pub async fn set_open311_token(db: &Db, id: i64, token: &str) -> DbResult<()> {
-    case_record::Entity::update_many().col_expr(case_record::Column::Open311Token, Expr::val(token)).filter(case_record::Column::Id.eq(id)).exec(&db.conn).await?;
-    Ok(())
 }
 
 // ---------- transitions ----------
