@@ -220,8 +220,16 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             let job_db = db.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(every);
+                let mut runs: u64 = 0;
                 loop {
                     tick.tick().await;
+                    // About hourly, keep the planner's picture of the growing case table current.
+                    if runs.is_multiple_of((3600 / every.as_secs().max(1)).max(1))
+                        && let Err(e) = zongguan_db::cases::refresh_planner_stats(&job_db).await
+                    {
+                        tracing::warn!(error = %e, "refreshing planner statistics failed");
+                    }
+                    runs += 1;
                     match zongguan_db::cases::raise_overdue_alerts(&job_db, chrono::Utc::now()).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!("raised {n} overdue alert(s)"),

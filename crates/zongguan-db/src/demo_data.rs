@@ -433,6 +433,7 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
     }
     audit::append(&*txn, db.backend, &Actor::system("demo"), Event::ok("case_history", "system", "demo").detail(format!("历史事件 {written} 件"))).await?;
     txn.commit().await?;
+    crate::cases::refresh_planner_stats(db).await?;
     progress(written);
     Ok(written)
 }

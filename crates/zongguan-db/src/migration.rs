@@ -586,8 +586,8 @@ impl MigrationName for M0004Cases {
 
 /// Cases: the taxonomy and the working-day calendar as data (seeded from core), the case rows with
 /// their routing and clock, the timeline, assisting departments, notices, photos, overdue alerts,
-/// Open311 API keys, and a version counter that triggers bump whenever an org unit changes (the
-/// in-memory grid index rebuilds when it moves, whoever wrote).
+/// Open311 API keys, and a version counter that triggers bump whenever an org unit or department
+/// changes (the in-memory grid index and department table rebuild when it moves, whoever wrote).
 #[async_trait::async_trait]
 impl MigrationTrait for M0004Cases {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -681,7 +681,8 @@ impl MigrationTrait for M0004Cases {
         m.create_index(idx("case_record", &["subdistrict_id", "state"])).await?;
         m.create_index(idx("case_record", &["reporter_user_id", "state"])).await?;
         m.create_index(idx("case_record", &["item_code", "reported_at"])).await?;
-        m.create_index(idx("case_record", &["state", "deadline_at"])).await?;
+        // Covers the overdue counts (and leads the overdue job to its rows).
+        m.create_index(idx("case_record", &["state", "deadline_at", "paused", "department_id"])).await?;
         m.create_index(idx("case_record", &["reported_at"])).await?;
         m.create_index(idx("case_record", &["open311_token"])).await?;
         // Covers the counts by state, item and department without touching the rows.
@@ -803,15 +804,19 @@ impl MigrationTrait for M0004Cases {
                        UPDATE org_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
                 )
                 .await?;
-                c.execute_unprepared("CREATE TRIGGER org_unit_version AFTER INSERT OR UPDATE OR DELETE ON org_unit FOR EACH STATEMENT EXECUTE FUNCTION org_version_bump()").await?;
+                for t in ["org_unit", "department"] {
+                    c.execute_unprepared(&format!("CREATE TRIGGER {t}_version AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH STATEMENT EXECUTE FUNCTION org_version_bump()")).await?;
+                }
             }
             _ => {
-                for op in ["INSERT", "UPDATE", "DELETE"] {
-                    c.execute_unprepared(&format!(
-                        "CREATE TRIGGER org_unit_version_{} AFTER {op} ON org_unit BEGIN UPDATE org_version SET version = version + 1 WHERE id = 1; END",
-                        op.to_lowercase()
-                    ))
-                    .await?;
+                for t in ["org_unit", "department"] {
+                    for op in ["INSERT", "UPDATE", "DELETE"] {
+                        c.execute_unprepared(&format!(
+                            "CREATE TRIGGER {t}_version_{} AFTER {op} ON {t} BEGIN UPDATE org_version SET version = version + 1 WHERE id = 1; END",
+                            op.to_lowercase()
+                        ))
+                        .await?;
+                    }
                 }
             }
         }
