@@ -24,11 +24,30 @@ pub struct AppState {
     /// Progress of running import jobs: id → rows processed (the job's own row is written when it ends,
     /// so that progress never waits on SQLite's single writer).
     pub progress: Arc<std::sync::Mutex<std::collections::HashMap<i64, u64>>>,
+    /// Case photos: a local directory behind `object_store`, opened on first use.
+    files: Arc<std::sync::Mutex<Option<Arc<dyn object_store::ObjectStore>>>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        Self { db, config: Arc::new(config), progress: Arc::default() }
+        Self { db, config: Arc::new(config), progress: Arc::default(), files: Arc::default() }
+    }
+
+    /// The photo store under `files_dir`, created when first needed.
+    pub fn files(&self) -> Result<Arc<dyn object_store::ObjectStore>, AppError> {
+        let fail = |e: &dyn std::fmt::Display| {
+            tracing::error!(error = %e, "opening the photo store");
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "照片存储不可用")
+        };
+        let mut slot = self.files.lock().map_err(|e| fail(&e))?;
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let dir = self.config.files_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+        let store: Arc<dyn object_store::ObjectStore> = Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| fail(&e))?);
+        *slot = Some(store.clone());
+        Ok(store)
     }
 
     pub fn idle(&self) -> chrono::Duration {
@@ -55,6 +74,7 @@ impl AppState {
         (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
         (name = "system", description = "用户与角色"),
         (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
+        (name = "cases", description = "事件处理：分类、工作日历、上报与自动分拨、受理派遣处置核查结案、督办、照片、统计、Open311 密钥"),
         (name = "audit", description = "审计日志与登录日志"),
         (name = "meta", description = "健康检查")
     )
@@ -62,7 +82,9 @@ impl AppState {
 struct ApiDoc;
 
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(http::open311::Open311Doc::openapi());
+    OpenApiRouter::with_openapi(doc)
         .routes(routes!(http::meta::healthz))
         .routes(routes!(http::auth::login))
         .routes(routes!(http::auth::logout))
@@ -114,6 +136,19 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::imports::get_import))
         .routes(routes!(http::imports::rejected_rows))
         .merge(OpenApiRouter::new().routes(routes!(http::imports::start_import)).layer(DefaultBodyLimit::max(512 * 1024 * 1024)))
+        .routes(routes!(http::cases::list_case_categories))
+        .routes(routes!(http::cases::update_case_item))
+        .routes(routes!(http::cases::get_calendar, http::cases::set_calendar))
+        .routes(routes!(http::cases::list_cases, http::cases::create_case))
+        .routes(routes!(http::cases::case_inbox))
+        .routes(routes!(http::cases::case_stats))
+        .routes(routes!(http::cases::get_case))
+        .routes(routes!(http::cases::case_action))
+        .routes(routes!(http::cases::merge_case))
+        .merge(OpenApiRouter::new().routes(routes!(http::cases::upload_case_photo)).layer(http::cases::photo_body_limit()))
+        .routes(routes!(http::cases::get_case_photo))
+        .routes(routes!(http::cases::get_case_photo_thumb))
+        .routes(routes!(http::cases::list_api_keys, http::cases::create_api_key))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::list_login_logs))
 }
@@ -141,6 +176,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/docs", axum::routing::get(http::meta::api_docs))
+        .merge(http::open311::routes())
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback(crate::web::serve)
         .layer(DefaultBodyLimit::max(max_body))

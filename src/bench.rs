@@ -207,3 +207,145 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     f.add("peak_rss", peak_rss_mib(), "MiB");
     Ok(f)
 }
+
+/// The caller as the case workflow sees a demo account.
+async fn case_user(db: &Db, username: &str) -> anyhow::Result<zongguan_db::cases::CaseUser> {
+    let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
+    let u = zongguan_db::auth::find_by_username(db, username).await.map_err(e)?.ok_or_else(|| anyhow::anyhow!("no account {username}"))?;
+    let scope = zongguan_db::scope::resolve(&db.conn, &u).await.map_err(e)?;
+    let permissions = zongguan_db::auth::permissions(&db.conn, u.id).await.map_err(e)?;
+    Ok(zongguan_db::cases::CaseUser {
+        actor: Actor { user_id: Some(u.id), username: u.username.clone(), org_unit_id: Some(u.org_unit_id), scope, client_addr: "bench".into() },
+        name: u.display_name,
+        department_id: u.department_id,
+        permissions,
+    })
+}
+
+/// `zongguan bench cases`: the district's org tree and grid polygons, a year of historical cases
+/// bulk-loaded, then what staff feel through the same functions the API calls: reporting with
+/// routing, duplicate check and audit; a transition; an inbox page; the district's counts.
+pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64) -> anyhow::Result<Figures> {
+    use zongguan_db::cases::{self, ActionInput, NewCase};
+    use zongguan_db::entity::{app_user, grid_assignment, org_unit};
+    let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
+    let mut f = Figures(Vec::new());
+    eprintln!("bench cases on {} …", db.backend.name());
+
+    let t = Instant::now();
+    let hash = zongguan_core::password::hash("Bench@2026x");
+    demo::load(db, divisions, None, demo::Scale::District, &hash).await.map_err(e)?;
+    demo_data::geography(db, outline).await.map_err(e)?;
+    f.add("load_org_seconds", t.elapsed().as_secs_f64(), "s");
+    let t = Instant::now();
+    let written = demo_data::case_history(db, n, 2026, &|k| {
+        if k % 100_000 == 0 {
+            eprintln!("  history {k}");
+        }
+    })
+    .await
+    .map_err(e)?;
+    let secs = t.elapsed().as_secs_f64();
+    f.add("history_cases", written as f64, "cases");
+    f.add("history_load_rate", written as f64 / secs.max(1e-9), "cases/s");
+
+    // Grid workers and a point inside each one's grid.
+    let workers: Vec<(String, i64)> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Username)
+        .column(grid_assignment::Column::GridId)
+        .join_rev(
+            zongguan_db::sea_orm::JoinType::InnerJoin,
+            grid_assignment::Entity::belongs_to(app_user::Entity).from(grid_assignment::Column::StaffId).to(app_user::Column::StaffId).into(),
+        )
+        .filter(app_user::Column::Username.starts_with("grid_"))
+        .limit(200)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    anyhow::ensure!(!workers.is_empty(), "no grid workers");
+    let mut rng = Rng::new(7);
+    let mut reporters = Vec::new();
+    for (name, grid) in &workers {
+        let g = org_unit::Entity::find_by_id(*grid).one(&db.conn).await?.ok_or_else(|| anyhow::anyhow!("grid {grid}"))?;
+        let shape = g.geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| zongguan_core::geometry::from_geojson(&v));
+        let Some(shape) = shape else { continue };
+        let points: Vec<(f64, f64)> = (0..20).filter_map(|_| zongguan_core::geometry::random_point_in(&shape, &mut rng)).map(|p| (p.x(), p.y())).collect();
+        reporters.push((case_user(db, name).await?, points));
+    }
+    let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES.iter().flat_map(|c| c.items.iter().map(|i| i.code.to_string())).collect();
+
+    // Reporting: routing by point, duplicate check, code, timeline and audit, one at a time.
+    let creates = if n >= 100_000 { 2000 } else { 500 };
+    let mut created = Vec::with_capacity(creates);
+    let mut dup_hits = 0;
+    let t = Instant::now();
+    for i in 0..creates {
+        let (u, points) = &reporters[i % reporters.len()];
+        let (lon, lat) = points[rng.below(points.len() as u64) as usize];
+        let mut c = NewCase::new(&items[rng.below(items.len() as u64) as usize], "巡查发现的问题");
+        c.location = Some(zongguan_db::cases::Location { lon, lat });
+        let out = cases::create(db, u, c).await.map_err(e)?;
+        dup_hits += usize::from(!out.duplicates.is_empty());
+        created.push((out.case.id, out.case.version));
+    }
+    let secs = t.elapsed().as_secs_f64();
+    f.add("create_rate", creates as f64 / secs, "cases/s");
+    f.add("create_with_duplicates", dup_hits as f64, "cases");
+
+    // A transition: the district center accepts (version check, role, clock, timeline, audit).
+    let district = case_user(db, "district_officer").await?;
+    let mut times = Vec::new();
+    for (id, version) in created.iter().take(500) {
+        let t = Instant::now();
+        cases::act(db, &district, *id, ActionInput { action: "accept".into(), version: *version, ..Default::default() }).await.map_err(e)?;
+        times.push(t.elapsed());
+    }
+    f.add("transition_p95", percentile(times, 0.95), "ms");
+
+    // Inbox pages of community centers and of subdistrict departments.
+    let communities: Vec<String> =
+        app_user::Entity::find().select_only().column(app_user::Column::Username).filter(app_user::Column::Username.starts_with("community_")).limit(40).into_tuple().all(&db.conn).await?;
+    let depts: Vec<String> =
+        app_user::Entity::find().select_only().column(app_user::Column::Username).filter(app_user::Column::Username.starts_with("dept_")).limit(40).into_tuple().all(&db.conn).await?;
+    let mut users = Vec::new();
+    for name in communities.iter().chain(&depts) {
+        users.push(case_user(db, name).await?);
+    }
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let u = &users[i % users.len()];
+        let t = Instant::now();
+        cases::inbox(db, u, PageReq::new(Some(1 + (i % 3) as u64), Some(20)).map_err(e)?).await.map_err(e)?;
+        times.push(t.elapsed());
+    }
+    f.add("inbox_page_p95", percentile(times, 0.95), "ms");
+
+    // A filtered list page as a community center sees it.
+    let mut times = Vec::new();
+    for i in 0..100 {
+        let u = &users[i % communities.len().max(1)];
+        let filter = zongguan_db::cases::CaseFilter { state: Some("closed".into()), ..Default::default() };
+        let t = Instant::now();
+        cases::list(db, u, &filter, PageReq::new(Some(1), Some(20)).map_err(e)?).await.map_err(e)?;
+        times.push(t.elapsed());
+    }
+    f.add("filtered_list_p95", percentile(times, 0.95), "ms");
+
+    // Counts by state, item and department for the whole district.
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let s = cases::stats(db, &district, &Default::default()).await.map_err(e)?;
+        times.push(t.elapsed());
+        anyhow::ensure!(s.total >= written, "stats counted {} of {written}", s.total);
+    }
+    f.add("stats_district_p95", percentile(times, 0.95), "ms");
+
+    let t = Instant::now();
+    let alerts = cases::raise_overdue_alerts(db, cases::now()).await.map_err(e)?;
+    f.add("overdue_job_seconds", t.elapsed().as_secs_f64(), "s");
+    f.add("overdue_alerts", alerts as f64, "alerts");
+    f.add("peak_rss", peak_rss_mib(), "MiB");
+    Ok(f)
+}

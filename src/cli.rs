@@ -71,6 +71,14 @@ enum Cmd {
         /// Rows per import file (CSV and XLSX each).
         #[arg(long, default_value_t = 20_000)]
         import_rows: usize,
+        /// `bench cases`: historical cases to load first (a district's year is about a million).
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+    },
+    /// Open311 API keys.
+    Apikey {
+        #[command(subcommand)]
+        cmd: ApikeyCmd,
     },
     /// Import a spreadsheet (XLSX, or CSV in UTF-8 or GB18030) into a registry.
     Import {
@@ -85,6 +93,16 @@ enum Cmd {
 #[derive(Clone, Copy, ValueEnum)]
 enum BenchWhat {
     Registry,
+    Cases,
+}
+
+#[derive(Subcommand)]
+enum ApikeyCmd {
+    /// Issue a key and print it (only its hash is stored).
+    Create {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,6 +215,28 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::warn!("{interrupted} import job(s) were interrupted by a stop; nothing of them was written");
             }
             let state = AppState::new(db.clone(), config.clone());
+            // Overdue steps raise alerts without anyone opening a page.
+            let every = std::time::Duration::from_secs(config.overdue_check_seconds.max(5));
+            let job_db = db.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                let mut runs: u64 = 0;
+                loop {
+                    tick.tick().await;
+                    // About hourly, keep the planner's picture of the growing case table current.
+                    if runs.is_multiple_of((3600 / every.as_secs().max(1)).max(1))
+                        && let Err(e) = zongguan_db::cases::refresh_planner_stats(&job_db).await
+                    {
+                        tracing::warn!(error = %e, "refreshing planner statistics failed");
+                    }
+                    runs += 1;
+                    match zongguan_db::cases::raise_overdue_alerts(&job_db, chrono::Utc::now()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!("raised {n} overdue alert(s)"),
+                        Err(e) => tracing::warn!(error = %e, "overdue alert job failed"),
+                    }
+                }
+            });
             // Idle sessions are removed in the background, not only when someone comes back.
             let idle = state.idle();
             tokio::spawn(async move {
@@ -249,7 +289,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201");
         }
         Cmd::User { cmd } => return user_cmd(&config, cmd).await,
-        Cmd::Bench { what: BenchWhat::Registry, scale, json, import_rows } => {
+        Cmd::Bench { what, scale, json, import_rows, cases } => {
             // A fresh database unless one is given: the bench loads the demo itself.
             let mut scratch = None;
             if config.database_url.is_none() {
@@ -265,7 +305,10 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 DemoScale::District => demo::Scale::District,
             };
             let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-            let figures = crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await;
+            let figures = match what {
+                BenchWhat::Registry => crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
+                BenchWhat::Cases => crate::bench::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases).await,
+            };
             db.conn.close().await.ok();
             // The scratch database can be gigabytes at district scale.
             if let Some(dir) = scratch {
@@ -274,6 +317,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             figures?.print(json);
         }
         Cmd::Import { kind, file, mode } => return import_cmd(&config, kind, &file, mode).await,
+        Cmd::Apikey { cmd: ApikeyCmd::Create { name } } => {
+            let db = crate::open_db(&config).await?;
+            let (key, hash, prefix) = crate::http::cases::new_api_key();
+            let info = zongguan_db::api_keys::create(&db, &Actor::system("cli"), &name, &hash, &prefix).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("已创建 Open311 API 密钥 #{}（{}），只显示这一次：", info.id, info.name);
+            println!("{key}");
+        }
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let db = crate::open_db(&config).await?;
             let (n, breaks) = zongguan_db::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;

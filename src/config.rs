@@ -10,6 +10,10 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where the SQLite file and the field key live.
     pub data_dir: PathBuf,
+    /// Where case photos are stored (the object store's root); default `data_dir/files`.
+    pub files_dir: Option<PathBuf>,
+    /// Seconds between runs of the overdue-alert job started by `serve`.
+    pub overdue_check_seconds: u64,
     pub security: Security,
 }
 
@@ -34,7 +38,14 @@ pub struct Security {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8080".into(), database_url: None, data_dir: PathBuf::from("data"), security: Security::default() }
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            files_dir: None,
+            overdue_check_seconds: 60,
+            security: Security::default(),
+        }
     }
 }
 
@@ -75,6 +86,10 @@ impl Config {
             c.security.field_cipher = v;
         }
         Ok(c)
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files"))
     }
 
     pub fn database_url(&self) -> String {

@@ -70,6 +70,7 @@ impl From<DbError> for AppError {
         match e {
             DbError::NotFound => Self::not_found(),
             DbError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            DbError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             DbError::Validation { field, message } => Self::invalid(&field, message),
             DbError::Taken { field, message } => Self::new(StatusCode::CONFLICT, "conflict", message).field(&field),
             DbError::Duplicate { field, message, existing_id } => {

@@ -1,8 +1,10 @@
 //! HTTP handlers, one module per area of the product.
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod imports;
 pub mod meta;
+pub mod open311;
 pub mod org;
 pub mod places;
 pub mod registry;
@@ -27,6 +29,7 @@ pub(crate) use list_type;
 
 /// `page` (from 1) and `page_size` (1–500).
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     pub page: Option<u64>,
     pub page_size: Option<u64>,

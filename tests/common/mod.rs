@@ -44,7 +44,7 @@ impl TestApp {
         let dir = std::env::temp_dir().join("zongguan-tests");
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}/t_{}.db?mode=rwc", dir.display(), unique());
-        Self::open(url, None, Config::default()).await
+        Self::open(url, None, test_config()).await
     }
 
     /// None when `ZONGGUAN_TEST_POSTGRES_URL` is not set.
@@ -54,7 +54,7 @@ impl TestApp {
         let admin = Db::connect(&base, None, key()).await.expect("connect to PostgreSQL");
         admin.conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
         admin.conn.close().await.ok();
-        Some(Self::open(base, Some(schema), Config::default()).await)
+        Some(Self::open(base, Some(schema), test_config()).await)
     }
 
     pub async fn open(url: String, schema: Option<String>, config: Config) -> Self {
@@ -102,6 +102,11 @@ impl TestApp {
         .expect("units");
         page.items.into_iter().find(|u| u.code == code).expect("unit exists").id
     }
+}
+
+/// Defaults, with uploaded files in a fresh temporary directory.
+pub fn test_config() -> Config {
+    Config { files_dir: Some(std::env::temp_dir().join("zongguan-tests").join(format!("files_{}", unique()))), ..Config::default() }
 }
 
 pub fn key() -> FieldCipher {

@@ -62,6 +62,16 @@ impl WorkCalendar {
         WorkCalendar::new(holidays, CHINA_2026_WORKDAYS)
     }
 
+    /// The public holidays on top of weekends, in date order.
+    pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.holidays.iter().copied()
+    }
+
+    /// The make-up working days (调休上班), in date order.
+    pub fn workdays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.workdays.iter().copied()
+    }
+
     /// A make-up day is a working day even on a weekend; a holiday is not, even on a weekday.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         if self.workdays.contains(&d) {

@@ -11,4 +11,5 @@ pub mod mask;
 pub mod password;
 pub mod registry;
 pub mod rbac;
+pub mod spatial;
 pub mod totp;

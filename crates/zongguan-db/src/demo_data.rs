@@ -401,3 +401,119 @@ fn make_rows(
         }
     }
 }
+
+/// A year of historical cases for the bench and the demo, written with multi-row inserts in one
+/// transaction (no timeline, no audit: history, not workflow). Spread over the grids, items and the
+/// last 365 days before today; mostly closed, a backlog of open ones. Returns the number written.
+pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> DbResult<u64> {
+    use crate::entity::{case_item, case_record, department};
+    use zongguan_core::case_flow::{CaseState, step_of};
+    let routing = crate::cases::routing(db).await?;
+    let units = org_unit::Entity::find().filter(org_unit::Column::Level.eq("grid")).order_by_asc(org_unit::Column::Id).all(&db.conn).await?;
+    let mut rng = Rng::new(seed);
+    // A few points inside each grid, reused: enough for counts and lists.
+    let mut grids: Vec<(i64, Vec<(f64, f64)>)> = Vec::new();
+    for g in &units {
+        let Some(shape) = g.geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v)) else { continue };
+        let pts: Vec<(f64, f64)> = (0..8).filter_map(|_| geometry::random_point_in(&shape, &mut rng)).map(|p| (p.x(), p.y())).collect();
+        if !pts.is_empty() && routing.grid(g.id).is_some() {
+            grids.push((g.id, pts));
+        }
+    }
+    if grids.is_empty() {
+        return Err(DbError::invalid("geometry", "网格没有边界，先运行 demo 生成地理数据"));
+    }
+    let items = case_item::Entity::find().all(&db.conn).await?;
+    let depts: HashMap<String, i64> = department::Entity::find().all(&db.conn).await?.into_iter().map(|d| (d.code, d.id)).collect();
+    let now = Utc::now();
+    let today = (now + Duration::hours(8)).date_naive();
+    let mut seq: HashMap<NaiveDate, u32> = HashMap::new();
+    let open = [CaseState::Reported, CaseState::Accepted, CaseState::Dispatched, CaseState::Handling, CaseState::Feedback, CaseState::Verified];
+    let txn = db.begin_write().await?;
+    let mut batch = Vec::with_capacity(500);
+    let mut written = 0;
+    for _ in 0..n {
+        let (grid_id, pts) = &grids[rng.below(grids.len() as u64) as usize];
+        let (lon, lat) = pts[rng.below(pts.len() as u64) as usize];
+        let Some(info) = routing.grid(*grid_id) else { continue };
+        let item = &items[rng.below(items.len() as u64) as usize];
+        let (local, district) = crate::cases::department_code_for(&item.department_seq, &info.subdistrict_code);
+        let dept = local.and_then(|c| depts.get(&c)).or_else(|| depts.get(&district)).copied();
+        let back = 1 + rng.below(365) as i64;
+        let date = today - Duration::days(back);
+        let s = seq.entry(date).or_default();
+        *s += 1;
+        let code = format!("SJ{}{:06}", date.format("%Y%m%d"), s);
+        let reported = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8) + Duration::seconds(rng.below(86_400) as i64);
+        let roll = rng.below(1000);
+        let state = if back > 30 {
+            match roll {
+                0..=929 => CaseState::Closed,
+                930..=959 => CaseState::Rejected,
+                _ => open[rng.below(open.len() as u64) as usize],
+            }
+        } else {
+            match roll {
+                0..=599 => CaseState::Closed,
+                600..=629 => CaseState::Rejected,
+                _ => open[rng.below(open.len() as u64) as usize],
+            }
+        };
+        let step = step_of(state);
+        let started = reported + Duration::hours(1 + rng.below(24) as i64);
+        let dispatched = matches!(state, CaseState::Dispatched | CaseState::Handling | CaseState::Feedback | CaseState::Verified | CaseState::Closed);
+        let closed = matches!(state, CaseState::Closed | CaseState::Rejected).then(|| reported + Duration::hours(2 + rng.below(240) as i64));
+        batch.push(case_record::ActiveModel {
+            code: Set(code),
+            item_code: Set(item.code.clone()),
+            category_code: Set(item.category_code.clone()),
+            description: Set(format!("{}（历史）", item.name)),
+            address: Set(String::new()),
+            building_code: Set(None),
+            lon: Set(Some(lon)),
+            lat: Set(Some(lat)),
+            grid_id: Set(*grid_id),
+            community_id: Set(info.community_id),
+            subdistrict_id: Set(info.subdistrict_id),
+            owner_unit_id: Set(info.community_id),
+            level: Set("community".into()),
+            department_id: Set(dept),
+            source: Set((*rng.pick(&["grid_worker", "grid_worker", "grid_worker", "phone", "visit", "portal"])).into()),
+            state: Set(state.as_str().into()),
+            paused: Set(false),
+            version: Set(1 + rng.below(8) as i64),
+            step: Set(step.map(|s| s.as_str().into())),
+            step_started_at: Set(step.map(|_| started)),
+            deadline_at: Set(step.map(|_| started + Duration::days(3))),
+            paused_at: Set(None),
+            supervision_level: Set(i32::from(rng.below(100) < 2)),
+            rework_count: Set(i32::from(rng.below(100) < 4)),
+            late: Set(rng.below(100) < 8),
+            merged_into_id: Set(None),
+            reporter_user_id: Set(None),
+            reporter_name: Set("历史数据".into()),
+            reporter_contact: Set(String::new()),
+            open311_token: Set(None),
+            reported_at: Set(reported),
+            dispatched_at: Set(dispatched.then(|| reported + Duration::hours(3))),
+            closed_at: Set(closed),
+            created_by: Set(None),
+            updated_at: Set(closed.unwrap_or(started)),
+            ..Default::default()
+        });
+        if batch.len() == 500 {
+            written += batch.len() as u64;
+            case_record::Entity::insert_many(std::mem::take(&mut batch)).exec_without_returning(&*txn).await?;
+            progress(written);
+        }
+    }
+    if !batch.is_empty() {
+        written += batch.len() as u64;
+        case_record::Entity::insert_many(batch).exec_without_returning(&*txn).await?;
+    }
+    audit::append(&*txn, db.backend, &Actor::system("demo"), Event::ok("case_history", "system", "demo").detail(format!("历史事件 {written} 件"))).await?;
+    txn.commit().await?;
+    crate::cases::refresh_planner_stats(db).await?;
+    progress(written);
+    Ok(written)
+}

@@ -1,7 +1,9 @@
 //! Database layer of zongguan: connection, migrations, entities and every query.
 //! Data scope is a required argument of each query that reads or writes org-scoped rows.
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod demo;
 pub mod demo_data;
 pub mod entity;
@@ -28,6 +30,9 @@ pub enum DbError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this to this record (their role relative to it): 403.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{message}")]
     Validation { field: String, message: String },
     /// A unique value is taken (a code, a room number): 409 naming the field.
@@ -158,6 +163,8 @@ pub struct Db {
     write_lock: Arc<tokio::sync::Mutex<()>>,
     /// Registry counts per org unit, recomputed where they changed.
     pub stats: Arc<stats::StatsCache>,
+    /// The grid index and the working-day calendar of the case workflow.
+    pub cases: Arc<cases::CaseCaches>,
 }
 
 /// A write transaction; holds the SQLite writer lock until dropped.
@@ -218,7 +225,7 @@ impl Db {
             // WAL is persistent in the file; foreign keys and busy timeout are sqlx defaults per connection.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default() })
+        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default(), cases: Arc::default() })
     }
 
     pub async fn migrate(&self) -> DbResult<()> {

@@ -4,6 +4,24 @@
  */
 
 export interface paths {
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issued Open311 API keys (without the keys). */
+        get: operations["list_api_keys"];
+        put?: never;
+        /** Issue an Open311 API key (permission `org:write`). */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -200,6 +218,229 @@ export interface paths {
         };
         get: operations["get_building"];
         put: operations["update_building"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's public holidays and make-up working days. */
+        get: operations["get_calendar"];
+        /** Replace a year's holidays and make-up working days (permission `org:write`). New deadlines use it at once. */
+        put: operations["set_calendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Categories with their items, limits and default departments. */
+        get: operations["list_case_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit an item's name, default department duty, severity and step limits (permission `org:write`). */
+        put: operations["update_case_item"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases in the caller's scope, newest first. */
+        get: operations["list_cases"];
+        put?: never;
+        /**
+         * Report a case. Its location (or building) fixes grid, community center and department; the
+         *     answer lists possible duplicates (same item, open, within 100 m and 7 days).
+         */
+        post: operations["create_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's to-do list, most urgent deadline first: a center's cases waiting for acceptance,
+         *     dispatch, verification or closure; a department's dispatched and handling cases; a grid worker's
+         *     reported cases waiting for their check.
+         */
+        get: operations["case_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts by state, item and department, with the evaluation figures: closure rate = closed / due
+         *     for closure, on-time closure rate = closed on time / due for closure, rework rate = reworked /
+         *     due for closure (due for closure = closed + open past the deadline).
+         */
+        get: operations["case_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case with its timeline, photos, notices, alerts and the actions the caller may take. */
+        get: operations["get_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an action on a case. Send the `version` you saw: a stale one answers 409. A case in the
+         *     wrong state answers 409; an action that is not the caller's (role or permission) 403.
+         */
+        post: operations["case_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close this case as a duplicate of `into` (the owning center); both timelines record it. */
+        post: operations["merge_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a photo. Multipart fields: `stage` (report | feedback) and `file` (JPEG, PNG or WebP by
+         *     content, at most 10 MiB). A thumbnail is made for JPEG and PNG.
+         */
+        post: operations["upload_case_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo as stored. */
+        get: operations["get_case_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/photos/{photo_id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo's thumbnail (JPEG); a WebP photo, which has none, is served as it is. */
+        get: operations["get_case_photo_thumb"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -910,10 +1151,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service discovery: where the GeoReport v2 endpoint is and which formats it speaks. */
+        get: operations["discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service requests from the public channels (Open311 and the portal), newest first: by id list,
+         *     or by service, dates (default the last 90 days) and status; at most 1,000.
+         */
+        get: operations["list_requests"];
+        put?: never;
+        /**
+         * Create a service request (form-encoded, with `api_key`): it becomes a case with source
+         *     `open311`, routed by `lat`/`long` or by `address_id` (a building code).
+         */
+        post: operations["create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One service request by its id (the case code). */
+        get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service list: one service per case item, grouped by category. */
+        get: operations["services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service definition. Items carry no extra attributes (`metadata` is false), so the list is empty. */
+        get: operations["service_definition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/tokens/{token}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service request id behind a token. */
+        get: operations["get_token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An action on a case. Which fields matter depends on `action`. */
+        ActionInput: {
+            /** @description accept | reject | dispatch | start | feedback | verify | close | return | supervise | escalate | pause | resume | extend */
+            action: string;
+            /** @description dispatch: assisting departments. */
+            assisting_department_codes?: string[] | null;
+            /**
+             * Format: int32
+             * @description extend: working days to add; supervise: a new deadline this many working days from now.
+             */
+            days?: number | null;
+            /** @description dispatch: the lead department (default: the routed one). */
+            department_code?: string | null;
+            /** @description feedback: the result; supervise: the instruction; any action: a remark. */
+            note?: string | null;
+            /** @description verify: whether the result passed. */
+            passed?: boolean | null;
+            /** @description reject, return, pause, extend: why. */
+            reason?: string | null;
+            /**
+             * Format: int64
+             * @description The case's `version` as the caller saw it.
+             */
+            version: number;
+        };
+        Alert: {
+            /** Format: date-time */
+            deadline_at: string;
+            /** Format: date-time */
+            raised_at: string;
+            step: string;
+        };
         /** @description The error envelope every failing `/api` call answers. */
         ApiError: {
             error: components["schemas"]["ApiErrorBody"];
@@ -924,6 +1306,19 @@ export interface components {
             details?: Record<string, never> | null;
             field?: string | null;
             message: string;
+        };
+        ApiKey: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart. */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
         };
         ApiToken: {
             /** Format: date-time */
@@ -1004,6 +1399,155 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        CalendarInput: {
+            holidays: string[];
+            workdays: string[];
+        };
+        /** @description A year's public holidays and make-up working days; other days follow Monday–Friday. */
+        CalendarYear: {
+            holidays: string[];
+            workdays: string[];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A case as lists and the detail show it. */
+        Case: {
+            address: string;
+            building_code?: string | null;
+            category_code: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** @description `SJ` + report date + daily sequence, e.g. `SJ20261126000123`. */
+            code: string;
+            community_code: string;
+            /** Format: int64 */
+            community_id: number;
+            community_name: string;
+            /** Format: date-time */
+            deadline_at?: string | null;
+            department_code?: string | null;
+            /**
+             * Format: int64
+             * @description The lead department.
+             */
+            department_id?: number | null;
+            department_name?: string | null;
+            description: string;
+            /** Format: date-time */
+            dispatched_at?: string | null;
+            grid_code: string;
+            /** Format: int64 */
+            grid_id: number;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            item_code: string;
+            item_name: string;
+            /** @description community | subdistrict | district */
+            level: string;
+            location?: components["schemas"]["Location"] | null;
+            /** Format: int64 */
+            merged_into_id?: number | null;
+            overdue: boolean;
+            /**
+             * Format: int64
+             * @description The center that owns the case now (community, or higher after escalation).
+             */
+            owner_unit_id: number;
+            paused: boolean;
+            /** Format: date-time */
+            reported_at: string;
+            reporter_name: string;
+            /** Format: int32 */
+            rework_count: number;
+            /** @description grid_worker | phone | visit | portal | open311 | system */
+            source: string;
+            /** @description reported | accepted | rejected | dispatched | handling | feedback | verified | closed */
+            state: string;
+            state_name: string;
+            /** @description The step whose deadline runs: accept | dispatch | handle | verify | close. */
+            step?: string | null;
+            /** Format: date-time */
+            step_started_at?: string | null;
+            subdistrict_code: string;
+            /** Format: int64 */
+            subdistrict_id: number;
+            subdistrict_name: string;
+            /** Format: int32 */
+            supervision_level: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description normal | yellow (80 % of the time used) | red (overdue) */
+            urgency: string;
+            /**
+             * Format: int64
+             * @description Send it back with every action; a stale value answers 409.
+             */
+            version: number;
+        };
+        CaseCategory: {
+            code: string;
+            items: components["schemas"]["CaseItem"][];
+            name: string;
+        };
+        CaseDetail: components["schemas"]["Case"] & {
+            /** @description Overdue alerts raised by the background job. */
+            alerts: components["schemas"]["Alert"][];
+            /** @description What the caller may do now (the UI's buttons); `merge` for the owning center. */
+            allowed_actions: string[];
+            assisting_departments: components["schemas"]["DepartmentRef"][];
+            notices: components["schemas"]["Notice"][];
+            photos: components["schemas"]["Photo"][];
+            reporter_contact: string;
+            timeline: components["schemas"]["TimelineRow"][];
+        };
+        CaseItem: {
+            /** @description Step limits: natural hours ("4h") or working days ("5wd"). */
+            accept_limit: string;
+            category_code: string;
+            code: string;
+            /** @description The district department of that duty. */
+            department_name: string;
+            /** @description Duty seq "01".."15" of the member department that handles it by default. */
+            department_seq: string;
+            dispatch_limit: string;
+            enabled: boolean;
+            handle_limit: string;
+            name: string;
+            /** @description general | major | urgent */
+            severity: string;
+            verify_limit: string;
+        };
+        CaseItemInput: {
+            accept_limit: string;
+            department_seq: string;
+            dispatch_limit: string;
+            enabled?: boolean | null;
+            handle_limit: string;
+            name: string;
+            severity: string;
+            verify_limit: string;
+        };
+        CaseList: {
+            items: components["schemas"]["Case"][];
+            /** Format: int64 */
+            total: number;
+        };
+        CaseStats: components["schemas"]["Figures"] & {
+            by_department: components["schemas"]["DepartmentCount"][];
+            by_item: components["schemas"]["ItemCount"][];
+            by_state: components["schemas"]["StateCount"][];
+            /** Format: int64 */
+            total: number;
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description Shown once; only its hash is stored. */
+            api_key: string;
+        };
+        CreatedCase: components["schemas"]["Case"] & {
+            /** @description Possible duplicates: open cases of the same item within 100 m and 7 days. */
+            duplicates: components["schemas"]["DuplicateCase"][];
+        };
         CreatedToken: {
             info: components["schemas"]["ApiToken"];
             /** @description Shown once: send it as `Authorization: Bearer …`. */
@@ -1021,10 +1565,24 @@ export interface components {
             org_unit_name: string;
             phone: string;
         };
+        DepartmentCount: components["schemas"]["Figures"] & {
+            /** Format: int64 */
+            count: number;
+            department_code?: string | null;
+            /** Format: int64 */
+            department_id?: number | null;
+            department_name?: string | null;
+        };
         DepartmentList: {
             items: components["schemas"]["Department"][];
             /** Format: int64 */
             total: number;
+        };
+        DepartmentRef: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
         };
         DepartmentUpdate: {
             code?: string | null;
@@ -1035,6 +1593,58 @@ export interface components {
         DictEntry: {
             code: string;
             name: string;
+        };
+        /** @description An open case of the same item nearby, reported in the last 7 days. */
+        DuplicateCase: {
+            code: string;
+            /** Format: double */
+            distance_m: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            reported_at: string;
+            state: string;
+        };
+        /** @description The evaluation figures (DOMAIN.md) of one department, or of everything. */
+        Figures: {
+            /** Format: int64 */
+            closed: number;
+            /**
+             * Format: int64
+             * @description Closed without any step finished after its deadline.
+             */
+            closed_on_time: number;
+            /**
+             * Format: double
+             * @description closed / due_for_closure, in percent with two decimals.
+             */
+            closure_rate: number;
+            /** Format: int64 */
+            dispatched: number;
+            /**
+             * Format: int64
+             * @description Closed, plus open cases already past their deadline.
+             */
+            due_for_closure: number;
+            /**
+             * Format: double
+             * @description closed_on_time / due_for_closure, in percent.
+             */
+            on_time_closure_rate: number;
+            /**
+             * Format: int64
+             * @description Open cases past their deadline now.
+             */
+            overdue: number;
+            /** Format: int64 */
+            reported: number;
+            /**
+             * Format: double
+             * @description reworked / due_for_closure, in percent.
+             */
+            rework_rate: number;
+            /** Format: int64 */
+            reworked: number;
         };
         GridWorkers: {
             staff_ids: number[];
@@ -1120,6 +1730,12 @@ export interface components {
             /** Format: int64 */
             id: number;
         };
+        ItemCount: {
+            /** Format: int64 */
+            count: number;
+            item_code: string;
+            item_name: string;
+        };
         KeyEnterprise: {
             address: string;
             credit_code: string;
@@ -1204,6 +1820,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        Location: {
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+        };
         LoginLog: {
             /** Format: date-time */
             at: string;
@@ -1228,6 +1850,19 @@ export interface components {
             totp_code?: string | null;
             username: string;
         };
+        MergeInput: {
+            /**
+             * Format: int64
+             * @description The case this one duplicates; it stays open.
+             */
+            into: number;
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description This case's version, when the caller has it.
+             */
+            version?: number | null;
+        };
         MoveIn: {
             /** Format: int64 */
             house_id: number;
@@ -1239,6 +1874,18 @@ export interface components {
         MoveOut: {
             /** @description `YYYY-MM-DD`; default today. */
             until?: string | null;
+        };
+        NewApiKey: {
+            name: string;
+        };
+        NewCase: {
+            address?: string | null;
+            building_code?: string | null;
+            description: string;
+            item_code: string;
+            location?: components["schemas"]["Location"] | null;
+            /** @description grid_worker | phone | visit | portal | open311 | system */
+            source?: string | null;
         };
         NewDepartment: {
             code: string;
@@ -1289,6 +1936,28 @@ export interface components {
             phone?: string | null;
             post?: string | null;
             username: string;
+        };
+        Notice: {
+            department_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issued_at: string;
+            issuing_unit_name: string;
+            /** @description supervision */
+            kind: string;
+            /** Format: date-time */
+            new_deadline?: string | null;
+            note: string;
+            /** Format: date-time */
+            original_deadline?: string | null;
+            /**
+             * Format: int64
+             * @description How late the case was when supervised.
+             */
+            overdue_seconds: number;
+            /** @description e.g. `平湖街道督〔2026〕3号` */
+            serial: string;
         };
         /** @description An org unit: a governance center's area or a grid. */
         OrgUnit: {
@@ -1342,6 +2011,20 @@ export interface components {
         Permission: {
             code: string;
             name: string;
+        };
+        Photo: {
+            content_type: string;
+            has_thumbnail: boolean;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            size: number;
+            /** @description report | feedback */
+            stage: string;
+            thumb_url: string;
+            /** Format: date-time */
+            uploaded_at: string;
+            url: string;
         };
         PropertyCompany: {
             address: string;
@@ -1576,6 +2259,28 @@ export interface components {
             phone?: string | null;
             post?: string | null;
         };
+        StateCount: {
+            /** Format: int64 */
+            count: number;
+            state: string;
+            state_name: string;
+        };
+        TimelineRow: {
+            action: string;
+            action_name: string;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The actor's department, when a department acted. */
+            department_name: string;
+            from_state?: string | null;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            to_state: string;
+            /** @description The actor's center (org unit) name. */
+            unit_name: string;
+        };
         TotpCode: {
             code: string;
         };
@@ -1659,6 +2364,72 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_api_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiKey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_audit_logs: {
         parameters: {
             query?: {
@@ -2098,6 +2869,541 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    set_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_case_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCategory"][];
+                };
+            };
+        };
+    };
+    update_case_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseItemInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseItem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_cases: {
+        parameters: {
+            query?: {
+                /** @description One state or several separated by commas. */
+                state?: string;
+                item_code?: string;
+                /** @description An org unit: cases located in it or below it. */
+                org_unit_id?: number;
+                /** @description The lead department's code, e.g. `440307-03`. */
+                department_code?: string;
+                /** @description Only open cases past their deadline. */
+                overdue?: boolean;
+                source?: string;
+                /** @description Report date from (China time, inclusive), `YYYY-MM-DD`. */
+                date_from?: string;
+                /** @description Report date to (inclusive). */
+                date_to?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCase"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCase"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description bad item, or a location outside every grid (field `location`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    case_inbox: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+        };
+    };
+    case_stats: {
+        parameters: {
+            query?: {
+                org_unit_id?: number;
+                date_from?: string;
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStats"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    case_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    merge_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    upload_case_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Photo"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_case_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_case_photo_thumb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4211,6 +5517,205 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+        };
+    };
+    discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description json | xml */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description discovery document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                service_request_id?: string;
+                service_code?: string;
+                start_date?: string;
+                end_date?: string;
+                /** @description open | closed */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description service requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        /** @description api_key, service_code, lat, long | address_id, address_string, description, email, first_name, last_name, phone */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": string;
+            };
+        };
+        responses: {
+            /** @description [{service_request_id, service_notice, account_id, token}] */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or invalid field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing or bad api_key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_request_id: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a list of one service request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    services: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description json | xml */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description services */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    service_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_code: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description service definition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown service_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description service_request_id and token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
