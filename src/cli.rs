@@ -215,6 +215,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::warn!("{interrupted} import job(s) were interrupted by a stop; nothing of them was written");
             }
             let state = AppState::new(db.clone(), config.clone());
+            // The registry counts are built once in the background, before the first dashboard asks.
+            let warm_db = db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = zongguan_db::registry::summary(&warm_db, &zongguan_db::Scope::All, None).await {
+                    tracing::warn!(error = %e, "warming the registry counts failed");
+                }
+            });
             // Overdue steps raise alerts without anyone opening a page.
             let every = std::time::Duration::from_secs(config.overdue_check_seconds.max(5));
             let job_db = db.clone();
