@@ -29,9 +29,10 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'zongguan-e2e-'))
   const database = `sqlite://${dir}/zongguan.db?mode=rwc`
   const env = { ...process.env, ZONGGUAN_DATABASE_URL: database, ZONGGUAN_FIELD_KEY: '11'.repeat(32) }
-  execFileSync(bin, ['demo', '--scale', 'small', '--password', PASSWORD], { env, stdio: 'pipe' })
+  // cwd: the temp dir, so the server's relative data directory (case photos) stays out of the tree.
+  execFileSync(bin, ['demo', '--scale', 'small', '--password', PASSWORD], { env, cwd: dir, stdio: 'pipe' })
   const port = await freePort()
-  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
   let log = ''
   proc.stderr.on('data', (d) => { log += d })
   const base = `http://127.0.0.1:${port}`

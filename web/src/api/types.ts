@@ -107,3 +107,60 @@ export interface PageQuery {
   page?: number
   page_size?: number
 }
+
+// cases (事件处理)
+export type CaseCategory = Schemas['CaseCategory']
+export type CaseItem = Schemas['CaseItem']
+/** A case as lists show it; `state_name` is the server's Chinese label. */
+export type Case = Schemas['Case']
+export type CaseList = Schemas['CaseList']
+/** A case with its timeline, photos, notices, alerts and the caller's `allowed_actions`. */
+export type CaseDetail = Schemas['CaseDetail']
+export type NewCase = Schemas['NewCase']
+/** The new case with its routing and the possible `duplicates`. */
+export type CreatedCase = Schemas['CreatedCase']
+export type DuplicateCase = Schemas['DuplicateCase']
+/** `POST /cases/{id}/actions`: `action`, the `version` seen, and the fields the action needs. */
+export type CaseActionInput = Schemas['ActionInput']
+export type MergeInput = Schemas['MergeInput']
+export type CaseLocation = Schemas['Location']
+export type CasePhoto = Schemas['Photo']
+export type TimelineRow = Schemas['TimelineRow']
+export type CaseNotice = Schemas['Notice']
+export type DepartmentRef = Schemas['DepartmentRef']
+export type CaseStats = Schemas['CaseStats']
+export type StateCount = Schemas['StateCount']
+export type ItemCount = Schemas['ItemCount']
+export type DepartmentCount = Schemas['DepartmentCount']
+export type CalendarYear = Schemas['CalendarYear']
+
+/** The workflow's states (the schema types `state` as a string). */
+export type CaseState =
+  | 'reported'
+  | 'accepted'
+  | 'rejected'
+  | 'dispatched'
+  | 'handling'
+  | 'feedback'
+  | 'verified'
+  | 'closed'
+/** What `allowed_actions` may hold: the workflow's actions plus `merge`. */
+export type CaseAction =
+  | 'accept'
+  | 'reject'
+  | 'dispatch'
+  | 'start'
+  | 'feedback'
+  | 'verify'
+  | 'close'
+  | 'return'
+  | 'supervise'
+  | 'escalate'
+  | 'pause'
+  | 'resume'
+  | 'extend'
+  | 'merge'
+/** normal, yellow (80 % of the step's time used), red (overdue). */
+export type CaseUrgency = 'normal' | 'yellow' | 'red'
+export type CaseSource = 'grid_worker' | 'phone' | 'visit' | 'portal' | 'open311' | 'system'
+export type PhotoStage = 'report' | 'feedback'

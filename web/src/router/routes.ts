@@ -3,6 +3,11 @@
 import type { RouteRecordRaw } from 'vue-router'
 import AppLayout from '@/components/layout/AppLayout.vue'
 
+/** Who takes part in the case workflow (the menu group 事件处理 and the to-do list). */
+const CASE_WORKERS = ['case:report', 'case:dispatch', 'case:handle', 'case:supervise'] as const
+/** Who may read cases: the workflow's roles and the report readers (as the server checks). */
+const CASE_READERS = [...CASE_WORKERS, 'report:read'] as const
+
 export const layoutChildren: RouteRecordRaw[] = [
   {
     path: '',
@@ -90,6 +95,44 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'registry-summary',
         component: () => import('@/views/registry/summary/index.vue'),
         meta: { title: 'menu.registrySummary', perm: 'resident:read' },
+      },
+    ],
+  },
+  {
+    path: 'cases',
+    name: 'cases',
+    redirect: { name: 'cases-inbox' },
+    meta: { title: 'menu.cases', icon: 'cases', perm: CASE_READERS },
+    children: [
+      {
+        path: 'report',
+        name: 'cases-report',
+        component: () => import('@/views/cases/report/index.vue'),
+        meta: { title: 'menu.caseReport', perm: 'case:report' },
+      },
+      {
+        path: 'inbox',
+        name: 'cases-inbox',
+        component: () => import('@/views/cases/inbox/index.vue'),
+        meta: { title: 'menu.caseInbox', perm: CASE_WORKERS },
+      },
+      {
+        path: 'list',
+        name: 'cases-list',
+        component: () => import('@/views/cases/list/index.vue'),
+        meta: { title: 'menu.caseList', perm: CASE_READERS },
+      },
+      {
+        path: 'stats',
+        name: 'cases-stats',
+        component: () => import('@/views/cases/stats/index.vue'),
+        meta: { title: 'menu.caseStats', perm: CASE_READERS },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'case-detail',
+        component: () => import('@/views/cases/detail/index.vue'),
+        meta: { title: 'menu.caseDetail', perm: CASE_READERS, hideInMenu: true },
       },
     ],
   },

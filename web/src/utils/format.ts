@@ -18,3 +18,9 @@ export function itemsOf<T>(answer: { items: T[] } | T[] | null | undefined): T[]
   if (!answer) return []
   return Array.isArray(answer) ? answer : answer.items
 }
+
+/** RFC 3339 → `YYYY-MM-DD HH:mm` in the browser's time zone (timelines, deadlines). */
+export function formatMinute(value: string | null | undefined): string {
+  const s = formatDateTime(value)
+  return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(s) ? s.slice(0, 16) : s
+}
