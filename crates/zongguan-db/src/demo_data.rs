@@ -185,6 +185,9 @@ async fn restore_indexes<C: ConnectionTrait>(c: &C, backend: Backend, again: Vec
         c.execute_unprepared("INSERT INTO resident_fts (resident_fts) VALUES ('rebuild')").await?;
         c.execute_unprepared("INSERT INTO building_fts (building_fts) VALUES ('rebuild')").await?;
         c.execute_unprepared("UPDATE stat_version SET version = version + 1").await?;
+    } else {
+        // The planner's picture of four tables that just grew from nothing.
+        c.execute_unprepared("ANALYZE building, house, resident, residence").await?;
     }
     Ok(())
 }
