@@ -41,7 +41,7 @@ impl Sink {
         }
         true
     }
-    fn finish(mut self, result: Result<(), String>, empty: &str) {
+    fn finish(mut self, result: Result<(), String>) {
         match (result, self.header.take()) {
             (Err(e), Some(h)) => {
                 let _ = h.send(Err(e));
@@ -50,7 +50,7 @@ impl Sink {
                 let _ = self.tx.blocking_send(Err(e));
             }
             (Ok(()), Some(h)) => {
-                let _ = h.send(Err(empty.into()));
+                let _ = h.send(Err("文件是空的".into()));
             }
             (Ok(()), None) => {
                 if !self.buf.is_empty() {
@@ -65,17 +65,17 @@ impl Sink {
 /// channel of row chunks, so a file of millions of rows is never held as rows in memory and
 /// parsing runs beside checking and writing.
 pub async fn stream(bytes: Vec<u8>) -> Result<(Vec<String>, RowChunks), String> {
+    on_reader_thread(move |sink| if bytes.starts_with(b"PK\x03\x04") { stream_xlsx(&bytes, sink) } else { stream_csv(&bytes, sink) }).await
+}
+
+/// Runs `read` on a blocking thread that feeds a [`Sink`]; answers the header once it is read.
+async fn on_reader_thread(read: impl FnOnce(&mut Sink) -> Result<(), String> + Send + 'static) -> Result<(Vec<String>, RowChunks), String> {
     let (htx, hrx) = oneshot::channel();
     let (tx, rx) = mpsc::channel(2);
     tokio::task::spawn_blocking(move || {
         let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(CHUNK) };
-        if bytes.starts_with(b"PK\x03\x04") {
-            let r = stream_xlsx(&bytes, &mut sink);
-            sink.finish(r, "工作表是空的");
-        } else {
-            let r = stream_csv(&bytes, &mut sink);
-            sink.finish(r, "文件是空的");
-        }
+        let r = read(&mut sink);
+        sink.finish(r);
     });
     let header = hrx.await.map_err(|_| "文件无法读取".to_string())??;
     Ok((header, rx))
@@ -161,37 +161,30 @@ fn csv_rows(input: impl std::io::Read, sink: &mut Sink) -> Result<(), String> {
 /// A CSV that is not UTF-8 (GB18030 from Excel) is decoded whole first.
 pub async fn stream_path(path: std::path::PathBuf) -> Result<(Vec<String>, RowChunks), String> {
     use std::io::{Read, Seek};
-    let (htx, hrx) = oneshot::channel();
-    let (tx, rx) = mpsc::channel(2);
-    tokio::task::spawn_blocking(move || {
-        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(CHUNK) };
-        let result = (|| -> Result<(), String> {
-            let mut f = std::fs::File::open(&path).map_err(|e| format!("{}：{e}", path.display()))?;
-            let mut head = vec![0u8; 1 << 20];
-            let n = f.read(&mut head).map_err(|e| e.to_string())?;
-            head.truncate(n);
-            f.rewind().map_err(|e| e.to_string())?;
-            if head.starts_with(b"PK\x03\x04") {
-                let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
-                return xlsx_rows(&mut wb, &mut sink);
-            }
-            let utf8 = match std::str::from_utf8(&head) {
-                Ok(_) => true,
-                // Cut mid-character at the end of the sample is still UTF-8.
-                Err(e) => e.error_len().is_none(),
-            };
-            if utf8 {
-                csv_rows(std::io::BufReader::with_capacity(1 << 20, f), &mut sink)
-            } else {
-                let mut all = Vec::new();
-                f.read_to_end(&mut all).map_err(|e| e.to_string())?;
-                stream_csv(&all, &mut sink)
-            }
-        })();
-        sink.finish(result, "文件是空的");
-    });
-    let header = hrx.await.map_err(|_| "文件无法读取".to_string())??;
-    Ok((header, rx))
+    on_reader_thread(move |sink| {
+        let mut f = std::fs::File::open(&path).map_err(|e| format!("{}：{e}", path.display()))?;
+        let mut head = vec![0u8; 1 << 20];
+        let n = f.read(&mut head).map_err(|e| e.to_string())?;
+        head.truncate(n);
+        f.rewind().map_err(|e| e.to_string())?;
+        if head.starts_with(b"PK\x03\x04") {
+            let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+            return xlsx_rows(&mut wb, sink);
+        }
+        let utf8 = match std::str::from_utf8(&head) {
+            Ok(_) => true,
+            // Cut mid-character at the end of the sample is still UTF-8.
+            Err(e) => e.error_len().is_none(),
+        };
+        if utf8 {
+            csv_rows(std::io::BufReader::with_capacity(1 << 20, f), sink)
+        } else {
+            let mut all = Vec::new();
+            f.read_to_end(&mut all).map_err(|e| e.to_string())?;
+            stream_csv(&all, sink)
+        }
+    })
+    .await
 }
 
 /// Excel's serial day number to `YYYY-MM-DD` (1900 date system).

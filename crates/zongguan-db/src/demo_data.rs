@@ -192,12 +192,6 @@ async fn restore_indexes<C: ConnectionTrait>(c: &C, backend: Backend, again: Vec
     Ok(())
 }
 
-async fn next_id<C: ConnectionTrait>(c: &C, table: &str) -> DbResult<i64> {
-    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
-    let row = c.query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
-    Ok(row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(0) + 1)
-}
-
 /// Buildings, houses and residents in the grids of the chosen subdistricts; skipped when the
 /// district already has buildings. One transaction: all or nothing.
 pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&str, u64) + Sync)) -> DbResult<Counts> {
@@ -221,7 +215,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
     let actor = Actor::system("demo");
     let txn = db.begin_write().await?;
     let c = &*txn;
-    let first_ids = (next_id(c, "building").await?, next_id(c, "house").await?, next_id(c, "resident").await?, next_id(c, "residence").await?);
+    let first_ids = (crate::next_id(c, "building").await?, crate::next_id(c, "house").await?, crate::next_id(c, "resident").await?, crate::next_id(c, "residence").await?);
     if db.backend == Backend::Sqlite {
         // The identity-number index takes random inserts: keep it in memory while loading.
         c.execute_unprepared("PRAGMA cache_size = -786432").await?;
@@ -303,12 +297,6 @@ fn make_rows(
     let (mut bid, mut hid, mut rid, mut lid) = first_ids;
     // Numbers issued so far, as 64-bit hashes (4 million strings would cost hundreds of MiB).
     let mut issued: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    let key = |n: &str| {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        n.hash(&mut h);
-        h.finish()
-    };
     for (grid_id, grid_code, community, subdistrict, geometry) in grids {
         let (mut buildings, mut houses, mut residents, mut residences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let shape = geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
@@ -371,7 +359,7 @@ fn make_rows(
                 for m in 0..people {
                     // One person, one record: draw again on the rare repeated number.
                     let mut rec = person(&mut rng, today);
-                    while !issued.insert(key(&rec.id_number)) {
+                    while !issued.insert(crate::fingerprint(&[&rec.id_number])) {
                         rec = person(&mut rng, today);
                     }
                     let mut am = crate::registry::resident_model(db, actor, &rec, grid_id);

@@ -200,14 +200,6 @@ pub fn chunks_of(rows: Vec<SheetRow>) -> RowChunks {
     rx
 }
 
-/// A short fingerprint of a key, to find duplicates within a file of millions of rows in flat memory.
-fn fingerprint(parts: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
-    h.finish()
-}
-
 /// Grid codes the actor may use, loaded once per import (a district has a few thousand).
 async fn grids_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<HashMap<String, i64>> {
     Ok(org_unit::Entity::find()
@@ -259,8 +251,7 @@ async fn reserve_ids<C: ConnectionTrait>(c: &C, backend: crate::Backend, table: 
     match backend {
         // The SQLite writer lock is held for the whole import: nobody else takes ids meanwhile.
         crate::Backend::Sqlite => {
-            let row = c.query_one_raw(sea_orm::Statement::from_string(b, format!("SELECT COALESCE(MAX(id), 0) + 1 AS m FROM {table}"))).await?;
-            let first = row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(1);
+            let first = crate::next_id(c, table).await?;
             Ok((first..first + n as i64).collect())
         }
         crate::Backend::Postgres => {
@@ -287,7 +278,7 @@ impl Progress<'_> {
         self.mode == Mode::ValidRows || self.out.rejected.is_empty()
     }
     fn get<'r>(&self, r: &'r SheetRow, h: &str) -> &'r str {
-        self.at.get(h).and_then(|i| r.cells.get(*i)).map(|s| s.trim()).unwrap_or("")
+        cell(self.at, r, h)
     }
     /// Records a row's rejections; false when there were none.
     fn rejected(&mut self, r: &SheetRow, errs: Vec<Rejection>) -> bool {
@@ -401,7 +392,7 @@ async fn building_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progre
         if let Some(b) = &checked {
             if existing.contains(&b.code) {
                 reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code));
-            } else if let Some(first) = p.repeated(fingerprint(&[&b.code]), r.row) {
+            } else if let Some(first) = p.repeated(crate::fingerprint(&[&b.code]), r.row) {
                 reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 与第 {first} 行重复", b.code));
             }
         }
@@ -472,7 +463,7 @@ async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<
         if let (Some((bid, _)), Some((room, _))) = (b, &checked) {
             if existing.contains_key(&(bid, room.clone())) {
                 reject(&mut errs, r.row, "房号", format!("房号 {room} 已存在"));
-            } else if let Some(first) = p.repeated(fingerprint(&[&bid.to_string(), room]), r.row) {
+            } else if let Some(first) = p.repeated(crate::fingerprint(&[&bid.to_string(), room]), r.row) {
                 reject(&mut errs, r.row, "房号", format!("房号 {room} 与第 {first} 行重复"));
             }
         }
@@ -625,7 +616,7 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
             }
         };
         if let Some(rec) = &rec {
-            if let Some(first) = p.repeated(fingerprint(&[&rec.id_number]), r.row) {
+            if let Some(first) = p.repeated(crate::fingerprint(&[&rec.id_number]), r.row) {
                 reject(&mut errs, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
             } else if hash.as_ref().is_some_and(|h| known.contains(h)) {
                 reject(&mut errs, r.row, "证件号码", format!("证件号码 {} 已登记", rec.id_masked));

@@ -288,3 +288,19 @@ where
     }
     Ok(())
 }
+
+/// A 64-bit fingerprint of a key: finds repeats among millions (identity numbers, codes) in flat memory.
+pub(crate) fn fingerprint(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// The id after the largest in `table`. Safe for explicit ids only while the SQLite writer lock
+/// (or an empty table on PostgreSQL, whose sequence is moved afterwards) keeps others out.
+pub(crate) async fn next_id<C: ConnectionTrait>(c: &C, table: &str) -> DbResult<i64> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
+    let row = c.query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
+    Ok(row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(0) + 1)
+}
