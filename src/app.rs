@@ -75,6 +75,7 @@ impl AppState {
         (name = "system", description = "用户与角色"),
         (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
         (name = "cases", description = "事件处理：分类、工作日历、上报与自动分拨、受理派遣处置核查结案、督办、照片、统计、Open311 密钥"),
+        (name = "map", description = "图上办公：矢量瓦片、要素、空间查询、专题图、热力图、网格重新划分"),
         (name = "audit", description = "审计日志与登录日志"),
         (name = "meta", description = "健康检查")
     )
@@ -149,6 +150,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::cases::get_case_photo))
         .routes(routes!(http::cases::get_case_photo_thumb))
         .routes(routes!(http::cases::list_api_keys, http::cases::create_api_key))
+        .routes(routes!(http::map::map_config))
+        .routes(routes!(http::map::map_tile))
+        .routes(routes!(http::map::map_features))
+        .routes(routes!(http::map::map_feature))
+        .routes(routes!(http::map::map_query))
+        .routes(routes!(http::map::map_query_xlsx))
+        .routes(routes!(http::map::map_thematic))
+        .routes(routes!(http::map::map_heat))
+        .routes(routes!(http::map::map_search))
+        .routes(routes!(http::map::list_regrid_runs, http::map::start_regrid_run))
+        .routes(routes!(http::map::get_regrid_run))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::list_login_logs))
 }

@@ -15,6 +15,18 @@ pub struct Config {
     /// Seconds between runs of the overdue-alert job started by `serve`.
     pub overdue_check_seconds: u64,
     pub security: Security,
+    pub map: MapSettings,
+}
+
+/// The map office's optional base map. Without one the map is drawn from our own layers (offline).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapSettings {
+    /// XYZ tile URL with `{z}/{x}/{y}` (Tianditu with its `tk`, or a local tile folder served elsewhere).
+    pub base_url: Option<String>,
+    /// The base map's coordinate system: `wgs84` (also CGCS2000, Tianditu) or `gcj02` (Gaode, Tencent).
+    pub base_crs: Option<String>,
+    pub base_attribution: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +57,7 @@ impl Default for Config {
             files_dir: None,
             overdue_check_seconds: 60,
             security: Security::default(),
+            map: MapSettings::default(),
         }
     }
 }

@@ -3,6 +3,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod imports;
+pub mod map;
 pub mod meta;
 pub mod open311;
 pub mod org;

@@ -57,14 +57,27 @@ pub async fn get_org_unit(State(st): State<AppState>, caller: Caller, ApiPath(id
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "org", request_body = NewOrgUnit, responses((status = 201, body = OrgUnit), (status = 422, body = ApiError)))]
 pub async fn create_org_unit(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewOrgUnit>) -> AppResult<(StatusCode, Json<OrgUnit>)> {
     caller.require("org:write")?;
-    Ok((StatusCode::CREATED, Json(org::create_unit(&st.db, &caller.actor(), n).await?)))
+    let actor = caller.actor();
+    let regrid = n.level == "grid" && n.geometry.is_some();
+    let mut u = org::create_unit(&st.db, &actor, n).await?;
+    if regrid {
+        u.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(u.id)).await?);
+    }
+    Ok((StatusCode::CREATED, Json(u)))
 }
 
 /// Update an org unit's name, code, order or geometry.
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org", params(("id" = i64, Path)), request_body = OrgUnitUpdate, responses((status = 200, body = OrgUnit), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn update_org_unit(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<OrgUnitUpdate>) -> AppResult<Json<OrgUnit>> {
     caller.require("org:write")?;
-    Ok(Json(org::update_unit(&st.db, &caller.actor(), id, u).await?))
+    let actor = caller.actor();
+    let reshaped = u.geometry.is_some();
+    let mut unit = org::update_unit(&st.db, &actor, id, u).await?;
+    // A grid's new shape re-assigns buildings by point-in-polygon, in the background.
+    if reshaped && unit.level == "grid" {
+        unit.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(unit.id)).await?);
+    }
+    Ok(Json(unit))
 }
 
 /// Delete an empty org unit.

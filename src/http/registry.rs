@@ -358,7 +358,7 @@ pub async fn export_houses(State(st): State<AppState>, caller: Caller, ApiQuery(
 }
 
 /// An XLSX export in constant memory: rows go to a temporary file, which is then streamed.
-struct Export {
+pub(crate) struct Export {
     wb: rust_xlsxwriter::Workbook,
     path: std::path::PathBuf,
     next: u32,
@@ -369,7 +369,7 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
 }
 
 impl Export {
-    fn new(sheet: &str, headers: &[&str]) -> AppResult<Self> {
+    pub(crate) fn new(sheet: &str, headers: &[&str]) -> AppResult<Self> {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold().set_background_color("#DDEBF7");
         let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
@@ -382,7 +382,7 @@ impl Export {
         Ok(Self { wb, path, next: 1 })
     }
 
-    fn row(&mut self, cells: &[String]) -> AppResult<()> {
+    pub(crate) fn row(&mut self, cells: &[String]) -> AppResult<()> {
         let ws = self.wb.worksheet_from_index(0).map_err(xlsx_err)?;
         for (i, c) in cells.iter().enumerate() {
             ws.write_string(self.next, i as u16, c).map_err(xlsx_err)?;
@@ -391,7 +391,7 @@ impl Export {
         Ok(())
     }
 
-    async fn finish(mut self, file_name: &str) -> AppResult<Response> {
+    pub(crate) async fn finish(mut self, file_name: &str) -> AppResult<Response> {
         self.wb.save(&self.path).map_err(xlsx_err)?;
         let file = tokio::fs::File::open(&self.path).await.map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("导出失败：{e}")))?;
         // The open handle keeps the data readable after the name is gone.

@@ -185,6 +185,20 @@ impl Client {
         (status, resp.into_body().collect().await.expect("body").to_bytes().to_vec())
     }
 
+    /// Raw bytes of a JSON POST (a download made from a posted query).
+    pub async fn post_bytes(&self, path: &str, body: Value) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::builder().method("POST").uri(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(t) = &self.csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        let resp = self.router.clone().oneshot(req.body(Body::from(body.to_string())).expect("request")).await.expect("response");
+        let status = resp.status();
+        (status, resp.into_body().collect().await.expect("body").to_bytes().to_vec())
+    }
+
     /// Starts an import and waits for it to end.
     pub async fn import(&self, kind: &str, mode: &str, name: &str, bytes: &[u8]) -> Value {
         let (s, v) = self.multipart("/api/v1/imports", &[("kind", kind), ("mode", mode)], (name, bytes)).await;

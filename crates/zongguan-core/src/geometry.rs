@@ -1,7 +1,7 @@
 //! Geometry helpers in pure Rust (so SQLite and PostgreSQL behave the same): GeoJSON in and out,
 //! equal-area partition of a polygon (the demo's subdistricts, communities and grids), random
 //! points inside a polygon.
-use geo::{Area, BooleanOps, BoundingRect, Contains, Coord, MultiPolygon, Point, Polygon, Rect};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, Intersects, MultiPolygon, Point, Polygon, Rect, Validation};
 
 /// Reads a GeoJSON Polygon or MultiPolygon geometry.
 pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
@@ -79,6 +79,65 @@ pub fn partition(m: &MultiPolygon<f64>, k: usize) -> Vec<MultiPolygon<f64>> {
     let mut out = partition(&left, k1);
     out.extend(partition(&right, k - k1));
     out
+}
+
+/// Area in square metres (local equirectangular scale at the shape's centroid).
+pub fn area_m2(m: &MultiPolygon<f64>) -> f64 {
+    let lat = m.centroid().map(|c| c.y()).unwrap_or(0.0);
+    let (mx, my) = crate::coords::metres_per_degree(lat);
+    m.unsigned_area() * mx * my
+}
+
+/// Overlap or spill-over up to this share of a unit's own area is drawing noise (a sliver).
+pub const SLIVER_SHARE: f64 = 0.005;
+
+/// Why a unit's shape does not fit among its neighbours.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Misfit {
+    /// Not a valid polygon (self-intersecting ring, too few points, …).
+    Invalid(String),
+    /// Part of the shape lies outside the parent's shape.
+    LeavesParent { area_m2: f64 },
+    /// The shape overlaps the sibling at this index.
+    Overlaps { sibling: usize, area_m2: f64 },
+}
+
+/// Checks that `shape` lies within `parent` and overlaps none of `siblings` by more than a sliver.
+pub fn check_fit(shape: &MultiPolygon<f64>, parent: Option<&MultiPolygon<f64>>, siblings: &[&MultiPolygon<f64>]) -> Result<(), Misfit> {
+    if shape.0.is_empty() || shape.0.iter().any(|p| p.exterior().0.len() < 4) {
+        return Err(Misfit::Invalid("多边形至少需要 3 个不同的顶点".into()));
+    }
+    if !shape.is_valid() {
+        return Err(Misfit::Invalid("多边形无效：边自相交、环重叠或洞在外环之外".into()));
+    }
+    let own = area_m2(shape);
+    if own <= 0.0 {
+        return Err(Misfit::Invalid("多边形面积为零".into()));
+    }
+    let sliver = own * SLIVER_SHARE;
+    if let Some(p) = parent
+        && p.is_valid()
+    {
+        let outside = area_m2(&shape.difference(p));
+        if outside > sliver {
+            return Err(Misfit::LeavesParent { area_m2: outside });
+        }
+    }
+    let bb = shape.bounding_rect();
+    for (i, s) in siblings.iter().enumerate() {
+        let near = match (bb, s.bounding_rect()) {
+            (Some(a), Some(b)) => a.intersects(&b),
+            _ => false,
+        };
+        if !near || !s.is_valid() {
+            continue;
+        }
+        let overlap = area_m2(&shape.intersection(*s));
+        if overlap > sliver.min(area_m2(s) * SLIVER_SHARE) {
+            return Err(Misfit::Overlaps { sibling: i, area_m2: overlap });
+        }
+    }
+    Ok(())
 }
 
 /// SplitMix64: a small deterministic generator for demo data (same seed, same district).
@@ -159,6 +218,33 @@ mod tests {
             assert!(p.contains(&x) && p.intersects(&x));
             assert_eq!(Some(x), random_point_in(p, &mut b));
         }
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }).to_polygon()])
+    }
+
+    #[test]
+    fn fit_nesting_overlap_and_slivers() {
+        // A community of about 1 km × 1 km near Longgang, split into two grids.
+        let community = rect(114.20, 22.70, 114.21, 22.71);
+        let west = rect(114.20, 22.70, 114.205, 22.71);
+        let east = rect(114.205, 22.70, 114.21, 22.71);
+        assert!((area_m2(&community) - 1_137_800.0).abs() < 5_000.0, "{}", area_m2(&community));
+        assert_eq!(check_fit(&east, Some(&community), &[&west]), Ok(()), "edge-sharing neighbours fit");
+        // Overlapping the neighbour by 1/5 of its width is refused, naming that sibling.
+        let greedy = rect(114.204, 22.70, 114.21, 22.71);
+        assert!(matches!(check_fit(&greedy, Some(&community), &[&west]), Err(Misfit::Overlaps { sibling: 0, .. })));
+        // A sliver (a snapping error of about 1 m) is accepted.
+        let sloppy = rect(114.20499, 22.70, 114.21, 22.71);
+        assert_eq!(check_fit(&sloppy, Some(&community), &[&west]), Ok(()));
+        // Leaving the community is refused; a grid inside but away from siblings fits.
+        let spill = rect(114.205, 22.70, 114.215, 22.71);
+        assert!(matches!(check_fit(&spill, Some(&community), &[]), Err(Misfit::LeavesParent { area_m2 }) if area_m2 > 400_000.0));
+        assert_eq!(check_fit(&rect(114.201, 22.701, 114.202, 22.702), Some(&community), &[]), Ok(()));
+        // A bow-tie is not a polygon.
+        let bow = MultiPolygon::new(vec![Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]), vec![])]);
+        assert!(matches!(check_fit(&bow, None, &[]), Err(Misfit::Invalid(_))));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("case:handle", "处置与反馈事件"),
     ("case:supervise", "督办事件"),
     ("report:read", "查看统计报表"),
+    ("map:read", "使用图上办公（地图图层、专题图、空间查询）"),
 ];
 
 /// The six kinds of data scope that Chinese admin systems know.
@@ -102,6 +103,7 @@ const OFFICER_FULL: &[&str] = &[
     "case:dispatch",
     "case:supervise",
     "report:read",
+    "map:read",
 ];
 
 const OFFICER: &[&str] = &[
@@ -115,6 +117,7 @@ const OFFICER: &[&str] = &[
     "case:dispatch",
     "case:supervise",
     "report:read",
+    "map:read",
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -125,7 +128,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         data_scope: DataScopeKind::All,
         permissions: &[
             "org:read", "org:write", "department:read", "department:write", "staff:read", "staff:write",
-            "user:read", "user:write", "role:read", "token:create",
+            "user:read", "user:write", "role:read", "token:create", "map:read",
         ],
     },
     RoleDef {
@@ -168,21 +171,21 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         name: "网格员",
         description: "巡查本人网格，采集信息，上报事件",
         data_scope: DataScopeKind::OwnGrids,
-        permissions: &["org:read", "resident:read", "resident:write", "case:report"],
+        permissions: &["org:read", "resident:read", "resident:write", "case:report", "map:read"],
     },
     RoleDef {
         code: "department_handler",
         name: "部门处置人员",
         description: "成员单位处置和反馈分派的事件",
         data_scope: DataScopeKind::UnitOnly,
-        permissions: &["org:read", "department:read", "case:handle"],
+        permissions: &["org:read", "department:read", "case:handle", "map:read"],
     },
     RoleDef {
         code: "leader",
         name: "领导",
         description: "查看本级及以下的数据和报表，只读",
         data_scope: DataScopeKind::UnitAndBelow,
-        permissions: &["org:read", "department:read", "staff:read", "resident:read", "report:read"],
+        permissions: &["org:read", "department:read", "staff:read", "resident:read", "report:read", "map:read"],
     },
 ];
 

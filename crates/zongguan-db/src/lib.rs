@@ -8,9 +8,11 @@ pub mod demo;
 pub mod demo_data;
 pub mod entity;
 pub mod imports;
+pub mod map;
 pub mod migration;
 pub mod org;
 pub mod places;
+pub mod regrid;
 pub mod registry;
 pub mod scope;
 pub mod stats;
@@ -165,6 +167,8 @@ pub struct Db {
     pub stats: Arc<stats::StatsCache>,
     /// The grid index and the working-day calendar of the case workflow.
     pub cases: Arc<cases::CaseCaches>,
+    /// The map office's layers in memory.
+    pub map: Arc<map::MapIndex>,
 }
 
 /// A write transaction; holds the SQLite writer lock until dropped.
@@ -225,7 +229,7 @@ impl Db {
             // WAL is persistent in the file; foreign keys and busy timeout are sqlx defaults per connection.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default(), cases: Arc::default() })
+        Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default(), cases: Arc::default(), map: Arc::default() })
     }
 
     pub async fn migrate(&self) -> DbResult<()> {

@@ -5,7 +5,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002Registry), Box::new(M0003Stats), Box::new(M0004Search), Box::new(M0005Cases)]
+        vec![Box::new(M0001Foundation), Box::new(M0002Registry), Box::new(M0003Stats), Box::new(M0004Search), Box::new(M0005Cases), Box::new(M0006Map)]
     }
 }
 
@@ -892,6 +892,42 @@ impl MigrationTrait for M0005Cases {
         }
 
         seed_cases(m).await
+    }
+}
+
+struct M0006Map;
+
+impl MigrationName for M0006Map {
+    fn name(&self) -> &str {
+        "m0006_map"
+    }
+}
+
+/// The map office: the record of each re-assignment of buildings to grids, and an index that
+/// lets the map read only the cases changed since its last look.
+#[async_trait::async_trait]
+impl MigrationTrait for M0006Map {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("regrid_run")
+                .col(big_pk_auto("id"))
+                .col(string_len("status", 16))
+                .col(big_integer_null("trigger_unit_id"))
+                .col(big_integer("checked").default(0))
+                .col(big_integer("moved").default(0))
+                .col(big_integer("outside").default(0))
+                .col(big_integer("houses_moved").default(0))
+                .col(big_integer("residents_moved").default(0))
+                .col(text("moves").default(""))
+                .col(text_null("error"))
+                .col(big_integer_null("created_by"))
+                .col(ts("started_at"))
+                .col(ts_null("finished_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("case_record", &["updated_at"])).await
     }
 }
 

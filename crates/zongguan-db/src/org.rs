@@ -31,6 +31,9 @@ pub struct OrgUnit {
     /// GeoJSON Polygon or MultiPolygon (WGS-84).
     #[schema(value_type = Option<Object>)]
     pub geometry: Option<serde_json::Value>,
+    /// After a grid's shape was saved: the run that re-assigns buildings to grids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regrid_run_id: Option<i64>,
 }
 
 impl From<org_unit::Model> for OrgUnit {
@@ -44,6 +47,7 @@ impl From<org_unit::Model> for OrgUnit {
             community_name: m.community_name,
             sort: m.sort,
             geometry: m.geometry.and_then(|g| serde_json::from_str(&g).ok()),
+            regrid_run_id: None,
         }
     }
 }
@@ -109,6 +113,56 @@ fn check_geometry(g: &serde_json::Value) -> DbResult<String> {
         return Err(DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"));
     }
     Ok(g.to_string())
+}
+
+fn level_label(level: &str) -> &'static str {
+    match level {
+        "district" => "区",
+        "subdistrict" => "街道",
+        "community" => "社区",
+        _ => "网格",
+    }
+}
+
+/// A unit's shape must lie within its parent's and overlap no sibling by more than a sliver
+/// (422 naming the parent or the sibling; nothing is saved).
+async fn check_fit<C: ConnectionTrait>(c: &C, id: Option<i64>, level: &str, parent: Option<&org_unit::Model>, geometry: &serde_json::Value) -> DbResult<()> {
+    use zongguan_core::geometry::{self, Misfit};
+    let shape = geometry::from_geojson(geometry).ok_or_else(|| DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?;
+    let Some(parent) = parent else {
+        return geometry::check_fit(&shape, None, &[]).map_err(|m| match m {
+            Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
+            _ => DbError::invalid("geometry", "范围无效"),
+        });
+    };
+    let parent_shape = parent.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+    let mut q = org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(parent.id)).filter(org_unit::Column::Geometry.is_not_null());
+    if let Some(id) = id {
+        q = q.filter(org_unit::Column::Id.ne(id));
+    }
+    let siblings: Vec<(org_unit::Model, geo::MultiPolygon<f64>)> = q
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let v: serde_json::Value = serde_json::from_str(m.geometry.as_deref()?).ok()?;
+            let g = geometry::from_geojson(&v)?;
+            Some((m, g))
+        })
+        .collect();
+    let refs: Vec<&geo::MultiPolygon<f64>> = siblings.iter().map(|s| &s.1).collect();
+    let label = level_label(level);
+    geometry::check_fit(&shape, parent_shape.as_ref(), &refs).map_err(|m| match m {
+        Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
+        Misfit::LeavesParent { area_m2 } => DbError::invalid(
+            "geometry",
+            format!("{label}范围超出所属{}「{}」约 {area_m2:.0} 平方米，请调整边界", level_label(&parent.level), parent.name),
+        ),
+        Misfit::Overlaps { sibling, area_m2 } => {
+            let s = &siblings[sibling].0;
+            DbError::invalid("geometry", format!("{label}范围与{label}「{}」（{}）重叠约 {area_m2:.0} 平方米，请调整边界", s.name, s.code))
+        }
+    })
 }
 
 /// The code a child must have under its parent: the level's digit count and the parent's prefix.
@@ -216,6 +270,9 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
         }
     }
     check_code(&n.level, &code, parent.as_ref())?;
+    if let Some(g) = &n.geometry {
+        check_fit(&*txn, None, &n.level, parent.as_ref(), g).await?;
+    }
     let now = Utc::now();
     let m = org_unit::ActiveModel {
         level: Set(n.level.clone()),
@@ -266,7 +323,17 @@ pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitUpdate) -> D
         am.sort = Set(s);
     }
     if let Some(g) = u.geometry {
-        am.geometry = Set(if g.is_null() { None } else { Some(check_geometry(&g)?) });
+        am.geometry = Set(if g.is_null() {
+            None
+        } else {
+            let parent = match cur.parent_id {
+                Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
+                None => None,
+            };
+            let checked = check_geometry(&g)?;
+            check_fit(&*txn, Some(id), &cur.level, parent.as_ref(), &g).await?;
+            Some(checked)
+        });
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique("编码已存在"))?;

@@ -306,7 +306,7 @@ fn trigram_phrase(db: &Db, t: &str) -> Option<String> {
 }
 
 /// Ids of the buildings whose code, name or address contains `t`.
-fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Alias, Expr, Query};
     match trigram_phrase(db, t) {
         Some(phrase) => Query::select().expr(Expr::col(Alias::new("rowid"))).from(Alias::new("building_fts")).and_where(Expr::cust_with_values("building_fts MATCH ?", [phrase])).to_owned(),
@@ -1058,6 +1058,8 @@ pub async fn move_out(db: &Db, actor: &Actor, resident_id: i64, m: MoveOut) -> D
         am.until = Set(Some(until));
         am.update(&*txn).await?;
     }
+    // Touching the resident bumps its unit's counts version, so the map's per-building figures follow.
+    resident::Entity::update_many().col_expr(resident::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now())).filter(resident::Column::Id.eq(resident_id)).exec(&*txn).await?;
     audit::append(&*txn, db.backend, actor, Event::ok("move_out", "resident", resident_id)).await?;
     txn.commit().await?;
     get_resident(db, actor, resident_id, false).await

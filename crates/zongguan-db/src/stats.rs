@@ -20,6 +20,8 @@ pub struct UnitCounts {
     pub people: HashMap<(String, String), (Vec<i32>, u64)>,
     /// How many residents carry each special-group tag.
     pub special_groups: HashMap<String, u64>,
+    /// Residents with at least one special-group tag.
+    pub special_residents: u64,
     /// (use, is rental) → houses.
     pub houses: HashMap<(String, bool), u64>,
     pub buildings: u64,
@@ -109,6 +111,7 @@ async fn refresh(db: &Db, inner: &mut Inner) -> DbResult<()> {
             let Some(u) = fresh.get_mut(&unit) else { continue };
             let groups: String = row.try_get("", "s")?;
             let n: i64 = row.try_get("", "n")?;
+            u.special_residents += n as u64;
             for g in groups.split(',').filter(|g| !g.is_empty()) {
                 *u.special_groups.entry(g.to_string()).or_default() += n as u64;
             }

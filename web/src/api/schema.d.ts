@@ -703,6 +703,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The layers, the thematic metrics, the optional base map and where to start. */
+        get: operations["map_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A GeoJSON FeatureCollection of one layer in a small box (at most 5,000 features; `truncated` says more were there). */
+        get: operations["map_features"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/features/{layer}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feature with what its popup shows (personal data masked) and a `link` to its record. */
+        get: operations["map_feature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/heat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases reported in a date range (Beijing time), binned for a heatmap. */
+        get: operations["map_heat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What lies inside a polygon or circle: counts (residents by type and special group, buildings,
+         *     houses, rental houses, key places, open cases) and the first records of each.
+         */
+        post: operations["map_query"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/query.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The spatial query's buildings (with their counts) as XLSX. */
+        post: operations["map_query_xlsx"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/regrid-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest re-assignments of buildings to grids. */
+        get: operations["list_regrid_runs"];
+        put?: never;
+        /** Re-assign every building to the grid its point lies in (runs in the background; poll the run). */
+        post: operations["start_regrid_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/regrid-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: its status and the buildings it moved. */
+        get: operations["get_regrid_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find an area, a building (code, name or address) or a key place, to fly to it. */
+        get: operations["map_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/thematic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thematic map: a value per grid or community and quantile class breaks. */
+        get: operations["map_thematic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/tiles/{layer}/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Mapbox Vector Tile (v2, extent 4096) of one layer; the MVT layer is named like the layer.
+         *     Point layers are aggregated at low zoom: cluster features carry `cluster` and `count`.
+         */
+        get: operations["map_tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units": {
         parameters: {
             query?: never;
@@ -1354,6 +1548,14 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        BaseMap: {
+            attribution: string;
+            /** @description wgs84 | gcj02 */
+            crs: string;
+            /** @description xyz */
+            kind: string;
+            url: string;
+        };
         Building: {
             address: string;
             code: string;
@@ -1540,6 +1742,14 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        Circle: {
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            /** Format: double */
+            radius_m: number;
+        };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /** @description Shown once; only its hash is stored. */
             api_key: string;
@@ -1654,6 +1864,14 @@ export interface components {
             database: string;
             status: string;
             version: string;
+        };
+        Heat: {
+            /** Format: int64 */
+            max: number;
+            /** @description `[lon, lat, weight]`, cases binned in cells of about 100 m. */
+            points: number[][];
+            /** Format: int64 */
+            total: number;
         };
         House: {
             address: string;
@@ -1850,6 +2068,30 @@ export interface components {
             totp_code?: string | null;
             username: string;
         };
+        MapConfig: {
+            base_map?: components["schemas"]["BaseMap"] | null;
+            /** @description Where the view starts: the centre of the caller's area. */
+            center: number[];
+            /** @description The caller's area, `[minlon, minlat, maxlon, maxlat]`. */
+            extent?: number[] | null;
+            layers: components["schemas"]["MapLayerInfo"][];
+            thematic_metrics: components["schemas"]["MetricInfo"][];
+            /** Format: double */
+            zoom: number;
+        };
+        MapLayerInfo: {
+            /** @description polygon | point */
+            kind: string;
+            name: string;
+            title: string;
+        };
+        MapQuery: {
+            circle?: components["schemas"]["Circle"] | null;
+            /** @description The coordinates' system: wgs84 (default), gcj02 or bd09 (converted to WGS-84 here). */
+            crs?: string | null;
+            /** @description GeoJSON Polygon or MultiPolygon. */
+            geometry?: Record<string, never> | null;
+        };
         MergeInput: {
             /**
              * Format: int64
@@ -1862,6 +2104,11 @@ export interface components {
              * @description This case's version, when the caller has it.
              */
             version?: number | null;
+        };
+        MetricInfo: {
+            code: string;
+            title: string;
+            unit: string;
         };
         MoveIn: {
             /** Format: int64 */
@@ -1974,6 +2221,11 @@ export interface components {
             name: string;
             /** Format: int64 */
             parent_id?: number | null;
+            /**
+             * Format: int64
+             * @description After a grid's shape was saved: the run that re-assigns buildings to grids.
+             */
+            regrid_run_id?: number | null;
             /** Format: int32 */
             sort: number;
         };
@@ -2052,6 +2304,120 @@ export interface components {
             items: components["schemas"]["PropertyCompany"][];
             /** Format: int64 */
             total: number;
+        };
+        QueryBuilding: {
+            code: string;
+            /** Format: int64 */
+            grid_id: number;
+            /** Format: int64 */
+            houses?: number | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            name: string;
+            /** Format: int64 */
+            rental_houses?: number | null;
+            /** Format: int64 */
+            residents?: number | null;
+        };
+        QueryCounts: {
+            /** Format: int64 */
+            buildings: number;
+            /** Format: int64 */
+            houses: number;
+            /** Format: int64 */
+            key_places: number;
+            /** Format: int64 */
+            migrants: number;
+            /** Format: int64 */
+            open_cases: number;
+            /** Format: int64 */
+            rental_houses: number;
+            /** Format: int64 */
+            residents: number;
+            /**
+             * Format: int64
+             * @description Residents in at least one special group.
+             */
+            special_groups: number;
+        };
+        QueryPoint: {
+            /** Format: int64 */
+            id: number;
+            /** @description Place type, or the case's state. */
+            kind: string;
+            /** @description Place name, or the case's code. */
+            label: string;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+        };
+        QueryResult: {
+            /** @description The first buildings inside (see `buildings_total`). */
+            buildings: components["schemas"]["QueryBuilding"][];
+            /** Format: int64 */
+            buildings_total: number;
+            counts: components["schemas"]["QueryCounts"];
+            /** Format: int64 */
+            grids_cut: number;
+            /**
+             * Format: int64
+             * @description Grids wholly inside the shape (counted from the registry's per-grid figures) and grids cut
+             *     by it (counted building by building).
+             */
+            grids_inside: number;
+            key_places: components["schemas"]["QueryPoint"][];
+            open_cases: components["schemas"]["QueryPoint"][];
+            residents_by_type: {
+                [key: string]: number;
+            };
+            special_groups_by_kind: {
+                [key: string]: number;
+            };
+        };
+        RegridMove: {
+            building_code: string;
+            /** Format: int64 */
+            building_id: number;
+            building_name: string;
+            /** @description `code name` of the grid before and after. */
+            from_grid: string;
+            to_grid: string;
+        };
+        RegridRun: {
+            /**
+             * Format: int64
+             * @description Buildings checked.
+             */
+            checked: number;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            houses_moved: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            moved: number;
+            /** @description The moved buildings (the first 2,000). */
+            moves: components["schemas"]["RegridMove"][];
+            /**
+             * Format: int64
+             * @description Buildings whose point lies in no grid (left where they were).
+             */
+            outside: number;
+            /** Format: int64 */
+            residents_moved: number;
+            /** Format: date-time */
+            started_at: string;
+            /** @description running | done | failed */
+            status: string;
+            /** Format: int64 */
+            trigger_unit_id?: number | null;
         };
         /** @description Why a row was rejected. */
         Rejection: {
@@ -2189,6 +2555,18 @@ export interface components {
         ScopeUnits: {
             org_unit_ids: number[];
         };
+        SearchHit: {
+            /** @description The shape's box for areas; none for points. */
+            bbox?: number[] | null;
+            /** Format: int64 */
+            id: number;
+            label: string;
+            /** Format: double */
+            lat: number;
+            layer: string;
+            /** Format: double */
+            lon: number;
+        };
         /** @description The signed-in user, their roles, permissions and the CSRF token for state-changing requests. */
         Session: {
             csrf_token: string;
@@ -2264,6 +2642,23 @@ export interface components {
             count: number;
             state: string;
             state_name: string;
+        };
+        Thematic: {
+            /** @description Class limits, lowest first: `classes + 1` numbers (fewer when values repeat). */
+            breaks: number[];
+            level: string;
+            metric: string;
+            title: string;
+            unit: string;
+            values: components["schemas"]["ThematicValue"][];
+        };
+        ThematicValue: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: double */
+            value: number;
         };
         TimelineRow: {
             action: string;
@@ -4126,6 +4521,353 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapConfig"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_features: {
+        parameters: {
+            query: {
+                layer: string;
+                /** @description `minlon,minlat,maxlon,maxlat` (WGS-84). */
+                bbox: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_feature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                layer: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_heat: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM-DD`, first day (default 30 days ago). */
+                from?: string;
+                /** @description `YYYY-MM-DD`, last day included (default today). */
+                to?: string;
+                item_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Heat"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MapQuery"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_query_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MapQuery"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_regrid_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegridRun"][];
+                };
+            };
+        };
+    };
+    start_regrid_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegridRun"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_regrid_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegridRun"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_search: {
+        parameters: {
+            query: {
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchHit"][];
+                };
+            };
+        };
+    };
+    map_thematic: {
+        parameters: {
+            query: {
+                /** @description grid | community | subdistrict */
+                level?: string;
+                /** @description residents | migrant_share | rental_per_100 | open_cases | overdue_cases */
+                metric: string;
+                /** @description Number of classes (1–9, default 5). */
+                classes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thematic"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    map_tile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description divisions | grids | buildings | key_places | key_enterprises | cases */
+                layer: string;
+                z: number;
+                x: number;
+                /** @description the row followed by `.mvt`, e.g. `445.mvt` */
+                y: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

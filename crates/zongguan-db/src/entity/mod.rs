@@ -12,6 +12,7 @@ pub mod staff;
 pub mod user_role;
 pub mod user_scope_unit;
 pub mod property_company;
+pub mod regrid_run;
 pub mod building;
 pub mod house;
 pub mod resident;

@@ -1,0 +1,212 @@
+//! Re-assigning buildings to grids by point-in-polygon after grid shapes change. A building that
+//! moves takes its houses and its current residents with it (data scope follows the grid), in one
+//! transaction; the run records what moved.
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::audit::{self, Event};
+use crate::entity::{building, house, regrid_run, residence, resident};
+use crate::{Actor, Db, DbError, DbResult};
+
+/// Moves kept in a run's record.
+const KEPT_MOVES: usize = 2000;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RegridMove {
+    pub building_id: i64,
+    pub building_code: String,
+    pub building_name: String,
+    /// `code name` of the grid before and after.
+    pub from_grid: String,
+    pub to_grid: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegridRun {
+    pub id: i64,
+    /// running | done | failed
+    pub status: String,
+    pub trigger_unit_id: Option<i64>,
+    /// Buildings checked.
+    pub checked: i64,
+    pub moved: i64,
+    /// Buildings whose point lies in no grid (left where they were).
+    pub outside: i64,
+    pub houses_moved: i64,
+    pub residents_moved: i64,
+    /// The moved buildings (the first 2,000).
+    pub moves: Vec<RegridMove>,
+    pub error: Option<String>,
+    pub started_at: chrono::DateTime<Utc>,
+    pub finished_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<regrid_run::Model> for RegridRun {
+    fn from(m: regrid_run::Model) -> Self {
+        Self {
+            id: m.id,
+            status: m.status,
+            trigger_unit_id: m.trigger_unit_id,
+            checked: m.checked,
+            moved: m.moved,
+            outside: m.outside,
+            houses_moved: m.houses_moved,
+            residents_moved: m.residents_moved,
+            moves: serde_json::from_str(&m.moves).unwrap_or_default(),
+            error: m.error,
+            started_at: m.started_at,
+            finished_at: m.finished_at,
+        }
+    }
+}
+
+/// Records a run and starts it in the background; answers its id.
+pub async fn start(db: &Db, actor: &Actor, trigger_unit_id: Option<i64>) -> DbResult<i64> {
+    let id = create(db, actor, trigger_unit_id).await?;
+    let (db, actor) = (db.clone(), actor.clone());
+    tokio::spawn(async move {
+        if let Err(e) = run(&db, &actor, id).await {
+            tracing::error!("regrid run {id}: {e}");
+        }
+    });
+    Ok(id)
+}
+
+pub async fn create(db: &Db, actor: &Actor, trigger_unit_id: Option<i64>) -> DbResult<i64> {
+    let m = regrid_run::ActiveModel {
+        status: Set("running".into()),
+        trigger_unit_id: Set(trigger_unit_id),
+        moves: Set("[]".into()),
+        created_by: Set(actor.user_id),
+        started_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await?;
+    Ok(m.id)
+}
+
+/// Does the run now (the job, the CLI and the bench call this) and records its outcome.
+pub async fn run(db: &Db, actor: &Actor, id: i64) -> DbResult<RegridRun> {
+    let _one = db.map.regrid_lock.lock().await;
+    let outcome = reassign(db, actor, id).await;
+    let mut am: regrid_run::ActiveModel = regrid_run::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?.into();
+    am.finished_at = Set(Some(Utc::now()));
+    match &outcome {
+        Ok(o) => {
+            am.status = Set("done".into());
+            am.checked = Set(o.checked);
+            am.moved = Set(o.moves.len() as i64);
+            am.outside = Set(o.outside);
+            am.houses_moved = Set(o.houses);
+            am.residents_moved = Set(o.residents);
+            am.moves = Set(serde_json::to_string(&o.moves.iter().take(KEPT_MOVES).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()));
+        }
+        Err(e) => {
+            am.status = Set("failed".into());
+            am.error = Set(Some(e.to_string()));
+        }
+    }
+    let m = am.update(&db.conn).await?;
+    outcome.map(|_| m.into())
+}
+
+struct Outcome {
+    checked: i64,
+    outside: i64,
+    houses: i64,
+    residents: i64,
+    moves: Vec<RegridMove>,
+}
+
+async fn reassign(db: &Db, actor: &Actor, run_id: i64) -> DbResult<Outcome> {
+    let routing = crate::cases::routing(db).await?;
+    let rows: Vec<(i64, String, String, f64, f64, i64)> = building::Entity::find()
+        .select_only()
+        .columns([building::Column::Id, building::Column::Code, building::Column::Name, building::Column::Lon, building::Column::Lat, building::Column::GridId])
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let checked = rows.len() as i64;
+    let r = routing.clone();
+    let (moves, outside) = tokio::task::spawn_blocking(move || {
+        let mut moves: Vec<(i64, String, String, i64, i64)> = Vec::new();
+        let mut outside = 0i64;
+        for (id, code, name, lon, lat, grid) in rows {
+            match r.locate(lon, lat) {
+                Some(g) if g != grid => moves.push((id, code, name, grid, g)),
+                Some(_) => {}
+                None => outside += 1,
+            }
+        }
+        (moves, outside)
+    })
+    .await
+    .map_err(|e| DbError::Db(sea_orm::DbErr::Custom(format!("regrid: {e}"))))?;
+
+    let (mut houses, mut residents) = (0i64, 0i64);
+    if !moves.is_empty() {
+        let txn = db.begin_write().await?;
+        let now = Utc::now();
+        let mut by_target: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+        for (id, _, _, _, to) in &moves {
+            by_target.entry(*to).or_default().push(*id);
+        }
+        for (to, ids) in by_target {
+            for chunk in ids.chunks(500) {
+                building::Entity::update_many()
+                    .col_expr(building::Column::GridId, Expr::value(to))
+                    .col_expr(building::Column::UpdatedAt, Expr::value(now))
+                    .filter(building::Column::Id.is_in(chunk.to_vec()))
+                    .exec(&*txn)
+                    .await?;
+                houses += house::Entity::update_many()
+                    .col_expr(house::Column::GridId, Expr::value(to))
+                    .filter(house::Column::BuildingId.is_in(chunk.to_vec()))
+                    .filter(house::Column::GridId.ne(to))
+                    .exec(&*txn)
+                    .await?
+                    .rows_affected as i64;
+                let living_here = Query::select()
+                    .column((residence::Entity, residence::Column::ResidentId))
+                    .from(residence::Entity)
+                    .inner_join(house::Entity, Expr::col((house::Entity, house::Column::Id)).equals((residence::Entity, residence::Column::HouseId)))
+                    .and_where(Expr::col((residence::Entity, residence::Column::Until)).is_null())
+                    .and_where(Expr::col((house::Entity, house::Column::BuildingId)).is_in(chunk.to_vec()))
+                    .to_owned();
+                residents += resident::Entity::update_many()
+                    .col_expr(resident::Column::OrgUnitId, Expr::value(to))
+                    .filter(resident::Column::Id.in_subquery(living_here))
+                    .filter(resident::Column::OrgUnitId.ne(to))
+                    .exec(&*txn)
+                    .await?
+                    .rows_affected as i64;
+            }
+        }
+        audit::append(
+            &*txn,
+            db.backend,
+            actor,
+            Event::ok("regrid", "regrid_run", run_id).detail(format!("楼栋 {} 栋、房屋 {houses} 套、人口 {residents} 人调整网格", moves.len())),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    let label = |g: i64| routing.grid(g).map(|i| format!("{} {}", i.grid_code, i.grid_name)).unwrap_or_else(|| g.to_string());
+    let moves = moves
+        .into_iter()
+        .map(|(building_id, building_code, building_name, from, to)| RegridMove { building_id, building_code, building_name, from_grid: label(from), to_grid: label(to) })
+        .collect();
+    Ok(Outcome { checked, outside, houses, residents, moves })
+}
+
+pub async fn get(db: &Db, id: i64) -> DbResult<RegridRun> {
+    Ok(regrid_run::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?.into())
+}
+
+pub async fn recent(db: &Db, limit: u64) -> DbResult<Vec<RegridRun>> {
+    Ok(regrid_run::Entity::find().order_by_desc(regrid_run::Column::Id).limit(limit).all(&db.conn).await?.into_iter().map(RegridRun::from).collect())
+}
