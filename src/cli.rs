@@ -94,6 +94,7 @@ enum Cmd {
 enum BenchWhat {
     Registry,
     Cases,
+    Map,
 }
 
 #[derive(Subcommand)]
@@ -221,6 +222,10 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 if let Err(e) = zongguan_db::registry::summary(&warm_db, &zongguan_db::Scope::All, None).await {
                     tracing::warn!(error = %e, "warming the registry counts failed");
                 }
+                // And the map's layers, so the first tile does not wait for 400,000 buildings.
+                if let Err(e) = warm_db.map.layers(&warm_db).await {
+                    tracing::warn!(error = %e, "warming the map layers failed");
+                }
             });
             // Overdue steps raise alerts without anyone opening a page.
             let every = std::time::Duration::from_secs(config.overdue_check_seconds.max(5));
@@ -315,6 +320,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             let figures = match what {
                 BenchWhat::Registry => crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
                 BenchWhat::Cases => crate::bench::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases).await,
+                BenchWhat::Map => crate::bench::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
             };
             db.conn.close().await.ok();
             // The scratch database can be gigabytes at district scale.

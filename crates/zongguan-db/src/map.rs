@@ -24,6 +24,8 @@ pub const LAYERS: [&str; 6] = ["divisions", "grids", "buildings", "key_places", 
 
 /// Point layers are aggregated below these zooms (and whenever a tile would hold too many points).
 const BUILDING_CLUSTER_BELOW: u8 = 16;
+/// Below this zoom buildings are summed per grid before they are clustered.
+const GRID_TOTALS_BELOW: u8 = 14;
 const POINT_CLUSTER_BELOW: u8 = 14;
 const MAX_POINTS_PER_TILE: usize = 4000;
 /// Cells per tile side when aggregating points.
@@ -468,16 +470,17 @@ fn in_bbox(b: Bbox, lon: f64, lat: f64) -> bool {
 type PointFeature = (Option<u64>, Vec<(&'static str, Value)>);
 
 /// Adds points, aggregated per cell when `cluster` or when there are too many.
-fn add_points(layer: &mut Layer, proj: &TileProj, cluster: bool, points: Vec<(f64, f64, PointFeature)>) {
-    let projected: Vec<((f64, f64), PointFeature)> = points.into_iter().map(|(lon, lat, f)| (proj.project(lon, lat), f)).collect();
+fn add_points<T>(layer: &mut Layer, proj: &TileProj, cluster: bool, points: Vec<(f64, f64, T)>, feature: impl Fn(T) -> PointFeature) {
+    let projected: Vec<((f64, f64), T)> = points.into_iter().map(|(lon, lat, f)| (proj.project(lon, lat), f)).collect();
     if !cluster && projected.len() <= MAX_POINTS_PER_TILE {
-        for ((x, y), (id, props)) in projected {
+        for ((x, y), f) in projected {
+            let (id, props) = feature(f);
             layer.add(id, &Geom::Point(x.round() as i32, y.round() as i32), &props);
         }
         return;
     }
     let cell = mvt::EXTENT as i32 / CLUSTER_CELLS;
-    let mut cells: BTreeMap<(i32, i32), (f64, f64, i64, Option<PointFeature>)> = BTreeMap::new();
+    let mut cells: BTreeMap<(i32, i32), (f64, f64, i64, Option<T>)> = BTreeMap::new();
     for ((x, y), f) in projected {
         let k = ((x as i32).div_euclid(cell), (y as i32).div_euclid(cell));
         let e = cells.entry(k).or_insert((0.0, 0.0, 0, None));
@@ -489,9 +492,30 @@ fn add_points(layer: &mut Layer, proj: &TileProj, cluster: bool, points: Vec<(f6
     for (sx, sy, n, single) in cells.into_values() {
         let at = Geom::Point((sx / n as f64).round() as i32, (sy / n as f64).round() as i32);
         match single {
-            Some((id, props)) => layer.add(id, &at, &props),
+            Some(f) => {
+                let (id, props) = feature(f);
+                layer.add(id, &at, &props)
+            }
             None => layer.add(None, &at, &[("cluster", Value::Bool(true)), ("count", Value::Int(n))]),
         };
+    }
+}
+
+/// Adds weighted points (a grid's buildings) summed per cell as cluster features.
+fn add_totals(layer: &mut Layer, proj: &TileProj, points: Vec<(f64, f64, u32)>) {
+    let cell = mvt::EXTENT as i32 / CLUSTER_CELLS;
+    let mut cells: BTreeMap<(i32, i32), (f64, f64, f64)> = BTreeMap::new();
+    for (lon, lat, n) in points {
+        let (x, y) = proj.project(lon, lat);
+        let w = f64::from(n);
+        let e = cells.entry(((x as i32).div_euclid(cell), (y as i32).div_euclid(cell))).or_insert((0.0, 0.0, 0.0));
+        e.0 += x * w;
+        e.1 += y * w;
+        e.2 += w;
+    }
+    for (sx, sy, n) in cells.into_values() {
+        let at = Geom::Point((sx / n).round() as i32, (sy / n).round() as i32);
+        layer.add(None, &at, &[("cluster", Value::Bool(true)), ("count", Value::Int(n as i64))]);
     }
 }
 
@@ -520,15 +544,33 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                 layer.add(Some(u.id as u64), &proj.polygons(&u.shape), &props);
             }
         }
-        "buildings" => {
+        "buildings" if z < GRID_TOTALS_BELOW && !matches!(viewer.scope, Scope::OwnRecords { .. }) => {
+            // Far out, one weighted point per grid (its buildings' mean position in the tile), then
+            // cells: no per-building work beyond a sum.
             let mut pts = Vec::new();
-            for g in layers.units.in_box(bb).filter(|u| u.level == "grid") {
+            for g in layers.units.in_box(bb).filter(|u| u.level == "grid" && seen.contains(&u.id)) {
                 let Some(list) = layers.buildings.get(&g.id) else { continue };
-                for b in list.iter().filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by)) {
-                    pts.push((b.lon, b.lat, (Some(b.id as u64), vec![("id", Value::Int(b.id)), ("code", Value::Str(b.code.to_string())), ("name", Value::Str(b.name.to_string())), ("use_type", Value::Str(b.use_type.to_string()))])));
+                let (mut x, mut y, mut n) = (0.0, 0.0, 0u32);
+                for b in list.iter().filter(|b| in_bbox(bb, b.lon, b.lat)) {
+                    x += b.lon;
+                    y += b.lat;
+                    n += 1;
+                }
+                if n > 0 {
+                    pts.push((x / f64::from(n), y / f64::from(n), n));
                 }
             }
-            add_points(&mut layer, &proj, z < BUILDING_CLUSTER_BELOW, pts);
+            add_totals(&mut layer, &proj, pts);
+        }
+        "buildings" => {
+            let mut pts: Vec<(f64, f64, &BuildingPt)> = Vec::new();
+            for g in layers.units.in_box(bb).filter(|u| u.level == "grid") {
+                let Some(list) = layers.buildings.get(&g.id) else { continue };
+                pts.extend(list.iter().filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by)).map(|b| (b.lon, b.lat, b)));
+            }
+            add_points(&mut layer, &proj, z < BUILDING_CLUSTER_BELOW, pts, |b| {
+                (Some(b.id as u64), vec![("id", Value::Int(b.id)), ("code", Value::Str(b.code.to_string())), ("name", Value::Str(b.name.to_string())), ("use_type", Value::Str(b.use_type.to_string()))])
+            });
         }
         "key_places" | "key_enterprises" => {
             let pts = layers
@@ -546,7 +588,7 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                     (p.lon, p.lat, (Some(p.id as u64), props))
                 })
                 .collect();
-            add_points(&mut layer, &proj, z < POINT_CLUSTER_BELOW, pts);
+            add_points(&mut layer, &proj, z < POINT_CLUSTER_BELOW, pts, |f| f);
         }
         _ => {
             let now = Utc::now();
@@ -559,7 +601,7 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                     (c.lon, c.lat, (Some(c.id as u64), props))
                 })
                 .collect();
-            add_points(&mut layer, &proj, z < POINT_CLUSTER_BELOW, pts);
+            add_points(&mut layer, &proj, z < POINT_CLUSTER_BELOW, pts, |f| f);
         }
     }
     Some(mvt::encode(&[layer]))
@@ -676,6 +718,15 @@ pub fn circle(lon: f64, lat: f64, radius_m: f64) -> MultiPolygon<f64> {
     MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::new(ring), vec![])])
 }
 
+struct Edge(AABB<[f64; 2]>);
+
+impl RTreeObject for Edge {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.0
+    }
+}
+
 /// Share of a grid's area that may lie outside a shape drawn along the same edges (float noise in
 /// the overlay, a few square metres) for the grid to count as wholly inside.
 const COVER_TOLERANCE: f64 = 1e-5;
@@ -684,7 +735,17 @@ const COVER_TOLERANCE: f64 = 1e-5;
 pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) -> (Vec<i64>, Vec<i64>) {
     let Some(r) = shape.bounding_rect() else { return (vec![], vec![]) };
     let seen = viewer.units(&layers.units);
-    let prepared = geo::PreparedGeometry::from(shape);
+    // The shape's edges in an R-tree: a grid whose box meets none of them is wholly inside or
+    // wholly outside, and one point decides which; only grids on the shape's edge need an overlay.
+    let edges: RTree<Edge> = RTree::bulk_load(
+        shape
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| r.lines().map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]))))
+            .collect(),
+    );
+    let mut prepared: Option<geo::PreparedGeometry<'_, &MultiPolygon<f64>>> = None;
     let (mut inside, mut cut) = (Vec::new(), Vec::new());
     // Under the own-records scope the grids themselves are not visible: count building by building.
     let own = matches!(viewer.scope, Scope::OwnRecords { .. });
@@ -692,15 +753,29 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
         if !own && !seen.contains(&g.id) {
             continue;
         }
-        let m = prepared.relate(&g.shape);
+        let Some(gr) = g.shape.bounding_rect() else { continue };
+        let near_edge = edges.locate_in_envelope_intersecting(&AABB::from_corners([gr.min().x, gr.min().y], [gr.max().x, gr.max().y])).next().is_some();
+        if !near_edge {
+            let Some(v) = g.shape.0.first().and_then(|p| p.exterior().0.first()) else { continue };
+            if shape.contains(&Point::from(*v)) {
+                if own { cut.push(g.id) } else { inside.push(g.id) }
+            }
+            continue;
+        }
+        let m = prepared.get_or_insert_with(|| geo::PreparedGeometry::from(shape)).relate(&g.shape);
         if !m.is_intersects() {
             continue;
         }
-        // A grid drawn along the shape's own edges may poke out by float noise: compare areas.
+        // A grid drawn along the shape's own edges may poke out, or a neighbour poke in, by float
+        // noise: compare areas.
         let covered = m.is_covers() || {
             use geo::{Area, BooleanOps};
             let own_area = g.shape.unsigned_area();
-            shape.intersection(&g.shape).unsigned_area() >= own_area * (1.0 - COVER_TOLERANCE)
+            let shared = shape.intersection(&g.shape).unsigned_area();
+            if shared <= own_area * COVER_TOLERANCE {
+                continue;
+            }
+            shared >= own_area * (1.0 - COVER_TOLERANCE)
         };
         if covered && !own {
             inside.push(g.id);
@@ -721,7 +796,6 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
             let seen = viewer.units(&layers.units);
             let mut res = QueryResult::default();
             let mut picked: Vec<&BuildingPt> = Vec::new();
-            let mut picked_ids = Vec::new();
             for g in &inside {
                 picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
             }
@@ -730,9 +804,12 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
             }
             res.buildings_total = picked.len() as u64;
             res.counts.buildings = picked.len() as u64;
-            for b in &picked {
-                picked_ids.push((b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat));
-            }
+            // Every building's (id, grid) for the counts; names only for the listed ones.
+            let picked_ids: Vec<(i64, i64, String, String, f64, f64)> = picked
+                .iter()
+                .enumerate()
+                .map(|(i, b)| if i < list_limit { (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat) } else { (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat) })
+                .collect();
             let bb = shape.bounding_rect().map(|r| (r.min().x, r.min().y, r.max().x, r.max().y)).unwrap_or_default();
             for p in layers.places.iter().filter(|p| p.layer == "key_places" && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by) && shape.contains(&Point::new(p.lon, p.lat))) {
                 res.counts.key_places += 1;
@@ -839,13 +916,15 @@ pub struct Thematic {
     pub breaks: Vec<f64>,
 }
 
-/// Quantile class breaks (each class holds about as many units), rounded to one decimal.
+/// Quantile class breaks over the distinct values (so a district where most grids read 0 still
+/// gets several classes), rounded to one decimal.
 pub fn quantile_breaks(values: &[f64], classes: usize) -> Vec<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).map(|x| (x * 10.0).round() / 10.0).collect();
     if v.is_empty() {
         return vec![];
     }
     v.sort_by(|a, b| a.total_cmp(b));
+    v.dedup();
     let k = classes.clamp(1, 9);
     let mut out: Vec<f64> = (0..=k).map(|i| v[((v.len() - 1) * i) / k]).map(|x| (x * 10.0).round() / 10.0).collect();
     out.dedup();
@@ -1134,6 +1213,10 @@ mod tests {
         let v: Vec<f64> = (0..100).map(f64::from).collect();
         assert_eq!(quantile_breaks(&v, 5), vec![0.0, 19.0, 39.0, 59.0, 79.0, 99.0]);
         assert_eq!(quantile_breaks(&[3.0, 3.0, 3.0], 5), vec![3.0, 3.0]);
+        // Mostly zeros: the classes spread over the values that occur.
+        let mut v = vec![0.0; 500];
+        v.extend([83.0, 166.0, 249.0, 332.0, 888.0]);
+        assert_eq!(quantile_breaks(&v, 5), vec![0.0, 83.0, 166.0, 249.0, 332.0, 888.0]);
         assert!(quantile_breaks(&[], 5).is_empty());
     }
 

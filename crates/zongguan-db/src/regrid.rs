@@ -124,25 +124,22 @@ struct Outcome {
 
 async fn reassign(db: &Db, actor: &Actor, run_id: i64) -> DbResult<Outcome> {
     let routing = crate::cases::routing(db).await?;
-    let rows: Vec<(i64, String, String, f64, f64, i64)> = building::Entity::find()
-        .select_only()
-        .columns([building::Column::Id, building::Column::Code, building::Column::Name, building::Column::Lon, building::Column::Lat, building::Column::GridId])
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    let checked = rows.len() as i64;
+    // The buildings as the map holds them (brought up to date first): no 400,000-row read.
+    let layers = db.map.layers(db).await?;
     let r = routing.clone();
-    let (moves, outside) = tokio::task::spawn_blocking(move || {
+    let (moves, outside, checked) = tokio::task::spawn_blocking(move || {
         let mut moves: Vec<(i64, String, String, i64, i64)> = Vec::new();
-        let mut outside = 0i64;
-        for (id, code, name, lon, lat, grid) in rows {
-            match r.locate(lon, lat) {
-                Some(g) if g != grid => moves.push((id, code, name, grid, g)),
+        let (mut outside, mut checked) = (0i64, 0i64);
+        for b in layers.buildings.values().flat_map(|l| l.iter()) {
+            checked += 1;
+            match r.locate(b.lon, b.lat) {
+                Some(g) if g != b.grid_id => moves.push((b.id, b.code.to_string(), b.name.to_string(), b.grid_id, g)),
                 Some(_) => {}
                 None => outside += 1,
             }
         }
-        (moves, outside)
+        moves.sort_by_key(|m| m.0);
+        (moves, outside, checked)
     })
     .await
     .map_err(|e| DbError::Db(sea_orm::DbErr::Custom(format!("regrid: {e}"))))?;
