@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, buildUrl, createClient, NETWORK_ERROR, parseError, type FetchLike } from './client'
+import { ApiError, buildUrl, createClient, fileNameOf, NETWORK_ERROR, parseError, type FetchLike } from './client'
 
 function respond(status: number, body?: unknown, raw?: string): Response {
   const text = raw ?? (body === undefined ? '' : JSON.stringify(body))
@@ -176,5 +176,44 @@ describe('createClient', () => {
     const { client, hooks } = setup(respond(200, undefined, '<html>'))
     await expect(client.get('/api/v1/users')).rejects.toMatchObject({ code: 'invalid_response' })
     expect(hooks.notify).toHaveBeenCalledOnce()
+  })
+})
+
+describe('download', () => {
+  it('posts JSON with the CSRF token and answers the file with its name', async () => {
+    const xlsx = new Response(new Blob([new Uint8Array([0x50, 0x4b, 3, 4])]), {
+      status: 200,
+      headers: {
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': "attachment; filename=\"buildings.xlsx\"; filename*=UTF-8''%E6%A5%BC%E6%A0%8B%E6%B8%85%E5%8D%95.xlsx",
+      },
+    })
+    const { client, fetchImpl } = setup(xlsx)
+    const file = await client.download('POST', '/api/v1/map/query.xlsx', { body: { circle: { lon: 1, lat: 2, radius_m: 3 } } })
+    expect(file.fileName).toBe('楼栋清单.xlsx')
+    expect(file.blob.size).toBe(4)
+    expect(headersOf(fetchImpl)['X-CSRF-Token']).toBe('csrf-123')
+    expect(headersOf(fetchImpl)['Content-Type']).toBe('application/json')
+    expect(fetchImpl.mock.calls[0]![1].body).toBe('{"circle":{"lon":1,"lat":2,"radius_m":3}}')
+  })
+
+  it('reads an error answer like any other request', async () => {
+    const { client, hooks } = setup(respond(422, { error: { code: 'validation', message: '范围过大', field: 'geometry' } }))
+    await expect(client.download('POST', '/api/v1/map/query.xlsx', { body: {} })).rejects.toMatchObject({
+      status: 422,
+      field: 'geometry',
+    })
+    expect(hooks.notify).toHaveBeenCalledOnce()
+  })
+})
+
+describe('fileNameOf', () => {
+  it('prefers the RFC 5987 name, then the plain one', () => {
+    expect(fileNameOf("attachment; filename*=UTF-8''%E6%A5%BC.xlsx")).toBe('楼.xlsx')
+    expect(fileNameOf('attachment; filename="a b.xlsx"')).toBe('a b.xlsx')
+    expect(fileNameOf('attachment; filename=plain.xlsx; size=3')).toBe('plain.xlsx')
+    expect(fileNameOf("attachment; filename*=UTF-8''%E0%A4%A; filename=\"fallback.xlsx\"")).toBe('fallback.xlsx')
+    expect(fileNameOf('attachment')).toBeNull()
+    expect(fileNameOf(null)).toBeNull()
   })
 })

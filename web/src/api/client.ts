@@ -112,8 +112,33 @@ export const defaultHooks: ClientHooks = {
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
+/** A file the server answered (an export made by a POST, which a plain link cannot send). */
+export interface Download {
+  blob: Blob
+  /** From Content-Disposition (`filename*` preferred), or null when the server named none. */
+  fileName: string | null
+}
+
+/** The file name of a Content-Disposition header: RFC 5987 `filename*=UTF-8''…` first, then `filename=`. */
+export function fileNameOf(disposition: string | null | undefined): string | null {
+  if (!disposition) return null
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition)
+  if (star) {
+    try {
+      return decodeURIComponent(star[2]!.trim().replace(/^"(.*)"$/, '$1'))
+    } catch {
+      // a malformed escape: try the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(disposition)
+  const name = plain ? (plain[2] ?? plain[1]!).trim() : ''
+  return name || null
+}
+
 export interface HttpClient {
   request<T>(method: HttpMethod, path: string, opts?: RequestOptions): Promise<T>
+  /** The answer as a file; errors as for `request` (the error body is JSON). */
+  download(method: HttpMethod, path: string, opts?: RequestOptions): Promise<Download>
   get<T>(path: string, query?: Query, opts?: Omit<RequestOptions, 'query'>): Promise<T>
   post<T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>): Promise<T>
   put<T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>): Promise<T>
@@ -145,8 +170,9 @@ export function createClient(
     if (!opts.silent) hooks.notify(err)
   }
 
-  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' }
+  /** Sends the request; network failures and error answers become ApiErrors (shown unless silent). */
+  async function send(method: HttpMethod, path: string, opts: RequestOptions, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { Accept: accept }
     const init: RequestInit = { method, headers, credentials: 'same-origin' }
     if (typeof FormData !== 'undefined' && opts.body instanceof FormData) {
       // Multipart (file uploads): the browser writes Content-Type with the boundary itself.
@@ -170,13 +196,17 @@ export function createClient(
       throw err
     }
     hooks.onActivity()
-
-    const text = await res.text()
     if (!res.ok) {
-      const err = parseError(res.status, text)
+      const err = parseError(res.status, await res.text())
       handleError(err, opts)
       throw err
     }
+    return res
+  }
+
+  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await send(method, path, opts, 'application/json')
+    const text = await res.text()
     if (res.status === 204 || !text) return undefined as T
     try {
       return JSON.parse(text) as T
@@ -187,8 +217,14 @@ export function createClient(
     }
   }
 
+  async function download(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<Download> {
+    const res = await send(method, path, opts, '*/*')
+    return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('Content-Disposition')) }
+  }
+
   return {
     request,
+    download,
     get: (path, query, opts) => request('GET', path, { ...opts, query }),
     post: (path, body, opts) => request('POST', path, { ...opts, body }),
     put: (path, body, opts) => request('PUT', path, { ...opts, body }),

@@ -99,6 +99,22 @@ describe('buildMenu over the real route table', () => {
   })
 })
 
+describe('the map workbench in the menu', () => {
+  it('shows 图上办公 at the top level by map:read, right after the home page', () => {
+    expect(names(buildMenu(layoutChildren, perms('map:read')))).toEqual(['dashboard', 'map'])
+    const map = buildMenu(layoutChildren, perms('map:read', 'org:read')).find((i) => i.name === 'map')
+    expect(map).toMatchObject({ path: '/map', title: 'menu.map', icon: 'map' })
+    expect(map?.children).toBeUndefined()
+    expect(names(buildMenu(layoutChildren, perms('org:read', 'org:write')))).not.toContain('map')
+  })
+
+  it('loads the map page lazily, so OpenLayers stays out of the main bundle', () => {
+    const route = layoutChildren.find((r) => r.name === 'map')
+    expect(typeof route?.component).toBe('function')
+    expect(String(route?.component)).toContain('views/map/index.vue')
+  })
+})
+
 describe('buildMenu rules', () => {
   it('drops a group whose children are all hidden, even when the group needs no permission', () => {
     const routes = [

@@ -16,6 +16,13 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { title: 'menu.dashboard', icon: 'home' },
   },
   {
+    path: 'map',
+    name: 'map',
+    // OpenLayers stays out of the main bundle: only this page loads it.
+    component: () => import('@/views/map/index.vue'),
+    meta: { title: 'menu.map', icon: 'map', perm: 'map:read' },
+  },
+  {
     path: 'org',
     name: 'org',
     redirect: { name: 'org-units' },
