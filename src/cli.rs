@@ -223,7 +223,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                     tracing::warn!(error = %e, "warming the registry counts failed");
                 }
                 // And the map's layers, so the first tile does not wait for 400,000 buildings.
-                if let Err(e) = warm_db.map.layers(&warm_db).await {
+                if let Err(e) = warm_db.map.warm_counts(&warm_db).await {
                     tracing::warn!(error = %e, "warming the map layers failed");
                 }
             });

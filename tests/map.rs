@@ -144,6 +144,10 @@ on_both!(spatial_query_counts_equal_the_registry, |app: TestApp| async move {
     assert_eq!(listed, want);
     let listed_residents: u64 = q["buildings"].as_array().expect("list").iter().map(|b| b["residents"].as_u64().expect("n")).sum();
     assert_eq!(q["counts"]["residents"], listed_residents, "the total is the sum over the buildings inside");
+    // The same from the counts warmed for every grid in one pass (as `serve` does at start).
+    app.db.map.warm_counts(&app.db).await.expect("warm");
+    let (_, warm) = officer.post("/api/v1/map/query", json!({"geometry": geometry::to_geojson(&cut)})).await;
+    assert_eq!((&warm["counts"], &warm["residents_by_type"]), (&q["counts"], &q["residents_by_type"]));
 
     // The same shape in GCJ-02 (as a Gaode-based phone sends it) finds the same.
     let gcj = cut.map_coords(|c| {

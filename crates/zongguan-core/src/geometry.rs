@@ -81,6 +81,61 @@ pub fn partition(m: &MultiPolygon<f64>, k: usize) -> Vec<MultiPolygon<f64>> {
     out
 }
 
+/// Sutherland–Hodgman clipping of one ring to the box `min`–`max`; the result may run along the
+/// box's edges (harmless for drawing and for areas).
+pub fn clip_ring(ring: &[(f64, f64)], min: (f64, f64), max: (f64, f64)) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = ring.to_vec();
+    let edges: [(usize, f64, bool); 4] = [(0, min.0, true), (0, max.0, false), (1, min.1, true), (1, max.1, false)];
+    for (axis, bound, keep_above) in edges {
+        if out.is_empty() {
+            break;
+        }
+        let inside = |p: &(f64, f64)| {
+            let v = if axis == 0 { p.0 } else { p.1 };
+            if keep_above { v >= bound } else { v <= bound }
+        };
+        let cut = |a: &(f64, f64), b: &(f64, f64)| {
+            let (av, bv) = if axis == 0 { (a.0, b.0) } else { (a.1, b.1) };
+            let t = (bound - av) / (bv - av);
+            (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+        };
+        let input = std::mem::take(&mut out);
+        for i in 0..input.len() {
+            let cur = &input[i];
+            let prev = &input[(i + input.len() - 1) % input.len()];
+            match (inside(prev), inside(cur)) {
+                (true, true) => out.push(*cur),
+                (true, false) => out.push(cut(prev, cur)),
+                (false, true) => {
+                    out.push(cut(prev, cur));
+                    out.push(*cur);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    out
+}
+
+/// The part of `m` inside the box, ring by ring (linear time: a cheap first cut before an overlay
+/// of a large shape with a small one).
+pub fn clip_to_box(m: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
+    let (min, max) = ((r.min().x, r.min().y), (r.max().x, r.max().y));
+    let ring = |l: &geo::LineString<f64>| -> Option<geo::LineString<f64>> {
+        let pts: Vec<(f64, f64)> = l.coords().map(|c| (c.x, c.y)).collect();
+        let c = clip_ring(&pts, min, max);
+        (c.len() >= 3).then(|| geo::LineString::from(c))
+    };
+    MultiPolygon::new(
+        m.0.iter()
+            .filter_map(|p| {
+                let ext = ring(p.exterior())?;
+                Some(Polygon::new(ext, p.interiors().iter().filter_map(ring).collect()))
+            })
+            .collect(),
+    )
+}
+
 /// Area in square metres (local equirectangular scale at the shape's centroid).
 pub fn area_m2(m: &MultiPolygon<f64>) -> f64 {
     let lat = m.centroid().map(|c| c.y()).unwrap_or(0.0);
@@ -245,6 +300,18 @@ mod tests {
         // A bow-tie is not a polygon.
         let bow = MultiPolygon::new(vec![Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]), vec![])]);
         assert!(matches!(check_fit(&bow, None, &[]), Err(Misfit::Invalid(_))));
+    }
+
+    #[test]
+    fn clipping_to_a_box_keeps_the_area_inside() {
+        // An L-shaped polygon cut by a box: the overlay of the clipped shape equals the full overlay.
+        let l = MultiPolygon::new(vec![Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 1.0), (1.0, 1.0), (1.0, 4.0), (0.0, 4.0), (0.0, 0.0)]), vec![])]);
+        let b = Rect::new(Coord { x: 0.5, y: 0.5 }, Coord { x: 2.5, y: 2.5 });
+        let clipped = clip_to_box(&l, b);
+        let boxed = MultiPolygon::new(vec![b.to_polygon()]);
+        assert!((clipped.unsigned_area() - l.intersection(&boxed).unsigned_area()).abs() < 1e-12);
+        assert!((clipped.unsigned_area() - (2.0 * 0.5 + 0.5 * 1.5)).abs() < 1e-12);
+        assert!(clip_to_box(&l, Rect::new(Coord { x: 5.0, y: 5.0 }, Coord { x: 6.0, y: 6.0 })).0.is_empty());
     }
 
     #[test]

@@ -248,40 +248,9 @@ pub fn encode(layers: &[Layer]) -> Vec<u8> {
     out
 }
 
-/// Sutherland–Hodgman clipping of one ring to the square [lo, hi]²; the result may run along the
-/// square's edges, which renderers draw correctly.
+/// Clips one ring to the square [lo, hi]² (see [`crate::geometry::clip_ring`]).
 pub fn clip_ring(ring: &[(f64, f64)], lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    let mut out: Vec<(f64, f64)> = ring.to_vec();
-    let edges: [(usize, f64, bool); 4] = [(0, lo, true), (0, hi, false), (1, lo, true), (1, hi, false)];
-    for (axis, bound, keep_above) in edges {
-        if out.is_empty() {
-            break;
-        }
-        let inside = |p: &(f64, f64)| {
-            let v = if axis == 0 { p.0 } else { p.1 };
-            if keep_above { v >= bound } else { v <= bound }
-        };
-        let cut = |a: &(f64, f64), b: &(f64, f64)| {
-            let (av, bv) = if axis == 0 { (a.0, b.0) } else { (a.1, b.1) };
-            let t = (bound - av) / (bv - av);
-            (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
-        };
-        let input = std::mem::take(&mut out);
-        for i in 0..input.len() {
-            let cur = &input[i];
-            let prev = &input[(i + input.len() - 1) % input.len()];
-            match (inside(prev), inside(cur)) {
-                (true, true) => out.push(*cur),
-                (true, false) => out.push(cut(prev, cur)),
-                (false, true) => {
-                    out.push(cut(prev, cur));
-                    out.push(*cur);
-                }
-                (false, false) => {}
-            }
-        }
-    }
-    out
+    crate::geometry::clip_ring(ring, (lo, lo), (hi, hi))
 }
 
 // ---------- decoding ----------

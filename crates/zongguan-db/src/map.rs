@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point, Relate};
+use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point};
 use rstar::{AABB, RTree, RTreeObject};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement};
 use serde::Serialize;
@@ -145,15 +145,50 @@ pub struct Layers {
     pub cases: Arc<HashMap<i64, CasePt>>,
 }
 
-/// Residents, houses and rental houses of one building (from current residences).
+/// Residents, houses and rental houses of one building (from current residences), compact: a
+/// district holds 400,000 of them.
 #[derive(Debug, Clone, Default)]
 pub struct BuildingCounts {
-    pub residents: u64,
-    pub by_type: HashMap<String, u64>,
-    pub special_residents: u64,
-    pub special_by_kind: HashMap<String, u64>,
-    pub houses: u64,
-    pub rental_houses: u64,
+    pub residents: u32,
+    /// By registration type, in the order of `dict::REGISTRATION_TYPES`.
+    by_type: [u32; 4],
+    /// Residents with at least one special-group tag.
+    pub special_residents: u32,
+    /// (index in `dict::SPECIAL_GROUPS`, residents).
+    special: Vec<(u8, u32)>,
+    pub houses: u32,
+    pub rental_houses: u32,
+}
+
+impl BuildingCounts {
+    fn add_people(&mut self, registration_type: &str, groups: &str, n: u32) {
+        use zongguan_core::dict::{REGISTRATION_TYPES, SPECIAL_GROUPS};
+        self.residents += n;
+        if let Some(i) = REGISTRATION_TYPES.iter().position(|(c, _)| *c == registration_type) {
+            self.by_type[i] += n;
+        }
+        if !groups.is_empty() {
+            self.special_residents += n;
+            for g in groups.split(',') {
+                let Some(k) = SPECIAL_GROUPS.iter().position(|(c, _)| *c == g) else { continue };
+                match self.special.iter_mut().find(|(i, _)| usize::from(*i) == k) {
+                    Some(e) => e.1 += n,
+                    None => self.special.push((k as u8, n)),
+                }
+            }
+        }
+    }
+    /// (registration type code, residents), non-zero only.
+    pub fn by_type(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        zongguan_core::dict::REGISTRATION_TYPES.iter().zip(self.by_type).filter(|(_, n)| *n > 0).map(|((c, _), n)| (*c, u64::from(n)))
+    }
+    pub fn migrants(&self) -> u64 {
+        self.by_type().find(|(c, _)| *c == "migrant").map_or(0, |(_, n)| n)
+    }
+    /// (special group code, residents).
+    pub fn special_by_kind(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        self.special.iter().filter_map(|(i, n)| zongguan_core::dict::SPECIAL_GROUPS.get(usize::from(*i)).map(|(c, _)| (*c, u64::from(*n))))
+    }
 }
 
 type GridCounts = Arc<HashMap<i64, BuildingCounts>>;
@@ -188,6 +223,21 @@ impl MapIndex {
         Ok(st.layers.clone())
     }
 
+    /// Loads every grid's per-building counts in one pass (at start, in the background).
+    pub async fn warm_counts(&self, db: &Db) -> DbResult<()> {
+        self.layers(db).await?;
+        let versions = self.state.lock().await.grid_versions.clone();
+        let mut fresh = load_counts(db, None).await?;
+        let mut st = self.state.lock().await;
+        for (g, v) in versions {
+            // A grid changed meanwhile is left to load on demand.
+            if st.grid_versions.get(&g) == Some(&v) {
+                st.counts.insert(g, (v, Arc::new(fresh.remove(&g).unwrap_or_default())));
+            }
+        }
+        Ok(())
+    }
+
     /// Per-building counts for these grids (loaded for the grids not cached at their version).
     pub async fn building_counts(&self, db: &Db, grids: &[i64]) -> DbResult<HashMap<i64, GridCounts>> {
         let mut st = self.state.lock().await;
@@ -197,7 +247,7 @@ impl MapIndex {
             .filter(|g| st.counts.get(g).map(|(v, _)| Some(v) != st.grid_versions.get(g)).unwrap_or(true))
             .collect();
         for part in missing.chunks(200) {
-            let fresh = load_counts(db, part).await?;
+            let fresh = load_counts(db, Some(part)).await?;
             for g in part {
                 let v = st.grid_versions.get(g).copied().unwrap_or(0);
                 st.counts.insert(*g, (v, Arc::new(fresh.get(g).cloned().unwrap_or_default())));
@@ -334,40 +384,38 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
 }
 
 /// Current residents per building, by type and special group, and houses, for these grids.
-async fn load_counts(db: &Db, grids: &[i64]) -> DbResult<HashMap<i64, HashMap<i64, BuildingCounts>>> {
+/// For these grids, or for every grid when `grids` is None (one pass, to warm the cache).
+async fn load_counts(db: &Db, grids: Option<&[i64]>) -> DbResult<HashMap<i64, HashMap<i64, BuildingCounts>>> {
     let c = &db.conn;
-    let list = grids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let mut out: HashMap<i64, HashMap<i64, BuildingCounts>> = HashMap::new();
-    if list.is_empty() {
-        return Ok(out);
-    }
+    let (where_house, only) = match grids {
+        Some([]) => return Ok(out),
+        Some(g) => {
+            let list = g.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            (format!("WHERE grid_id IN ({list})"), format!("AND h.grid_id IN ({list})"))
+        }
+        None => (String::new(), String::new()),
+    };
     let rental = match db.backend {
         Backend::Sqlite => "SUM(is_rental)",
         Backend::Postgres => "SUM(CASE WHEN is_rental THEN 1 ELSE 0 END)",
     };
-    let sql = format!("SELECT grid_id AS g, building_id AS b, COUNT(*) AS n, {rental} AS r FROM house WHERE grid_id IN ({list}) GROUP BY grid_id, building_id");
+    let sql = format!("SELECT grid_id AS g, building_id AS b, COUNT(*) AS n, {rental} AS r FROM house {where_house} GROUP BY grid_id, building_id");
     for row in c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await? {
         let e = out.entry(row.try_get("", "g")?).or_default().entry(row.try_get("", "b")?).or_default();
-        e.houses = row.try_get::<i64>("", "n")? as u64;
-        e.rental_houses = row.try_get::<Option<i64>>("", "r")?.unwrap_or(0) as u64;
+        e.houses = row.try_get::<i64>("", "n")? as u32;
+        e.rental_houses = row.try_get::<Option<i64>>("", "r")?.unwrap_or(0) as u32;
     }
     let sql = format!(
         "SELECT h.grid_id AS g, h.building_id AS b, r.registration_type AS t, r.special_groups AS s, COUNT(*) AS n
          FROM residence rs JOIN house h ON h.id = rs.house_id JOIN resident r ON r.id = rs.resident_id
-         WHERE rs.until IS NULL AND h.grid_id IN ({list}) GROUP BY h.grid_id, h.building_id, r.registration_type, r.special_groups"
+         WHERE rs.until IS NULL {only} GROUP BY h.grid_id, h.building_id, r.registration_type, r.special_groups"
     );
     for row in c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await? {
         let e = out.entry(row.try_get("", "g")?).or_default().entry(row.try_get("", "b")?).or_default();
-        let n = row.try_get::<i64>("", "n")? as u64;
+        let t: String = row.try_get("", "t")?;
         let groups: String = row.try_get("", "s")?;
-        e.residents += n;
-        *e.by_type.entry(row.try_get("", "t")?).or_default() += n;
-        if !groups.is_empty() {
-            e.special_residents += n;
-            for g in groups.split(',').filter(|g| !g.is_empty()) {
-                *e.special_by_kind.entry(g.to_string()).or_default() += n;
-            }
-        }
+        e.add_people(&t, &groups, row.try_get::<i64>("", "n")? as u32);
     }
     Ok(out)
 }
@@ -745,7 +793,6 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
             .flat_map(|r| r.lines().map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]))))
             .collect(),
     );
-    let mut prepared: Option<geo::PreparedGeometry<'_, &MultiPolygon<f64>>> = None;
     let (mut inside, mut cut) = (Vec::new(), Vec::new());
     // Under the own-records scope the grids themselves are not visible: count building by building.
     let own = matches!(viewer.scope, Scope::OwnRecords { .. });
@@ -762,21 +809,17 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
             }
             continue;
         }
-        let m = prepared.get_or_insert_with(|| geo::PreparedGeometry::from(shape)).relate(&g.shape);
-        if !m.is_intersects() {
+        // On the shape's edge: overlay the grid with the part of the shape near it. A grid drawn
+        // along the shape's own edges may poke out, or a neighbour poke in, by float noise.
+        use geo::{Area, BooleanOps};
+        let own_area = g.shape.unsigned_area();
+        let margin = (gr.width().max(gr.height())) * 0.01;
+        let near = geometry::clip_to_box(shape, geo::Rect::new(Coord { x: gr.min().x - margin, y: gr.min().y - margin }, Coord { x: gr.max().x + margin, y: gr.max().y + margin }));
+        let shared = near.intersection(&g.shape).unsigned_area();
+        if shared <= own_area * COVER_TOLERANCE {
             continue;
         }
-        // A grid drawn along the shape's own edges may poke out, or a neighbour poke in, by float
-        // noise: compare areas.
-        let covered = m.is_covers() || {
-            use geo::{Area, BooleanOps};
-            let own_area = g.shape.unsigned_area();
-            let shared = shape.intersection(&g.shape).unsigned_area();
-            if shared <= own_area * COVER_TOLERANCE {
-                continue;
-            }
-            shared >= own_area * (1.0 - COVER_TOLERANCE)
-        };
+        let covered = shared >= own_area * (1.0 - COVER_TOLERANCE);
         if covered && !own {
             inside.push(g.id);
         } else {
@@ -859,15 +902,15 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
             continue;
         }
         let Some(b) = per_building(*grid, *id) else { continue };
-        res.counts.residents += b.residents;
-        res.counts.special_groups += b.special_residents;
-        res.counts.houses += b.houses;
-        res.counts.rental_houses += b.rental_houses;
-        for (t, n) in &b.by_type {
-            *res.residents_by_type.entry(t.clone()).or_default() += n;
+        res.counts.residents += u64::from(b.residents);
+        res.counts.special_groups += u64::from(b.special_residents);
+        res.counts.houses += u64::from(b.houses);
+        res.counts.rental_houses += u64::from(b.rental_houses);
+        for (t, n) in b.by_type() {
+            *res.residents_by_type.entry(t.to_string()).or_default() += n;
         }
-        for (k, n) in &b.special_by_kind {
-            *res.special_groups_by_kind.entry(k.clone()).or_default() += n;
+        for (k, n) in b.special_by_kind() {
+            *res.special_groups_by_kind.entry(k.to_string()).or_default() += n;
         }
     }
     res.counts.migrants = res.residents_by_type.get("migrant").copied().unwrap_or(0);
@@ -879,7 +922,17 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
         .into_iter()
         .map(|(id, grid_id, code, name, lon, lat)| {
             let c = counts.get(&grid_id).and_then(|m| m.get(&id));
-            QueryBuilding { id, code, name, lon, lat, grid_id, residents: Some(c.map_or(0, |c| c.residents)), houses: Some(c.map_or(0, |c| c.houses)), rental_houses: Some(c.map_or(0, |c| c.rental_houses)) }
+            QueryBuilding {
+                id,
+                code,
+                name,
+                lon,
+                lat,
+                grid_id,
+                residents: Some(c.map_or(0, |c| u64::from(c.residents))),
+                houses: Some(c.map_or(0, |c| u64::from(c.houses))),
+                rental_houses: Some(c.map_or(0, |c| u64::from(c.rental_houses))),
+            }
         })
         .collect();
     res.key_places.truncate(list_limit);
@@ -1096,7 +1149,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 point(b.lon, b.lat),
                 json!({"id": b.id, "code": b.code, "name": b.name, "address": b.address, "floors": b.floors,
                     "use_type": dict::word_of(dict::USE_TYPES, &b.use_type), "grid_name": unit_name(b.grid_id),
-                    "residents": bc.residents, "migrants": bc.by_type.get("migrant").copied().unwrap_or(0),
+                    "residents": bc.residents, "migrants": bc.migrants(),
                     "houses": bc.houses, "rental_houses": bc.rental_houses, "link": format!("/registry/buildings?id={}", b.id)}),
             )
         }
