@@ -1,5 +1,5 @@
 //! Which polygon holds a point: an R-tree over bounding boxes, then an exact point-in-polygon test.
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point};
+use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point};
 use rstar::{AABB, RTree, RTreeObject};
 
 struct Entry {
@@ -41,8 +41,9 @@ impl<K: Copy> PolygonIndex<K> {
         self.shapes.is_empty()
     }
 
-    /// The id of a polygon containing (lon, lat); the lowest slot wins on a shared edge, so the
-    /// answer is stable.
+    /// The id of a polygon holding (lon, lat), its boundary included (a point on the edge between
+    /// two grids belongs to one of them, not to neither); the lowest slot wins on a shared edge, so
+    /// the answer is stable.
     pub fn locate(&self, lon: f64, lat: f64) -> Option<K> {
         if !lon.is_finite() || !lat.is_finite() {
             return None;
@@ -51,7 +52,7 @@ impl<K: Copy> PolygonIndex<K> {
         let mut hits: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
-            .filter(|e| self.shapes.get(e.slot).is_some_and(|(_, m)| m.contains(&p)))
+            .filter(|e| self.shapes.get(e.slot).is_some_and(|(_, m)| m.intersects(&p)))
             .map(|e| e.slot)
             .collect();
         hits.sort_unstable();
@@ -95,6 +96,27 @@ mod tests {
         let idx = PolygonIndex::new(vec![(9, MultiPolygon::new(vec![tri]))]);
         assert_eq!(idx.locate(0.2, 0.2), Some(9));
         assert_eq!(idx.locate(0.9, 0.9), None);
+    }
+
+    #[test]
+    fn edges_vertices_and_holes() {
+        // Two squares sharing an edge: a point on the edge or on a shared vertex belongs to one of
+        // them, the same one every time (the lower slot), never to none.
+        let idx = PolygonIndex::new(vec![(1, square(0.0, 0.0, 1.0)), (2, square(1.0, 0.0, 1.0))]);
+        assert_eq!(idx.locate(1.0, 0.5), Some(1), "on the shared edge");
+        assert_eq!(idx.locate(1.0, 1.0), Some(1), "on the shared corner");
+        assert_eq!(idx.locate(2.0, 0.5), Some(2), "on the outer edge");
+        assert_eq!(idx.locate(1.0 - 1e-12, 0.5), Some(1));
+        assert_eq!(idx.locate(1.0 + 1e-12, 0.5), Some(2));
+        // A ring with a hole: the hole is outside; a point in the hole of one polygon may lie in another.
+        let outer = geo::LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)]);
+        let hole = geo::LineString::from(vec![(1.0, 1.0), (3.0, 1.0), (3.0, 3.0), (1.0, 3.0), (1.0, 1.0)]);
+        let donut = MultiPolygon::new(vec![geo::Polygon::new(outer, vec![hole])]);
+        let idx = PolygonIndex::new(vec![(7, donut), (8, square(1.0, 1.0, 2.0))]);
+        assert_eq!(idx.locate(0.5, 0.5), Some(7));
+        assert_eq!(idx.locate(2.0, 2.0), Some(8), "the hole is filled by the island");
+        assert_eq!(idx.locate(5.0, 2.0), None);
+        assert_eq!(idx.locate(f64::INFINITY, 2.0), None);
     }
 
     #[test]
