@@ -3,7 +3,7 @@
 use std::f64::consts::PI;
 
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 const X_PI: f64 = PI * 3000.0 / 180.0;
 
 /// GCJ-02 only shifts points inside mainland China's rough box; elsewhere it is the identity.

@@ -528,7 +528,9 @@ fn add_points<T>(layer: &mut Layer, proj: &TileProj, cluster: bool, points: Vec<
         return;
     }
     let cell = mvt::EXTENT as i32 / CLUSTER_CELLS;
-    let mut cells: BTreeMap<(i32, i32), (f64, f64, i64, Option<T>)> = BTreeMap::new();
+    // Per cell: summed x, summed y, points, and the point itself while it is alone.
+    type Cell<T> = (f64, f64, i64, Option<T>);
+    let mut cells: BTreeMap<(i32, i32), Cell<T>> = BTreeMap::new();
     for ((x, y), f) in projected {
         let k = ((x as i32).div_euclid(cell), (y as i32).div_euclid(cell));
         let e = cells.entry(k).or_insert((0.0, 0.0, 0, None));
@@ -1072,7 +1074,8 @@ pub async fn heat(db: &Db, viewer: &Viewer, from: DateTime<Utc>, to: DateTime<Ut
     if let Some(i) = item_code.filter(|s| !s.is_empty()) {
         q = q.filter(case_record::Column::ItemCode.eq(i));
     }
-    let rows: Vec<(Option<f64>, Option<f64>, i64, Option<i64>, Option<i64>)> = q
+    type Row = (Option<f64>, Option<f64>, i64, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = q
         .select_only()
         .columns([case_record::Column::Lon, case_record::Column::Lat, case_record::Column::GridId, case_record::Column::DepartmentId, case_record::Column::ReporterUserId])
         .into_tuple()
@@ -1119,8 +1122,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 .stats
                 .with(db, |units| {
                     let mut t = (0u64, 0u64, 0u64, 0u64);
-                    for (uid, c) in units.iter().filter(|(uid, _)| below.contains(uid)) {
-                        let _ = uid;
+                    for (_, c) in units.iter().filter(|(uid, _)| below.contains(uid)) {
                         t.0 += c.residents();
                         t.1 += c.buildings;
                         t.2 += c.houses.values().sum::<u64>();
@@ -1238,7 +1240,8 @@ pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult
         let layer = if u.level == "grid" { "grids" } else { "divisions" };
         hits.push(SearchHit { layer: layer.into(), id: u.id, label: format!("{} {}", u.name, u.code), lon: c.x(), lat: c.y(), bbox: Some([r.min().x, r.min().y, r.max().x, r.max().y]) });
     }
-    let found: Vec<(i64, String, String, String, f64, f64, i64, Option<i64>)> = building::Entity::find()
+    type Found = (i64, String, String, String, f64, f64, i64, Option<i64>);
+    let found: Vec<Found> = building::Entity::find()
         .select_only()
         .columns([building::Column::Id, building::Column::Code, building::Column::Name, building::Column::Address, building::Column::Lon, building::Column::Lat, building::Column::GridId, building::Column::CreatedBy])
         .filter(building::Column::Id.in_subquery(crate::registry::buildings_matching(db, q)))
@@ -1246,9 +1249,7 @@ pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult
         .into_tuple()
         .all(&db.conn)
         .await?;
-    for (id, code, name, address, lon, lat, grid, created_by) in found.into_iter().filter(|b| viewer.sees_row(&seen, b.6, b.7)).take(limit) {
-        let _ = grid;
-        let _ = created_by;
+    for (id, code, name, address, lon, lat, ..) in found.into_iter().filter(|b| viewer.sees_row(&seen, b.6, b.7)).take(limit) {
         hits.push(SearchHit { layer: "buildings".into(), id, label: format!("{name}（{code}）{address}"), lon, lat, bbox: None });
     }
     for p in layers.places.iter().filter(|p| p.name.contains(q) && viewer.sees_row(&seen, p.unit_id, p.created_by)).take(limit) {
