@@ -897,6 +897,13 @@ const en: LocaleMessages = {
       person_in_charge: 'Person in charge',
       phone: 'Phone',
       workers: 'Grid workers',
+      grid_workers: 'Grid workers',
+      migrants: 'Migrants',
+      buildings: 'Buildings',
+      parent_name: 'Parent unit',
+      unit_name: 'Unit',
+      owner: 'Owner',
+      staff_count: 'Staff',
     },
     popup: {
       detail: 'Details',

@@ -895,6 +895,13 @@ const zhCN = {
       person_in_charge: '负责人',
       phone: '联系电话',
       workers: '网格员',
+      grid_workers: '网格员',
+      migrants: '流动人口',
+      buildings: '楼栋',
+      parent_name: '上级单位',
+      unit_name: '所属单位',
+      owner: '业主单位',
+      staff_count: '从业人数',
     },
     popup: {
       detail: '查看详情',

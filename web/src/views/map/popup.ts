@@ -18,15 +18,22 @@ export const PROP_ORDER = [
   'community_name',
   'floors',
   'use_type',
+  'parent_name',
+  'unit_name',
   'residents',
+  'migrants',
+  'buildings',
   'houses',
   'rental_houses',
   'place_type',
   'industry',
   'hazard_class',
   'person_in_charge',
+  'owner',
+  'staff_count',
   'phone',
   'workers',
+  'grid_workers',
 ] as const
 
 /** Never shown as rows: the link is the 查看详情 button, the rest is for the map itself. */
