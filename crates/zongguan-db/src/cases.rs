@@ -19,6 +19,7 @@ use zongguan_core::rbac::Scope;
 use zongguan_core::spatial::{PolygonIndex, distance_m};
 
 use crate::audit::{self, Event};
+use crate::case_counts::{Area, CaseCounts, Counted, Visible};
 use crate::entity::{calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record, department, org_unit, org_version};
 use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
 
@@ -90,11 +91,14 @@ impl GridRouting {
 }
 
 /// Shared by all clones of [`Db`]: the grid index (rebuilt when the trigger-bumped `org_version`
-/// moves) and the calendar (reloaded after a change here, or after a minute for other processes).
+/// moves), the calendar (reloaded after a change here, or after a minute for other processes) and
+/// the in-memory copy the counts scan.
 #[derive(Default)]
 pub struct CaseCaches {
     grids: tokio::sync::Mutex<Option<Arc<GridRouting>>>,
     calendar: std::sync::Mutex<Option<(Instant, Arc<WorkCalendar>)>>,
+    /// Every case's counted fields, for the counts.
+    pub counts: CaseCounts,
 }
 
 const CALENDAR_TTL: StdDuration = StdDuration::from_secs(60);
@@ -369,18 +373,30 @@ async fn effective_scope<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<S
     Ok(scope.clone())
 }
 
+/// Who may see which cases, when their scope is not everything.
+struct Visibility {
+    located: Located,
+    reporter: Option<i64>,
+    department: Option<i64>,
+}
+
 /// The cases a user may see: those located in their data scope, those dispatched to (or assisted
-/// by) their department, and those they reported.
-async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+/// by) their department, and those they reported. `None`: every case.
+async fn visibility<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Option<Visibility>> {
     let scope = effective_scope(c, &u.actor.scope).await?;
     if scope == Scope::All {
-        return Ok(Condition::all());
+        return Ok(None);
     }
-    let mut any = Condition::any().add(located_in(c, &scope).await?);
-    if let Some(uid) = u.actor.user_id {
+    Ok(Some(Visibility { located: located(c, &scope).await?, reporter: u.actor.user_id, department: u.department_id }))
+}
+
+async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+    let Some(v) = visibility(c, u).await? else { return Ok(Condition::all()) };
+    let mut any = Condition::any().add(v.located.condition());
+    if let Some(uid) = v.reporter {
         any = any.add(case_record::Column::ReporterUserId.eq(uid));
     }
-    if let Some(d) = u.department_id {
+    if let Some(d) = v.department {
         any = any.add(case_record::Column::DepartmentId.eq(d)).add(
             case_record::Column::Id.in_subquery(Query::select().column(case_assist::Column::CaseId).from(case_assist::Entity).and_where(case_assist::Column::DepartmentId.eq(d)).to_owned()),
         );
@@ -388,25 +404,60 @@ async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition>
     Ok(any)
 }
 
-/// Cases located in a scope. A subtree is one equality on the case's own grid, community or
-/// subdistrict column (each indexed with the state), not a subquery over org unit paths.
-async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condition> {
+/// Where a scope's cases lie: one equality on the case's own grid, community or subdistrict column
+/// (each indexed with the state) for a subtree that is one unit's, else the scope on the grid.
+enum Located {
+    Grid(i64),
+    Community(i64),
+    Subdistrict(i64),
+    Scope(Scope),
+}
+
+impl Located {
+    fn condition(&self) -> Condition {
+        match self {
+            Self::Grid(id) => Condition::all().add(case_record::Column::GridId.eq(*id)),
+            Self::Community(id) => Condition::all().add(case_record::Column::CommunityId.eq(*id)),
+            Self::Subdistrict(id) => Condition::all().add(case_record::Column::SubdistrictId.eq(*id)),
+            Self::Scope(s) => scope::unit_column(s, case_record::Column::GridId, Some(case_record::Column::CreatedBy)),
+        }
+    }
+
+    /// The same test for the in-memory counts.
+    async fn area<C: ConnectionTrait>(&self, c: &C) -> DbResult<Area> {
+        Ok(match self {
+            Self::Grid(id) => Area::Grid(*id),
+            Self::Community(id) => Area::Community(*id),
+            Self::Subdistrict(id) => Area::Subdistrict(*id),
+            Self::Scope(Scope::All) => Area::Everywhere,
+            Self::Scope(Scope::Subtree { path }) => Area::Grids(
+                org_unit::Entity::find().select_only().column(org_unit::Column::Id).filter(org_unit::Column::Path.starts_with(path.as_str())).into_tuple().all(c).await?.into_iter().collect(),
+            ),
+            Self::Scope(Scope::Units { ids }) => Area::Grids(ids.iter().copied().collect()),
+            Self::Scope(Scope::OwnRecords { user_id }) => Area::CreatedBy(*user_id),
+        })
+    }
+}
+
+async fn located<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Located> {
     if let Scope::Subtree { path } = scope
         && let Some(id) = path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse::<i64>().ok())
         && let Some(unit) = org_unit::Entity::find_by_id(id).one(c).await?
         && unit.path == *path
     {
-        let col = match unit.level.as_str() {
-            "grid" => Some(case_record::Column::GridId),
-            "community" => Some(case_record::Column::CommunityId),
-            "subdistrict" => Some(case_record::Column::SubdistrictId),
-            _ => None,
-        };
-        if let Some(col) = col {
-            return Ok(Condition::all().add(col.eq(unit.id)));
+        match unit.level.as_str() {
+            "grid" => return Ok(Located::Grid(unit.id)),
+            "community" => return Ok(Located::Community(unit.id)),
+            "subdistrict" => return Ok(Located::Subdistrict(unit.id)),
+            _ => {}
         }
     }
-    Ok(scope::unit_column(scope, case_record::Column::GridId, Some(case_record::Column::CreatedBy)))
+    Ok(Located::Scope(scope.clone()))
+}
+
+/// Cases located in a scope.
+async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condition> {
+    Ok(located(c, scope).await?.condition())
 }
 
 async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
@@ -843,7 +894,7 @@ impl NewCase {
 }
 
 /// China Standard Time date of a moment (the case code's date).
-fn cst_date(t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn cst_date(t: DateTime<Utc>) -> NaiveDate {
     (t + TimeDelta::hours(8)).date_naive()
 }
 
@@ -1572,7 +1623,55 @@ pub struct StatsFilter {
     pub date_to: Option<NaiveDate>,
 }
 
+/// Counts before names are attached: what both the SQL and the in-memory path produce.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub by_state: BTreeMap<String, u64>,
+    pub by_item: BTreeMap<String, u64>,
+    /// Per lead department (none: not routed): cases and figures.
+    pub by_dept: BTreeMap<Option<i64>, (u64, Figures)>,
+    pub all: Figures,
+}
+
+/// Counts by state, item and department with the evaluation figures, for the cases the caller
+/// sees (in a unit and a range of report dates when asked): a scan of the in-memory copy of every
+/// case, brought up to date first, so the answer is what [`stats_sql`] would give.
 pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+    let c = &db.conn;
+    let now = now();
+    let visible = match visibility(c, u).await? {
+        None => None,
+        Some(v) => {
+            let assisted = match v.department {
+                Some(d) => case_assist::Entity::find().select_only().column(case_assist::Column::CaseId).filter(case_assist::Column::DepartmentId.eq(d)).into_tuple().all(c).await?.into_iter().collect(),
+                None => HashSet::new(),
+            };
+            Some(Visible { area: v.located.area(c).await?, reporter: v.reporter, department: v.department, assisted })
+        }
+    };
+    let area = match f.org_unit_id {
+        Some(id) => {
+            let unit = org_unit::Entity::find_by_id(id).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+            if unit.parent_id.is_some() { located(c, &Scope::Subtree { path: unit.path }).await?.area(c).await? } else { Area::Everywhere }
+        }
+        None => Area::Everywhere,
+    };
+    let day = |d: NaiveDate| crate::stats::day_number(d);
+    let q = Counted { visible, area, day_from: f.date_from.map(day), day_to: f.date_to.map(day) };
+    match db.cases.counts.tally(db, &q, now).await? {
+        Some(t) => named(c, t).await,
+        None => stats_sql(db, u, f).await,
+    }
+}
+
+/// Keeps the in-memory copy of every case current (`serve` warms it at start).
+pub async fn warm_counts(db: &Db) -> DbResult<()> {
+    db.cases.counts.warm(db).await
+}
+
+/// The counts of [`stats`] grouped in SQL: the reference the in-memory path is tested against,
+/// and what answers when that copy cannot hold the cases.
+pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let filter = CaseFilter { org_unit_id: f.org_unit_id, date_from: f.date_from, date_to: f.date_to, ..Default::default() };
@@ -1606,18 +1705,15 @@ pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats
     for d in overdue_rows {
         *overdue.entry(d).or_default() += 1;
     }
-    let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_item: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_dept: BTreeMap<Option<i64>, (u64, Figures)> = BTreeMap::new();
-    let mut all = Figures::default();
+    let mut t = Tally::default();
     let dispatched_states = ["dispatched", "handling", "feedback", "verified", "closed"];
     for (state, dept, item, late, rework, n) in rows {
         let n = n as u64;
-        *by_state.entry(state.clone()).or_default() += n;
-        *by_item.entry(item).or_default() += n;
-        let (count, fig) = by_dept.entry(dept).or_default();
+        *t.by_state.entry(state.clone()).or_default() += n;
+        *t.by_item.entry(item).or_default() += n;
+        let (count, fig) = t.by_dept.entry(dept).or_default();
         *count += n;
-        for x in [&mut *fig, &mut all] {
+        for x in [&mut *fig, &mut t.all] {
             x.reported += n;
             if dispatched_states.contains(&state.as_str()) {
                 x.dispatched += n;
@@ -1635,12 +1731,18 @@ pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats
         }
     }
     for (dept, n) in overdue {
-        let (_, fig) = by_dept.entry(dept).or_default();
-        for x in [&mut *fig, &mut all] {
+        let (_, fig) = t.by_dept.entry(dept).or_default();
+        for x in [&mut *fig, &mut t.all] {
             x.overdue += n as u64;
             x.due_for_closure += n as u64;
         }
     }
+    named(c, t).await
+}
+
+/// Rates, names of items and departments, and the order the page shows.
+async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
+    let Tally { by_state, by_item, by_dept, mut all } = t;
     all.rates();
     let ids: Vec<i64> = by_dept.keys().flatten().copied().collect();
     let depts: HashMap<i64, (String, String)> = if ids.is_empty() {
