@@ -168,6 +168,10 @@ on_both!(full_flow_with_timeline, |app: TestApp| async move {
     for a in ["create", "accept", "dispatch", "start", "feedback", "verify", "close"] {
         assert!(actions.contains(&a), "{a} audited: {actions:?}");
     }
+    // Reports write their audit row in the statement that inserts the case (PostgreSQL): the
+    // chain stays whole.
+    let (n, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
+    assert!(n > 7 && breaks.is_empty(), "{n} rows, breaks {breaks:?}");
     // Counts: the district sees one closed, on time.
     let district = app.login("district_officer").await;
     let (s, st) = district.get("/api/v1/cases/stats").await;
@@ -769,4 +773,41 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
     assert!(all.by_state.iter().all(|s| s.count > 0), "{:?}", all.by_state);
     let f = &all.figures;
     assert!(all.by_department.len() > 5 && f.overdue > 0 && f.reworked > 0 && f.closed_on_time < f.closed, "{all:?}");
+});
+
+on_both!(concurrent_reports_take_turns_for_codes, |app: TestApp| async move {
+    geography(&app).await;
+    let g = app.login("grid_00300201").await;
+    let mut tasks = Vec::new();
+    for k in 0..12 {
+        let (g, p) = (g.clone(), point_in(&app, GRID, 200 + k).await);
+        tasks.push(tokio::spawn(async move { report(&g, "0301", p).await }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        let v = t.await.expect("task");
+        codes.push(v["code"].as_str().expect("code").to_string());
+    }
+    // One daily sequence without gaps or repeats (per China date, should the test cross midnight).
+    codes.sort();
+    let mut days: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
+    for c in &codes {
+        days.entry(&c[..10]).or_default().push(c[10..].parse().expect("sequence"));
+    }
+    for seqs in days.values() {
+        assert_eq!(*seqs, (1..=seqs.len() as u64).collect::<Vec<u64>>(), "{codes:?}");
+    }
+    assert_eq!(codes.len(), 12);
+    // Each has its timeline row and its audit row, and the chain is whole.
+    let center = app.login("community_003002").await;
+    let (_, list) = center.get("/api/v1/cases?page_size=50").await;
+    for c in list["items"].as_array().expect("items") {
+        let (_, d) = center.get(&format!("/api/v1/cases/{}", c["id"])).await;
+        assert_eq!(d["timeline"].as_array().map(Vec::len), Some(1), "{d}");
+    }
+    let (n, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
+    assert!(breaks.is_empty(), "{n} rows, breaks {breaks:?}");
+    let auditor = app.login("auditor").await;
+    let (_, log) = auditor.get("/api/v1/audit-logs?action=create&page_size=100").await;
+    assert_eq!(log["items"].as_array().expect("items").iter().filter(|r| r["object_type"] == "case").count(), 12);
 });

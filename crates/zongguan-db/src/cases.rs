@@ -91,15 +91,19 @@ impl GridRouting {
 }
 
 /// Shared by all clones of [`Db`]: the grid index (rebuilt when the trigger-bumped `org_version`
-/// moves), the calendar (reloaded after a change here, or after a minute for other processes) and
-/// the in-memory copy the counts scan.
+/// moves), the calendar and the case items (reloaded after a change here, or after a minute for
+/// other processes) and the in-memory copy the counts scan.
 #[derive(Default)]
 pub struct CaseCaches {
     grids: tokio::sync::Mutex<Option<Arc<GridRouting>>>,
     calendar: std::sync::Mutex<Option<(Instant, Arc<WorkCalendar>)>>,
+    /// The case items by code, like the calendar.
+    items: std::sync::Mutex<Option<(Instant, Arc<Items>)>>,
     /// Every case's counted fields, for the counts.
     pub counts: CaseCounts,
 }
+
+type Items = HashMap<String, case_item::Model>;
 
 const CALENDAR_TTL: StdDuration = StdDuration::from_secs(60);
 
@@ -166,6 +170,27 @@ pub async fn work_calendar(db: &Db) -> DbResult<Arc<WorkCalendar>> {
 
 fn forget_calendar(db: &Db) {
     if let Ok(mut slot) = db.cases.calendar.lock() {
+        *slot = None;
+    }
+}
+
+/// A case item by code, from the cache (reporting and every transition read one).
+async fn item_by_code(db: &Db, code: &str) -> DbResult<Option<case_item::Model>> {
+    if let Ok(slot) = db.cases.items.lock()
+        && let Some((at, items)) = slot.as_ref()
+        && at.elapsed() < CALENDAR_TTL
+    {
+        return Ok(items.get(code).cloned());
+    }
+    let items: Arc<Items> = Arc::new(case_item::Entity::find().all(&db.conn).await?.into_iter().map(|i| (i.code.clone(), i)).collect());
+    if let Ok(mut slot) = db.cases.items.lock() {
+        *slot = Some((Instant::now(), items.clone()));
+    }
+    Ok(items.get(code).cloned())
+}
+
+fn forget_items(db: &Db) {
+    if let Ok(mut slot) = db.cases.items.lock() {
         *slot = None;
     }
 }
@@ -272,6 +297,7 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     let m = am.update(&*txn).await?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "case_item", code).detail(format!("{} 时限 {}/{}/{}/{}", m.name, m.accept_limit, m.dispatch_limit, m.handle_limit, m.verify_limit))).await?;
     txn.commit().await?;
+    forget_items(db);
     Ok(item_view(m))
 }
 
@@ -980,21 +1006,45 @@ async fn duplicates<C: ConnectionTrait>(c: &C, item: &str, lon: f64, lat: f64, n
         .collect())
 }
 
-async fn next_code<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> DbResult<String> {
+/// Takes the turn of a report and reads, in it, the next case code of the day (`SJ` + China date +
+/// sequence) and the audit chain's last row. SQLite: the writer lock is the turn, one read.
+/// PostgreSQL: one call of `zg_case_turn` (migration m0007) takes the chain's lock and reads.
+async fn case_turn<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> DbResult<(String, audit::Tail)> {
     let prefix = format!("SJ{}", cst_date(now).format("%Y%m%d"));
-    // A range on the unique index, not LIKE: both backends seek it.
-    let last: Option<String> = case_record::Entity::find()
-        .select_only()
-        .column(case_record::Column::Code)
-        .filter(case_record::Column::Code.gte(prefix.clone()))
-        .filter(case_record::Column::Code.lt(format!("{prefix}A")))
-        .order_by_desc(case_record::Column::Code)
-        .limit(1)
-        .into_tuple()
-        .one(c)
-        .await?;
+    let backend = c.get_database_backend();
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        "SELECT code, audit_id, audit_hash FROM zg_case_turn($1, $2)"
+    } else {
+        // A range on the unique index, not LIKE: it seeks.
+        "SELECT (SELECT code FROM case_record WHERE code >= ? AND code < ? ORDER BY code DESC LIMIT 1) AS code, \
+         (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_id, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_hash"
+    };
+    let row = c.query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [prefix.clone().into(), format!("{prefix}A").into()])).await?;
+    let (last, id, hash) = match row {
+        Some(r) => (r.try_get::<Option<String>>("", "code")?, r.try_get::<Option<i64>>("", "audit_id")?, r.try_get::<Option<String>>("", "audit_hash")?),
+        None => (None, None, None),
+    };
     let seq = last.and_then(|l| l.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok())).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{seq:06}"))
+    Ok((format!("{prefix}{seq:06}"), id.zip(hash)))
+}
+
+/// `$n` placeholders moved up by `by`, to join built statements into one (values are bound, so
+/// the text holds no other `$`).
+fn shift_placeholders(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut rest = sql;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn department_by_code<C: ConnectionTrait>(c: &C, code: &str) -> DbResult<Option<department::Model>> {
@@ -1049,25 +1099,48 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     if !SOURCES.contains(&source.as_str()) {
         return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
     }
-    let item = case_item::Entity::find_by_id(item_code.clone()).one(&db.conn).await?.filter(|i| i.enabled).ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
+    // Everything that only reads comes before the writer lock, so concurrent reports overlap it.
+    let item = item_by_code(db, &item_code).await?.filter(|i| i.enabled).ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
     let routing = routing(db).await?;
     let cal = work_calendar(db).await?;
     let place = place_of(&db.conn, &routing, &n).await?;
     let dept = routing.routed_department(&item.department_seq, &place.info.subdistrict_code).cloned();
-
-    let txn = db.begin_write().await?;
-    if db.backend == Backend::Postgres {
-        // Case codes are a daily sequence: creators take turns (SQLite's writer lock does this there).
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(727002)").await?;
-    }
-    let now = now();
+    // Duplicates are suggestions for the center: a report committed while this one waits for the
+    // lock is missed as if it came a moment later, and the center can still merge the two.
     let dups = match (place.lon, place.lat) {
-        (Some(lon), Some(lat)) => duplicates(&*txn, &item.code, lon, lat, now).await?,
+        (Some(lon), Some(lat)) => duplicates(&db.conn, &item.code, lon, lat, now()).await?,
         _ => vec![],
     };
-    let code = next_code(&*txn, now).await?;
+
+    // PostgreSQL: the id comes from the sequence before the turn, so the case, its timeline row
+    // and its audit row (which names the id) go in as one statement while the turn is held.
+    let id = match db.backend {
+        Backend::Postgres => {
+            let row = db.conn.query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id")).await?;
+            Some(row.ok_or(DbError::NotFound)?.try_get::<i64>("", "id")?)
+        }
+        Backend::Sqlite => None,
+    };
     let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
-    let m = case_record::ActiveModel {
+    let names = (
+        u.actor.org_unit_id.and_then(|i| routing.unit_names.get(&i)).cloned().unwrap_or_default(),
+        u.department_id.and_then(|i| routing.department_by_id(i)).map(|d| d.name.clone()).unwrap_or_default(),
+    );
+    let note = match &dept {
+        Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
+        None => format!("自动分拨：{}", place.info.community_name),
+    };
+
+    let txn = db.begin_write().await?;
+    // Case codes are a daily sequence: creators take turns. On PostgreSQL the audit chain's lock,
+    // which the audit row needs anyway, is that turn (SQLite's writer lock is, there).
+    let day = now();
+    let (code, tail) = case_turn(&*txn, day).await?;
+    // Stamped inside the turn, so report times follow the codes (unless the wait crossed midnight:
+    // then the code's day wins).
+    let now = Some(now()).filter(|t| cst_date(*t) == cst_date(day)).unwrap_or(day);
+    let am = case_record::ActiveModel {
+        id: id.map(Set).unwrap_or_default(),
         code: Set(code.clone()),
         item_code: Set(item.code.clone()),
         category_code: Set(item.category_code.clone()),
@@ -1103,21 +1176,34 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         closed_at: Set(None),
         created_by: Set(u.actor.user_id),
         updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await
-    .map_err(|e| DbError::from(e).unique("事件编号冲突，请重试"))?;
-    let names = (
-        u.actor.org_unit_id.and_then(|i| routing.unit_names.get(&i)).cloned().unwrap_or_default(),
-        u.department_id.and_then(|i| routing.department_by_id(i)).map(|d| d.name.clone()).unwrap_or_default(),
-    );
-    let note = match &dept {
-        Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
-        None => format!("自动分拨：{}", place.info.community_name),
     };
-    case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).exec_without_returning(&*txn).await?;
-    audit::append(&*txn, db.backend, &u.actor, Event::ok("create", "case", m.id).detail(format!("{code} {}", item.name))).await?;
+    let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
+    let audited = |id: i64| audit::row_after(tail.clone(), &u.actor, Event::ok("create", "case", id).detail(format!("{code} {}", item.name)));
+    let m = match id {
+        Some(id) => {
+            use sea_orm::QueryTrait;
+            let pg = sea_orm::DbBackend::Postgres;
+            let parts = [
+                case_record::Entity::insert(am).build(pg),
+                case_event::Entity::insert(event(id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).build(pg),
+                crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
+            ];
+            let mut sqls = Vec::new();
+            let mut values = Vec::new();
+            for p in parts {
+                sqls.push(shift_placeholders(&p.sql, values.len()));
+                values.extend(p.values.map(|v| v.0).unwrap_or_default());
+            }
+            let sql = format!("WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c", sqls[0], sqls[1], sqls[2]);
+            case_record::Entity::find().from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values)).one(&*txn).await.map_err(taken)?.ok_or(DbError::NotFound)?
+        }
+        None => {
+            let m = am.insert(&*txn).await.map_err(taken)?;
+            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).exec_without_returning(&*txn).await?;
+            crate::entity::audit_log::Entity::insert(audited(m.id)).exec_without_returning(&*txn).await?;
+            m
+        }
+    };
     txn.commit().await?;
     let mut depts = HashMap::new();
     if let Some(d) = dept {
@@ -1199,7 +1285,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     let roles = roles_for(c, u, &cur, Some(action)).await?;
     let f = facts(&cur);
     let (role, out) = decide(&f, &action, &roles)?;
-    let item = case_item::Entity::find_by_id(cur.item_code.clone()).one(c).await?.ok_or(DbError::NotFound)?;
+    let item = item_by_code(db, &cur.item_code).await?.ok_or(DbError::NotFound)?;
     let now = now();
     let from = cur.state.clone();
     let mut am: case_record::ActiveModel = Default::default();
