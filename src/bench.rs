@@ -275,22 +275,38 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     }
     let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES.iter().flat_map(|c| c.items.iter().map(|i| i.code.to_string())).collect();
 
-    // Reporting: routing by point, duplicate check, code, timeline and audit, one at a time.
-    let creates = if n >= 100_000 { 2000 } else { 500 };
-    let mut created = Vec::with_capacity(creates);
-    let mut dup_hits = 0;
+    // Reporting: routing by point, duplicate check, code, timeline and audit. First one report at a
+    // time (a third of them); then as a server meets them, from many grid workers at once (8 tasks).
+    let creates = if n >= 100_000 { 3000 } else { 750 };
+    let reporters = std::sync::Arc::new(reporters);
+    let items = std::sync::Arc::new(items);
+    type Reporters = std::sync::Arc<Vec<(zongguan_db::cases::CaseUser, Vec<(f64, f64)>)>>;
+    let report = |db: Db, reporters: Reporters, items: std::sync::Arc<Vec<String>>, seed: u64, from: usize, count: usize| async move {
+        let mut rng = Rng::new(seed);
+        let mut out = Vec::with_capacity(count);
+        for i in from..from + count {
+            let (u, points) = &reporters[i % reporters.len()];
+            let (lon, lat) = points[rng.below(points.len() as u64) as usize];
+            let mut c = NewCase::new(&items[rng.below(items.len() as u64) as usize], "巡查发现的问题");
+            c.location = Some(zongguan_db::cases::Location { lon, lat });
+            let r = cases::create(&db, u, c).await?;
+            out.push((r.case.id, r.case.version, !r.duplicates.is_empty()));
+        }
+        Ok::<_, zongguan_db::DbError>(out)
+    };
     let t = Instant::now();
-    for i in 0..creates {
-        let (u, points) = &reporters[i % reporters.len()];
-        let (lon, lat) = points[rng.below(points.len() as u64) as usize];
-        let mut c = NewCase::new(&items[rng.below(items.len() as u64) as usize], "巡查发现的问题");
-        c.location = Some(zongguan_db::cases::Location { lon, lat });
-        let out = cases::create(db, u, c).await.map_err(e)?;
-        dup_hits += usize::from(!out.duplicates.is_empty());
-        created.push((out.case.id, out.case.version));
+    let mut created = report(db.clone(), reporters.clone(), items.clone(), 7, 0, creates / 3).await.map_err(e)?;
+    f.add("create_rate_sequential", (creates / 3) as f64 / t.elapsed().as_secs_f64(), "cases/s");
+    const TASKS: usize = 8;
+    let per = creates * 2 / 3 / TASKS;
+    let t = Instant::now();
+    let tasks: Vec<_> = (0..TASKS).map(|k| tokio::spawn(report(db.clone(), reporters.clone(), items.clone(), 100 + k as u64, k * per, per))).collect();
+    for task in tasks {
+        created.extend(task.await?.map_err(e)?);
     }
-    let secs = t.elapsed().as_secs_f64();
-    f.add("create_rate", creates as f64 / secs, "cases/s");
+    f.add("create_rate_8_tasks", (per * TASKS) as f64 / t.elapsed().as_secs_f64(), "cases/s");
+    let dup_hits = created.iter().filter(|c| c.2).count();
+    let created: Vec<(i64, i64)> = created.into_iter().map(|c| (c.0, c.1)).collect();
     f.add("create_with_duplicates", dup_hits as f64, "cases");
 
     // A transition: the district center accepts (version check, role, clock, timeline, audit).
@@ -332,15 +348,30 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     }
     f.add("filtered_list_p95", percentile(times, 0.95), "ms");
 
-    // Counts by state, item and department for the whole district.
+    // Counts by state, item and department for the whole district. The first call reads every
+    // case into memory (`serve` does this at start); after that each call follows a real report
+    // somewhere in the district, so the copy is brought up to date every time.
+    let t = Instant::now();
+    let s = cases::stats(db, &district, &Default::default()).await.map_err(e)?;
+    f.add("stats_district_cold", t.elapsed().as_secs_f64() * 1000.0, "ms");
+    anyhow::ensure!(s.total >= written, "stats counted {} of {written}", s.total);
     let mut times = Vec::new();
-    for _ in 0..10 {
+    for i in 0..50 {
+        report(db.clone(), reporters.clone(), items.clone(), 1000 + i as u64, i, 1).await.map_err(e)?;
         let t = Instant::now();
         let s = cases::stats(db, &district, &Default::default()).await.map_err(e)?;
         times.push(t.elapsed());
         anyhow::ensure!(s.total >= written, "stats counted {} of {written}", s.total);
     }
     f.add("stats_district_p95", percentile(times, 0.95), "ms");
+    // The same counts grouped in SQL, for comparison.
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        cases::stats_sql(db, &district, &Default::default()).await.map_err(e)?;
+        times.push(t.elapsed());
+    }
+    f.add("stats_district_sql_p95", percentile(times, 0.95), "ms");
 
     let t = Instant::now();
     let alerts = cases::raise_overdue_alerts(db, cases::now()).await.map_err(e)?;

@@ -216,11 +216,15 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::warn!("{interrupted} import job(s) were interrupted by a stop; nothing of them was written");
             }
             let state = AppState::new(db.clone(), config.clone());
-            // The registry counts are built once in the background, before the first dashboard asks.
+            // The registry counts, the copy of every case the case counts scan and the map's layers
+            // are built once in the background, before the first dashboard asks.
             let warm_db = db.clone();
             tokio::spawn(async move {
                 if let Err(e) = zongguan_db::registry::summary(&warm_db, &zongguan_db::Scope::All, None).await {
                     tracing::warn!(error = %e, "warming the registry counts failed");
+                }
+                if let Err(e) = zongguan_db::cases::warm_counts(&warm_db).await {
+                    tracing::warn!(error = %e, "warming the case counts failed");
                 }
                 // And the map's layers, so the first tile does not wait for 400,000 buildings.
                 if let Err(e) = warm_db.map.warm_counts(&warm_db).await {

@@ -33,13 +33,38 @@ impl<'a> Event<'a> {
 /// Callers on SQLite hold the writer lock (`Db::begin_write`); on PostgreSQL an advisory lock
 /// serialises appenders until the transaction ends.
 pub async fn append<C: ConnectionTrait>(c: &C, backend: Backend, actor: &Actor, e: Event<'_>) -> DbResult<()> {
+    lock_chain(c, backend).await?;
+    append_locked(c, actor, e).await
+}
+
+/// Takes the chain's turn for the rest of the transaction (PostgreSQL; on SQLite the writer lock
+/// is the turn). A transaction that must also serialise something else (case codes) takes it first.
+pub async fn lock_chain<C: ConnectionTrait>(c: &C, backend: Backend) -> DbResult<()> {
     if backend == Backend::Postgres {
-        c.execute_unprepared("SELECT pg_advisory_xact_lock(727001)")
-            .await?;
+        c.execute_unprepared("SELECT pg_advisory_xact_lock(727001)").await?;
     }
-    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).one(c).await?;
-    let (id, prev) = match last {
-        Some(l) => (l.id + 1, l.hash),
+    Ok(())
+}
+
+/// [`append`] in a transaction that already took [`lock_chain`].
+pub async fn append_locked<C: ConnectionTrait>(c: &C, actor: &Actor, e: Event<'_>) -> DbResult<()> {
+    let row = row_after(tail(c).await?, actor, e);
+    audit_log::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The chain's last row: id and hash.
+pub type Tail = Option<(i64, String)>;
+
+/// The chain's last row, for a writer that holds the chain's turn.
+pub async fn tail<C: ConnectionTrait>(c: &C) -> DbResult<Tail> {
+    Ok(audit_log::Entity::find().select_only().columns([audit_log::Column::Id, audit_log::Column::Hash]).order_by_desc(audit_log::Column::Id).into_tuple().one(c).await?)
+}
+
+/// The row that follows `tail`, hashed; the caller inserts it in the same turn.
+pub fn row_after(tail: Tail, actor: &Actor, e: Event<'_>) -> audit_log::ActiveModel {
+    let (id, prev) = match tail {
+        Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
     };
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
@@ -58,7 +83,7 @@ pub async fn append<C: ConnectionTrait>(c: &C, backend: Backend, actor: &Actor, 
             detail: e.detail.as_deref(),
         },
     );
-    let row = audit_log::ActiveModel {
+    audit_log::ActiveModel {
         id: Set(id),
         at: Set(at),
         user_id: Set(actor.user_id),
@@ -72,9 +97,7 @@ pub async fn append<C: ConnectionTrait>(c: &C, backend: Backend, actor: &Actor, 
         detail: Set(e.detail),
         prev_hash: Set(prev),
         hash: Set(hash),
-    };
-    audit_log::Entity::insert(row).exec_without_returning(c).await?;
-    Ok(())
+    }
 }
 
 /// Audits in a transaction of its own (reads, refusals).

@@ -19,6 +19,7 @@ use zongguan_core::rbac::Scope;
 use zongguan_core::spatial::{PolygonIndex, distance_m};
 
 use crate::audit::{self, Event};
+use crate::case_counts::{Area, CaseCounts, Counted, Visible};
 use crate::entity::{calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record, department, org_unit, org_version};
 use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
 
@@ -90,12 +91,19 @@ impl GridRouting {
 }
 
 /// Shared by all clones of [`Db`]: the grid index (rebuilt when the trigger-bumped `org_version`
-/// moves) and the calendar (reloaded after a change here, or after a minute for other processes).
+/// moves), the calendar and the case items (reloaded after a change here, or after a minute for
+/// other processes) and the in-memory copy the counts scan.
 #[derive(Default)]
 pub struct CaseCaches {
     grids: tokio::sync::Mutex<Option<Arc<GridRouting>>>,
     calendar: std::sync::Mutex<Option<(Instant, Arc<WorkCalendar>)>>,
+    /// The case items by code, like the calendar.
+    items: std::sync::Mutex<Option<(Instant, Arc<Items>)>>,
+    /// Every case's counted fields, for the counts.
+    pub counts: CaseCounts,
 }
+
+type Items = HashMap<String, case_item::Model>;
 
 const CALENDAR_TTL: StdDuration = StdDuration::from_secs(60);
 
@@ -162,6 +170,27 @@ pub async fn work_calendar(db: &Db) -> DbResult<Arc<WorkCalendar>> {
 
 fn forget_calendar(db: &Db) {
     if let Ok(mut slot) = db.cases.calendar.lock() {
+        *slot = None;
+    }
+}
+
+/// A case item by code, from the cache (reporting and every transition read one).
+async fn item_by_code(db: &Db, code: &str) -> DbResult<Option<case_item::Model>> {
+    if let Ok(slot) = db.cases.items.lock()
+        && let Some((at, items)) = slot.as_ref()
+        && at.elapsed() < CALENDAR_TTL
+    {
+        return Ok(items.get(code).cloned());
+    }
+    let items: Arc<Items> = Arc::new(case_item::Entity::find().all(&db.conn).await?.into_iter().map(|i| (i.code.clone(), i)).collect());
+    if let Ok(mut slot) = db.cases.items.lock() {
+        *slot = Some((Instant::now(), items.clone()));
+    }
+    Ok(items.get(code).cloned())
+}
+
+fn forget_items(db: &Db) {
+    if let Ok(mut slot) = db.cases.items.lock() {
         *slot = None;
     }
 }
@@ -268,6 +297,7 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     let m = am.update(&*txn).await?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "case_item", code).detail(format!("{} 时限 {}/{}/{}/{}", m.name, m.accept_limit, m.dispatch_limit, m.handle_limit, m.verify_limit))).await?;
     txn.commit().await?;
+    forget_items(db);
     Ok(item_view(m))
 }
 
@@ -369,18 +399,30 @@ async fn effective_scope<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<S
     Ok(scope.clone())
 }
 
+/// Who may see which cases, when their scope is not everything.
+struct Visibility {
+    located: Located,
+    reporter: Option<i64>,
+    department: Option<i64>,
+}
+
 /// The cases a user may see: those located in their data scope, those dispatched to (or assisted
-/// by) their department, and those they reported.
-async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+/// by) their department, and those they reported. `None`: every case.
+async fn visibility<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Option<Visibility>> {
     let scope = effective_scope(c, &u.actor.scope).await?;
     if scope == Scope::All {
-        return Ok(Condition::all());
+        return Ok(None);
     }
-    let mut any = Condition::any().add(located_in(c, &scope).await?);
-    if let Some(uid) = u.actor.user_id {
+    Ok(Some(Visibility { located: located(c, &scope).await?, reporter: u.actor.user_id, department: u.department_id }))
+}
+
+async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+    let Some(v) = visibility(c, u).await? else { return Ok(Condition::all()) };
+    let mut any = Condition::any().add(v.located.condition());
+    if let Some(uid) = v.reporter {
         any = any.add(case_record::Column::ReporterUserId.eq(uid));
     }
-    if let Some(d) = u.department_id {
+    if let Some(d) = v.department {
         any = any.add(case_record::Column::DepartmentId.eq(d)).add(
             case_record::Column::Id.in_subquery(Query::select().column(case_assist::Column::CaseId).from(case_assist::Entity).and_where(case_assist::Column::DepartmentId.eq(d)).to_owned()),
         );
@@ -388,25 +430,60 @@ async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition>
     Ok(any)
 }
 
-/// Cases located in a scope. A subtree is one equality on the case's own grid, community or
-/// subdistrict column (each indexed with the state), not a subquery over org unit paths.
-async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condition> {
+/// Where a scope's cases lie: one equality on the case's own grid, community or subdistrict column
+/// (each indexed with the state) for a subtree that is one unit's, else the scope on the grid.
+enum Located {
+    Grid(i64),
+    Community(i64),
+    Subdistrict(i64),
+    Scope(Scope),
+}
+
+impl Located {
+    fn condition(&self) -> Condition {
+        match self {
+            Self::Grid(id) => Condition::all().add(case_record::Column::GridId.eq(*id)),
+            Self::Community(id) => Condition::all().add(case_record::Column::CommunityId.eq(*id)),
+            Self::Subdistrict(id) => Condition::all().add(case_record::Column::SubdistrictId.eq(*id)),
+            Self::Scope(s) => scope::unit_column(s, case_record::Column::GridId, Some(case_record::Column::CreatedBy)),
+        }
+    }
+
+    /// The same test for the in-memory counts.
+    async fn area<C: ConnectionTrait>(&self, c: &C) -> DbResult<Area> {
+        Ok(match self {
+            Self::Grid(id) => Area::Grid(*id),
+            Self::Community(id) => Area::Community(*id),
+            Self::Subdistrict(id) => Area::Subdistrict(*id),
+            Self::Scope(Scope::All) => Area::Everywhere,
+            Self::Scope(Scope::Subtree { path }) => Area::Grids(
+                org_unit::Entity::find().select_only().column(org_unit::Column::Id).filter(org_unit::Column::Path.starts_with(path.as_str())).into_tuple().all(c).await?.into_iter().collect(),
+            ),
+            Self::Scope(Scope::Units { ids }) => Area::Grids(ids.iter().copied().collect()),
+            Self::Scope(Scope::OwnRecords { user_id }) => Area::CreatedBy(*user_id),
+        })
+    }
+}
+
+async fn located<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Located> {
     if let Scope::Subtree { path } = scope
         && let Some(id) = path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse::<i64>().ok())
         && let Some(unit) = org_unit::Entity::find_by_id(id).one(c).await?
         && unit.path == *path
     {
-        let col = match unit.level.as_str() {
-            "grid" => Some(case_record::Column::GridId),
-            "community" => Some(case_record::Column::CommunityId),
-            "subdistrict" => Some(case_record::Column::SubdistrictId),
-            _ => None,
-        };
-        if let Some(col) = col {
-            return Ok(Condition::all().add(col.eq(unit.id)));
+        match unit.level.as_str() {
+            "grid" => return Ok(Located::Grid(unit.id)),
+            "community" => return Ok(Located::Community(unit.id)),
+            "subdistrict" => return Ok(Located::Subdistrict(unit.id)),
+            _ => {}
         }
     }
-    Ok(scope::unit_column(scope, case_record::Column::GridId, Some(case_record::Column::CreatedBy)))
+    Ok(Located::Scope(scope.clone()))
+}
+
+/// Cases located in a scope.
+async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condition> {
+    Ok(located(c, scope).await?.condition())
 }
 
 async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
@@ -843,7 +920,7 @@ impl NewCase {
 }
 
 /// China Standard Time date of a moment (the case code's date).
-fn cst_date(t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn cst_date(t: DateTime<Utc>) -> NaiveDate {
     (t + TimeDelta::hours(8)).date_naive()
 }
 
@@ -929,21 +1006,45 @@ async fn duplicates<C: ConnectionTrait>(c: &C, item: &str, lon: f64, lat: f64, n
         .collect())
 }
 
-async fn next_code<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> DbResult<String> {
+/// Takes the turn of a report and reads, in it, the next case code of the day (`SJ` + China date +
+/// sequence) and the audit chain's last row. SQLite: the writer lock is the turn, one read.
+/// PostgreSQL: one call of `zg_case_turn` (migration m0007) takes the chain's lock and reads.
+async fn case_turn<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> DbResult<(String, audit::Tail)> {
     let prefix = format!("SJ{}", cst_date(now).format("%Y%m%d"));
-    // A range on the unique index, not LIKE: both backends seek it.
-    let last: Option<String> = case_record::Entity::find()
-        .select_only()
-        .column(case_record::Column::Code)
-        .filter(case_record::Column::Code.gte(prefix.clone()))
-        .filter(case_record::Column::Code.lt(format!("{prefix}A")))
-        .order_by_desc(case_record::Column::Code)
-        .limit(1)
-        .into_tuple()
-        .one(c)
-        .await?;
+    let backend = c.get_database_backend();
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        "SELECT code, audit_id, audit_hash FROM zg_case_turn($1, $2)"
+    } else {
+        // A range on the unique index, not LIKE: it seeks.
+        "SELECT (SELECT code FROM case_record WHERE code >= ? AND code < ? ORDER BY code DESC LIMIT 1) AS code, \
+         (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_id, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_hash"
+    };
+    let row = c.query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [prefix.clone().into(), format!("{prefix}A").into()])).await?;
+    let (last, id, hash) = match row {
+        Some(r) => (r.try_get::<Option<String>>("", "code")?, r.try_get::<Option<i64>>("", "audit_id")?, r.try_get::<Option<String>>("", "audit_hash")?),
+        None => (None, None, None),
+    };
     let seq = last.and_then(|l| l.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok())).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{seq:06}"))
+    Ok((format!("{prefix}{seq:06}"), id.zip(hash)))
+}
+
+/// `$n` placeholders moved up by `by`, to join built statements into one (values are bound, so
+/// the text holds no other `$`).
+fn shift_placeholders(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut rest = sql;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn department_by_code<C: ConnectionTrait>(c: &C, code: &str) -> DbResult<Option<department::Model>> {
@@ -998,25 +1099,48 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     if !SOURCES.contains(&source.as_str()) {
         return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
     }
-    let item = case_item::Entity::find_by_id(item_code.clone()).one(&db.conn).await?.filter(|i| i.enabled).ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
+    // Everything that only reads comes before the writer lock, so concurrent reports overlap it.
+    let item = item_by_code(db, &item_code).await?.filter(|i| i.enabled).ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
     let routing = routing(db).await?;
     let cal = work_calendar(db).await?;
     let place = place_of(&db.conn, &routing, &n).await?;
     let dept = routing.routed_department(&item.department_seq, &place.info.subdistrict_code).cloned();
-
-    let txn = db.begin_write().await?;
-    if db.backend == Backend::Postgres {
-        // Case codes are a daily sequence: creators take turns (SQLite's writer lock does this there).
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(727002)").await?;
-    }
-    let now = now();
+    // Duplicates are suggestions for the center: a report committed while this one waits for the
+    // lock is missed as if it came a moment later, and the center can still merge the two.
     let dups = match (place.lon, place.lat) {
-        (Some(lon), Some(lat)) => duplicates(&*txn, &item.code, lon, lat, now).await?,
+        (Some(lon), Some(lat)) => duplicates(&db.conn, &item.code, lon, lat, now()).await?,
         _ => vec![],
     };
-    let code = next_code(&*txn, now).await?;
+
+    // PostgreSQL: the id comes from the sequence before the turn, so the case, its timeline row
+    // and its audit row (which names the id) go in as one statement while the turn is held.
+    let id = match db.backend {
+        Backend::Postgres => {
+            let row = db.conn.query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id")).await?;
+            Some(row.ok_or(DbError::NotFound)?.try_get::<i64>("", "id")?)
+        }
+        Backend::Sqlite => None,
+    };
     let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
-    let m = case_record::ActiveModel {
+    let names = (
+        u.actor.org_unit_id.and_then(|i| routing.unit_names.get(&i)).cloned().unwrap_or_default(),
+        u.department_id.and_then(|i| routing.department_by_id(i)).map(|d| d.name.clone()).unwrap_or_default(),
+    );
+    let note = match &dept {
+        Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
+        None => format!("自动分拨：{}", place.info.community_name),
+    };
+
+    let txn = db.begin_write().await?;
+    // Case codes are a daily sequence: creators take turns. On PostgreSQL the audit chain's lock,
+    // which the audit row needs anyway, is that turn (SQLite's writer lock is, there).
+    let day = now();
+    let (code, tail) = case_turn(&*txn, day).await?;
+    // Stamped inside the turn, so report times follow the codes (unless the wait crossed midnight:
+    // then the code's day wins).
+    let now = Some(now()).filter(|t| cst_date(*t) == cst_date(day)).unwrap_or(day);
+    let am = case_record::ActiveModel {
+        id: id.map(Set).unwrap_or_default(),
         code: Set(code.clone()),
         item_code: Set(item.code.clone()),
         category_code: Set(item.category_code.clone()),
@@ -1052,21 +1176,34 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         closed_at: Set(None),
         created_by: Set(u.actor.user_id),
         updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await
-    .map_err(|e| DbError::from(e).unique("事件编号冲突，请重试"))?;
-    let names = (
-        u.actor.org_unit_id.and_then(|i| routing.unit_names.get(&i)).cloned().unwrap_or_default(),
-        u.department_id.and_then(|i| routing.department_by_id(i)).map(|d| d.name.clone()).unwrap_or_default(),
-    );
-    let note = match &dept {
-        Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
-        None => format!("自动分拨：{}", place.info.community_name),
     };
-    case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).exec_without_returning(&*txn).await?;
-    audit::append(&*txn, db.backend, &u.actor, Event::ok("create", "case", m.id).detail(format!("{code} {}", item.name))).await?;
+    let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
+    let audited = |id: i64| audit::row_after(tail.clone(), &u.actor, Event::ok("create", "case", id).detail(format!("{code} {}", item.name)));
+    let m = match id {
+        Some(id) => {
+            use sea_orm::QueryTrait;
+            let pg = sea_orm::DbBackend::Postgres;
+            let parts = [
+                case_record::Entity::insert(am).build(pg),
+                case_event::Entity::insert(event(id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).build(pg),
+                crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
+            ];
+            let mut sqls = Vec::new();
+            let mut values = Vec::new();
+            for p in parts {
+                sqls.push(shift_placeholders(&p.sql, values.len()));
+                values.extend(p.values.map(|v| v.0).unwrap_or_default());
+            }
+            let sql = format!("WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c", sqls[0], sqls[1], sqls[2]);
+            case_record::Entity::find().from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values)).one(&*txn).await.map_err(taken)?.ok_or(DbError::NotFound)?
+        }
+        None => {
+            let m = am.insert(&*txn).await.map_err(taken)?;
+            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).exec_without_returning(&*txn).await?;
+            crate::entity::audit_log::Entity::insert(audited(m.id)).exec_without_returning(&*txn).await?;
+            m
+        }
+    };
     txn.commit().await?;
     let mut depts = HashMap::new();
     if let Some(d) = dept {
@@ -1148,7 +1285,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     let roles = roles_for(c, u, &cur, Some(action)).await?;
     let f = facts(&cur);
     let (role, out) = decide(&f, &action, &roles)?;
-    let item = case_item::Entity::find_by_id(cur.item_code.clone()).one(c).await?.ok_or(DbError::NotFound)?;
+    let item = item_by_code(db, &cur.item_code).await?.ok_or(DbError::NotFound)?;
     let now = now();
     let from = cur.state.clone();
     let mut am: case_record::ActiveModel = Default::default();
@@ -1572,7 +1709,55 @@ pub struct StatsFilter {
     pub date_to: Option<NaiveDate>,
 }
 
+/// Counts before names are attached: what both the SQL and the in-memory path produce.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub by_state: BTreeMap<String, u64>,
+    pub by_item: BTreeMap<String, u64>,
+    /// Per lead department (none: not routed): cases and figures.
+    pub by_dept: BTreeMap<Option<i64>, (u64, Figures)>,
+    pub all: Figures,
+}
+
+/// Counts by state, item and department with the evaluation figures, for the cases the caller
+/// sees (in a unit and a range of report dates when asked): a scan of the in-memory copy of every
+/// case, brought up to date first, so the answer is what [`stats_sql`] would give.
 pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+    let c = &db.conn;
+    let now = now();
+    let visible = match visibility(c, u).await? {
+        None => None,
+        Some(v) => {
+            let assisted = match v.department {
+                Some(d) => case_assist::Entity::find().select_only().column(case_assist::Column::CaseId).filter(case_assist::Column::DepartmentId.eq(d)).into_tuple().all(c).await?.into_iter().collect(),
+                None => HashSet::new(),
+            };
+            Some(Visible { area: v.located.area(c).await?, reporter: v.reporter, department: v.department, assisted })
+        }
+    };
+    let area = match f.org_unit_id {
+        Some(id) => {
+            let unit = org_unit::Entity::find_by_id(id).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+            if unit.parent_id.is_some() { located(c, &Scope::Subtree { path: unit.path }).await?.area(c).await? } else { Area::Everywhere }
+        }
+        None => Area::Everywhere,
+    };
+    let day = |d: NaiveDate| crate::stats::day_number(d);
+    let q = Counted { visible, area, day_from: f.date_from.map(day), day_to: f.date_to.map(day) };
+    match db.cases.counts.tally(db, &q, now).await? {
+        Some(t) => named(c, t).await,
+        None => stats_sql(db, u, f).await,
+    }
+}
+
+/// Keeps the in-memory copy of every case current (`serve` warms it at start).
+pub async fn warm_counts(db: &Db) -> DbResult<()> {
+    db.cases.counts.warm(db).await
+}
+
+/// The counts of [`stats`] grouped in SQL: the reference the in-memory path is tested against,
+/// and what answers when that copy cannot hold the cases.
+pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let filter = CaseFilter { org_unit_id: f.org_unit_id, date_from: f.date_from, date_to: f.date_to, ..Default::default() };
@@ -1606,18 +1791,15 @@ pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats
     for d in overdue_rows {
         *overdue.entry(d).or_default() += 1;
     }
-    let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_item: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_dept: BTreeMap<Option<i64>, (u64, Figures)> = BTreeMap::new();
-    let mut all = Figures::default();
+    let mut t = Tally::default();
     let dispatched_states = ["dispatched", "handling", "feedback", "verified", "closed"];
     for (state, dept, item, late, rework, n) in rows {
         let n = n as u64;
-        *by_state.entry(state.clone()).or_default() += n;
-        *by_item.entry(item).or_default() += n;
-        let (count, fig) = by_dept.entry(dept).or_default();
+        *t.by_state.entry(state.clone()).or_default() += n;
+        *t.by_item.entry(item).or_default() += n;
+        let (count, fig) = t.by_dept.entry(dept).or_default();
         *count += n;
-        for x in [&mut *fig, &mut all] {
+        for x in [&mut *fig, &mut t.all] {
             x.reported += n;
             if dispatched_states.contains(&state.as_str()) {
                 x.dispatched += n;
@@ -1635,12 +1817,18 @@ pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats
         }
     }
     for (dept, n) in overdue {
-        let (_, fig) = by_dept.entry(dept).or_default();
-        for x in [&mut *fig, &mut all] {
+        let (_, fig) = t.by_dept.entry(dept).or_default();
+        for x in [&mut *fig, &mut t.all] {
             x.overdue += n as u64;
             x.due_for_closure += n as u64;
         }
     }
+    named(c, t).await
+}
+
+/// Rates, names of items and departments, and the order the page shows.
+async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
+    let Tally { by_state, by_item, by_dept, mut all } = t;
     all.rates();
     let ids: Vec<i64> = by_dept.keys().flatten().copied().collect();
     let depts: HashMap<i64, (String, String)> = if ids.is_empty() {

@@ -451,9 +451,11 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
             }
         };
         let step = step_of(state);
-        let started = reported + Duration::hours(1 + rng.below(24) as i64);
+        // Nothing in the past happened after now: a stamp in the future would make every reader
+        // that follows `updated_at` read the row again until that time comes.
+        let started = (reported + Duration::hours(1 + rng.below(24) as i64)).min(now);
         let dispatched = matches!(state, CaseState::Dispatched | CaseState::Handling | CaseState::Feedback | CaseState::Verified | CaseState::Closed);
-        let closed = matches!(state, CaseState::Closed | CaseState::Rejected).then(|| reported + Duration::hours(2 + rng.below(240) as i64));
+        let closed = matches!(state, CaseState::Closed | CaseState::Rejected).then(|| (reported + Duration::hours(2 + rng.below(240) as i64)).min(now));
         batch.push(case_record::ActiveModel {
             code: Set(code),
             item_code: Set(item.code.clone()),

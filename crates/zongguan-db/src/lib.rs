@@ -2,6 +2,7 @@
 //! Data scope is a required argument of each query that reads or writes org-scoped rows.
 pub mod api_keys;
 pub mod audit;
+pub mod case_counts;
 pub mod auth;
 pub mod cases;
 pub mod demo;
