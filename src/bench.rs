@@ -210,16 +210,7 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
 
 /// The caller as the case workflow sees a demo account.
 async fn case_user(db: &Db, username: &str) -> anyhow::Result<zongguan_db::cases::CaseUser> {
-    let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
-    let u = zongguan_db::auth::find_by_username(db, username).await.map_err(e)?.ok_or_else(|| anyhow::anyhow!("no account {username}"))?;
-    let scope = zongguan_db::scope::resolve(&db.conn, &u).await.map_err(e)?;
-    let permissions = zongguan_db::auth::permissions(&db.conn, u.id).await.map_err(e)?;
-    Ok(zongguan_db::cases::CaseUser {
-        actor: Actor { user_id: Some(u.id), username: u.username.clone(), org_unit_id: Some(u.org_unit_id), scope, client_addr: "bench".into() },
-        name: u.display_name,
-        department_id: u.department_id,
-        permissions,
-    })
+    zongguan_db::cases::CaseUser::load(db, username, "bench").await.map_err(|e| anyhow::anyhow!("{username}: {e}"))
 }
 
 /// `zongguan bench cases`: the district's org tree and grid polygons, a year of historical cases

@@ -46,6 +46,10 @@ enum Cmd {
         /// Only the org tree and accounts, no buildings or residents.
         #[arg(long)]
         no_registry: bool,
+        /// No cases (the demo otherwise makes a year of history and, in every community, cases
+        /// of today left at each step of the workflow).
+        #[arg(long)]
+        no_cases: bool,
     },
     /// Manage accounts.
     User {
@@ -271,7 +275,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await?;
         }
-        Cmd::Demo { scale, password, accounts_out, seed, no_registry } => {
+        Cmd::Demo { scale, password, accounts_out, seed, no_registry, no_cases } => {
             zongguan_core::password::check_policy(&password, "").map_err(|e| anyhow::anyhow!("--password: {e}"))?;
             let db = crate::open_db(&config).await?;
             let start = std::time::Instant::now();
@@ -288,13 +292,19 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             if !no_registry {
                 let progress = |what: &str, n: u64| {
                     use std::io::Write;
-                    eprint!("\r  生成{what}: {n}");
+                    eprint!("\r  生成{what}：{n} 人");
                     let _ = std::io::stderr().flush();
                 };
                 let c = zongguan_db::demo_data::registries(&db, seed, scale.volume(), &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 eprintln!();
                 if c.residents > 0 {
                     println!("基础信息：楼栋 {} 栋，房屋 {} 套，实有人口 {} 人", c.buildings, c.houses, c.residents);
+                }
+            }
+            if !no_cases {
+                let c = zongguan_db::demo_data::cases(&db, seed, scale.cases()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                if c.history + c.live > 0 {
+                    println!("事件：近一年历史事件 {} 件，今日在办演示事件 {} 件", c.history, c.live);
                 }
             }
             if let Some(path) = accounts_out {

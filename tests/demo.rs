@@ -81,3 +81,49 @@ async fn same_seed_same_district() {
     };
     assert_eq!(first(&a).await, first(&b).await);
 }
+
+on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
+    use zongguan_db::cases::{self, CaseUser};
+    use zongguan_db::entity::case_record;
+    use zongguan_db::sea_orm::{ColumnTrait, QueryFilter};
+    load(&app, 7).await;
+    let volume = demo_data::CaseVolume { subdistricts: Some(1), history_per_grid: 5, communities: Some(2) };
+    let tally = demo_data::cases(&app.db, 7, volume).await.expect("demo cases");
+    assert_eq!(tally.history, 60 * 5, "five a grid in 平湖's 60 grids");
+    assert_eq!(tally.live as usize, 2 * demo_data::LIVE_STAGES.len(), "one per stage in two communities");
+
+    // Today's cases stand where the workflow left them, reported by grid workers.
+    let live = case_record::Entity::find().filter(case_record::Column::ReporterUserId.is_not_null()).all(&app.db.conn).await.expect("cases");
+    assert_eq!(live.len() as u64, tally.live);
+    let count = |state: &str| live.iter().filter(|c| c.state == state).count();
+    let expected = [("reported", 1), ("accepted", 2), ("dispatched", 1), ("handling", 3), ("feedback", 1), ("verified", 1), ("closed", 1), ("rejected", 1)];
+    for (state, per_community) in expected {
+        assert_eq!(count(state), 2 * per_community, "{state}");
+    }
+    assert_eq!(live.iter().filter(|c| c.paused).count(), 2, "one paused case a community");
+    assert_eq!(live.iter().filter(|c| c.supervision_level > 0).count(), 2, "one supervised case a community");
+    assert!(live.iter().all(|c| c.building_code.is_some() && c.description.contains("发现")), "at a building, described");
+
+    // The closed case's timeline names every step and who took it.
+    let closed = live.iter().find(|c| c.state == "closed").expect("closed");
+    let center = CaseUser::load(&app.db, "district_officer", "test").await.expect("district officer");
+    let detail = cases::get_case(&app.db, &center, closed.id).await.expect("detail");
+    let steps: Vec<&str> = detail.timeline.iter().map(|t| t.action.as_str()).collect();
+    assert_eq!(steps, ["report", "accept", "dispatch", "start", "feedback", "verify", "close"]);
+    assert!(detail.timeline.iter().all(|t| !t.actor_name.is_empty()), "names on every row");
+
+    // The community center's to-do holds its reported case; the history counts in the figures.
+    let mine = live.iter().find(|c| c.state == "reported").expect("reported");
+    let community = zongguan_db::entity::org_unit::Entity::find_by_id(mine.community_id).one(&app.db.conn).await.expect("unit").expect("community");
+    let officer = CaseUser::load(&app.db, &format!("community_{}", &community.code[6..]), "test").await.expect("community officer");
+    let inbox = cases::inbox(&app.db, &officer, zongguan_db::PageReq::new(Some(1), Some(100)).expect("page")).await.expect("inbox");
+    assert!(inbox.items.iter().any(|c| c.id == mine.id), "the reported case waits in {}'s to-do", community.name);
+    let stats = cases::stats(&app.db, &center, &Default::default()).await.expect("stats");
+    assert_eq!(stats.total, tally.history + tally.live);
+    let now = cases::now();
+    assert!(case_record::Entity::find().all(&app.db.conn).await.expect("all").iter().all(|c| c.reported_at <= now && c.updated_at <= now), "nothing in the future");
+
+    // Running the demo again adds nothing.
+    let again = demo_data::cases(&app.db, 7, volume).await.expect("again");
+    assert_eq!(again.history + again.live, 0);
+});

@@ -30,7 +30,8 @@ export async function startServer() {
   const database = `sqlite://${dir}/zongguan.db?mode=rwc`
   const env = { ...process.env, ZONGGUAN_DATABASE_URL: database, ZONGGUAN_FIELD_KEY: '11'.repeat(32) }
   // cwd: the temp dir, so the server's relative data directory (case photos) stays out of the tree.
-  execFileSync(bin, ['demo', '--scale', 'small', '--password', PASSWORD], { env, cwd: dir, stdio: 'pipe' })
+  // No demo cases: each flow reports its own, and the demo's would crowd the inboxes it reads.
+  execFileSync(bin, ['demo', '--scale', 'small', '--no-cases', '--password', PASSWORD], { env, cwd: dir, stdio: 'pipe' })
   const port = await freePort()
   const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
   let log = ''

@@ -380,6 +380,18 @@ impl CaseUser {
     pub fn system(what: &str) -> Self {
         Self { actor: Actor::system(what), name: what.into(), department_id: None, permissions: vec![] }
     }
+    /// An account as the workflow sees it, by user name: the demo, the bench and the command line.
+    pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
+        let u = crate::auth::find_by_username(db, username).await?.ok_or(DbError::NotFound)?;
+        let scope = scope::resolve(&db.conn, &u).await?;
+        let permissions = crate::auth::permissions(&db.conn, u.id).await?;
+        Ok(Self {
+            actor: Actor { user_id: Some(u.id), username: u.username.clone(), org_unit_id: Some(u.org_unit_id), scope, client_addr: client_addr.into() },
+            name: u.display_name,
+            department_id: u.department_id,
+            permissions,
+        })
+    }
     fn can(&self, p: &str) -> bool {
         self.permissions.iter().any(|x| x == p)
     }

@@ -28,6 +28,11 @@ impl Scale {
         }
     }
 
+    pub fn cases(self) -> crate::demo_data::CaseVolume {
+        let v = self.volume();
+        crate::demo_data::CaseVolume { subdistricts: v.subdistricts, history_per_grid: 150, communities: None }
+    }
+
     fn grids_per_community(self) -> usize {
         match self {
             Self::Small => 5,

@@ -246,7 +246,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
         crate::insert_models(c, houses).await?;
         crate::insert_models(c, residents).await?;
         crate::insert_models(c, residences).await?;
-        progress("residents", counts.residents);
+        progress("实有人口", counts.residents);
     }
     maker.await.map_err(|e| DbError::invalid("demo", format!("生成演示数据失败：{e}")))?;
     restore_indexes(c, db.backend, deferred).await?;
@@ -397,10 +397,18 @@ fn make_rows(
 /// transaction (no timeline, no audit: history, not workflow). Spread over the grids, items and the
 /// last 365 days before today; mostly closed, a backlog of open ones. Returns the number written.
 pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> DbResult<u64> {
+    history_in(db, n, seed, None, progress).await
+}
+
+/// [`case_history`] in the given grids only (None: every grid).
+async fn history_in(db: &Db, n: u64, seed: u64, only: Option<&[i64]>, progress: &(dyn Fn(u64) + Sync)) -> DbResult<u64> {
     use crate::entity::{case_item, case_record, department};
     use zongguan_core::case_flow::{CaseState, step_of};
     let routing = crate::cases::routing(db).await?;
-    let units = org_unit::Entity::find().filter(org_unit::Column::Level.eq("grid")).order_by_asc(org_unit::Column::Id).all(&db.conn).await?;
+    let mut units = org_unit::Entity::find().filter(org_unit::Column::Level.eq("grid")).order_by_asc(org_unit::Column::Id).all(&db.conn).await?;
+    if let Some(only) = only {
+        units.retain(|u| only.contains(&u.id));
+    }
     let mut rng = Rng::new(seed);
     // A few points inside each grid, reused: enough for counts and lists.
     let mut grids: Vec<(i64, Vec<(f64, f64)>)> = Vec::new();
@@ -437,10 +445,11 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
         let code = format!("SJ{}{:06}", date.format("%Y%m%d"), s);
         let reported = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8) + Duration::seconds(rng.below(86_400) as i64);
         let roll = rng.below(1000);
+        // Older cases are settled but for a few long-running ones.
         let state = if back > 30 {
             match roll {
-                0..=929 => CaseState::Closed,
-                930..=959 => CaseState::Rejected,
+                0..=959 => CaseState::Closed,
+                960..=989 => CaseState::Rejected,
                 _ => open[rng.below(open.len() as u64) as usize],
             }
         } else {
@@ -451,6 +460,14 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
             }
         };
         let step = step_of(state);
+        let (source, reporter) = *rng.pick(&[
+            ("grid_worker", "网格员"),
+            ("grid_worker", "网格员"),
+            ("grid_worker", "网格员"),
+            ("phone", "市民（来电）"),
+            ("visit", "市民（来访）"),
+            ("portal", "市民（网上）"),
+        ]);
         // Nothing in the past happened after now: a stamp in the future would make every reader
         // that follows `updated_at` read the row again until that time comes.
         let started = (reported + Duration::hours(1 + rng.below(24) as i64)).min(now);
@@ -460,7 +477,7 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
             code: Set(code),
             item_code: Set(item.code.clone()),
             category_code: Set(item.category_code.clone()),
-            description: Set(format!("{}（历史）", item.name)),
+            description: Set(case_text(&item.name, "", &mut rng)),
             address: Set(String::new()),
             building_code: Set(None),
             lon: Set(Some(lon)),
@@ -471,7 +488,7 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
             owner_unit_id: Set(info.community_id),
             level: Set("community".into()),
             department_id: Set(dept),
-            source: Set((*rng.pick(&["grid_worker", "grid_worker", "grid_worker", "phone", "visit", "portal"])).into()),
+            source: Set(source.into()),
             state: Set(state.as_str().into()),
             paused: Set(false),
             version: Set(1 + rng.below(8) as i64),
@@ -484,7 +501,7 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
             late: Set(rng.below(100) < 8),
             merged_into_id: Set(None),
             reporter_user_id: Set(None),
-            reporter_name: Set("历史数据".into()),
+            reporter_name: Set(reporter.into()),
             reporter_contact: Set(String::new()),
             open311_token: Set(None),
             reported_at: Set(reported),
@@ -509,4 +526,154 @@ pub async fn case_history(db: &Db, n: u64, seed: u64, progress: &(dyn Fn(u64) + 
     crate::cases::refresh_planner_stats(db).await?;
     progress(written);
     Ok(written)
+}
+
+/// Endings of a case's description, as grid workers write them.
+const CASE_TAILS: &[&str] = &["请尽快处理", "现场已拍照取证", "群众反映强烈", "已现场劝导，需职能部门处理", "存在安全隐患，请相关部门跟进", "已告知当事人限期整改"];
+
+/// A description as a grid worker writes it: where, what, and a closing remark.
+fn case_text(item: &str, place: &str, rng: &mut Rng) -> String {
+    let tail = rng.pick(CASE_TAILS);
+    if place.is_empty() { format!("巡查发现{item}，{tail}。") } else { format!("{place}发现{item}，{tail}。") }
+}
+
+/// How many cases the demo makes.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseVolume {
+    /// Only the grids of the first N subdistricts, as in [`Volume`] (None: all).
+    pub subdistricts: Option<usize>,
+    /// Closed and open cases of the last year per grid (Longgang: about 500 a grid a year).
+    pub history_per_grid: u64,
+    /// Communities that get today's cases walked through the workflow (None: every one chosen).
+    pub communities: Option<usize>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CaseTally {
+    pub history: u64,
+    pub live: u64,
+}
+
+/// Where each community's live demo cases are left, one case per stage.
+pub const LIVE_STAGES: &[&str] = &["reported", "accepted", "dispatched", "handling", "supervised", "paused", "feedback", "verified", "closed", "rejected", "returned"];
+
+/// The demo's cases: a year of history in the chosen grids (for the statistics, the heatmap and
+/// the evaluation), and in every chosen community one case of today per stage of
+/// [`LIVE_STAGES`], reported by the grid's worker and moved on by the demo accounts through the
+/// same workflow the API runs, so every inbox has work and every timeline real steps. Adds
+/// nothing when cases exist.
+pub async fn cases(db: &Db, seed: u64, v: CaseVolume) -> DbResult<CaseTally> {
+    use crate::cases::{self, ActionInput, CaseUser, NewCase};
+    use crate::entity::{app_user, case_record, grid_assignment};
+    use sea_orm::{JoinType, QuerySelect};
+    if case_record::Entity::find().count(&db.conn).await? > 0 {
+        return Ok(CaseTally::default());
+    }
+    let units = org_unit::Entity::find().order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code).all(&db.conn).await?;
+    let chosen: Vec<&org_unit::Model> = units.iter().filter(|u| u.level == "subdistrict").take(v.subdistricts.unwrap_or(usize::MAX)).collect();
+    let communities: Vec<&org_unit::Model> = units.iter().filter(|u| u.level == "community" && chosen.iter().any(|s| Some(s.id) == u.parent_id)).collect();
+    let grids: Vec<&org_unit::Model> = units.iter().filter(|u| u.level == "grid" && communities.iter().any(|c| Some(c.id) == u.parent_id)).collect();
+    let grid_ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
+    let mut tally = CaseTally { history: history_in(db, grid_ids.len() as u64 * v.history_per_grid, seed, Some(&grid_ids), &|_| {}).await?, live: 0 };
+
+    // Each grid's worker, by the grid assignment.
+    let workers: HashMap<i64, String> = app_user::Entity::find()
+        .select_only()
+        .column(grid_assignment::Column::GridId)
+        .column(app_user::Column::Username)
+        .join_rev(JoinType::InnerJoin, grid_assignment::Entity::belongs_to(app_user::Entity).from(grid_assignment::Column::StaffId).to(app_user::Column::StaffId).into())
+        .filter(grid_assignment::Column::GridId.is_in(grid_ids.clone()))
+        .order_by_asc(app_user::Column::Username)
+        .into_tuple::<(i64, String)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    // Each unit's center account and each department's handler.
+    let accounts: Vec<(String, i64, Option<i64>)> =
+        app_user::Entity::find().select_only().columns([app_user::Column::Username, app_user::Column::OrgUnitId, app_user::Column::DepartmentId]).order_by_asc(app_user::Column::Username).into_tuple().all(&db.conn).await?;
+    let center_of = |unit: i64, prefix: &str| accounts.iter().find(|a| a.1 == unit && a.2.is_none() && a.0.starts_with(prefix)).map(|a| a.0.clone());
+    let handler_of = |dept: i64| accounts.iter().find(|a| a.2 == Some(dept)).map(|a| a.0.clone());
+    let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES.iter().flat_map(|c| c.items.iter().map(|i| i.code.to_string())).collect();
+    let item_names: HashMap<&str, &str> = zongguan_core::case_taxonomy::CATEGORIES.iter().flat_map(|c| c.items.iter().map(|i| (i.code, i.name))).collect();
+    let mut rng = Rng::new(seed ^ 0x5eed_ca5e);
+    let mut users: HashMap<String, CaseUser> = HashMap::new();
+    async fn user<'a>(db: &Db, users: &'a mut HashMap<String, CaseUser>, name: &str) -> DbResult<&'a CaseUser> {
+        if !users.contains_key(name) {
+            let u = CaseUser::load(db, name, "demo").await?;
+            users.insert(name.to_string(), u);
+        }
+        Ok(&users[name])
+    }
+    let missing = |what: &str| DbError::invalid("demo", format!("演示账号缺少{what}"));
+    for community in communities.iter().take(v.communities.unwrap_or(usize::MAX)) {
+        let center = center_of(community.id, "community_").ok_or_else(|| missing(&community.name))?;
+        let subdistrict = community.parent_id.and_then(|s| center_of(s, "subdistrict_")).ok_or_else(|| missing("街道中心"))?;
+        let community_grids: Vec<i64> = grids.iter().filter(|g| g.parent_id == Some(community.id)).map(|g| g.id).collect();
+        for (k, stage) in LIVE_STAGES.iter().enumerate() {
+            let grid = community_grids[k % community_grids.len()];
+            let Some(worker) = workers.get(&grid) else { continue };
+            let item = &items[rng.below(items.len() as u64) as usize];
+            // At one of the grid's buildings, or at a point inside the grid.
+            let near: Vec<(String, String)> =
+                building::Entity::find().select_only().columns([building::Column::Code, building::Column::Name]).filter(building::Column::GridId.eq(grid)).limit(12).into_tuple().all(&db.conn).await?;
+            let mut new = NewCase::new(item, "");
+            if near.is_empty() {
+                let shape = units.iter().find(|u| u.id == grid).and_then(|g| g.geometry.as_deref()).and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+                let Some(p) = shape.as_ref().and_then(|s| geometry::random_point_in(s, &mut rng)) else { continue };
+                new.location = Some(cases::Location { lon: p.x(), lat: p.y() });
+                new.description = case_text(item_names.get(item.as_str()).copied().unwrap_or_default(), "", &mut rng);
+            } else {
+                let (code, name) = &near[rng.below(near.len() as u64) as usize];
+                new.building_code = Some(code.clone());
+                new.description = case_text(item_names.get(item.as_str()).copied().unwrap_or_default(), &format!("{name}附近"), &mut rng);
+            }
+            new.source = Some("grid_worker".into());
+            let made = cases::create(db, user(db, &mut users, worker).await?, new).await?;
+            tally.live += 1;
+            let (id, mut version, dept) = (made.case.id, made.case.version, made.case.department_id);
+            let mut act = async |who: &str, action: &str, f: &dyn Fn(&mut ActionInput)| -> DbResult<()> {
+                let mut input = ActionInput { action: action.into(), version, ..Default::default() };
+                f(&mut input);
+                let u = user(db, &mut users, who).await?;
+                version = match cases::act(db, u, id, input).await {
+                    Ok(d) => d.case.version,
+                    Err(e) => return Err(DbError::invalid("demo", format!("演示事件 {action}（{who}）：{e}"))),
+                };
+                Ok(())
+            };
+            let path: &[&str] = match *stage {
+                "reported" => &[],
+                "accepted" => &["accept"],
+                "rejected" => &["reject"],
+                "dispatched" | "returned" => &["accept", "dispatch"],
+                "handling" | "supervised" | "paused" => &["accept", "dispatch", "start"],
+                "feedback" => &["accept", "dispatch", "start", "feedback"],
+                "verified" => &["accept", "dispatch", "start", "feedback", "verify"],
+                _ => &["accept", "dispatch", "start", "feedback", "verify", "close"],
+            };
+            for step in path {
+                let handler = dept.and_then(handler_of).ok_or_else(|| missing("处置部门"))?;
+                match *step {
+                    "accept" | "dispatch" | "close" => act(&center, step, &|_| {}).await?,
+                    "reject" => act(&center, step, &|i| i.reason = Some("重复上报，已有同类事件在办".into())).await?,
+                    "start" => act(&handler, step, &|_| {}).await?,
+                    "feedback" => act(&handler, step, &|i| i.note = Some("已到现场处置完毕，问题已整改".into())).await?,
+                    _ => act(worker, step, &|i| i.passed = Some(true)).await?,
+                }
+            }
+            let handler = dept.and_then(handler_of).unwrap_or_default();
+            match *stage {
+                "supervised" => act(&subdistrict, "supervise", &|i| {
+                    i.note = Some("群众反映强烈，请加快办理".into());
+                    i.days = Some(2);
+                })
+                .await?,
+                "paused" => act(&center, "pause", &|i| i.reason = Some("等待业主返深配合整改".into())).await?,
+                "returned" => act(&handler, "return", &|i| i.reason = Some("不属于本部门职责，请重新派遣".into())).await?,
+                _ => {}
+            }
+        }
+    }
+    Ok(tally)
 }
