@@ -307,6 +307,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("事件：近一年历史事件 {} 件，今日在办演示事件 {} 件", c.history, c.live);
                 }
             }
+            db.checkpoint().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             if let Some(path) = accounts_out {
                 std::fs::write(&path, serde_json::to_string_pretty(&accounts)?)?;
                 println!("账号清单已写入 {}", path.display());
@@ -490,6 +491,7 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         out.rejected_rows.len(),
         out.total as f64 / secs.max(0.001)
     );
+    db.checkpoint().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if mode == Mode::AllOrNothing && !out.rejected.is_empty() {
         println!("模式为 all_or_nothing：有行被拒绝，未写入任何数据");
     }

@@ -192,6 +192,22 @@ impl WriteTxn {
     }
 }
 
+/// SQLite: a passive checkpoint every half second, which never waits for readers or writers and
+/// costs nothing when the WAL holds no new pages. It ends with the runtime.
+async fn checkpointer(conn: DatabaseConnection) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = conn.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
+            if matches!(e, DbErr::ConnectionAcquire(_)) && conn.ping().await.is_err() {
+                return;
+            }
+            tracing::debug!("checkpoint: {e}");
+        }
+    }
+}
+
 impl Db {
     /// Connects to `sqlite://…` or `postgres://…`; `schema` selects a PostgreSQL schema (tests).
     pub async fn connect(url: &str, schema: Option<&str>, cipher: zongguan_core::crypto::FieldCipher) -> DbResult<Self> {
@@ -219,6 +235,12 @@ impl Db {
                         // at random in a multi-gigabyte file cost a page fault, not a syscall.
                         .pragma("mmap_size", "4294967296")
                         .pragma("temp_store", "memory")
+                        // Checkpoints run on their own task (`checkpointer`), not inside the commit
+                        // of whoever crossed the threshold: a large import's commit no longer
+                        // copies its pages into the database file before it returns. The WAL
+                        // file is cut back to 64 MiB once a checkpoint has emptied it.
+                        .pragma("wal_autocheckpoint", "0")
+                        .pragma("journal_size_limit", "67108864")
                 });
             }
             Backend::Postgres => {
@@ -232,6 +254,7 @@ impl Db {
         if backend == Backend::Sqlite {
             // WAL is persistent in the file; foreign keys and busy timeout are sqlx defaults per connection.
             conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+            tokio::spawn(checkpointer(conn.clone()));
         }
         Ok(Self { conn, backend, cipher: Arc::new(cipher), write_lock: Arc::new(tokio::sync::Mutex::new(())), stats: Arc::default(), cases: Arc::default(), map: Arc::default() })
     }
@@ -248,6 +271,15 @@ impl Db {
             Backend::Postgres => None,
         };
         Ok(WriteTxn { txn: self.conn.begin().await?, _guard: guard })
+    }
+
+    /// Copies every committed page from the WAL into the database file and empties it (SQLite;
+    /// nothing on PostgreSQL). Commands that wrote much call it before they exit.
+    pub async fn checkpoint(&self) -> DbResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
     }
 
     pub fn db_backend(&self) -> DbBackend {
