@@ -149,6 +149,13 @@ on_both!(import_valid_rows_then_fix_the_rejected, |app: TestApp| async move {
     assert!(again[0]["message"].as_str().expect("m").contains("已登记"));
     let (_, v) = c.get("/api/v1/residents").await;
     assert_eq!(v["total"], 2);
+    let (_, detail) = c.get(&format!("/api/v1/residents/{}", r["id"])).await;
+    assert_eq!(detail["residences"].as_array().map(Vec::len), Some(1), "no second residence for a rejected row");
+    let job = c.import("residents", "all_or_nothing", "人口.xlsx", &residents_xlsx()).await;
+    assert_eq!(job["accepted"], 0);
+    assert!(job["rejected"].as_array().expect("r").iter().any(|r| r["row"] == 2 && r["message"].as_str().is_some_and(|m| m.contains("已登记"))), "{job}");
+    let (_, v) = c.get("/api/v1/residents").await;
+    assert_eq!(v["total"], 2);
 
     // Another community's officer cannot use these buildings.
     let other = app.login("community_003004").await;

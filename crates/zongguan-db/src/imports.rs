@@ -586,16 +586,17 @@ impl Places {
 
 async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &mut Places, prepared: Vec<PreparedResident>) -> DbResult<()> {
     places.load(c, &actor.scope, prepared.iter().map(|x| p.get(&x.row, "楼栋编码").to_string())).await?;
-    let hashes: Vec<String> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
-    let known: HashSet<String> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::IdNumberHash)
-        .filter(resident::Column::IdNumberHash.is_in(hashes))
-        .into_tuple()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect();
+    // While rows are written, the unique index finds numbers registered before, in the insert
+    // itself; once nothing more will be written (all-or-nothing after a rejection), a lookup does.
+    // Decided once per chunk: a chunk that starts writing writes its good rows (rolled back later
+    // if all-or-nothing meets a rejection), so the index checks every one of them.
+    let writing = p.writing();
+    let known: HashSet<String> = if writing {
+        HashSet::new()
+    } else {
+        let hashes: Vec<String> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
+        resident::Entity::find().select_only().column(resident::Column::IdNumberHash).filter(resident::Column::IdNumberHash.is_in(hashes)).into_tuple().all(c).await?.into_iter().collect()
+    };
     let mut ready = Vec::new();
     for x in prepared {
         let PreparedResident { row: r, mut errs, rec, model, hash, since, relation } = x;
@@ -627,17 +628,27 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
             && let (Some(mut m), Some((house_id, grid)), Some(since), Some(relation)) = (model, house, since, relation)
         {
             m.org_unit_id = Set(grid);
-            ready.push((m, house_id, since, relation));
+            ready.push((m, house_id, since, relation, r, rec.map(|x| x.id_masked).unwrap_or_default()));
         }
     }
-    if p.writing() && !ready.is_empty() {
+    if writing && !ready.is_empty() {
         let ids = reserve_ids(c, db.backend, "resident", ready.len()).await?;
         let now = Utc::now();
-        let mut residences = Vec::with_capacity(ready.len());
         let mut models = Vec::with_capacity(ready.len());
-        for ((mut m, house_id, since, relation), id) in ready.into_iter().zip(ids) {
+        let mut rest = Vec::with_capacity(ready.len());
+        for ((mut m, house_id, since, relation, r, masked), id) in ready.into_iter().zip(ids) {
             m.id = Set(id);
             models.push(m);
+            rest.push((id, house_id, since, relation, r, masked));
+        }
+        let written = crate::insert_models_new(c, models, "id_number_hash").await?;
+        let mut residences = Vec::with_capacity(written.len());
+        for (id, house_id, since, relation, r, masked) in rest {
+            if !written.contains(&id) {
+                let errs = vec![Rejection { row: r.row, column: "证件号码".into(), message: format!("证件号码 {masked} 已登记") }];
+                p.rejected(&r, errs);
+                continue;
+            }
             residences.push(residence::ActiveModel {
                 resident_id: Set(id),
                 house_id: Set(house_id),
@@ -649,8 +660,7 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
                 ..Default::default()
             });
         }
-        p.out.accepted += models.len() as u64;
-        crate::insert_models(c, models).await?;
+        p.out.accepted += residences.len() as u64;
         crate::insert_models(c, residences).await?;
     }
     Ok(())

@@ -294,16 +294,40 @@ where
     C: ConnectionTrait,
     A: sea_orm::ActiveModelTrait,
 {
+    for st in insert_statements(c.get_database_backend(), models, "")? {
+        c.execute_raw(st).await?;
+    }
+    Ok(())
+}
+
+/// [`insert_models`] for rows that may exist already by the unique column `unique`: those are
+/// left out without an error (the database's own unique index decides, with no lookup before),
+/// and the ids of the rows written come back.
+pub(crate) async fn insert_models_new<C, A>(c: &C, models: Vec<A>, unique: &str) -> DbResult<std::collections::HashSet<i64>>
+where
+    C: ConnectionTrait,
+    A: sea_orm::ActiveModelTrait,
+{
+    let mut ids = std::collections::HashSet::new();
+    for st in insert_statements(c.get_database_backend(), models, &format!(" ON CONFLICT ({unique}) DO NOTHING RETURNING id"))? {
+        for row in c.query_all_raw(st).await? {
+            ids.insert(row.try_get::<i64>("", "id")?);
+        }
+    }
+    Ok(ids)
+}
+
+fn insert_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: Vec<A>, suffix: &str) -> DbResult<Vec<sea_orm::Statement>> {
     use sea_orm::{EntityName, IdenStatic, Iterable};
     type Col<A> = <<A as sea_orm::ActiveModelTrait>::Entity as sea_orm::EntityTrait>::Column;
-    let Some(first) = models.first() else { return Ok(()) };
+    let Some(first) = models.first() else { return Ok(Vec::new()) };
     let cols: Vec<Col<A>> = Col::<A>::iter().filter(|col| first.get(*col).is_set()).collect();
     let table = <A::Entity as Default>::default().table_name().to_string();
     let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
-    let backend = c.get_database_backend();
     // SQLite binds at most 32,766 values per statement.
     let per = (30_000 / cols.len().max(1)).clamp(1, 1000);
     let mut models = models.into_iter().peekable();
+    let mut out = Vec::new();
     while models.peek().is_some() {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
         let mut values = Vec::with_capacity(per * cols.len());
@@ -324,9 +348,10 @@ where
             }
             sql.push(')');
         }
-        c.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
+        sql.push_str(suffix);
+        out.push(sea_orm::Statement::from_sql_and_values(backend, sql, values));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// A 64-bit fingerprint of a key: finds repeats among millions (identity numbers, codes) in flat memory.
