@@ -44,7 +44,7 @@ fn peak_rss_mib() -> f64 {
 
 /// Residents rows for existing houses, with fresh valid identity numbers.
 async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<String>>> {
-    use zongguan_db::entity::{building, house};
+    use zongguan_db::entity::{building, house, resident};
     let houses: Vec<(i64, String)> = house::Entity::find()
         .select_only()
         .columns([house::Column::BuildingId, house::Column::Room])
@@ -65,7 +65,17 @@ async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<Str
     anyhow::ensure!(!houses.is_empty(), "no houses to import into");
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n);
+    // Numbers registered by an earlier run on the same database are not drawn again.
     let mut seen = std::collections::HashSet::new();
+    let taken: std::collections::HashSet<String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::IdNumberHash)
+        .filter(resident::Column::Name.starts_with("导入"))
+        .into_tuple::<String>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
     while out.len() < n {
         // Born 1950–2009 in a Hunan county with a sequence the demo never uses (>= 900); the
         // county follows the seed, so a bench run on a database of an earlier run meets new people.
@@ -77,6 +87,9 @@ async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<Str
             continue;
         }
         let number = format!("{body}{}", zongguan_core::id_number::check_char(&body).unwrap_or('0'));
+        if taken.contains(&db.cipher.keyed_hash(&number)) {
+            continue;
+        }
         let (b, room) = &houses[rng.below(houses.len() as u64) as usize];
         out.push(vec![
             format!("导入{}", out.len()),
