@@ -723,7 +723,7 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
     same_counts(&app, &users, &filters, "first load").await;
 
     // A year of history after the copy was loaded, stamped with old times: found by id.
-    zongguan_db::demo_data::case_history(&app.db, 400, 11, &|_| {}).await.expect("history");
+    zongguan_db::demo_data::case_history(&app.db, 1000, 11, &|_| {}).await.expect("history");
     same_counts(&app, &users, &filters, "after history").await;
 
     // The workflow moves cases through every state; the copy follows `updated_at`.
@@ -758,8 +758,8 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
     same_counts(&app, &users, &filters, "overdue").await;
     ok(&center, id(&fresh[6]), json!({"action":"accept"}), &fresh[6]["version"]).await;
     // The district center works through the history's open cases.
-    for (state, action) in [("reported", json!({"action":"accept"})), ("accepted", json!({"action":"dispatch"})), ("verified", json!({"action":"close"})), ("reported", json!({"action":"reject","reason":"无效"}))] {
-        let (_, list) = district.get(&format!("/api/v1/cases?state={state}&page_size=5")).await;
+    for (state, action, n) in [("reported", json!({"action":"accept"}), 5), ("accepted", json!({"action":"dispatch"}), 5), ("verified", json!({"action":"close"}), 1), ("reported", json!({"action":"reject","reason":"无效"}), 5)] {
+        let (_, list) = district.get(&format!("/api/v1/cases?state={state}&page_size={n}")).await;
         for c in list["items"].as_array().expect("items") {
             ok(&district, c["id"].as_i64().expect("id"), action.clone(), &c["version"]).await;
         }
