@@ -1119,8 +1119,12 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     let dept = routing.routed_department(&item.department_seq, &place.info.subdistrict_code).cloned();
     // Duplicates are suggestions for the center: a report committed while this one waits for the
     // lock is missed as if it came a moment later, and the center can still merge the two.
-    let dups = match (place.lon, place.lat) {
-        (Some(lon), Some(lat)) => duplicates(&db.conn, &item.code, lon, lat, now()).await?,
+    // PostgreSQL looks before the turn, so concurrent reports overlap it; SQLite inside it, on the
+    // writer's connection, whose pages are warm (a pool connection has dropped its cache since the
+    // last report's commit, and re-reading cold pages cost more than the turn it saves).
+    let place_point = place.lon.zip(place.lat);
+    let mut dups = match (db.backend, place_point) {
+        (Backend::Postgres, Some((lon, lat))) => duplicates(&db.conn, &item.code, lon, lat, now()).await?,
         _ => vec![],
     };
 
@@ -1144,6 +1148,9 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     };
 
     let txn = db.begin_write().await?;
+    if let (Backend::Sqlite, Some((lon, lat))) = (db.backend, place_point) {
+        dups = duplicates(&*txn, &item.code, lon, lat, now()).await?;
+    }
     // Case codes are a daily sequence: creators take turns. On PostgreSQL the audit chain's lock,
     // which the audit row needs anyway, is that turn (SQLite's writer lock is, there).
     let day = now();
