@@ -399,6 +399,10 @@ on_both!(photos_png_accepted_text_refused, |app: TestApp| async move {
     let (s, thumb) = g.download(p["thumb_url"].as_str().expect("thumb")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(thumb.starts_with(&[0xFF, 0xD8, 0xFF]), "thumbnail is a JPEG");
+    // Lists carry the thumbnail of the report photo.
+    let (_, list) = g.get("/api/v1/cases").await;
+    let row = list["items"].as_array().expect("items").iter().find(|c| c["id"] == id).cloned().expect("listed");
+    assert_eq!(row["thumb_url"], p["thumb_url"], "{row}");
     // A text file named .png, an empty stage and a wrong stage are refused.
     let (s, v) = g.multipart(&format!("/api/v1/cases/{id}/photos"), &[("stage", "report")], ("fake.png", b"just some text, not an image")).await;
     assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file")), "{v}");

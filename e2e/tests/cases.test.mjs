@@ -218,6 +218,8 @@ test('report, accept, dispatch, handle, feedback, verify, close', async () => {
   await row.getByText('治安防范设施缺失损坏').waitFor()
   await row.getByText('待受理').waitFor()
   await row.getByText(/^剩余/).waitFor()
+  // The list shows the report photo's thumbnail.
+  await row.getByTestId(`case-thumb-${caseId}`).locator('img').waitFor()
   await shot(center, 'cases-3-center-inbox')
   await inbox.getByTestId(`case-open-${caseId}`).click()
   await center.getByTestId('case-action-accept').click()

@@ -626,6 +626,8 @@ pub struct Case {
     pub dispatched_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The thumbnail lists show: of the first photo taken on report, else of the first after-photo.
+    pub thumb_url: Option<String>,
 }
 
 /// An open case of the same item nearby, reported in the last 7 days.
@@ -747,7 +749,28 @@ async fn views(db: &Db, rows: Vec<case_record::Model>) -> DbResult<Vec<Case>> {
         .await?
         .into_iter()
         .collect();
-    Ok(rows.into_iter().map(|m| view_one(m, &routing, &depts, &items, now)).collect())
+    // One thumbnail per case: the report stage sorts before feedback, then the first taken.
+    let mut thumbs: HashMap<i64, String> = HashMap::new();
+    let photos: Vec<(i64, i64, String)> = case_photo::Entity::find()
+        .select_only()
+        .columns([case_photo::Column::CaseId, case_photo::Column::Id, case_photo::Column::Stage])
+        .filter(case_photo::Column::CaseId.is_in(rows.iter().map(|r| r.id)))
+        .filter(case_photo::Column::ThumbKey.is_not_null())
+        .order_by_desc(case_photo::Column::Stage)
+        .order_by_asc(case_photo::Column::Id)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    for (case_id, photo_id, _) in photos {
+        thumbs.entry(case_id).or_insert_with(|| format!("/api/v1/cases/{case_id}/photos/{photo_id}/thumb"));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let thumb = thumbs.remove(&m.id);
+            Case { thumb_url: thumb, ..view_one(m, &routing, &depts, &items, now) }
+        })
+        .collect())
 }
 
 fn view_one(m: case_record::Model, routing: &GridRouting, depts: &HashMap<i64, (String, String)>, items: &HashMap<String, String>, now: DateTime<Utc>) -> Case {
@@ -796,6 +819,7 @@ fn view_one(m: case_record::Model, routing: &GridRouting, depts: &HashMap<i64, (
         dispatched_at: m.dispatched_at,
         closed_at: m.closed_at,
         updated_at: m.updated_at,
+        thumb_url: None,
     }
 }
 

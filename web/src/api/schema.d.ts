@@ -1677,6 +1677,8 @@ export interface components {
             subdistrict_name: string;
             /** Format: int32 */
             supervision_level: number;
+            /** @description The thumbnail lists show: of the first photo taken on report, else of the first after-photo. */
+            thumb_url?: string | null;
             /** Format: date-time */
             updated_at: string;
             /** @description normal | yellow (80 % of the time used) | red (overdue) */

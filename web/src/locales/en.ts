@@ -695,6 +695,7 @@ const en: LocaleMessages = {
     choosePhotos: 'Choose photos',
     photoHint: 'JPEG, PNG or WebP, at most 10 MB each',
     photoUploaded: 'Photo uploaded',
+    photo: 'Photo',
     photos: 'Photos',
     noPhotos: 'No photos',
     noPoint: 'No location',

@@ -693,6 +693,7 @@ const zhCN = {
     choosePhotos: '选择照片',
     photoHint: 'JPEG、PNG 或 WebP，每张不超过 10 MB',
     photoUploaded: '照片已上传',
+    photo: '照片',
     photos: '现场照片',
     noPhotos: '暂无照片',
     noPoint: '未标注位置',
