@@ -270,9 +270,11 @@ impl Db {
                         // Checkpoints run on their own task (`checkpointer`), not inside the commit
                         // of whoever crossed the threshold: a large import's commit no longer
                         // copies its pages into the database file before it returns. The WAL
-                        // file is cut back to 64 MiB once a checkpoint has emptied it.
+                        // file is cut back to 256 MiB once a checkpoint has emptied it: writing
+                        // over blocks the file already has costs less than growing it (an import
+                        // of 20,000 residents writes about 130 MiB of pages: 13k → 19k rows/s).
                         .pragma("wal_autocheckpoint", "0")
-                        .pragma("journal_size_limit", "67108864")
+                        .pragma("journal_size_limit", "268435456")
                 });
             }
             Backend::Postgres => {
@@ -297,11 +299,12 @@ impl Db {
         Ok(WriteTxn { txn: self.writer.begin().await?, _guard: guard })
     }
 
-    /// Copies every committed page from the WAL into the database file and empties it (SQLite;
-    /// nothing on PostgreSQL). Commands that wrote much call it before they exit.
+    /// Copies every committed page from the WAL into the database file, so the next writer starts
+    /// the WAL over (SQLite; nothing on PostgreSQL). Commands that wrote much call it before they
+    /// exit. The file is kept (up to `journal_size_limit`), not truncated, to be written over.
     pub async fn checkpoint(&self) -> DbResult<()> {
         if self.backend == Backend::Sqlite {
-            self.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            self.conn.execute_unprepared("PRAGMA wal_checkpoint(RESTART)").await?;
         }
         Ok(())
     }
