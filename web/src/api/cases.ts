@@ -2,15 +2,21 @@
 // workflow actions, photos and counts; and the list's filter bar turned into the server's query.
 import { http } from './client'
 import type {
+  ApiKey,
+  CalendarInput,
   CalendarYear,
   CaseActionInput,
   CaseCategory,
   CaseDetail,
+  CaseItem,
+  CaseItemInput,
   CaseList,
   CasePhoto,
   CaseStats,
+  CreatedApiKey,
   CreatedCase,
   MergeInput,
+  NewApiKey,
   NewCase,
   PageQuery,
   PhotoStage,
@@ -91,6 +97,11 @@ export function statsQuery(f: StatsFilters): StatsQuery {
 export const caseApi = {
   categories: () => http.get<CaseCategory[]>('/api/v1/case-categories'),
   calendar: (year: number) => http.get<CalendarYear>(`/api/v1/calendar/${year}`),
+  /** Replaces the year's lists. */
+  saveCalendar: (year: number, body: CalendarInput) => http.put<CalendarYear>(`/api/v1/calendar/${year}`, body),
+  /** A 422 names the field; the message is shown and put beside it. */
+  updateItem: (code: string, body: CaseItemInput) =>
+    http.put<CaseItem>(`/api/v1/case-items/${encodeURIComponent(code)}`, body),
   list: (query: CaseQuery = {}) => http.get<CaseList>('/api/v1/cases', { ...query }),
   inbox: (query: PageQuery = {}) => http.get<CaseList>('/api/v1/cases/inbox', { ...query }),
   stats: (query: StatsQuery = {}) => http.get<CaseStats>('/api/v1/cases/stats', { ...query }),
@@ -111,3 +122,9 @@ export const caseApi = {
   },
 }
 
+/** Open311 API keys (接口密钥) of outside systems such as the 12345 hotline. */
+export const apiKeyApi = {
+  list: () => http.get<ApiKey[]>('/api/v1/api-keys'),
+  /** The answer carries the full key, which the server never shows again. */
+  create: (body: NewApiKey) => http.post<CreatedApiKey>('/api/v1/api-keys', body),
+}

@@ -111,6 +111,8 @@ export interface PageQuery {
 // cases (事件处理)
 export type CaseCategory = Schemas['CaseCategory']
 export type CaseItem = Schemas['CaseItem']
+/** PUT /case-items/{code}: limits as "24h" (natural hours) or "5wd" (working days). */
+export type CaseItemInput = Schemas['CaseItemInput']
 /** A case as lists show it; `state_name` is the server's Chinese label. */
 export type Case = Schemas['Case']
 export type CaseList = Schemas['CaseList']
@@ -133,6 +135,13 @@ export type StateCount = Schemas['StateCount']
 export type ItemCount = Schemas['ItemCount']
 export type DepartmentCount = Schemas['DepartmentCount']
 export type CalendarYear = Schemas['CalendarYear']
+/** PUT /calendar/{year}: replaces the year's holidays and make-up working days. */
+export type CalendarInput = Schemas['CalendarInput']
+/** An Open311 API key (接口密钥); `revoked_at` set: no longer accepted. */
+export type ApiKey = Schemas['ApiKey']
+export type NewApiKey = Schemas['NewApiKey']
+/** The key's info with `api_key`, the full key answered only this once. */
+export type CreatedApiKey = Schemas['CreatedApiKey']
 
 /** The workflow's states (the schema types `state` as a string). */
 export type CaseState =

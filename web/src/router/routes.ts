@@ -161,6 +161,25 @@ export const layoutChildren: RouteRecordRaw[] = [
         component: () => import('@/views/system/roles/index.vue'),
         meta: { title: 'menu.roles', perm: 'role:read' },
       },
+      // The case taxonomy and the working-day calendar are configuration, kept by the administrator.
+      {
+        path: 'case-items',
+        name: 'case-items',
+        component: () => import('@/views/cases/items/index.vue'),
+        meta: { title: 'menu.caseItems', perm: 'org:write' },
+      },
+      {
+        path: 'calendar',
+        name: 'case-calendar',
+        component: () => import('@/views/cases/calendar/index.vue'),
+        meta: { title: 'menu.caseCalendar', perm: 'org:write' },
+      },
+      {
+        path: 'api-keys',
+        name: 'api-keys',
+        component: () => import('@/views/system/api-keys/index.vue'),
+        meta: { title: 'menu.apiKeys', perm: 'org:write' },
+      },
     ],
   },
   {
