@@ -1,43 +1,17 @@
 // Pure logic of the cases admin pages (事项配置, 工作日历): step limits and calendar date lists.
 import type { CaseCategory } from '@/api/types'
+import { isPositiveInt, type Limit, type LimitUnit } from './caseFlow'
 
-/** `h`: natural hours, `wd`: working days (the server's suffixes). */
-export type LimitUnit = 'h' | 'wd'
-export interface Limit {
-  n: number
-  unit: LimitUnit
-}
+export { isPositiveInt, limitLabel, parseLimit, type Limit, type LimitUnit } from './caseFlow'
 
 export const LIMIT_UNITS: readonly LimitUnit[] = ['h', 'wd']
 export const SEVERITIES = ['general', 'major', 'urgent'] as const
 /** The 15 duties of the member departments, "01".."15". */
 export const DEPARTMENT_SEQS = Array.from({ length: 15 }, (_, i) => String(i + 1).padStart(2, '0'))
 
-type Translate = (key: string, named?: Record<string, unknown>) => string
-
-/** A positive whole number (what a limit's count must be). */
-export function isPositiveInt(n: unknown): n is number {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0
-}
-
-/** "24h" → {n: 24, unit: 'h'}, "5wd" → {n: 5, unit: 'wd'}; anything else (0, "5d", "1.5h") → null. */
-export function parseLimit(limit: string | null | undefined): Limit | null {
-  const m = /^([1-9]\d*)(h|wd)$/.exec((limit ?? '').trim())
-  if (!m) return null
-  const n = Number(m[1])
-  return isPositiveInt(n) ? { n, unit: m[2] as LimitUnit } : null
-}
-
 /** {n: 5, unit: 'wd'} → "5wd"; null when the count is not a positive integer. */
 export function formatLimit(limit: Limit): string | null {
   return isPositiveInt(limit.n) && LIMIT_UNITS.includes(limit.unit) ? `${limit.n}${limit.unit}` : null
-}
-
-/** "24h" → "24小时", "5wd" → "5个工作日"; an unknown form is shown as sent. */
-export function limitLabel(limit: string, t: Translate): string {
-  const l = parseLimit(limit)
-  if (!l) return limit
-  return t(l.unit === 'h' ? 'case.limitHours' : 'case.limitWorkdays', { n: l.n })
 }
 
 /** The duty select's options: every seq "01".."15", named after the department seen in the items. */

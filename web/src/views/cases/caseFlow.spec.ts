@@ -96,8 +96,8 @@ describe('actions', () => {
 
 describe('parseLimit', () => {
   it('reads natural hours and working days', () => {
-    expect(parseLimit('4h')).toEqual({ n: 4, unit: 'hours' })
-    expect(parseLimit('10wd')).toEqual({ n: 10, unit: 'workdays' })
+    expect(parseLimit('4h')).toEqual({ n: 4, unit: 'h' })
+    expect(parseLimit('10wd')).toEqual({ n: 10, unit: 'wd' })
     expect(parseLimit('soon')).toBeNull()
   })
 })

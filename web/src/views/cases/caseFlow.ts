@@ -182,9 +182,31 @@ export function isForward(a: CaseAction | string): boolean {
   return ['accept', 'dispatch', 'start', 'feedback', 'verify', 'close'].includes(a)
 }
 
-/** An item's step limit ("4h" natural hours, "5wd" working days) split for display; null if unknown. */
-export function parseLimit(limit: string): { n: number; unit: 'hours' | 'workdays' } | null {
-  const m = /^(\d+)(h|wd)$/.exec(limit.trim())
+/** `h`: natural hours, `wd`: working days (the server's suffixes). */
+export type LimitUnit = 'h' | 'wd'
+export interface Limit {
+  n: number
+  unit: LimitUnit
+}
+
+type Translate = (key: string, named?: Record<string, unknown>) => string
+
+/** A positive whole number (what a limit's count must be). */
+export function isPositiveInt(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0
+}
+
+/** "24h" → {n: 24, unit: 'h'}, "5wd" → {n: 5, unit: 'wd'}; anything else (0, "5d", "1.5h") → null. */
+export function parseLimit(limit: string | null | undefined): Limit | null {
+  const m = /^([1-9]\d*)(h|wd)$/.exec((limit ?? '').trim())
   if (!m) return null
-  return { n: Number(m[1]), unit: m[2] === 'h' ? 'hours' : 'workdays' }
+  const n = Number(m[1])
+  return isPositiveInt(n) ? { n, unit: m[2] as LimitUnit } : null
+}
+
+/** "24h" → "24小时", "5wd" → "5个工作日"; an unknown form is shown as sent. */
+export function limitLabel(limit: string, t: Translate): string {
+  const l = parseLimit(limit)
+  if (!l) return limit
+  return t(l.unit === 'h' ? 'case.limitHours' : 'case.limitWorkdays', { n: l.n })
 }
