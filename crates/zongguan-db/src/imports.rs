@@ -586,10 +586,10 @@ impl Places {
 
 async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &mut Places, prepared: Vec<PreparedResident>) -> DbResult<()> {
     places.load(c, &actor.scope, prepared.iter().map(|x| p.get(&x.row, "楼栋编码").to_string())).await?;
-    // While rows are written, the unique index finds numbers registered before, in the insert
-    // itself; once nothing more will be written (all-or-nothing after a rejection), a lookup does.
-    // Decided once per chunk: a chunk that starts writing writes its good rows (rolled back later
-    // if all-or-nothing meets a rejection), so the index checks every one of them.
+    // Numbers registered before: while a chunk writes, the unique index finds them in the insert
+    // itself (no lookup ahead, and a concurrent import on PostgreSQL meets a rejection, not an
+    // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided
+    // once per chunk, so a writing chunk inserts all its good rows (rolled back if need be).
     let writing = p.writing();
     let known: HashSet<String> = if writing {
         HashSet::new()
