@@ -86,11 +86,12 @@ on_both!(routing_by_point_building_and_outside, |app: TestApp| async move {
 
     // A building fixes the grid too.
     let grid2 = app.unit_id("44030700300202").await;
-    let (s, b) = center.post("/api/v1/buildings", json!({"code":"LAT-B9","name":"良安田9栋","grid_id":grid2,"lon":114.1,"lat":22.6,"use_type":"residential"})).await;
+    let (s, b) = center.post("/api/v1/buildings", json!({"code":"LAT-B9","name":"良安田9栋","address":"平湖街道良安田社区9栋","grid_id":grid2,"lon":114.1,"lat":22.6,"use_type":"residential"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let (s, v) = center.post("/api/v1/cases", json!({"item_code":"0301","description":"垃圾满溢","building_code":"LAT-B9","source":"phone"})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!((v["grid_code"].as_str(), v["source"].as_str()), (Some("44030700300202"), Some("phone")));
+    assert_eq!(v["address"], "平湖街道良安田社区9栋", "a report with no address takes the building's");
 
     // Outside every grid: refused naming the location.
     let (s, v) = g.post("/api/v1/cases", json!({"item_code":"0101","description":"x","location":{"lon":113.0,"lat":23.5}})).await;

@@ -102,7 +102,7 @@ on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
     }
     assert_eq!(live.iter().filter(|c| c.paused).count(), 2, "one paused case a community");
     assert_eq!(live.iter().filter(|c| c.supervision_level > 0).count(), 2, "one supervised case a community");
-    assert!(live.iter().all(|c| c.building_code.is_some() && c.description.contains("发现")), "at a building, described");
+    assert!(live.iter().all(|c| c.building_code.is_some() && c.address.starts_with("深圳市龙岗区") && c.description.contains("发现")), "at a building, with its address, described");
 
     // The closed case's timeline names every step and who took it.
     let closed = live.iter().find(|c| c.state == "closed").expect("closed");

@@ -996,6 +996,8 @@ struct Place {
     lon: Option<f64>,
     lat: Option<f64>,
     building_code: Option<String>,
+    /// The building's address, for a report that gives none.
+    building_address: Option<String>,
 }
 
 async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase) -> DbResult<Place> {
@@ -1009,14 +1011,14 @@ async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase)
         let b = crate::registry::building_by_code(c, &Scope::All, code).await?.ok_or_else(|| DbError::invalid("building_code", format!("楼栋编码 {code} 不存在")))?;
         let info = routing.grid(b.grid_id).cloned().ok_or_else(|| DbError::invalid("building_code", "楼栋所在网格不存在"))?;
         let (lon, lat) = n.location.map(|l| (l.lon, l.lat)).unwrap_or((b.lon, b.lat));
-        return Ok(Place { grid_id: b.grid_id, info, lon: Some(lon), lat: Some(lat), building_code: Some(b.code) });
+        return Ok(Place { grid_id: b.grid_id, info, lon: Some(lon), lat: Some(lat), building_code: Some(b.code), building_address: Some(b.address) });
     }
     let Some(l) = n.location else {
         return Err(DbError::invalid("location", "请提供事件位置（经纬度）或楼栋编码"));
     };
     let grid_id = routing.locate(l.lon, l.lat).ok_or_else(|| DbError::invalid("location", format!("位置 ({}, {}) 不在任何网格内", l.lon, l.lat)))?;
     let info = routing.grid(grid_id).cloned().ok_or_else(|| DbError::invalid("location", "网格不存在"))?;
-    Ok(Place { grid_id, info, lon: Some(l.lon), lat: Some(l.lat), building_code: None })
+    Ok(Place { grid_id, info, lon: Some(l.lon), lat: Some(l.lat), building_code: None, building_address: None })
 }
 
 async fn duplicates<C: ConnectionTrait>(c: &C, item: &str, lon: f64, lat: f64, now: DateTime<Utc>) -> DbResult<Vec<DuplicateCase>> {
@@ -1188,7 +1190,7 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         item_code: Set(item.code.clone()),
         category_code: Set(item.category_code.clone()),
         description: Set(description),
-        address: Set(address),
+        address: Set(if address.is_empty() { place.building_address.unwrap_or_default() } else { address }),
         building_code: Set(place.building_code),
         lon: Set(place.lon),
         lat: Set(place.lat),
