@@ -269,11 +269,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             let listener = tokio::net::TcpListener::bind(&config.listen).await?;
             tracing::info!(listen = %config.listen, database = state.db.backend.name(), "zongguan serving on http://{}", config.listen);
+            let closing = state.db.clone();
             let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
+            closing.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         Cmd::Demo { scale, password, accounts_out, seed, no_registry, no_cases } => {
             zongguan_core::password::check_policy(&password, "").map_err(|e| anyhow::anyhow!("--password: {e}"))?;
@@ -307,7 +309,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("事件：近一年历史事件 {} 件，今日在办演示事件 {} 件", c.history, c.live);
                 }
             }
-            db.checkpoint().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             if let Some(path) = accounts_out {
                 std::fs::write(&path, serde_json::to_string_pretty(&accounts)?)?;
                 println!("账号清单已写入 {}", path.display());
@@ -337,7 +339,7 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 BenchWhat::Cases => crate::bench::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases).await,
                 BenchWhat::Map => crate::bench::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
             };
-            db.conn.close().await.ok();
+            db.close().await.ok();
             // The scratch database can be gigabytes at district scale.
             if let Some(dir) = scratch {
                 let _ = std::fs::remove_dir_all(dir);
@@ -491,7 +493,7 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         out.rejected_rows.len(),
         out.total as f64 / secs.max(0.001)
     );
-    db.checkpoint().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if mode == Mode::AllOrNothing && !out.rejected.is_empty() {
         println!("模式为 all_or_nothing：有行被拒绝，未写入任何数据");
     }

@@ -78,6 +78,11 @@ fn id_number(rng: &mut Rng, county: &str, born: NaiveDate, male: bool) -> String
     format!("{body}{c}")
 }
 
+/// A common Chinese name (surname and given name), as the demo gives its residents.
+pub fn person_name(rng: &mut Rng) -> String {
+    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+}
+
 fn person(rng: &mut Rng, today: NaiveDate) -> ResidentRecord {
     let kind = match rng.below(100) {
         0..=69 => "migrant",
@@ -87,7 +92,7 @@ fn person(rng: &mut Rng, today: NaiveDate) -> ResidentRecord {
     };
     let male = rng.below(100) < 53;
     let born = birth(rng, today, kind == "migrant");
-    let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+    let name = person_name(rng);
     let phone = (born < today - Duration::days(16 * 365)).then(|| format!("{}{:08}", rng.pick(PHONE_PREFIXES), rng.below(100_000_000)));
     let (id_type, number, nationality, ethnicity) = if kind == "foreign" {
         ("passport", format!("E{:08}", rng.below(100_000_000)), (*rng.pick(NATIONS)).to_string(), "")
@@ -267,6 +272,8 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
     )
     .await?;
     txn.commit().await?;
+    // Gigabytes of WAL at district scale: into the database file, then cut.
+    db.checkpoint_truncate().await?;
     let _ = today.year();
     Ok(counts)
 }

@@ -316,9 +316,22 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         c.execute_unprepared("PRAGMA cache_size = -393216").await?;
     }
     let grids = if kind == Kind::Buildings { grids_in_scope(c, &actor.scope).await? } else { HashMap::new() };
-    let mut places = Places::default();
-    // Residents: the next chunk is checked and encrypted on another thread while this one is written.
-    let mut pending: Option<tokio::task::JoinHandle<Vec<PreparedResident>>> = None;
+    // Residents: while the writer writes one chunk, the next is checked and encrypted on another
+    // thread and its buildings and rooms are looked up on the reader pool (committed state: the
+    // import writes no buildings or houses).
+    let stage = |chunk: Vec<SheetRow>, mut places: Places| {
+        let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
+        tokio::spawn(async move {
+            let prepared = {
+                let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
+                tokio::task::spawn_blocking(move || prepare_residents(&db, &actor, &at, chunk, today)).await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?
+            };
+            let here = places.for_chunk(&db.conn, &actor.scope, &at, &prepared).await?;
+            Ok::<_, DbError>((prepared, places, here))
+        })
+    };
+    let mut places = Some(Places::default());
+    let mut pending: Option<tokio::task::JoinHandle<DbResult<(Vec<PreparedResident>, Places, ChunkPlaces)>>> = None;
     loop {
         let next = rows.recv().await.transpose().map_err(|m| DbError::invalid("file", m))?;
         if kind != Kind::Residents {
@@ -331,19 +344,26 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
             progress(p.out.total);
             continue;
         }
-        let started = next.map(|chunk| {
-            let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
-            tokio::task::spawn_blocking(move || prepare_residents(&db, &actor, &at, chunk, today))
-        });
-        if let Some(prev) = pending.take() {
-            let prepared = prev.await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?;
+        let finished = next.is_none();
+        // The previous stage hands the building cache back before the next one starts.
+        let ready = match pending.take() {
+            Some(h) => {
+                let (prepared, cache, here) = h.await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))??;
+                places = Some(cache);
+                Some((prepared, here))
+            }
+            None => None,
+        };
+        if let Some(chunk) = next {
+            pending = Some(stage(chunk, places.take().unwrap_or_default()));
+        }
+        if let Some((prepared, here)) = ready {
             p.out.total += prepared.len() as u64;
-            apply_residents(db, c, actor, &mut p, &mut places, prepared).await?;
+            apply_residents(db, c, actor, &mut p, &here, prepared).await?;
             progress(p.out.total);
         }
-        match started {
-            Some(h) => pending = Some(h),
-            None => break,
+        if finished {
+            break;
         }
     }
     let mut out = p.out;
@@ -564,7 +584,32 @@ struct Places {
     rooms: HashMap<(i64, String), (i64, i64)>,
 }
 
+/// The buildings and rooms one chunk names, handed from the lookup stage to the writer.
+#[derive(Default)]
+struct ChunkPlaces {
+    buildings: HashMap<String, Option<(i64, i64)>>,
+    rooms: HashMap<(i64, String), (i64, i64)>,
+}
+
 impl Places {
+    /// Looks up the chunk's building codes not met before and hands back the chunk's own places.
+    async fn for_chunk<C: ConnectionTrait>(&mut self, c: &C, s: &Scope, at: &HashMap<&'static str, usize>, rows: &[PreparedResident]) -> DbResult<ChunkPlaces> {
+        self.load(c, s, rows.iter().map(|x| cell(at, &x.row, "楼栋编码").to_string())).await?;
+        let mut here = ChunkPlaces::default();
+        for x in rows {
+            let code = cell(at, &x.row, "楼栋编码");
+            let b = self.buildings.get(code).copied().flatten();
+            here.buildings.insert(code.to_string(), b);
+            if let Some((bid, _)) = b {
+                let key = (bid, cell(at, &x.row, "房号").to_string());
+                if let Some(h) = self.rooms.get(&key) {
+                    here.rooms.insert(key, *h);
+                }
+            }
+        }
+        Ok(here)
+    }
+
     async fn load<C: ConnectionTrait>(&mut self, c: &C, s: &Scope, codes: impl Iterator<Item = String>) -> DbResult<()> {
         let missing: Vec<String> = codes.filter(|c| !self.buildings.contains_key(c)).collect::<HashSet<_>>().into_iter().collect();
         if missing.is_empty() {
@@ -584,8 +629,7 @@ impl Places {
     }
 }
 
-async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &mut Places, prepared: Vec<PreparedResident>) -> DbResult<()> {
-    places.load(c, &actor.scope, prepared.iter().map(|x| p.get(&x.row, "楼栋编码").to_string())).await?;
+async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<()> {
     // Numbers registered before: while a chunk writes, the unique index finds them in the insert
     // itself (no lookup ahead, and a concurrent import on PostgreSQL meets a rejection, not an
     // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided

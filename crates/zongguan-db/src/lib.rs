@@ -310,6 +310,27 @@ impl Db {
         Ok(())
     }
 
+    /// [`Db::checkpoint`], then cuts the WAL file to nothing: after a bulk load the WAL holds
+    /// gigabytes that are all in the database file now. Written over, those pages would make the
+    /// next writer wait on their write-back to disk; cut, they are dropped unwritten.
+    pub async fn checkpoint_truncate(&self) -> DbResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
+    }
+
+    /// Closes the pools. On SQLite the last connection to close checkpoints the WAL and removes
+    /// it. A process that exits without closing leaves its WAL to the next one, which must read
+    /// it all back (recovery) and copy every frame into the database file again.
+    pub async fn close(self) -> DbResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.writer.close().await?;
+        }
+        self.conn.close().await?;
+        Ok(())
+    }
+
     pub fn db_backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
