@@ -6,7 +6,7 @@ use std::io::Cursor;
 use axum::http::StatusCode;
 use calamine::Reader;
 use common::TestApp;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn id(body: &str) -> String {
     format!("{body}{}", zongguan_core::id_number::check_char(body).expect("17 digits"))
@@ -116,9 +116,19 @@ on_both!(import_all_or_nothing_writes_nothing_when_a_row_is_bad, |app: TestApp| 
 on_both!(import_valid_rows_then_fix_the_rejected, |app: TestApp| async move {
     let c = app.login("community_003002").await;
     load_places(&c).await;
+    let community = app.unit_id("440307003002").await;
+    let residents_in = |v: &Value, grid: &str| v.as_array().expect("rows").iter().find(|r| r["code"] == grid).map(|r| r["residents"].clone());
+    let (_, before) = c.get(&format!("/api/v1/registry/summary?org_unit_id={community}")).await;
+    assert_eq!(residents_in(&before, "44030700300201"), Some(json!(0)), "{before}");
     let job = c.import("residents", "valid_rows", "人口.xlsx", &residents_xlsx()).await;
     assert_eq!(job["accepted"], 2, "{job}");
     expect_rejections(&job);
+    // The search index and the cached counts know the imported people.
+    let (_, v) = c.get("/api/v1/residents?q=陈志强").await;
+    assert_eq!(v["total"], 1, "{v}");
+    let (_, after) = c.get(&format!("/api/v1/registry/summary?org_unit_id={community}")).await;
+    assert_eq!(residents_in(&after, "44030700300201"), Some(json!(1)), "{after}");
+    assert_eq!(residents_in(&after, "44030700300202"), Some(json!(1)), "{after}");
     let (_, v) = c.get("/api/v1/residents?q=志强").await;
     assert_eq!(v["total"], 1);
     let r = &v["items"][0];
@@ -156,6 +166,12 @@ on_both!(import_valid_rows_then_fix_the_rejected, |app: TestApp| async move {
     assert!(job["rejected"].as_array().expect("r").iter().any(|r| r["row"] == 2 && r["message"].as_str().is_some_and(|m| m.contains("已登记"))), "{job}");
     let (_, v) = c.get("/api/v1/residents").await;
     assert_eq!(v["total"], 2);
+    // After the import the row triggers are back: a resident entered by hand is searchable.
+    let house = detail["residences"][0]["house_id"].clone();
+    let (s, created) = c.post("/api/v1/residents", json!({"name":"欧阳明远","id_number":id("44030719700101512"),"registration_type":"户籍人口","house_id":house,"since":"2024-03-01"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let (_, v) = c.get("/api/v1/residents?q=阳明远").await;
+    assert_eq!(v["total"], 1, "{v}");
 
     // Another community's officer cannot use these buildings.
     let other = app.login("community_003004").await;

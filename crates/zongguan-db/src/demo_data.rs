@@ -218,7 +218,7 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
     let today = chrono::Local::now().date_naive();
     let now = Utc::now();
     let actor = Actor::system("demo");
-    let txn = db.begin_write().await?;
+    let txn = db.begin_bulk_write().await?;
     let c = &*txn;
     let first_ids = (crate::next_id(c, "building").await?, crate::next_id(c, "house").await?, crate::next_id(c, "resident").await?, crate::next_id(c, "residence").await?);
     if db.backend == Backend::Sqlite {
@@ -247,10 +247,10 @@ pub async fn registries(db: &Db, seed: u64, volume: Volume, progress: &(dyn Fn(&
         counts.buildings += buildings.len() as u64;
         counts.houses += houses.len() as u64;
         counts.residents += residents.len() as u64;
-        crate::insert_models(c, buildings).await?;
-        crate::insert_models(c, houses).await?;
-        crate::insert_models(c, residents).await?;
-        crate::insert_models(c, residences).await?;
+        crate::bulk_insert_models(c, buildings).await?;
+        crate::bulk_insert_models(c, houses).await?;
+        crate::bulk_insert_models(c, residents).await?;
+        crate::bulk_insert_models(c, residences).await?;
         progress("实有人口", counts.residents);
     }
     maker.await.map_err(|e| DbError::invalid("demo", format!("生成演示数据失败：{e}")))?;

@@ -301,6 +301,43 @@ impl Progress<'_> {
     }
 }
 
+/// SQLite: the residents' row triggers (search index, count versions) are set aside while an
+/// import writes and do their work once at the end, in the same transaction (a rollback brings
+/// them back untouched). A trigger that writes to a virtual table makes every INSERT keep a
+/// statement journal: a copy of each index page it touches, a page per row with random keys.
+struct RowTriggers {
+    /// The first id this import gives; every resident from it on is new.
+    first_id: i64,
+    sql: Vec<String>,
+}
+
+impl RowTriggers {
+    const NAMES: &'static str = "'resident_fts_insert', 'stat_resident_insert'";
+
+    async fn defer<C: ConnectionTrait>(c: &C) -> DbResult<Self> {
+        let b = c.get_database_backend();
+        let list = format!("SELECT name AS n, sql AS d FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resident' AND name IN ({})", Self::NAMES);
+        let mut sql = Vec::new();
+        for row in c.query_all_raw(sea_orm::Statement::from_string(b, list)).await? {
+            let (n, d): (String, String) = (row.try_get("", "n")?, row.try_get("", "d")?);
+            c.execute_unprepared(&format!("DROP TRIGGER {n}")).await?;
+            sql.push(d);
+        }
+        Ok(Self { first_id: crate::next_id(c, "resident").await?, sql })
+    }
+
+    async fn restore<C: ConnectionTrait>(self, c: &C) -> DbResult<()> {
+        let b = c.get_database_backend();
+        let since = |q: &str| sea_orm::Statement::from_sql_and_values(b, q, [self.first_id.into()]);
+        c.execute_raw(since("INSERT INTO resident_fts (rowid, name) SELECT id, name FROM resident WHERE id >= ?")).await?;
+        c.execute_raw(since("UPDATE stat_version SET version = version + 1 WHERE org_unit_id IN (SELECT DISTINCT org_unit_id FROM resident WHERE id >= ?)")).await?;
+        for d in self.sql {
+            c.execute_unprepared(&d).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Checks every row and writes the accepted ones, chunk by chunk, in one transaction: a crash
 /// leaves the old state; in all-or-nothing mode any rejection rolls everything back.
 /// `progress(processed)` is called after each chunk.
@@ -308,13 +345,17 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
     let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new() };
     let today = chrono::Local::now().date_naive();
-    let txn = db.begin_write().await?;
+    // Residents point only at houses checked in this import and at those houses' grids.
+    let txn = if kind == Kind::Residents { db.begin_bulk_write().await? } else { db.begin_write().await? };
     let c = &*txn;
-    if db.backend == crate::Backend::Sqlite {
+    let deferred = if db.backend == crate::Backend::Sqlite {
         // Checking and inserting millions of identity numbers touches their index at random:
         // a larger page cache for this transaction's connection keeps it in memory.
         c.execute_unprepared("PRAGMA cache_size = -393216").await?;
-    }
+        if kind == Kind::Residents { Some(RowTriggers::defer(c).await?) } else { None }
+    } else {
+        None
+    };
     let grids = if kind == Kind::Buildings { grids_in_scope(c, &actor.scope).await? } else { HashMap::new() };
     // Residents: while the writer writes one chunk, the next is checked and encrypted on another
     // thread and its buildings and rooms are looked up on the reader pool (committed state: the
@@ -373,6 +414,11 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     }
     if db.backend == crate::Backend::Sqlite {
         c.execute_unprepared("PRAGMA cache_size = -32768").await?;
+    }
+    if out.accepted > 0
+        && let Some(d) = deferred
+    {
+        d.restore(c).await?;
     }
     if out.accepted > 0 {
         audit::append(
@@ -705,7 +751,7 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
             });
         }
         p.out.accepted += residences.len() as u64;
-        crate::insert_models(c, residences).await?;
+        crate::bulk_insert_models(c, residences).await?;
     }
     Ok(())
 }
