@@ -270,6 +270,8 @@ struct Progress<'a> {
     out: Outcome,
     /// Key fingerprint → the row it was first seen on.
     seen: HashMap<u64, u32>,
+    /// The grids given new residents.
+    grids: HashSet<i64>,
 }
 
 impl Progress<'_> {
@@ -326,11 +328,11 @@ impl RowTriggers {
         Ok(Self { first_id: crate::next_id(c, "resident").await?, sql })
     }
 
-    async fn restore<C: ConnectionTrait>(self, c: &C) -> DbResult<()> {
+    async fn restore<C: ConnectionTrait>(self, c: &C, grids: &HashSet<i64>) -> DbResult<()> {
         let b = c.get_database_backend();
-        let since = |q: &str| sea_orm::Statement::from_sql_and_values(b, q, [self.first_id.into()]);
-        c.execute_raw(since("INSERT INTO resident_fts (rowid, name) SELECT id, name FROM resident WHERE id >= ?")).await?;
-        c.execute_raw(since("UPDATE stat_version SET version = version + 1 WHERE org_unit_id IN (SELECT DISTINCT org_unit_id FROM resident WHERE id >= ?)")).await?;
+        c.execute_raw(sea_orm::Statement::from_sql_and_values(b, "INSERT INTO resident_fts (rowid, name) SELECT id, name FROM resident WHERE id >= ?", [self.first_id.into()])).await?;
+        let units = grids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        c.execute_unprepared(&format!("UPDATE stat_version SET version = version + 1 WHERE org_unit_id IN ({units})")).await?;
         for d in self.sql {
             c.execute_unprepared(&d).await?;
         }
@@ -343,7 +345,7 @@ impl RowTriggers {
 /// `progress(processed)` is called after each chunk.
 pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[String], mut rows: RowChunks, progress: &(dyn Fn(u64) + Sync)) -> DbResult<Outcome> {
     let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
-    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new() };
+    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new(), grids: HashSet::new() };
     let today = chrono::Local::now().date_naive();
     // Residents point only at houses checked in this import and at those houses' grids.
     let txn = if kind == Kind::Residents { db.begin_bulk_write().await? } else { db.begin_write().await? };
@@ -418,7 +420,7 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     if out.accepted > 0
         && let Some(d) = deferred
     {
-        d.restore(c).await?;
+        d.restore(c, &p.grids).await?;
     }
     if out.accepted > 0 {
         audit::append(
@@ -718,6 +720,7 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
             && let (Some(mut m), Some((house_id, grid)), Some(since), Some(relation)) = (model, house, since, relation)
         {
             m.org_unit_id = Set(grid);
+            p.grids.insert(grid);
             ready.push((m, house_id, since, relation, r, rec.map(|x| x.id_masked).unwrap_or_default()));
         }
     }
