@@ -406,16 +406,20 @@ fn insert_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: V
     let cols: Vec<Col<A>> = Col::<A>::iter().filter(|col| first.get(*col).is_set()).collect();
     let table = <A::Entity as Default>::default().table_name().to_string();
     let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
-    // SQLite binds at most 32,766 values per statement. Statements hold a power of two of rows
-    // (512 + 256 + … for 1,000): a few texts recur and their prepared statements are reused,
+    // SQLite binds at most 32,766 values per statement. There statements hold a power of two of
+    // rows (512 + 256 + … for 1,000): a few texts recur and their prepared statements are reused,
     // where batches of every odd size (a grid's residents, an import's chunk less its rejected
-    // rows) were each compiled anew.
-    let per = 1usize << (30_000 / cols.len().max(1)).clamp(1, 1000).ilog2();
+    // rows) were each compiled anew. PostgreSQL pays a round trip per statement instead: as many
+    // rows as fit.
+    let per = (30_000 / cols.len().max(1)).clamp(1, 1000);
     let mut left = models.len();
     let mut models = models.into_iter();
     let mut out = Vec::new();
     while left > 0 {
-        let take = 1usize << left.min(per).ilog2();
+        let take = match backend {
+            DbBackend::Sqlite => 1usize << left.min(per).ilog2(),
+            _ => left.min(per),
+        };
         left -= take;
         let mut sql = format!("{verb} INTO {table} ({}) VALUES ", names.join(", "));
         let mut values = Vec::with_capacity(take * cols.len());
