@@ -365,10 +365,10 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     let stage = |chunk: Vec<SheetRow>, mut places: Places| {
         let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
         tokio::spawn(async move {
-            let prepared = {
-                let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
-                tokio::task::spawn_blocking(move || prepare_residents(&db, &actor, &at, chunk, today)).await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?
-            };
+            let check = (db.clone(), actor.clone(), at.clone());
+            let prepared = tokio::task::spawn_blocking(move || prepare_residents(&check.0, &check.1, &check.2, chunk, today))
+                .await
+                .map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?;
             let here = places.for_chunk(&db.conn, &actor.scope, &at, &prepared).await?;
             Ok::<_, DbError>((prepared, places, here))
         })
@@ -417,12 +417,10 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     if db.backend == crate::Backend::Sqlite {
         c.execute_unprepared("PRAGMA cache_size = -32768").await?;
     }
-    if out.accepted > 0
-        && let Some(d) = deferred
-    {
-        d.restore(c, &p.grids).await?;
-    }
     if out.accepted > 0 {
+        if let Some(d) = deferred {
+            d.restore(c, &p.grids).await?;
+        }
         audit::append(
             c,
             db.backend,
