@@ -181,6 +181,70 @@ on_both!(import_valid_rows_then_fix_the_rejected, |app: TestApp| async move {
     assert_eq!(s, StatusCode::NOT_FOUND, "someone else's job");
 });
 
+/// A CSV of `n` good residents in the two test buildings; row `r` (from 2) has the number `number(r)`.
+fn many_residents(n: u32, number: impl Fn(u32) -> String) -> String {
+    let mut csv = String::from("姓名,证件类型,证件号码,性别,出生日期,民族,人口类型,联系电话,楼栋编码,房号,入住日期,与户主关系\n");
+    for r in 2..n + 2 {
+        let (b, room) = [("LAT-0001", "101"), ("LAT-0001", "102"), ("LAT-0002", "201")][r as usize % 3];
+        csv.push_str(&format!("居民{r},居民身份证,{},,,汉族,流动人口,,{b},{room},2024-01-01,其他\n", number(r)));
+    }
+    csv
+}
+
+/// The number of a test resident: a distinct valid number for each row.
+fn nth_number(r: u32) -> String {
+    id(&format!("4403071985{:02}{:02}{:03}", 1 + r / 28 / 900 % 12, 1 + r / 900 % 28, 100 + r % 900))
+}
+
+// A file of several chunks: each chunk is checked while the one before is written, so the
+// rejections the insert finds (a number registered before) and the ones checking finds (a number
+// repeated in the file) must still land on their rows, and all-or-nothing must still write nothing.
+on_both!(import_of_many_chunks_keeps_every_row_in_its_place, |app: TestApp| async move {
+    let c = app.login("community_003002").await;
+    load_places(&c).await;
+    let before = many_residents(1, |_| nth_number(2500));
+    let job = c.import("residents", "valid_rows", "先登记.csv", before.as_bytes()).await;
+    assert_eq!(job["accepted"], 1, "{job}");
+    let csv = many_residents(4500, |r| if r == 4400 { nth_number(3) } else { nth_number(r) });
+    let job = c.import("residents", "valid_rows", "人口.csv", csv.as_bytes()).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["total"], 4500);
+    assert_eq!(job["accepted"], 4498, "{}", job["rejected"]);
+    let rejected = job["rejected"].as_array().expect("rejected");
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    assert_eq!(rejected[0]["row"], 2500);
+    assert!(rejected[0]["message"].as_str().expect("m").contains("已登记"), "{rejected:?}");
+    assert_eq!(rejected[1]["row"], 4400);
+    assert!(rejected[1]["message"].as_str().expect("m").contains("第 3 行"), "{rejected:?}");
+    let (_, v) = c.get("/api/v1/residents?page_size=1").await;
+    assert_eq!(v["total"], 4499);
+    // Each imported person lives in the room of their own row.
+    for r in [2u32, 2001, 2499, 2501, 4001, 4501] {
+        let (_, v) = c.get(&format!("/api/v1/residents?id_number={}", nth_number(r))).await;
+        assert_eq!(v["items"][0]["name"], format!("居民{r}"), "row {r}: {v}");
+        let (_, d) = c.get(&format!("/api/v1/residents/{}", v["items"][0]["id"])).await;
+        let room = ["101", "102", "201"][r as usize % 3];
+        assert_eq!(d["residences"].as_array().map(Vec::len), Some(1), "row {r}: {d}");
+        assert_eq!(d["residences"][0]["room"], room, "row {r}: {d}");
+    }
+    let jid = job["id"].as_i64().expect("id");
+    let (_, bytes) = c.download(&format!("/api/v1/imports/{jid}/rejected.xlsx")).await;
+    let rows = xlsx_rows(&bytes);
+    assert_eq!(rows.len(), 3, "header and two rows");
+    assert_eq!(rows[1][0], "居民2500");
+    assert_eq!(rows[2][0], "居民4400");
+
+    // All or nothing: a registered number in the last chunk leaves the earlier chunks unwritten.
+    let csv = many_residents(4500, |r| if r == 4300 { nth_number(10) } else { id(&format!("3601221990{:02}{:02}{:03}", 1 + r / 28 / 900 % 12, 1 + r / 900 % 28, 100 + r % 900)) });
+    let job = c.import("residents", "all_or_nothing", "人口.csv", csv.as_bytes()).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["accepted"], 0, "{job}");
+    assert_eq!(job["rejected"].as_array().map(Vec::len), Some(1), "{}", job["rejected"]);
+    assert_eq!(job["rejected"][0]["row"], 4300);
+    let (_, v) = c.get("/api/v1/residents?page_size=1").await;
+    assert_eq!(v["total"], 4499, "nothing written");
+});
+
 on_both!(import_refuses_a_file_without_the_headers, |app: TestApp| async move {
     let c = app.login("community_003002").await;
     let job = c.import("residents", "valid_rows", "x.csv", "名字,号码\n张三,1\n".as_bytes()).await;

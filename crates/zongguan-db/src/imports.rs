@@ -272,6 +272,8 @@ struct Progress<'a> {
     seen: HashMap<u64, u32>,
     /// The grids given new residents.
     grids: HashSet<i64>,
+    /// SQLite: the next resident id to give (the writer lock keeps others out).
+    next_id: Option<i64>,
 }
 
 impl Progress<'_> {
@@ -290,6 +292,13 @@ impl Progress<'_> {
         self.out.rejected.extend(errs);
         self.out.rejected_rows.push(r.clone());
         true
+    }
+    /// Records what writing a batch found.
+    fn taken(&mut self, w: Written) {
+        self.out.accepted += w.accepted;
+        for (r, e) in w.taken {
+            self.rejected(&r, vec![e]);
+        }
     }
     /// The row that first used this key, or None (and the key is remembered).
     fn repeated(&mut self, key: u64, row: u32) -> Option<u32> {
@@ -345,7 +354,7 @@ impl RowTriggers {
 /// `progress(processed)` is called after each chunk.
 pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[String], mut rows: RowChunks, progress: &(dyn Fn(u64) + Sync)) -> DbResult<Outcome> {
     let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
-    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new(), grids: HashSet::new() };
+    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new(), grids: HashSet::new(), next_id: None };
     let today = chrono::Local::now().date_naive();
     // Residents point only at houses checked in this import and at those houses' grids.
     let txn = if kind == Kind::Residents { db.begin_bulk_write().await? } else { db.begin_write().await? };
@@ -354,7 +363,13 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         // Checking and inserting millions of identity numbers touches their index at random:
         // a larger page cache for this transaction's connection keeps it in memory.
         c.execute_unprepared("PRAGMA cache_size = -393216").await?;
-        if kind == Kind::Residents { Some(RowTriggers::defer(c).await?) } else { None }
+        if kind == Kind::Residents {
+            let d = RowTriggers::defer(c).await?;
+            p.next_id = Some(d.first_id);
+            Some(d)
+        } else {
+            None
+        }
     } else {
         None
     };
@@ -374,6 +389,9 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         })
     };
     let mut places = Some(Places::default());
+    // Where the writer's time goes (RUST_LOG=zongguan_db=debug): waiting for the checking stage, writing.
+    let (mut waited, mut wrote) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut batch: Option<Batch> = None;
     let mut pending: Option<tokio::task::JoinHandle<DbResult<(Vec<PreparedResident>, Places, ChunkPlaces)>>> = None;
     loop {
         let next = rows.recv().await.transpose().map_err(|m| DbError::invalid("file", m))?;
@@ -391,7 +409,9 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         // The previous stage hands the building cache back before the next one starts.
         let ready = match pending.take() {
             Some(h) => {
+                let t = std::time::Instant::now();
                 let (prepared, cache, here) = h.await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))??;
+                waited += t.elapsed();
                 places = Some(cache);
                 Some((prepared, here))
             }
@@ -400,17 +420,32 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         if let Some(chunk) = next {
             pending = Some(stage(chunk, places.take().unwrap_or_default()));
         }
-        if let Some((prepared, here)) = ready {
-            p.out.total += prepared.len() as u64;
-            apply_residents(db, c, actor, &mut p, &here, prepared).await?;
-            progress(p.out.total);
-        }
+        let t = std::time::Instant::now();
+        let checked = match ready {
+            Some((prepared, here)) => {
+                p.out.total += prepared.len() as u64;
+                // The batch before is written while this chunk is checked: its statements run on
+                // the connection's own thread while this task builds the next ones.
+                let (w, checked) = tokio::join!(write_residents(c, actor, batch.take()), check_residents(db, c, &mut p, &here, prepared));
+                p.taken(w?);
+                checked?
+            }
+            None => None,
+        };
         if finished {
+            p.taken(write_residents(c, actor, batch.take()).await?);
+            p.taken(write_residents(c, actor, checked).await?);
+            wrote += t.elapsed();
+            progress(p.out.total);
             break;
         }
+        batch = checked;
+        wrote += t.elapsed();
+        progress(p.out.total);
     }
     let mut out = p.out;
     out.rejected.sort_by_key(|r| r.row);
+    out.rejected_rows.sort_by_key(|r| r.row);
     if mode == Mode::AllOrNothing && !out.rejected.is_empty() {
         out.accepted = 0;
     }
@@ -418,9 +453,11 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         c.execute_unprepared("PRAGMA cache_size = -32768").await?;
     }
     if out.accepted > 0 {
+        let t = std::time::Instant::now();
         if let Some(d) = deferred {
             d.restore(c, &p.grids).await?;
         }
+        let restored = t.elapsed();
         audit::append(
             c,
             db.backend,
@@ -428,7 +465,9 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
             Event::ok("import", kind.as_str(), "").detail(format!("导入{} {} 行，拒绝 {} 行", kind.zh(), out.accepted, out.rejected_rows.len())),
         )
         .await?;
+        let t = std::time::Instant::now();
         txn.commit().await?;
+        tracing::debug!("import {}: {} rows; waited {waited:?} for checking, wrote {wrote:?}, restored triggers {restored:?}, committed {:?}", kind.as_str(), out.accepted, t.elapsed());
     } else {
         drop(txn);
     }
@@ -675,7 +714,24 @@ impl Places {
     }
 }
 
-async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<()> {
+/// A chunk's accepted residents with their ids, written while the next chunk is checked.
+struct Batch {
+    /// The residents' insert statements, built while the batch before is written.
+    statements: Vec<sea_orm::Statement>,
+    ids: Vec<i64>,
+    /// id, house, since, relation, the row and its masked number (for a rejection).
+    rest: Vec<(i64, i64, chrono::NaiveDate, &'static str, SheetRow, String)>,
+}
+
+/// What writing a batch found: rows accepted, and rows whose number the unique index already held.
+#[derive(Default)]
+struct Written {
+    accepted: u64,
+    taken: Vec<(SheetRow, Rejection)>,
+}
+
+/// Decides each row of a chunk: rejected with its reasons, or accepted into a batch with its id.
+async fn check_residents<C: ConnectionTrait>(db: &Db, c: &C, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<Option<Batch>> {
     // Numbers registered before: while a chunk writes, the unique index finds them in the insert
     // itself (no lookup ahead, and a concurrent import on PostgreSQL meets a rejection, not an
     // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided
@@ -722,39 +778,56 @@ async fn apply_residents<C: ConnectionTrait>(db: &Db, c: &C, actor: &Actor, p: &
             ready.push((m, house_id, since, relation, r, rec.map(|x| x.id_masked).unwrap_or_default()));
         }
     }
-    if writing && !ready.is_empty() {
-        let ids = reserve_ids(c, db.backend, "resident", ready.len()).await?;
-        let now = Utc::now();
-        let mut models = Vec::with_capacity(ready.len());
-        let mut rest = Vec::with_capacity(ready.len());
-        for ((mut m, house_id, since, relation, r, masked), id) in ready.into_iter().zip(ids) {
-            m.id = Set(id);
-            models.push(m);
-            rest.push((id, house_id, since, relation, r, masked));
-        }
-        let written = crate::insert_models_new(c, models, "id_number_hash").await?;
-        let mut residences = Vec::with_capacity(written.len());
-        for (id, house_id, since, relation, r, masked) in rest {
-            if !written.contains(&id) {
-                let errs = vec![Rejection { row: r.row, column: "证件号码".into(), message: format!("证件号码 {masked} 已登记") }];
-                p.rejected(&r, errs);
-                continue;
-            }
-            residences.push(residence::ActiveModel {
-                resident_id: Set(id),
-                house_id: Set(house_id),
-                relation: Set(relation.into()),
-                since: Set(since),
-                until: Set(None),
-                created_by: Set(actor.user_id),
-                created_at: Set(now),
-                ..Default::default()
-            });
-        }
-        p.out.accepted += residences.len() as u64;
-        crate::bulk_insert_models(c, residences).await?;
+    if !writing || ready.is_empty() {
+        return Ok(None);
     }
-    Ok(())
+    let ids = match p.next_id.as_mut() {
+        // SQLite: counted here, so a chunk gets its ids while the one before is still being written.
+        Some(next) => {
+            let first = *next;
+            *next += ready.len() as i64;
+            (first..*next).collect()
+        }
+        None => reserve_ids(c, db.backend, "resident", ready.len()).await?,
+    };
+    let mut models = Vec::with_capacity(ready.len());
+    let mut rest = Vec::with_capacity(ready.len());
+    for ((mut m, house_id, since, relation, r, masked), id) in ready.into_iter().zip(ids.iter().copied()) {
+        m.id = Set(id);
+        models.push(m);
+        rest.push((id, house_id, since, relation, r, masked));
+    }
+    let statements = crate::insert_new_statements(c.get_database_backend(), models, "id_number_hash")?;
+    Ok(Some(Batch { statements, ids, rest }))
+}
+
+/// Writes a batch's residents and their residences.
+async fn write_residents<C: ConnectionTrait>(c: &C, actor: &Actor, batch: Option<Batch>) -> DbResult<Written> {
+    let Some(Batch { statements, ids, rest }) = batch else { return Ok(Written::default()) };
+    let left_out = crate::insert_new(c, "resident", statements, &ids).await?;
+    let now = Utc::now();
+    let mut out = Written::default();
+    let mut residences = Vec::with_capacity(rest.len());
+    for (id, house_id, since, relation, r, masked) in rest {
+        if left_out.contains(&id) {
+            let e = Rejection { row: r.row, column: "证件号码".into(), message: format!("证件号码 {masked} 已登记") };
+            out.taken.push((r, e));
+            continue;
+        }
+        residences.push(residence::ActiveModel {
+            resident_id: Set(id),
+            house_id: Set(house_id),
+            relation: Set(relation.into()),
+            since: Set(since),
+            until: Set(None),
+            created_by: Set(actor.user_id),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    out.accepted = residences.len() as u64;
+    crate::bulk_insert_models(c, residences).await?;
+    Ok(out)
 }
 
 /// Rejections of a row in the template's column order.

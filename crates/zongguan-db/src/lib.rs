@@ -381,22 +381,33 @@ fn bulk_insert(backend: DbBackend) -> &'static str {
     }
 }
 
-/// [`bulk_insert_models`] for rows that may exist already by the unique column `unique`: those are
-/// left out without an error (the database's own unique index decides, with no lookup before),
-/// and the ids of the rows written come back.
-pub(crate) async fn insert_models_new<C, A>(c: &C, models: Vec<A>, unique: &str) -> DbResult<std::collections::HashSet<i64>>
-where
-    C: ConnectionTrait,
-    A: sea_orm::ActiveModelTrait,
-{
-    let mut ids = std::collections::HashSet::new();
-    let backend = c.get_database_backend();
-    for st in insert_statements(backend, models, bulk_insert(backend), &format!(" ON CONFLICT ({unique}) DO NOTHING RETURNING id"))? {
-        for row in c.query_all_raw(st).await? {
-            ids.insert(row.try_get::<i64>("", "id")?);
+/// Statements inserting `models` as [`bulk_insert_models`] does, except rows whose `unique` column
+/// holds a value already: those are left out without an error (the database's own unique index
+/// decides, with no lookup before). Run them with [`insert_new`].
+pub(crate) fn insert_new_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: Vec<A>, unique: &str) -> DbResult<Vec<sea_orm::Statement>> {
+    insert_statements(backend, models, bulk_insert(backend), &format!(" ON CONFLICT ({unique}) DO NOTHING"))
+}
+
+/// Runs [`insert_new_statements`] for rows with the ids `ids` and answers the ids left out. The
+/// rows written are counted, not returned: only when some were left out are they looked up.
+pub(crate) async fn insert_new<C: ConnectionTrait>(c: &C, table: &str, statements: Vec<sea_orm::Statement>, ids: &[i64]) -> DbResult<std::collections::HashSet<i64>> {
+    let mut written = 0;
+    for st in statements {
+        written += c.execute_raw(st).await?.rows_affected();
+    }
+    let mut left_out: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    if written as usize == ids.len() {
+        return Ok(left_out);
+    }
+    left_out.extend(ids);
+    let b = c.get_database_backend();
+    for part in ids.chunks(5_000) {
+        let list = part.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        for row in c.query_all_raw(sea_orm::Statement::from_string(b, format!("SELECT id FROM {table} WHERE id IN ({list})"))).await? {
+            left_out.remove(&row.try_get::<i64>("", "id")?);
         }
     }
-    Ok(ids)
+    Ok(left_out)
 }
 
 fn insert_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: Vec<A>, verb: &str, suffix: &str) -> DbResult<Vec<sea_orm::Statement>> {
