@@ -8,8 +8,10 @@ use tokio::sync::{mpsc, oneshot};
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
 use zongguan_db::imports::{Kind, Rejection, RowChunks, SheetRow};
 
-/// Rows handed to the import in chunks of this many.
+/// Rows handed to the import in chunks of this many, after a first chunk of `FIRST_CHUNK` that
+/// doubles up to it: the import's first write waits only for a small chunk to be checked.
 const CHUNK: usize = 2000;
+const FIRST_CHUNK: usize = 250;
 
 /// A file as rows of text: the header and the data rows with their spreadsheet row numbers.
 pub struct Table {
@@ -22,6 +24,8 @@ struct Sink {
     header: Option<oneshot::Sender<Result<Vec<String>, String>>>,
     tx: mpsc::Sender<Result<Vec<SheetRow>, String>>,
     buf: Vec<SheetRow>,
+    /// The size of the chunk being filled.
+    size: usize,
 }
 
 impl Sink {
@@ -36,8 +40,9 @@ impl Sink {
     /// False when nobody listens any more (the import stopped).
     fn row(&mut self, r: SheetRow) -> bool {
         self.buf.push(r);
-        if self.buf.len() >= CHUNK {
-            return self.tx.blocking_send(Ok(std::mem::take(&mut self.buf))).is_ok();
+        if self.buf.len() >= self.size {
+            self.size = (self.size * 2).min(CHUNK);
+            return self.tx.blocking_send(Ok(std::mem::replace(&mut self.buf, Vec::with_capacity(self.size)))).is_ok();
         }
         true
     }
@@ -73,7 +78,7 @@ async fn on_reader_thread(read: impl FnOnce(&mut Sink) -> Result<(), String> + S
     let (htx, hrx) = oneshot::channel();
     let (tx, rx) = mpsc::channel(2);
     tokio::task::spawn_blocking(move || {
-        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(CHUNK) };
+        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(FIRST_CHUNK), size: FIRST_CHUNK };
         let r = read(&mut sink);
         sink.finish(r);
     });

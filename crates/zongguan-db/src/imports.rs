@@ -650,7 +650,15 @@ fn prepare_residents(db: &Db, actor: &Actor, at: &HashMap<&'static str, usize>, 
                 v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message)).ok(),
             };
             // The grid is set once the house is known.
-            let model = rec.as_ref().map(|rec| resident_model(db, actor, rec, 0));
+            let model = rec.as_ref().map(|rec| {
+                let mut m = resident_model(db, actor, rec, 0);
+                // The template has no cells for these: left to their default, fewer values to bind.
+                use resident::Column as C;
+                for c in [C::FormerName, C::NativePlaceCode, C::RegisteredAddressCode, C::RegisteredAddress, C::CurrentAddress, C::Education, C::MaritalStatus, C::PoliticalStatus, C::Occupation, C::Employer, C::SpecialGroups] {
+                    m.not_set(c);
+                }
+                m
+            });
             let hash = model.as_ref().and_then(|m| match &m.id_number_hash {
                 Set(h) => Some(h.clone()),
                 _ => None,
