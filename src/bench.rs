@@ -80,12 +80,12 @@ async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<Str
                 batch.push(format!("{body}{}", zongguan_core::id_number::check_char(&body).unwrap_or('0')));
             }
         }
-        let hashes: Vec<String> = batch.iter().map(|x| db.cipher.keyed_hash(x)).collect();
-        let taken: std::collections::HashSet<String> = resident::Entity::find()
+        let hashes: Vec<Vec<u8>> = batch.iter().map(|x| db.cipher.keyed_hash_bytes(x)).collect();
+        let taken: std::collections::HashSet<Vec<u8>> = resident::Entity::find()
             .select_only()
             .column(resident::Column::IdNumberHash)
             .filter(resident::Column::IdNumberHash.is_in(hashes.clone()))
-            .into_tuple::<String>()
+            .into_tuple::<Vec<u8>>()
             .all(&db.conn)
             .await?
             .into_iter()

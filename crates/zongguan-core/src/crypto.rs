@@ -111,6 +111,14 @@ impl FieldCipher {
         String::from_utf8(pt).map_err(|_| DecryptError)
     }
 
+    /// The first 16 bytes (128 bits) of [`Self::keyed_hash`]: the key of a unique index over
+    /// millions of values, a third the size of the hex text, so fewer of its pages are written.
+    pub fn keyed_hash_bytes(&self, plain: &str) -> Vec<u8> {
+        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else { unreachable!("any key length works") };
+        m.update(plain.as_bytes());
+        m.finalize().into_bytes()[..16].to_vec()
+    }
+
     /// HMAC-SHA256 of the value, hex: equal values hash equal, so it can be indexed and looked up.
     pub fn keyed_hash(&self, plain: &str) -> String {
         let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else { unreachable!("any key length works") };
@@ -135,6 +143,7 @@ mod tests {
         bad.push(if e.ends_with('A') { 'B' } else { 'A' });
         assert!(c.decrypt(&bad).is_err());
         assert_eq!(c.keyed_hash("x"), c.keyed_hash("x"));
+        assert_eq!(hex::encode(c.keyed_hash_bytes("x")), c.keyed_hash("x")[..32], "the hex hash's first half");
         let other = FieldCipher::from_hex(&FieldCipher::generate_key_hex()).expect("key");
         assert!(other.decrypt(&e).is_err());
         assert_ne!(other.keyed_hash("x"), c.keyed_hash("x"));

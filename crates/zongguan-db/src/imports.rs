@@ -611,7 +611,7 @@ struct PreparedResident {
     errs: Vec<Rejection>,
     rec: Option<ResidentRecord>,
     model: Option<resident::ActiveModel>,
-    hash: Option<String>,
+    hash: Option<Vec<u8>>,
     since: Option<chrono::NaiveDate>,
     relation: Option<&'static str>,
 }
@@ -745,10 +745,10 @@ async fn check_residents<C: ConnectionTrait>(db: &Db, c: &C, p: &mut Progress<'_
     // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided
     // once per chunk, so a writing chunk inserts all its good rows (rolled back if need be).
     let writing = p.writing();
-    let known: HashSet<String> = if writing {
+    let known: HashSet<Vec<u8>> = if writing {
         HashSet::new()
     } else {
-        let hashes: Vec<String> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
+        let hashes: Vec<Vec<u8>> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
         resident::Entity::find().select_only().column(resident::Column::IdNumberHash).filter(resident::Column::IdNumberHash.is_in(hashes)).into_tuple().all(c).await?.into_iter().collect()
     };
     let mut ready = Vec::new();

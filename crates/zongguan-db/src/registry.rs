@@ -652,7 +652,7 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
     let today = chrono::Local::now().date_naive();
     let mut q = resident::Entity::find().filter(resident_scope(scope));
     if let Some(n) = f.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash(&n.to_ascii_uppercase())));
+        q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(&n.to_ascii_uppercase())));
     }
     if let Some(u) = f.org_unit_id {
         q = q.filter(under_unit(&db.conn, u, resident::Column::OrgUnitId).await?);
@@ -821,7 +821,7 @@ pub(crate) fn resident_model(db: &Db, actor: &Actor, r: &ResidentRecord, org_uni
         name: Set(r.name.clone()),
         id_type: Set(r.id_type.into()),
         id_number_enc: Set(db.cipher.encrypt(&r.id_number)),
-        id_number_hash: Set(db.cipher.keyed_hash(&r.id_number)),
+        id_number_hash: Set(db.cipher.keyed_hash_bytes(&r.id_number)),
         id_number_masked: Set(r.id_masked.clone()),
         gender: Set(r.gender.into()),
         birth_date: Set(r.birth_date),
@@ -856,7 +856,7 @@ pub async fn id_for_number<C: ConnectionTrait>(c: &C, db: &Db, id_number: &str) 
     Ok(resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
-        .filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash(id_number)))
+        .filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(id_number)))
         .into_tuple::<i64>()
         .one(c)
         .await?)

@@ -8,7 +8,8 @@ pub struct Model {
     pub name: String,
     pub id_type: String,
     pub id_number_enc: String,
-    pub id_number_hash: String,
+    /// [`zongguan_core::crypto::FieldCipher::keyed_hash_bytes`] of the number (m0010).
+    pub id_number_hash: Vec<u8>,
     pub id_number_masked: String,
     pub gender: String,
     pub birth_date: Option<Date>,
