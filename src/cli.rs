@@ -207,7 +207,8 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", crate::app::openapi_json());
         }
         Cmd::Migrate => {
-            crate::open_db(&config).await?;
+            let db = crate::open_db(&config).await?;
+            db.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("数据库迁移完成");
         }
         Cmd::Serve { listen } => {
