@@ -245,21 +245,12 @@ async fn rooms_of<C: ConnectionTrait>(c: &C, bids: Vec<i64>) -> DbResult<HashMap
     Ok(out)
 }
 
-/// `n` fresh ids for `table`, so that child rows can point at rows written in the same batch.
-async fn reserve_ids<C: ConnectionTrait>(c: &C, backend: crate::Backend, table: &str, n: usize) -> DbResult<Vec<i64>> {
-    let b = c.get_database_backend();
-    match backend {
-        // The SQLite writer lock is held for the whole import: nobody else takes ids meanwhile.
-        crate::Backend::Sqlite => {
-            let first = crate::next_id(c, table).await?;
-            Ok((first..first + n as i64).collect())
-        }
-        crate::Backend::Postgres => {
-            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS m FROM generate_series(1, {n})");
-            let rows = c.query_all_raw(sea_orm::Statement::from_string(b, sql)).await?;
-            Ok(rows.into_iter().filter_map(|r| r.try_get::<i64>("", "m").ok()).collect())
-        }
-    }
+/// PostgreSQL: `n` fresh ids from `table`'s sequence, so that child rows can point at rows written
+/// in the same batch. (SQLite counts them from the first free id: see `Progress::next_id`.)
+async fn reserve_ids<C: ConnectionTrait>(c: &C, table: &str, n: usize) -> DbResult<Vec<i64>> {
+    let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS m FROM generate_series(1, {n})");
+    let rows = c.query_all_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
+    Ok(rows.into_iter().filter_map(|r| r.try_get::<i64>("", "m").ok()).collect())
 }
 
 /// What an import has found so far, carried from chunk to chunk.
@@ -426,22 +417,23 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
                 p.out.total += prepared.len() as u64;
                 // The batch before is written while this chunk is checked: its statements run on
                 // the connection's own thread while this task builds the next ones.
-                let (w, checked) = tokio::join!(write_residents(c, actor, batch.take()), check_residents(db, c, &mut p, &here, prepared));
+                let (w, checked) = tokio::join!(write_residents(c, actor, batch.take()), check_residents(c, &mut p, &here, prepared));
                 p.taken(w?);
                 checked?
             }
             None => None,
         };
         if finished {
-            p.taken(write_residents(c, actor, batch.take()).await?);
+            // The last batch: nothing is left to check beside it.
             p.taken(write_residents(c, actor, checked).await?);
-            wrote += t.elapsed();
-            progress(p.out.total);
-            break;
+        } else {
+            batch = checked;
         }
-        batch = checked;
         wrote += t.elapsed();
         progress(p.out.total);
+        if finished {
+            break;
+        }
     }
     let mut out = p.out;
     out.rejected.sort_by_key(|r| r.row);
@@ -739,7 +731,7 @@ struct Written {
 }
 
 /// Decides each row of a chunk: rejected with its reasons, or accepted into a batch with its id.
-async fn check_residents<C: ConnectionTrait>(db: &Db, c: &C, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<Option<Batch>> {
+async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<Option<Batch>> {
     // Numbers registered before: while a chunk writes, the unique index finds them in the insert
     // itself (no lookup ahead, and a concurrent import on PostgreSQL meets a rejection, not an
     // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided
@@ -796,7 +788,7 @@ async fn check_residents<C: ConnectionTrait>(db: &Db, c: &C, p: &mut Progress<'_
             *next += ready.len() as i64;
             (first..*next).collect()
         }
-        None => reserve_ids(c, db.backend, "resident", ready.len()).await?,
+        None => reserve_ids(c, "resident", ready.len()).await?,
     };
     let mut models = Vec::with_capacity(ready.len());
     let mut rest = Vec::with_capacity(ready.len());
