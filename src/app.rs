@@ -30,7 +30,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        Self { db, config: Arc::new(config), progress: Arc::default(), files: Arc::default() }
+        Self {
+            db,
+            config: Arc::new(config),
+            progress: Arc::default(),
+            files: Arc::default(),
+        }
     }
 
     /// The photo store under `files_dir`, created when first needed.
@@ -45,7 +50,8 @@ impl AppState {
         }
         let dir = self.config.files_dir();
         std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-        let store: Arc<dyn object_store::ObjectStore> = Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| fail(&e))?);
+        let store: Arc<dyn object_store::ObjectStore> =
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| fail(&e))?);
         *slot = Some(store.clone());
         Ok(store)
     }
@@ -97,12 +103,24 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::auth::revoke_token))
         .routes(routes!(http::org::list_org_units, http::org::create_org_unit))
         .routes(routes!(http::org::org_tree))
-        .routes(routes!(http::org::get_org_unit, http::org::update_org_unit, http::org::delete_org_unit))
+        .routes(routes!(
+            http::org::get_org_unit,
+            http::org::update_org_unit,
+            http::org::delete_org_unit
+        ))
         .routes(routes!(http::org::get_grid_workers, http::org::set_grid_workers))
         .routes(routes!(http::org::list_departments, http::org::create_department))
-        .routes(routes!(http::org::get_department, http::org::update_department, http::org::delete_department))
+        .routes(routes!(
+            http::org::get_department,
+            http::org::update_department,
+            http::org::delete_department
+        ))
         .routes(routes!(http::org::list_staff, http::org::create_staff))
-        .routes(routes!(http::org::get_staff, http::org::update_staff, http::org::delete_staff))
+        .routes(routes!(
+            http::org::get_staff,
+            http::org::update_staff,
+            http::org::delete_staff
+        ))
         .routes(routes!(http::system::list_users, http::system::create_user))
         .routes(routes!(http::system::get_user, http::system::update_user))
         .routes(routes!(http::system::lock_user))
@@ -120,23 +138,42 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::registry::list_residents, http::registry::create_resident))
         .routes(routes!(http::registry::get_resident, http::registry::update_resident))
         .routes(routes!(http::registry::move_in))
-        .routes(routes!(http::registry::list_special_groups, http::registry::add_special_group))
+        .routes(routes!(
+            http::registry::list_special_groups,
+            http::registry::add_special_group
+        ))
         .routes(routes!(http::registry::move_out))
         .routes(routes!(http::registry::registry_summary))
         .routes(routes!(http::registry::dicts))
-        .routes(routes!(http::places::list_property_companies, http::places::create_property_company))
-        .routes(routes!(http::places::get_property_company, http::places::update_property_company))
+        .routes(routes!(
+            http::places::list_property_companies,
+            http::places::create_property_company
+        ))
+        .routes(routes!(
+            http::places::get_property_company,
+            http::places::update_property_company
+        ))
         .routes(routes!(http::places::list_key_places, http::places::create_key_place))
         .routes(routes!(http::places::get_key_place, http::places::update_key_place))
-        .routes(routes!(http::places::list_key_enterprises, http::places::create_key_enterprise))
-        .routes(routes!(http::places::get_key_enterprise, http::places::update_key_enterprise))
+        .routes(routes!(
+            http::places::list_key_enterprises,
+            http::places::create_key_enterprise
+        ))
+        .routes(routes!(
+            http::places::get_key_enterprise,
+            http::places::update_key_enterprise
+        ))
         .routes(routes!(http::registry::export_residents))
         .routes(routes!(http::registry::export_buildings))
         .routes(routes!(http::registry::export_houses))
         .routes(routes!(http::imports::import_template))
         .routes(routes!(http::imports::get_import))
         .routes(routes!(http::imports::rejected_rows))
-        .merge(OpenApiRouter::new().routes(routes!(http::imports::start_import)).layer(DefaultBodyLimit::max(512 * 1024 * 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(http::imports::start_import))
+                .layer(DefaultBodyLimit::max(512 * 1024 * 1024)),
+        )
         .routes(routes!(http::cases::list_case_categories))
         .routes(routes!(http::cases::update_case_item))
         .routes(routes!(http::cases::get_calendar, http::cases::set_calendar))
@@ -146,7 +183,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::cases::get_case))
         .routes(routes!(http::cases::case_action))
         .routes(routes!(http::cases::merge_case))
-        .merge(OpenApiRouter::new().routes(routes!(http::cases::upload_case_photo)).layer(http::cases::photo_body_limit()))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(http::cases::upload_case_photo))
+                .layer(http::cases::photo_body_limit()),
+        )
         .routes(routes!(http::cases::get_case_photo))
         .routes(routes!(http::cases::get_case_photo_thumb))
         .routes(routes!(http::cases::list_api_keys, http::cases::create_api_key))
@@ -192,11 +233,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback(crate::web::serve)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
-            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试").into_response()
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "服务器内部错误，请稍后再试",
+            )
+            .into_response()
         }))
         .with_state(state)
 }

@@ -17,8 +17,11 @@ impl Figures {
     }
     pub fn print(&self, json: bool) {
         if json {
-            let m: serde_json::Map<String, serde_json::Value> =
-                self.0.iter().map(|(n, v, u)| (n.clone(), serde_json::json!({"value": v, "unit": u}))).collect();
+            let m: serde_json::Map<String, serde_json::Value> = self
+                .0
+                .iter()
+                .map(|(n, v, u)| (n.clone(), serde_json::json!({"value": v, "unit": u})))
+                .collect();
             println!("{}", serde_json::Value::Object(m));
         } else {
             for (n, v, u) in &self.0 {
@@ -37,7 +40,11 @@ fn percentile(mut xs: Vec<Duration>, p: f64) -> f64 {
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -70,14 +77,21 @@ async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<Str
         // Born 1950–2009 in a Hunan county with a sequence the demo never uses (>= 900); the
         // county follows the seed. Numbers an earlier run on the same database imported are
         // looked up and drawn again.
-        const COUNTIES: &[&str] = &["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430124", "430202", "430203", "430204", "430211"];
+        const COUNTIES: &[&str] = &[
+            "430102", "430103", "430104", "430105", "430111", "430112", "430121", "430124", "430202", "430203",
+            "430204", "430211",
+        ];
         let county = COUNTIES[(seed % COUNTIES.len() as u64) as usize];
         let mut batch = Vec::new();
         while batch.len() < (n - out.len()).min(1000) {
-            let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or_default() + chrono::Duration::days(rng.below(60 * 365) as i64);
+            let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or_default()
+                + chrono::Duration::days(rng.below(60 * 365) as i64);
             let body = format!("{county}{}{:03}", born.format("%Y%m%d"), 900 + rng.below(100));
             if seen.insert(body.clone()) {
-                batch.push(format!("{body}{}", zongguan_core::id_number::check_char(&body).unwrap_or('0')));
+                batch.push(format!(
+                    "{body}{}",
+                    zongguan_core::id_number::check_char(&body).unwrap_or('0')
+                ));
             }
         }
         let hashes: Vec<Vec<u8>> = batch.iter().map(|x| db.cipher.keyed_hash_bytes(x)).collect();
@@ -116,7 +130,13 @@ async fn import_rows(db: &Db, n: usize, seed: u64) -> anyhow::Result<Vec<Vec<Str
     Ok(out)
 }
 
-pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_json::Value, import_n: usize) -> anyhow::Result<Figures> {
+pub async fn registry(
+    db: &Db,
+    scale: demo::Scale,
+    divisions: &str,
+    outline: &serde_json::Value,
+    import_n: usize,
+) -> anyhow::Result<Figures> {
     let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
     let mut f = Figures(Vec::new());
     eprintln!("bench registry on {} …", db.backend.name());
@@ -129,7 +149,9 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     demo_data::geography(db, outline).await.map_err(e)?;
     f.add("load_geography_seconds", t2.elapsed().as_secs_f64(), "s");
     let t2 = Instant::now();
-    let counts = demo_data::registries(db, 2026, scale.volume(), &|_, _| {}).await.map_err(e)?;
+    let counts = demo_data::registries(db, 2026, scale.volume(), &|_, _| {})
+        .await
+        .map_err(e)?;
     // The load's pages go from the WAL into the database file before anything is timed against
     // it (part of the load, as in `zongguan demo`).
     db.checkpoint().await.map_err(e)?;
@@ -142,7 +164,10 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     // Import: CSV and XLSX of the same kind of rows, full validation, one transaction each.
     let actor = Actor::system("bench");
     let header: Vec<String> = Kind::Residents.headers().iter().map(|s| s.to_string()).collect();
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(99);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(99);
     let rows = import_rows(db, import_n * 2, seed).await?;
     let (csv_rows, xlsx_rows) = rows.split_at(import_n);
     let mut csv = header.join(",") + "\n";
@@ -151,10 +176,18 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
         csv.push('\n');
     }
     let t = Instant::now();
-    let (head, chunks) = crate::sheets::stream(csv.into_bytes()).await.map_err(|m| anyhow::anyhow!(m))?;
-    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {}).await.map_err(e)?;
+    let (head, chunks) = crate::sheets::stream(csv.into_bytes())
+        .await
+        .map_err(|m| anyhow::anyhow!(m))?;
+    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {})
+        .await
+        .map_err(e)?;
     let secs = t.elapsed().as_secs_f64();
-    anyhow::ensure!(out.rejected.is_empty(), "bench CSV rows were rejected: {:?}", out.rejected.first());
+    anyhow::ensure!(
+        out.rejected.is_empty(),
+        "bench CSV rows were rejected: {:?}",
+        out.rejected.first()
+    );
     f.add("import_csv_rate", out.accepted as f64 / secs, "rows/s");
     // The rows are committed and visible; copying their pages from the WAL into the database
     // file follows in the background (`serve`'s checkpointer). Timed here on its own.
@@ -176,9 +209,15 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     let bytes = wb.save_to_buffer()?;
     let t = Instant::now();
     let (head, chunks) = crate::sheets::stream(bytes).await.map_err(|m| anyhow::anyhow!(m))?;
-    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {}).await.map_err(e)?;
+    let out = imports::run(db, &actor, Kind::Residents, Mode::AllOrNothing, &head, chunks, &|_| {})
+        .await
+        .map_err(e)?;
     let secs = t.elapsed().as_secs_f64();
-    anyhow::ensure!(out.rejected.is_empty(), "bench XLSX rows were rejected: {:?}", out.rejected.first());
+    anyhow::ensure!(
+        out.rejected.is_empty(),
+        "bench XLSX rows were rejected: {:?}",
+        out.rejected.first()
+    );
     f.add("import_xlsx_rate", out.accepted as f64 / secs, "rows/s");
     let t = Instant::now();
     db.checkpoint().await.map_err(e)?;
@@ -190,23 +229,54 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     let mut times = Vec::new();
     for n in numbers.iter().take(1000) {
         let t = Instant::now();
-        let r = registry::list_residents(db, &Scope::All, &ResidentFilter { id_number: Some(n.clone()), ..Default::default() }, page).await.map_err(e)?;
+        let r = registry::list_residents(
+            db,
+            &Scope::All,
+            &ResidentFilter {
+                id_number: Some(n.clone()),
+                ..Default::default()
+            },
+            page,
+        )
+        .await
+        .map_err(e)?;
         times.push(t.elapsed());
         anyhow::ensure!(r.total == 1, "lookup found {}", r.total);
     }
     f.add("id_lookup_p99", percentile(times, 0.99), "ms");
 
     // A filtered, sorted page in one community, as an officer sees it.
-    let communities = zongguan_db::org::list_units(db, &Scope::All, &zongguan_db::org::OrgUnitFilter { level: Some("community".into()), ..Default::default() }, PageReq::new(Some(1), Some(20)).map_err(e)?)
-        .await
-        .map_err(e)?
-        .items;
+    let communities = zongguan_db::org::list_units(
+        db,
+        &Scope::All,
+        &zongguan_db::org::OrgUnitFilter {
+            level: Some("community".into()),
+            ..Default::default()
+        },
+        PageReq::new(Some(1), Some(20)).map_err(e)?,
+    )
+    .await
+    .map_err(e)?
+    .items;
     let mut times = Vec::new();
     for i in 0..100 {
         let c = &communities[i % communities.len().max(1)];
-        let filter = ResidentFilter { org_unit_id: Some(c.id), registration_type: Some("migrant".into()), sort: Some("-birth_date".into()), age_min: Some(18), ..Default::default() };
+        let filter = ResidentFilter {
+            org_unit_id: Some(c.id),
+            registration_type: Some("migrant".into()),
+            sort: Some("-birth_date".into()),
+            age_min: Some(18),
+            ..Default::default()
+        };
         let t = Instant::now();
-        registry::list_residents(db, &Scope::All, &filter, PageReq::new(Some(1 + (i % 5) as u64), Some(20)).map_err(e)?).await.map_err(e)?;
+        registry::list_residents(
+            db,
+            &Scope::All,
+            &filter,
+            PageReq::new(Some(1 + (i % 5) as u64), Some(20)).map_err(e)?,
+        )
+        .await
+        .map_err(e)?;
         times.push(t.elapsed());
     }
     f.add("filtered_page_p95", percentile(times, 0.95), "ms");
@@ -226,7 +296,10 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
     let mut times = Vec::new();
     for id in ids {
         zongguan_db::entity::resident::Entity::update_many()
-            .col_expr(zongguan_db::entity::resident::Column::UpdatedAt, zongguan_db::sea_orm::sea_query::Expr::val(chrono::Utc::now()))
+            .col_expr(
+                zongguan_db::entity::resident::Column::UpdatedAt,
+                zongguan_db::sea_orm::sea_query::Expr::val(chrono::Utc::now()),
+            )
             .filter(zongguan_db::entity::resident::Column::Id.eq(id))
             .exec(&db.conn)
             .await?;
@@ -241,7 +314,9 @@ pub async fn registry(db: &Db, scale: demo::Scale, divisions: &str, outline: &se
 
 /// The caller as the case workflow sees a demo account.
 async fn case_user(db: &Db, username: &str) -> anyhow::Result<zongguan_db::cases::CaseUser> {
-    zongguan_db::cases::CaseUser::load(db, username, "bench").await.map_err(|e| anyhow::anyhow!("{username}: {e}"))
+    zongguan_db::cases::CaseUser::load(db, username, "bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("{username}: {e}"))
 }
 
 /// `zongguan bench cases`: the district's org tree and grid polygons, a year of historical cases
@@ -256,7 +331,9 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
 
     let t = Instant::now();
     let hash = zongguan_core::password::hash("Bench@2026x");
-    demo::load(db, divisions, None, demo::Scale::District, &hash).await.map_err(e)?;
+    demo::load(db, divisions, None, demo::Scale::District, &hash)
+        .await
+        .map_err(e)?;
     demo_data::geography(db, outline).await.map_err(e)?;
     f.add("load_org_seconds", t.elapsed().as_secs_f64(), "s");
     let t = Instant::now();
@@ -279,7 +356,10 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
         .column(grid_assignment::Column::GridId)
         .join_rev(
             zongguan_db::sea_orm::JoinType::InnerJoin,
-            grid_assignment::Entity::belongs_to(app_user::Entity).from(grid_assignment::Column::StaffId).to(app_user::Column::StaffId).into(),
+            grid_assignment::Entity::belongs_to(app_user::Entity)
+                .from(grid_assignment::Column::StaffId)
+                .to(app_user::Column::StaffId)
+                .into(),
         )
         .filter(app_user::Column::Username.starts_with("grid_"))
         .limit(200)
@@ -290,13 +370,26 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     let mut rng = Rng::new(7);
     let mut reporters = Vec::new();
     for (name, grid) in &workers {
-        let g = org_unit::Entity::find_by_id(*grid).one(&db.conn).await?.ok_or_else(|| anyhow::anyhow!("grid {grid}"))?;
-        let shape = g.geometry.as_deref().and_then(|s| serde_json::from_str(s).ok()).and_then(|v: serde_json::Value| zongguan_core::geometry::from_geojson(&v));
+        let g = org_unit::Entity::find_by_id(*grid)
+            .one(&db.conn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("grid {grid}"))?;
+        let shape = g
+            .geometry
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .and_then(|v: serde_json::Value| zongguan_core::geometry::from_geojson(&v));
         let Some(shape) = shape else { continue };
-        let points: Vec<(f64, f64)> = (0..20).filter_map(|_| zongguan_core::geometry::random_point_in(&shape, &mut rng)).map(|p| (p.x(), p.y())).collect();
+        let points: Vec<(f64, f64)> = (0..20)
+            .filter_map(|_| zongguan_core::geometry::random_point_in(&shape, &mut rng))
+            .map(|p| (p.x(), p.y()))
+            .collect();
         reporters.push((case_user(db, name).await?, points));
     }
-    let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES.iter().flat_map(|c| c.items.iter().map(|i| i.code.to_string())).collect();
+    let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| i.code.to_string()))
+        .collect();
 
     // Reporting: routing by point, duplicate check, code, timeline and audit. First one report at a
     // time (a third of them); then as a server meets them, from many grid workers at once (8 tasks).
@@ -304,7 +397,12 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     let reporters = std::sync::Arc::new(reporters);
     let items = std::sync::Arc::new(items);
     type Reporters = std::sync::Arc<Vec<(zongguan_db::cases::CaseUser, Vec<(f64, f64)>)>>;
-    let report = |db: Db, reporters: Reporters, items: std::sync::Arc<Vec<String>>, seed: u64, from: usize, count: usize| async move {
+    let report = |db: Db,
+                  reporters: Reporters,
+                  items: std::sync::Arc<Vec<String>>,
+                  seed: u64,
+                  from: usize,
+                  count: usize| async move {
         let mut rng = Rng::new(seed);
         let mut out = Vec::with_capacity(count);
         for i in from..from + count {
@@ -318,16 +416,37 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
         Ok::<_, zongguan_db::DbError>(out)
     };
     let t = Instant::now();
-    let mut created = report(db.clone(), reporters.clone(), items.clone(), 7, 0, creates / 3).await.map_err(e)?;
-    f.add("create_rate_sequential", (creates / 3) as f64 / t.elapsed().as_secs_f64(), "cases/s");
+    let mut created = report(db.clone(), reporters.clone(), items.clone(), 7, 0, creates / 3)
+        .await
+        .map_err(e)?;
+    f.add(
+        "create_rate_sequential",
+        (creates / 3) as f64 / t.elapsed().as_secs_f64(),
+        "cases/s",
+    );
     const TASKS: usize = 8;
     let per = creates * 2 / 3 / TASKS;
     let t = Instant::now();
-    let tasks: Vec<_> = (0..TASKS).map(|k| tokio::spawn(report(db.clone(), reporters.clone(), items.clone(), 100 + k as u64, k * per, per))).collect();
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|k| {
+            tokio::spawn(report(
+                db.clone(),
+                reporters.clone(),
+                items.clone(),
+                100 + k as u64,
+                k * per,
+                per,
+            ))
+        })
+        .collect();
     for task in tasks {
         created.extend(task.await?.map_err(e)?);
     }
-    f.add("create_rate_8_tasks", (per * TASKS) as f64 / t.elapsed().as_secs_f64(), "cases/s");
+    f.add(
+        "create_rate_8_tasks",
+        (per * TASKS) as f64 / t.elapsed().as_secs_f64(),
+        "cases/s",
+    );
     let dup_hits = created.iter().filter(|c| c.2).count();
     let created: Vec<(i64, i64)> = created.into_iter().map(|c| (c.0, c.1)).collect();
     f.add("create_with_duplicates", dup_hits as f64, "cases");
@@ -337,16 +456,39 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     let mut times = Vec::new();
     for (id, version) in created.iter().take(500) {
         let t = Instant::now();
-        cases::act(db, &district, *id, ActionInput { action: "accept".into(), version: *version, ..Default::default() }).await.map_err(e)?;
+        cases::act(
+            db,
+            &district,
+            *id,
+            ActionInput {
+                action: "accept".into(),
+                version: *version,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(e)?;
         times.push(t.elapsed());
     }
     f.add("transition_p95", percentile(times, 0.95), "ms");
 
     // Inbox pages of community centers and of subdistrict departments.
-    let communities: Vec<String> =
-        app_user::Entity::find().select_only().column(app_user::Column::Username).filter(app_user::Column::Username.starts_with("community_")).limit(40).into_tuple().all(&db.conn).await?;
-    let depts: Vec<String> =
-        app_user::Entity::find().select_only().column(app_user::Column::Username).filter(app_user::Column::Username.starts_with("dept_")).limit(40).into_tuple().all(&db.conn).await?;
+    let communities: Vec<String> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Username)
+        .filter(app_user::Column::Username.starts_with("community_"))
+        .limit(40)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let depts: Vec<String> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Username)
+        .filter(app_user::Column::Username.starts_with("dept_"))
+        .limit(40)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
     let mut users = Vec::new();
     for name in communities.iter().chain(&depts) {
         users.push(case_user(db, name).await?);
@@ -355,7 +497,9 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     for i in 0..200 {
         let u = &users[i % users.len()];
         let t = Instant::now();
-        cases::inbox(db, u, PageReq::new(Some(1 + (i % 3) as u64), Some(20)).map_err(e)?).await.map_err(e)?;
+        cases::inbox(db, u, PageReq::new(Some(1 + (i % 3) as u64), Some(20)).map_err(e)?)
+            .await
+            .map_err(e)?;
         times.push(t.elapsed());
     }
     f.add("inbox_page_p95", percentile(times, 0.95), "ms");
@@ -364,9 +508,14 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     let mut times = Vec::new();
     for i in 0..100 {
         let u = &users[i % communities.len().max(1)];
-        let filter = zongguan_db::cases::CaseFilter { state: Some("closed".into()), ..Default::default() };
+        let filter = zongguan_db::cases::CaseFilter {
+            state: Some("closed".into()),
+            ..Default::default()
+        };
         let t = Instant::now();
-        cases::list(db, u, &filter, PageReq::new(Some(1), Some(20)).map_err(e)?).await.map_err(e)?;
+        cases::list(db, u, &filter, PageReq::new(Some(1), Some(20)).map_err(e)?)
+            .await
+            .map_err(e)?;
         times.push(t.elapsed());
     }
     f.add("filtered_list_p95", percentile(times, 0.95), "ms");
@@ -380,7 +529,9 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     anyhow::ensure!(s.total >= written, "stats counted {} of {written}", s.total);
     let mut times = Vec::new();
     for i in 0..50 {
-        report(db.clone(), reporters.clone(), items.clone(), 1000 + i as u64, i, 1).await.map_err(e)?;
+        report(db.clone(), reporters.clone(), items.clone(), 1000 + i as u64, i, 1)
+            .await
+            .map_err(e)?;
         let t = Instant::now();
         let s = cases::stats(db, &district, &Default::default()).await.map_err(e)?;
         times.push(t.elapsed());
@@ -418,7 +569,9 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     let hash = zongguan_core::password::hash("Bench@2026x");
     demo::load(db, divisions, None, scale, &hash).await.map_err(e)?;
     demo_data::geography(db, outline).await.map_err(e)?;
-    demo_data::registries(db, 2026, scale.volume(), &|_, _| {}).await.map_err(e)?;
+    demo_data::registries(db, 2026, scale.volume(), &|_, _| {})
+        .await
+        .map_err(e)?;
     db.checkpoint().await.map_err(e)?;
     f.add("load_district_seconds", t.elapsed().as_secs_f64(), "s");
 
@@ -428,7 +581,11 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     let t = Instant::now();
     db.map.warm_counts(db).await.map_err(e)?;
     f.add("building_counts_warm_seconds", t.elapsed().as_secs_f64(), "s");
-    let buildings: Vec<(f64, f64)> = layers.buildings.values().flat_map(|l| l.iter().map(|b| (b.lon, b.lat))).collect();
+    let buildings: Vec<(f64, f64)> = layers
+        .buildings
+        .values()
+        .flat_map(|l| l.iter().map(|b| (b.lon, b.lat)))
+        .collect();
     let grids = layers.units.list.iter().filter(|u| u.level == "grid").count();
     f.add("buildings", buildings.len() as f64, "rows");
     f.add("grids", grids as f64, "units");
@@ -467,11 +624,35 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     f.add("tile_buildings_z10_p95", percentile(times, 0.95), "ms");
 
     // Spatial query over a community, and over the whole district.
-    let shape_of = |u: &org_unit::Model| u.geometry.as_deref().and_then(|g| serde_json::from_str::<serde_json::Value>(g).ok()).and_then(|v| zongguan_core::geometry::from_geojson(&v));
-    let communities: Vec<org_unit::Model> = org_unit::Entity::find().filter(org_unit::Column::Level.eq("community")).all(&db.conn).await?;
-    let with_people: Vec<&org_unit::Model> = communities.iter().filter(|c| layers.units.list.iter().any(|g| g.parent_id == Some(c.id) && layers.buildings.contains_key(&g.id))).collect();
+    let shape_of = |u: &org_unit::Model| {
+        u.geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str::<serde_json::Value>(g).ok())
+            .and_then(|v| zongguan_core::geometry::from_geojson(&v))
+    };
+    let communities: Vec<org_unit::Model> = org_unit::Entity::find()
+        .filter(org_unit::Column::Level.eq("community"))
+        .all(&db.conn)
+        .await?;
+    let with_people: Vec<&org_unit::Model> = communities
+        .iter()
+        .filter(|c| {
+            layers
+                .units
+                .list
+                .iter()
+                .any(|g| g.parent_id == Some(c.id) && layers.buildings.contains_key(&g.id))
+        })
+        .collect();
     let t = Instant::now();
-    map::query(db, &viewer, shape_of(with_people[0]).ok_or_else(|| anyhow::anyhow!("community shape"))?, 200).await.map_err(e)?;
+    map::query(
+        db,
+        &viewer,
+        shape_of(with_people[0]).ok_or_else(|| anyhow::anyhow!("community shape"))?,
+        200,
+    )
+    .await
+    .map_err(e)?;
     f.add("query_first_seconds", t.elapsed().as_secs_f64(), "s");
     let mut times = Vec::new();
     let mut residents = 0;
@@ -489,7 +670,19 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     let mut times = Vec::new();
     for i in 0..20 {
         let (lon, lat) = buildings[(i * 7919) % buildings.len()];
-        let shape = geo::MultiPolygon::new(vec![geo::Rect::new(geo::Coord { x: lon - 0.006, y: lat - 0.004 }, geo::Coord { x: lon + 0.006, y: lat + 0.004 }).to_polygon()]);
+        let shape = geo::MultiPolygon::new(vec![
+            geo::Rect::new(
+                geo::Coord {
+                    x: lon - 0.006,
+                    y: lat - 0.004,
+                },
+                geo::Coord {
+                    x: lon + 0.006,
+                    y: lat + 0.004,
+                },
+            )
+            .to_polygon(),
+        ]);
         let t = Instant::now();
         map::query(db, &viewer, shape, 200).await.map_err(e)?;
         times.push(t.elapsed());
@@ -514,16 +707,44 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     let run = regrid::run(db, &actor, id).await.map_err(e)?;
     f.add("regrid_all_seconds", t.elapsed().as_secs_f64(), "s");
     f.add("regrid_checked", run.checked as f64, "buildings");
-    let grid = layers.units.list.iter().find(|g| g.level == "grid" && layers.buildings.get(&g.id).is_some_and(|b| b.len() > 4)).ok_or_else(|| anyhow::anyhow!("a grid with buildings"))?;
+    let grid = layers
+        .units
+        .list
+        .iter()
+        .find(|g| g.level == "grid" && layers.buildings.get(&g.id).is_some_and(|b| b.len() > 4))
+        .ok_or_else(|| anyhow::anyhow!("a grid with buildings"))?;
     let r = grid.shape.bounding_rect().ok_or_else(|| anyhow::anyhow!("grid box"))?;
     // Shift the grid's west half to a neighbour: rewrite both shapes directly (no validation).
-    let half = geo::MultiPolygon::new(vec![geo::Rect::new(r.min(), geo::Coord { x: (r.min().x + r.max().x) / 2.0, y: r.max().y }).to_polygon()]);
-    let neighbour = layers.units.list.iter().find(|g| g.level == "grid" && g.parent_id == grid.parent_id && g.id != grid.id).ok_or_else(|| anyhow::anyhow!("a neighbour grid"))?;
+    let half = geo::MultiPolygon::new(vec![
+        geo::Rect::new(
+            r.min(),
+            geo::Coord {
+                x: (r.min().x + r.max().x) / 2.0,
+                y: r.max().y,
+            },
+        )
+        .to_polygon(),
+    ]);
+    let neighbour = layers
+        .units
+        .list
+        .iter()
+        .find(|g| g.level == "grid" && g.parent_id == grid.parent_id && g.id != grid.id)
+        .ok_or_else(|| anyhow::anyhow!("a neighbour grid"))?;
     let (old_a, old_b) = (grid.shape.clone(), neighbour.shape.clone());
     use geo::BooleanOps;
     let set_shape = |id: i64, m: &geo::MultiPolygon<f64>| {
         let g = zongguan_core::geometry::to_geojson(m).to_string();
-        async move { org_unit::Entity::update_many().col_expr(org_unit::Column::Geometry, zongguan_db::sea_orm::sea_query::Expr::value(g)).filter(org_unit::Column::Id.eq(id)).exec(&db.conn).await }
+        async move {
+            org_unit::Entity::update_many()
+                .col_expr(
+                    org_unit::Column::Geometry,
+                    zongguan_db::sea_orm::sea_query::Expr::value(g),
+                )
+                .filter(org_unit::Column::Id.eq(id))
+                .exec(&db.conn)
+                .await
+        }
     };
     set_shape(grid.id, &old_a.difference(&half)).await?;
     set_shape(neighbour.id, &old_b.union(&old_a.intersection(&half))).await?;
@@ -539,7 +760,14 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
 
     if db.backend == zongguan_db::Backend::Postgres {
         use zongguan_db::sea_orm::{ConnectionTrait, Statement};
-        let has = db.conn.query_one_raw(Statement::from_string(db.conn.get_database_backend(), "SELECT 1 AS x FROM pg_available_extensions WHERE name = 'postgis'")).await?.is_some();
+        let has = db
+            .conn
+            .query_one_raw(Statement::from_string(
+                db.conn.get_database_backend(),
+                "SELECT 1 AS x FROM pg_available_extensions WHERE name = 'postgis'",
+            ))
+            .await?
+            .is_some();
         f.add("postgis_available", if has { 1.0 } else { 0.0 }, "bool");
     }
     f.add("peak_rss", peak_rss_mib(), "MiB");

@@ -30,7 +30,11 @@ impl Caller {
         self.permissions.iter().any(|p| p == perm)
     }
     pub fn require(&self, perm: &str) -> Result<(), AppError> {
-        if self.can(perm) { Ok(()) } else { Err(AppError::forbidden(perm)) }
+        if self.can(perm) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(perm))
+        }
     }
     pub fn actor(&self) -> Actor {
         Actor {
@@ -48,20 +52,31 @@ pub fn sha256_hex(s: &str) -> String {
 }
 
 pub fn client_addr(parts: &Parts) -> String {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
 }
 
 /// Paths a user may still call while a password change or TOTP enrolment is pending.
 fn allowed_while_pending(path: &str, totp: bool) -> bool {
-    matches!(path, "/api/v1/auth/me" | "/api/v1/auth/logout" | "/api/v1/auth/password")
-        || (totp && matches!(path, "/api/v1/auth/totp/setup" | "/api/v1/auth/totp/enable"))
+    matches!(
+        path,
+        "/api/v1/auth/me" | "/api/v1/auth/logout" | "/api/v1/auth/password"
+    ) || (totp && matches!(path, "/api/v1/auth/totp/setup" | "/api/v1/auth/totp/enable"))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -81,38 +96,71 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .map(String::from);
         let (user, session_id, csrf) = if let Some(token) = bearer {
-            let user = auth::user_for_token(db, &sha256_hex(&token)).await?.ok_or_else(AppError::unauthenticated)?;
+            let user = auth::user_for_token(db, &sha256_hex(&token))
+                .await?
+                .ok_or_else(AppError::unauthenticated)?;
             (user, None, None)
         } else {
             let token = cookie(&parts.headers, COOKIE).ok_or_else(AppError::unauthenticated)?;
             let sid = sha256_hex(&token);
-            let s = auth::touch_session(db, &sid, state.idle()).await?.ok_or_else(AppError::unauthenticated)?;
+            let s = auth::touch_session(db, &sid, state.idle())
+                .await?
+                .ok_or_else(AppError::unauthenticated)?;
             // CSRF: every state-changing request made with the cookie carries the session's token.
             if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-                let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                let sent = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 if sent != s.csrf_token {
-                    return Err(AppError::new(StatusCode::FORBIDDEN, "csrf_failed", "缺少或错误的 X-CSRF-Token"));
+                    return Err(AppError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf_failed",
+                        "缺少或错误的 X-CSRF-Token",
+                    ));
                 }
             }
-            let user = auth::find_by_id(db, s.user_id).await?.ok_or_else(AppError::unauthenticated)?;
+            let user = auth::find_by_id(db, s.user_id)
+                .await?
+                .ok_or_else(AppError::unauthenticated)?;
             (user, Some(sid), Some(s.csrf_token))
         };
         if user.locked || zongguan_core::password::LockoutPolicy::is_locked(user.locked_until, chrono::Utc::now()) {
             return Err(AppError::new(StatusCode::LOCKED, "account_locked", "账号已锁定"));
         }
-        let roles = auth::role_codes(&db.conn, &[user.id]).await?.remove(&user.id).unwrap_or_default();
+        let roles = auth::role_codes(&db.conn, &[user.id])
+            .await?
+            .remove(&user.id)
+            .unwrap_or_default();
         let permissions = auth::permissions(&db.conn, user.id).await?;
         let scope = zongguan_db::scope::resolve(&db.conn, &user).await?;
         let path = parts.uri.path();
         let totp_pending = state.totp_pending(&user, &roles);
         if (user.must_change_password || totp_pending) && !allowed_while_pending(path, totp_pending) {
             return Err(if user.must_change_password {
-                AppError::new(StatusCode::FORBIDDEN, "password_change_required", "首次登录或密码被重置，请先修改密码")
+                AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "首次登录或密码被重置，请先修改密码",
+                )
             } else {
-                AppError::new(StatusCode::FORBIDDEN, "totp_enrollment_required", "管理员须先启用双因素认证")
+                AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "totp_enrollment_required",
+                    "管理员须先启用双因素认证",
+                )
             });
         }
-        let caller = Caller { user, roles, permissions, scope, session_id, csrf_token: csrf, client_addr: addr };
+        let caller = Caller {
+            user,
+            roles,
+            permissions,
+            scope,
+            session_id,
+            csrf_token: csrf,
+            client_addr: addr,
+        };
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }
@@ -129,7 +177,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self {
             addr: client_addr(parts),
-            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
         })
     }
 }

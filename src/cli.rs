@@ -170,7 +170,10 @@ enum AuditCmd {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -216,7 +219,9 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.listen = l;
             }
             let db = crate::open_db(&config).await?;
-            let interrupted = zongguan_db::imports::fail_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let interrupted = zongguan_db::imports::fail_interrupted(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if interrupted > 0 {
                 tracing::warn!("{interrupted} import job(s) were interrupted by a stop; nothing of them was written");
             }
@@ -272,13 +277,21 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(listen = %config.listen, database = state.db.backend.name(), "zongguan serving on http://{}", config.listen);
             let closing = state.db.clone();
             let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
             closing.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        Cmd::Demo { scale, password, accounts_out, seed, no_registry, no_cases } => {
+        Cmd::Demo {
+            scale,
+            password,
+            accounts_out,
+            seed,
+            no_registry,
+            no_cases,
+        } => {
             zongguan_core::password::check_policy(&password, "").map_err(|e| anyhow::anyhow!("--password: {e}"))?;
             let db = crate::open_db(&config).await?;
             let start = std::time::Instant::now();
@@ -287,25 +300,42 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 DemoScale::District => demo::Scale::District,
             };
             let hash = zongguan_core::password::hash(&password);
-            let accounts = demo::load(&db, crate::LONGGANG_DIVISIONS, crate::longgang_outline_geometry(), scale, &hash)
+            let accounts = demo::load(
+                &db,
+                crate::LONGGANG_DIVISIONS,
+                crate::longgang_outline_geometry(),
+                scale,
+                &hash,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let outline: serde_json::Value = crate::longgang_outline_geometry()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            zongguan_db::demo_data::geography(&db, &outline)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-            zongguan_db::demo_data::geography(&db, &outline).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             if !no_registry {
                 let progress = |what: &str, n: u64| {
                     use std::io::Write;
                     eprint!("\r  生成{what}：{n} 人");
                     let _ = std::io::stderr().flush();
                 };
-                let c = zongguan_db::demo_data::registries(&db, seed, scale.volume(), &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let c = zongguan_db::demo_data::registries(&db, seed, scale.volume(), &progress)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 eprintln!();
                 if c.residents > 0 {
-                    println!("基础信息：楼栋 {} 栋，房屋 {} 套，实有人口 {} 人", c.buildings, c.houses, c.residents);
+                    println!(
+                        "基础信息：楼栋 {} 栋，房屋 {} 套，实有人口 {} 人",
+                        c.buildings, c.houses, c.residents
+                    );
                 }
             }
             if !no_cases {
-                let c = zongguan_db::demo_data::cases(&db, seed, scale.cases()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let c = zongguan_db::demo_data::cases(&db, seed, scale.cases())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 if c.history + c.live > 0 {
                     println!("事件：近一年历史事件 {} 件，今日在办演示事件 {} 件", c.history, c.live);
                 }
@@ -315,11 +345,23 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::fs::write(&path, serde_json::to_string_pretty(&accounts)?)?;
                 println!("账号清单已写入 {}", path.display());
             }
-            println!("演示数据就绪：{} 个账号，密码为 --password 指定的值，用时 {:.1} 秒", accounts.len(), start.elapsed().as_secs_f64());
-            println!("  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201");
+            println!(
+                "演示数据就绪：{} 个账号，密码为 --password 指定的值，用时 {:.1} 秒",
+                accounts.len(),
+                start.elapsed().as_secs_f64()
+            );
+            println!(
+                "  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201"
+            );
         }
         Cmd::User { cmd } => return user_cmd(&config, cmd).await,
-        Cmd::Bench { what, scale, json, import_rows, cases } => {
+        Cmd::Bench {
+            what,
+            scale,
+            json,
+            import_rows,
+            cases,
+        } => {
             // A fresh database unless one is given: the bench loads the demo itself.
             let mut scratch = None;
             if config.database_url.is_none() {
@@ -334,9 +376,13 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 DemoScale::Small => demo::Scale::Small,
                 DemoScale::District => demo::Scale::District,
             };
-            let outline: serde_json::Value = crate::longgang_outline_geometry().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            let outline: serde_json::Value = crate::longgang_outline_geometry()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
             let figures = match what {
-                BenchWhat::Registry => crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
+                BenchWhat::Registry => {
+                    crate::bench::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await
+                }
                 BenchWhat::Cases => crate::bench::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases).await,
                 BenchWhat::Map => crate::bench::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
             };
@@ -348,16 +394,22 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             figures?.print(json);
         }
         Cmd::Import { kind, file, mode } => return import_cmd(&config, kind, &file, mode).await,
-        Cmd::Apikey { cmd: ApikeyCmd::Create { name } } => {
+        Cmd::Apikey {
+            cmd: ApikeyCmd::Create { name },
+        } => {
             let db = crate::open_db(&config).await?;
             let (key, hash, prefix) = crate::http::cases::new_api_key();
-            let info = zongguan_db::api_keys::create(&db, &Actor::system("cli"), &name, &hash, &prefix).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let info = zongguan_db::api_keys::create(&db, &Actor::system("cli"), &name, &hash, &prefix)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("已创建 Open311 API 密钥 #{}（{}），只显示这一次：", info.id, info.name);
             println!("{key}");
         }
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let db = crate::open_db(&config).await?;
-            let (n, breaks) = zongguan_db::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (n, breaks) = zongguan_db::audit::verify(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if breaks.is_empty() {
                 println!("审计日志完整：已校验 {n} 条，哈希链无断点");
             } else {
@@ -365,7 +417,9 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
                 for b in &breaks {
                     match b {
                         zongguan_core::audit::ChainBreak::Tampered { id } => println!("  第 {id} 条内容被修改"),
-                        zongguan_core::audit::ChainBreak::Broken { id } => println!("  第 {id} 条之前有记录被删除或插入"),
+                        zongguan_core::audit::ChainBreak::Broken { id } => {
+                            println!("  第 {id} 条之前有记录被删除或插入")
+                        }
                     }
                 }
                 return Ok(ExitCode::from(2));
@@ -381,14 +435,28 @@ async fn user_cmd(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
     let e = |e: zongguan_db::DbError| anyhow::anyhow!("{e}");
     let find = |name: String| {
         let db = db.clone();
-        async move { auth::find_by_username(&db, &name).await.map_err(e)?.ok_or_else(|| anyhow::anyhow!("用户 {name} 不存在")) }
+        async move {
+            auth::find_by_username(&db, &name)
+                .await
+                .map_err(e)?
+                .ok_or_else(|| anyhow::anyhow!("用户 {name} 不存在"))
+        }
     };
     match cmd {
-        UserCmd::Add { username, name, org_unit, roles, password } => {
+        UserCmd::Add {
+            username,
+            name,
+            org_unit,
+            roles,
+            password,
+        } => {
             let unit = zongguan_db::org::list_units(
                 &db,
                 &zongguan_db::Scope::All,
-                &zongguan_db::org::OrgUnitFilter { q: Some(org_unit.clone()), ..Default::default() },
+                &zongguan_db::org::OrgUnitFilter {
+                    q: Some(org_unit.clone()),
+                    ..Default::default()
+                },
                 zongguan_db::PageReq::new(Some(1), Some(500)).map_err(e)?,
             )
             .await
@@ -402,7 +470,16 @@ async fn user_cmd(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let u = auth::create_user(
                 &db,
                 &actor,
-                auth::NewUser { username, display_name: name, org_unit_id: unit.id, department_id: None, phone: None, gender: None, post: None, password: pw.clone() },
+                auth::NewUser {
+                    username,
+                    display_name: name,
+                    org_unit_id: unit.id,
+                    department_id: None,
+                    phone: None,
+                    gender: None,
+                    post: None,
+                    password: pw.clone(),
+                },
                 true,
             )
             .await
@@ -439,7 +516,12 @@ async fn user_cmd(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, mode: ImportMode) -> anyhow::Result<ExitCode> {
+async fn import_cmd(
+    config: &Config,
+    kind: ImportKind,
+    file: &std::path::Path,
+    mode: ImportMode,
+) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     use zongguan_db::imports::{self, Kind, Mode};
     let kind = match kind {
@@ -469,7 +551,9 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         if zip { 0 } else { lines.saturating_sub(1) }
     };
     let db = crate::open_db(config).await?;
-    let (header, rows) = crate::sheets::stream_path(file.to_path_buf()).await.map_err(|e| anyhow::anyhow!(e))?;
+    let (header, rows) = crate::sheets::stream_path(file.to_path_buf())
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
     let start = std::time::Instant::now();
     let progress = move |n: u64| {
         if total == 0 {
@@ -483,7 +567,9 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
         eprint!("\r[{bar}] {n}/{total}");
         let _ = std::io::stderr().flush();
     };
-    let out = imports::run(&db, &Actor::system("cli-import"), kind, mode, &header, rows, &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let out = imports::run(&db, &Actor::system("cli-import"), kind, mode, &header, rows, &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!();
     let secs = start.elapsed().as_secs_f64();
     println!(
@@ -501,5 +587,9 @@ async fn import_cmd(config: &Config, kind: ImportKind, file: &std::path::Path, m
     for r in &out.rejected {
         println!("  第 {} 行【{}】{}", r.row, r.column, r.message);
     }
-    Ok(if out.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) })
+    Ok(if out.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }

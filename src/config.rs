@@ -81,7 +81,8 @@ impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut c = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
                 toml::from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", p.display()))?
             }
             None => Config::default(),
@@ -133,8 +134,14 @@ impl Config {
                 }
             }
         };
-        let algorithm = zongguan_core::crypto::Algorithm::parse(&self.security.field_cipher)
-            .ok_or_else(|| anyhow::anyhow!("security.field_cipher must be aes-256-gcm or sm4-gcm, not {}", self.security.field_cipher))?;
-        Ok(FieldCipher::from_hex(&hex).ok_or_else(|| anyhow::anyhow!("field key must be 64 hex characters"))?.with_algorithm(algorithm))
+        let algorithm = zongguan_core::crypto::Algorithm::parse(&self.security.field_cipher).ok_or_else(|| {
+            anyhow::anyhow!(
+                "security.field_cipher must be aes-256-gcm or sm4-gcm, not {}",
+                self.security.field_cipher
+            )
+        })?;
+        Ok(FieldCipher::from_hex(&hex)
+            .ok_or_else(|| anyhow::anyhow!("field key must be 64 hex characters"))?
+            .with_algorithm(algorithm))
     }
 }

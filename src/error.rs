@@ -38,14 +38,24 @@ pub struct ApiError {
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, details: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: None,
+        }
     }
     pub fn field(mut self, f: &str) -> Self {
         self.field = Some(f.into());
         self
     }
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "未登录或会话已过期，请重新登录")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "未登录或会话已过期，请重新登录",
+        )
     }
     pub fn forbidden(perm: &str) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", format!("没有权限（需要 {perm}）"))
@@ -60,7 +70,14 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = ApiError { error: ApiErrorBody { code: self.code.into(), message: self.message, field: self.field, details: self.details } };
+        let body = ApiError {
+            error: ApiErrorBody {
+                code: self.code.into(),
+                message: self.message,
+                field: self.field,
+                details: self.details,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -73,14 +90,22 @@ impl From<DbError> for AppError {
             DbError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             DbError::Validation { field, message } => Self::invalid(&field, message),
             DbError::Taken { field, message } => Self::new(StatusCode::CONFLICT, "conflict", message).field(&field),
-            DbError::Duplicate { field, message, existing_id } => {
+            DbError::Duplicate {
+                field,
+                message,
+                existing_id,
+            } => {
                 let mut e = Self::new(StatusCode::CONFLICT, "duplicate", message).field(&field);
                 e.details = Some(serde_json::json!({ "existing_id": existing_id }));
                 e
             }
             DbError::Db(e) => {
                 tracing::error!(error = %e, "database error");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后再试",
+                )
             }
         }
     }
@@ -92,16 +117,27 @@ impl From<JsonRejection> for AppError {
         let (code, message) = match &r {
             JsonRejection::JsonDataError(e) => ("validation", format!("请求数据不符合要求: {}", e.body_text())),
             JsonRejection::JsonSyntaxError(_) => ("malformed_json", "请求体不是合法的 JSON".to_string()),
-            JsonRejection::MissingJsonContentType(_) => ("unsupported_media_type", "请求须为 application/json".to_string()),
+            JsonRejection::MissingJsonContentType(_) => {
+                ("unsupported_media_type", "请求须为 application/json".to_string())
+            }
             _ if status == StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求体过大".to_string()),
             _ => ("bad_request", r.body_text()),
         };
-        let status = if code == "validation" { StatusCode::UNPROCESSABLE_ENTITY } else { status };
+        let status = if code == "validation" {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            status
+        };
         let mut e = Self::new(status, code, message);
         if let JsonRejection::JsonDataError(d) = &r {
             // serde's message names the path, e.g. "name: invalid type"; keep the first segment as the field.
             let text = d.body_text();
-            if let Some(f) = text.split(": ").nth(1).and_then(|s| s.split(':').next()).filter(|f| !f.contains(' ')) {
+            if let Some(f) = text
+                .split(": ")
+                .nth(1)
+                .and_then(|s| s.split(':').next())
+                .filter(|f| !f.contains(' '))
+            {
                 e.field = Some(f.to_string());
             }
         }
@@ -111,13 +147,21 @@ impl From<JsonRejection> for AppError {
 
 impl From<PathRejection> for AppError {
     fn from(r: PathRejection) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_path", format!("路径参数不正确: {}", r.body_text()))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_path",
+            format!("路径参数不正确: {}", r.body_text()),
+        )
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_query", format!("查询参数不正确: {}", r.body_text()))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("查询参数不正确: {}", r.body_text()),
+        )
     }
 }
 

@@ -20,8 +20,12 @@ pub async fn open_db(config: &config::Config) -> anyhow::Result<zongguan_db::Db>
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir)?;
     }
-    let db = zongguan_db::Db::connect(&url, None, config.field_cipher()?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    db.migrate().await.map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    let db = zongguan_db::Db::connect(&url, None, config.field_cipher()?)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     Ok(db)
 }
 

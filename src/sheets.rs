@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
-use tokio::sync::{mpsc, oneshot};
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
+use tokio::sync::{mpsc, oneshot};
 use zongguan_db::imports::{Kind, Rejection, RowChunks, SheetRow};
 
 /// Rows handed to the import in chunks of this many, after a first chunk of `FIRST_CHUNK` that
@@ -43,7 +43,10 @@ impl Sink {
         self.buf.push(r);
         if self.buf.len() >= self.size {
             self.size = (self.size * 2).min(CHUNK);
-            return self.tx.blocking_send(Ok(std::mem::replace(&mut self.buf, Vec::with_capacity(self.size)))).is_ok();
+            return self
+                .tx
+                .blocking_send(Ok(std::mem::replace(&mut self.buf, Vec::with_capacity(self.size))))
+                .is_ok();
         }
         true
     }
@@ -71,15 +74,29 @@ impl Sink {
 /// channel of row chunks, so a file of millions of rows is never held as rows in memory and
 /// parsing runs beside checking and writing.
 pub async fn stream(bytes: Vec<u8>) -> Result<(Vec<String>, RowChunks), String> {
-    on_reader_thread(move |sink| if bytes.starts_with(b"PK\x03\x04") { stream_xlsx(&bytes, sink) } else { stream_csv(&bytes, sink) }).await
+    on_reader_thread(move |sink| {
+        if bytes.starts_with(b"PK\x03\x04") {
+            stream_xlsx(&bytes, sink)
+        } else {
+            stream_csv(&bytes, sink)
+        }
+    })
+    .await
 }
 
 /// Runs `read` on a blocking thread that feeds a [`Sink`]; answers the header once it is read.
-async fn on_reader_thread(read: impl FnOnce(&mut Sink) -> Result<(), String> + Send + 'static) -> Result<(Vec<String>, RowChunks), String> {
+async fn on_reader_thread(
+    read: impl FnOnce(&mut Sink) -> Result<(), String> + Send + 'static,
+) -> Result<(Vec<String>, RowChunks), String> {
     let (htx, hrx) = oneshot::channel();
     let (tx, rx) = mpsc::channel(2);
     tokio::task::spawn_blocking(move || {
-        let mut sink = Sink { header: Some(htx), tx, buf: Vec::with_capacity(FIRST_CHUNK), size: FIRST_CHUNK };
+        let mut sink = Sink {
+            header: Some(htx),
+            tx,
+            buf: Vec::with_capacity(FIRST_CHUNK),
+            size: FIRST_CHUNK,
+        };
         let r = read(&mut sink);
         sink.finish(r);
     });
@@ -131,7 +148,13 @@ impl<R: std::io::Read> std::io::Read for Tail<R> {
 /// shows, blank lines included: the reader reports where each record ends, so a record is sent
 /// once the next one is read (or the file ends) and its first line counted back from its end.
 fn csv_rows(input: impl std::io::Read, sink: &mut Sink) -> Result<(), String> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Tail { inner: input, last: b'\n' });
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Tail {
+            inner: input,
+            last: b'\n',
+        });
     let mut rec = csv::StringRecord::new();
     let mut held: Option<(Vec<String>, u64)> = None;
     let emit = |sink: &mut Sink, cells: Vec<String>, line: u64| -> bool {
@@ -142,10 +165,15 @@ fn csv_rows(input: impl std::io::Read, sink: &mut Sink) -> Result<(), String> {
         if cells.iter().all(|c| c.is_empty()) {
             return true;
         }
-        sink.row(SheetRow { row: line as u32, cells })
+        sink.row(SheetRow {
+            row: line as u32,
+            cells,
+        })
     };
     loop {
-        let more = rdr.read_record(&mut rec).map_err(|e| format!("第 {} 行无法解析：{e}", rdr.position().line()))?;
+        let more = rdr
+            .read_record(&mut rec)
+            .map_err(|e| format!("第 {} 行无法解析：{e}", rdr.position().line()))?;
         let ended_with_newline = more || rdr.get_ref().last == b'\n';
         if let Some((cells, end)) = held.take() {
             let inner: u64 = cells.iter().map(|c| c.matches('\n').count() as u64).sum();
@@ -158,7 +186,10 @@ fn csv_rows(input: impl std::io::Read, sink: &mut Sink) -> Result<(), String> {
         if !more {
             break;
         }
-        held = Some((rec.iter().map(|c| c.trim().to_string()).collect(), rdr.position().line()));
+        held = Some((
+            rec.iter().map(|c| c.trim().to_string()).collect(),
+            rdr.position().line(),
+        ));
     }
     Ok(())
 }
@@ -174,7 +205,8 @@ pub async fn stream_path(path: std::path::PathBuf) -> Result<(Vec<String>, RowCh
         head.truncate(n);
         f.rewind().map_err(|e| e.to_string())?;
         if head.starts_with(b"PK\x03\x04") {
-            let mut wb: Xlsx<_> = Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+            let mut wb: Xlsx<_> =
+                Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
             return xlsx_rows(&mut wb, sink);
         }
         let utf8 = match std::str::from_utf8(&head) {
@@ -196,7 +228,9 @@ pub async fn stream_path(path: std::path::PathBuf) -> Result<(Vec<String>, RowCh
 /// Excel's serial day number to `YYYY-MM-DD` (1900 date system).
 fn excel_date(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-    (base + chrono::Duration::days(serial.floor() as i64)).format("%Y-%m-%d").to_string()
+    (base + chrono::Duration::days(serial.floor() as i64))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn cell_text(d: &Data) -> String {
@@ -231,7 +265,9 @@ fn stream_xlsx(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
 
 fn xlsx_rows<RS: std::io::Read + std::io::Seek>(wb: &mut Xlsx<RS>, sink: &mut Sink) -> Result<(), String> {
     let first = wb.sheet_names().first().cloned().ok_or("Excel 文件没有工作表")?;
-    let mut cells = wb.worksheet_cells_reader(&first).map_err(|e| format!("无法读取工作表：{e}"))?;
+    let mut cells = wb
+        .worksheet_cells_reader(&first)
+        .map_err(|e| format!("无法读取工作表：{e}"))?;
     let mut current: Option<(u32, Vec<String>)> = None;
     let emit = |sink: &mut Sink, row: u32, cells: Vec<String>| -> bool {
         if !sink.has_header() {
@@ -297,7 +333,9 @@ pub fn template(kind: Kind) -> Result<Vec<u8>, XlsxError> {
         }
     }
     for (i, formula) in lists {
-        let dv = DataValidation::new().allow_list_formula(Formula::new(formula)).set_error_message(format!("请从下拉列表中选择{}", headers[i]))?;
+        let dv = DataValidation::new()
+            .allow_list_formula(Formula::new(formula))
+            .set_error_message(format!("请从下拉列表中选择{}", headers[i]))?;
         ws.add_data_validation(1, i as u16, 50_000, i as u16, &dv)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -335,7 +373,11 @@ pub fn rejected_report(header: &[String], rows: &[SheetRow], reasons: &[Rejectio
         for (i, c) in r.cells.iter().enumerate() {
             ws.write_string(out, i as u16, c)?;
         }
-        let why: Vec<String> = reasons.iter().filter(|x| x.row == r.row).map(|x| format!("第 {} 行【{}】{}", x.row, x.column, x.message)).collect();
+        let why: Vec<String> = reasons
+            .iter()
+            .filter(|x| x.row == r.row)
+            .map(|x| format!("第 {} 行【{}】{}", x.row, x.column, x.message))
+            .collect();
         ws.write_with_format(out, reason_col, why.join("；"), &red)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -393,7 +435,10 @@ mod tests {
         assert!(names.contains(&"实有人口".to_string()));
         let range = wb.worksheet_range("实有人口").expect("sheet");
         let header: Vec<String> = range.rows().next().expect("row").iter().map(cell_text).collect();
-        assert_eq!(header.join(","), "姓名,证件类型,证件号码,性别,出生日期,民族,人口类型,联系电话,楼栋编码,房号,入住日期,与户主关系");
+        assert_eq!(
+            header.join(","),
+            "姓名,证件类型,证件号码,性别,出生日期,民族,人口类型,联系电话,楼栋编码,房号,入住日期,与户主关系"
+        );
     }
 
     #[test]

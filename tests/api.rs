@@ -20,23 +20,40 @@ on_both!(health_names_the_backend, |app: TestApp| async move {
 
 on_both!(login_logout_and_csrf, |app: TestApp| async move {
     let anon = app.anonymous();
-    let (s, _, h) = anon.send("POST", "/api/v1/auth/login", Some(json!({"username":"admin","password":PW}))).await;
+    let (s, _, h) = anon
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username":"admin","password":PW})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let cookie = h.get("set-cookie").and_then(|v| v.to_str().ok()).expect("cookie set");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 
     let admin = app.login("admin").await;
     let (s, me) = admin.get("/api/v1/auth/me").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["user"]["username"], "admin");
-    assert!(me["permissions"].as_array().expect("perms").iter().any(|p| p == "org:write"));
+    assert!(
+        me["permissions"]
+            .as_array()
+            .expect("perms")
+            .iter()
+            .any(|p| p == "org:write")
+    );
     assert_eq!(me["csrf_token"], admin.csrf.clone().expect("csrf").as_str());
 
     // A state-changing request without the CSRF header is refused, and nothing is written.
     let district = app.unit_id("440307000000").await;
     let sub = app.unit_id("440307003000").await;
     let body = json!({"level":"community","code":"440307003999","name":"测试社区","parent_id":sub});
-    let (s, v, _) = admin.send_raw("POST", "/api/v1/org-units", Some(body.to_string().into_bytes()), false).await;
+    let (s, v, _) = admin
+        .send_raw("POST", "/api/v1/org-units", Some(body.to_string().into_bytes()), false)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_error(&v, "csrf_failed");
     let (s, _) = admin.get("/api/v1/org-units?q=440307003999").await;
@@ -57,51 +74,74 @@ on_both!(login_logout_and_csrf, |app: TestApp| async move {
     assert_error(&v, "unauthenticated");
 });
 
-on_both!(wrong_passwords_lock_the_account_and_are_logged, |app: TestApp| async move {
-    for i in 1..=4 {
-        let (s, v) = app.login_with("community_003002", "Wrong@pass1").await.err().expect("refused");
-        assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}");
+on_both!(
+    wrong_passwords_lock_the_account_and_are_logged,
+    |app: TestApp| async move {
+        for i in 1..=4 {
+            let (s, v) = app
+                .login_with("community_003002", "Wrong@pass1")
+                .await
+                .err()
+                .expect("refused");
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}");
+            assert_error(&v, "invalid_credentials");
+        }
+        let (s, v) = app
+            .login_with("community_003002", "Wrong@pass1")
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(s, StatusCode::LOCKED);
+        assert_error(&v, "account_locked");
+        // Even the right password is refused while locked.
+        let (s, _) = app.login_with("community_003002", PW).await.err().expect("locked");
+        assert_eq!(s, StatusCode::LOCKED);
+        let (s, v) = app.login_with("nobody", PW).await.err().expect("unknown");
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert_error(&v, "invalid_credentials");
+
+        // The security administrator unlocks; the login log shows every attempt.
+        let sec = app.login("secadmin").await;
+        let (_, users) = sec.get("/api/v1/users?q=community_003002").await;
+        let id = items(&users)[0]["id"].as_i64().expect("id");
+        assert_eq!(items(&users)[0]["locked"], true);
+        let (s, _) = sec.post(&format!("/api/v1/users/{id}/unlock"), json!({})).await;
+        assert_eq!(s, StatusCode::OK);
+        app.login("community_003002").await;
+
+        let auditor = app.login("auditor").await;
+        let (s, v) = auditor
+            .get("/api/v1/login-logs?username=community_003002&page_size=50")
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let results: Vec<&str> = items(&v).iter().filter_map(|r| r["result"].as_str()).collect();
+        assert_eq!(results.iter().filter(|r| **r == "bad_password").count(), 5);
+        assert_eq!(results.iter().filter(|r| **r == "locked").count(), 1);
+        assert_eq!(results.iter().filter(|r| **r == "success").count(), 1);
+        let (_, v) = auditor.get("/api/v1/login-logs?result=unknown_user").await;
+        assert_eq!(items(&v)[0]["username"], "nobody");
     }
-    let (s, v) = app.login_with("community_003002", "Wrong@pass1").await.err().expect("refused");
-    assert_eq!(s, StatusCode::LOCKED);
-    assert_error(&v, "account_locked");
-    // Even the right password is refused while locked.
-    let (s, _) = app.login_with("community_003002", PW).await.err().expect("locked");
-    assert_eq!(s, StatusCode::LOCKED);
-    let (s, v) = app.login_with("nobody", PW).await.err().expect("unknown");
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert_error(&v, "invalid_credentials");
-
-    // The security administrator unlocks; the login log shows every attempt.
-    let sec = app.login("secadmin").await;
-    let (_, users) = sec.get("/api/v1/users?q=community_003002").await;
-    let id = items(&users)[0]["id"].as_i64().expect("id");
-    assert_eq!(items(&users)[0]["locked"], true);
-    let (s, _) = sec.post(&format!("/api/v1/users/{id}/unlock"), json!({})).await;
-    assert_eq!(s, StatusCode::OK);
-    app.login("community_003002").await;
-
-    let auditor = app.login("auditor").await;
-    let (s, v) = auditor.get("/api/v1/login-logs?username=community_003002&page_size=50").await;
-    assert_eq!(s, StatusCode::OK);
-    let results: Vec<&str> = items(&v).iter().filter_map(|r| r["result"].as_str()).collect();
-    assert_eq!(results.iter().filter(|r| **r == "bad_password").count(), 5);
-    assert_eq!(results.iter().filter(|r| **r == "locked").count(), 1);
-    assert_eq!(results.iter().filter(|r| **r == "success").count(), 1);
-    let (_, v) = auditor.get("/api/v1/login-logs?result=unknown_user").await;
-    assert_eq!(items(&v)[0]["username"], "nobody");
-});
+);
 
 on_both!(community_user_sees_only_their_community, |app: TestApp| async move {
     let admin = app.login("admin").await;
     let mine = app.unit_id("440307003002").await; // 良安田社区
     let other = app.unit_id("440307013015").await; // 杨美社区杨美 (坂田)
     for (unit, code) in [(mine, "SQ-LAT-01"), (other, "SQ-YM-01")] {
-        let (s, v) = admin.post("/api/v1/departments", json!({"code":code,"name":format!("{code} 工作站"),"org_unit_id":unit})).await;
+        let (s, v) = admin
+            .post(
+                "/api/v1/departments",
+                json!({"code":code,"name":format!("{code} 工作站"),"org_unit_id":unit}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
-    let (s, _) = admin.post("/api/v1/staff", json!({"name":"王小明","gender":"male","phone":"13812345678","org_unit_id":other})).await;
+    let (s, _) = admin
+        .post(
+            "/api/v1/staff",
+            json!({"name":"王小明","gender":"male","phone":"13812345678","org_unit_id":other}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
 
     let u = app.login("community_003002").await;
@@ -176,7 +216,11 @@ on_both!(separation_of_the_three_administrators, |app: TestApp| async move {
     let auditor = app.login("auditor").await;
     let (s, v) = auditor.get("/api/v1/audit-logs?page_size=100").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(items(&v).iter().any(|r| r["action"] == "login" && r["username"] == "admin"));
+    assert!(
+        items(&v)
+            .iter()
+            .any(|r| r["action"] == "login" && r["username"] == "admin")
+    );
     for path in ["/api/v1/users", "/api/v1/org-units", "/api/v1/staff"] {
         let (s, _) = auditor.get(path).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
@@ -188,13 +232,28 @@ on_both!(separation_of_the_three_administrators, |app: TestApp| async move {
     // The system administrator cannot grant roles; the security administrator can, but not two admin roles.
     let (_, users) = admin.get("/api/v1/users?q=leader").await;
     let id = items(&users)[0]["id"].as_i64().expect("id");
-    let (s, _) = admin.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["district_officer"]})).await;
+    let (s, _) = admin
+        .put(
+            &format!("/api/v1/users/{id}/roles"),
+            json!({"role_codes":["district_officer"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let sec = app.login("secadmin").await;
-    let (s, v) = sec.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["sys_admin","audit_admin"]})).await;
+    let (s, v) = sec
+        .put(
+            &format!("/api/v1/users/{id}/roles"),
+            json!({"role_codes":["sys_admin","audit_admin"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "role_codes");
-    let (s, v) = sec.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["leader","district_officer"]})).await;
+    let (s, v) = sec
+        .put(
+            &format!("/api/v1/users/{id}/roles"),
+            json!({"role_codes":["leader","district_officer"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["roles"], json!(["district_officer", "leader"]));
 });
@@ -214,18 +273,35 @@ on_both!(admin_created_account_must_change_password, |app: TestApp| async move {
     assert_eq!(v["must_change_password"], true);
     let id = v["id"].as_i64().expect("id");
     let (s, _) = admin
-        .post("/api/v1/users", json!({"username":"lat_zhang","display_name":"张三","org_unit_id":unit,"password":"Init@2026x"}))
+        .post(
+            "/api/v1/users",
+            json!({"username":"lat_zhang","display_name":"张三","org_unit_id":unit,"password":"Init@2026x"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
     // The staff record's phone is stored encrypted and shown masked.
     let (_, staff) = admin.get(&format!("/api/v1/staff?org_unit_id={unit}&q=张三")).await;
     assert_eq!(items(&staff)[0]["phone"], "139****5678");
-    let raw = app.db.conn.query_one_raw(zongguan_db::sea_orm::Statement::from_string(app.db.db_backend(), "SELECT phone_enc FROM staff WHERE name = '张三'".to_string())).await.expect("q").expect("row");
+    let raw = app
+        .db
+        .conn
+        .query_one_raw(zongguan_db::sea_orm::Statement::from_string(
+            app.db.db_backend(),
+            "SELECT phone_enc FROM staff WHERE name = '张三'".to_string(),
+        ))
+        .await
+        .expect("q")
+        .expect("row");
     let enc: String = raw.try_get("", "phone_enc").expect("col");
     assert!(!enc.contains("13912345678") && enc.starts_with("v1:"));
 
     let sec = app.login("secadmin").await;
-    let (s, _) = sec.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["community_officer"]})).await;
+    let (s, _) = sec
+        .put(
+            &format!("/api/v1/users/{id}/roles"),
+            json!({"role_codes":["community_officer"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 
     let u = app.login_with("lat_zhang", "Init@2026x").await.expect("login");
@@ -235,13 +311,28 @@ on_both!(admin_created_account_must_change_password, |app: TestApp| async move {
     let (s, me) = u.get("/api/v1/auth/me").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["must_change_password"], true);
-    let (s, v) = u.post("/api/v1/auth/password", json!({"old_password":"bad","new_password":"New@2026xy"})).await;
+    let (s, v) = u
+        .post(
+            "/api/v1/auth/password",
+            json!({"old_password":"bad","new_password":"New@2026xy"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "old_password");
-    let (s, v) = u.post("/api/v1/auth/password", json!({"old_password":"Init@2026x","new_password":"lat_zhang@A1"})).await;
+    let (s, v) = u
+        .post(
+            "/api/v1/auth/password",
+            json!({"old_password":"Init@2026x","new_password":"lat_zhang@A1"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "new_password");
-    let (s, _) = u.post("/api/v1/auth/password", json!({"old_password":"Init@2026x","new_password":"New@2026xy"})).await;
+    let (s, _) = u
+        .post(
+            "/api/v1/auth/password",
+            json!({"old_password":"Init@2026x","new_password":"New@2026xy"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, v) = u.get("/api/v1/org-units/tree").await;
     assert_eq!(s, StatusCode::OK);
@@ -250,19 +341,38 @@ on_both!(admin_created_account_must_change_password, |app: TestApp| async move {
 
 on_both!(bad_input_gets_4xx_with_the_error_shape, |app: TestApp| async move {
     let admin = app.login("admin").await;
-    let (s, v, _) = admin.send_raw("POST", "/api/v1/departments", Some(b"{not json".to_vec()), true).await;
+    let (s, v, _) = admin
+        .send_raw("POST", "/api/v1/departments", Some(b"{not json".to_vec()), true)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_error(&v, "malformed_json");
-    let (s, v) = admin.post("/api/v1/departments", json!({"code":"X","name":"甲","org_unit_id":"abc"})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/departments",
+            json!({"code":"X","name":"甲","org_unit_id":"abc"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&v, "validation");
-    let (s, v) = admin.post("/api/v1/departments", json!({"code":"X","name":"  ","org_unit_id":1})).await;
+    let (s, v) = admin
+        .post("/api/v1/departments", json!({"code":"X","name":"  ","org_unit_id":1}))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "name");
-    let (s, v) = admin.post("/api/v1/departments", json!({"code":"X","name":"甲","org_unit_id":999999})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/departments",
+            json!({"code":"X","name":"甲","org_unit_id":999999}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "org_unit_id");
-    let (s, v) = admin.post("/api/v1/org-units", json!({"level":"grid","code":"123","name":"网格","parent_id":app.unit_id("440307003002").await})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/org-units",
+            json!({"level":"grid","code":"123","name":"网格","parent_id":app.unit_id("440307003002").await}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "code");
     let (s, v) = admin.get("/api/v1/org-units/999999").await;
@@ -280,51 +390,79 @@ on_both!(bad_input_gets_4xx_with_the_error_shape, |app: TestApp| async move {
     let (s, v) = admin.get("/api/v1/no-such-thing").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_error(&v, "not_found");
-    let big = format!("{{\"code\":\"X\",\"name\":\"{}\",\"org_unit_id\":1}}", "甲".repeat(1_000_000));
-    let (s, v, _) = admin.send_raw("POST", "/api/v1/departments", Some(big.into_bytes()), true).await;
+    let big = format!(
+        "{{\"code\":\"X\",\"name\":\"{}\",\"org_unit_id\":1}}",
+        "甲".repeat(1_000_000)
+    );
+    let (s, v, _) = admin
+        .send_raw("POST", "/api/v1/departments", Some(big.into_bytes()), true)
+        .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert_error(&v, "payload_too_large");
-    let (s, v) = admin.post("/api/v1/departments", json!({"code":"X","name":"甲","org_unit_id":1,"bogus":1})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/departments",
+            json!({"code":"X","name":"甲","org_unit_id":1,"bogus":1}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 });
 
-on_both!(audit_chain_records_writes_and_finds_tampering, |app: TestApp| async move {
-    let admin = app.login("admin").await;
-    let unit = app.unit_id("440307003002").await;
-    let (s, _) = admin.put(&format!("/api/v1/org-units/{unit}"), json!({"name":"良安田社区（改）"})).await;
-    assert_eq!(s, StatusCode::OK);
-    let auditor = app.login("auditor").await;
-    let (_, v) = auditor.get("/api/v1/audit-logs?action=update&username=admin").await;
-    let row = &items(&v)[0];
-    assert_eq!(row["object_type"], "org_unit");
-    assert_eq!(row["object_id"], unit.to_string());
-    assert_eq!(row["result"], "success");
+on_both!(
+    audit_chain_records_writes_and_finds_tampering,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let unit = app.unit_id("440307003002").await;
+        let (s, _) = admin
+            .put(&format!("/api/v1/org-units/{unit}"), json!({"name":"良安田社区（改）"}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let auditor = app.login("auditor").await;
+        let (_, v) = auditor.get("/api/v1/audit-logs?action=update&username=admin").await;
+        let row = &items(&v)[0];
+        assert_eq!(row["object_type"], "org_unit");
+        assert_eq!(row["object_id"], unit.to_string());
+        assert_eq!(row["result"], "success");
 
-    let (n, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
-    assert!(n >= 4);
-    assert!(breaks.is_empty(), "{breaks:?}");
+        let (n, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
+        assert!(n >= 4);
+        assert!(breaks.is_empty(), "{breaks:?}");
 
-    // The database itself refuses changes to the logs.
-    let upd = app.db.conn.execute_unprepared("UPDATE audit_log SET action = 'read' WHERE id = 2").await;
-    assert!(upd.is_err(), "update must be refused");
-    let del = app.db.conn.execute_unprepared("DELETE FROM login_log").await;
-    assert!(del.is_err(), "delete must be refused");
+        // The database itself refuses changes to the logs.
+        let upd = app
+            .db
+            .conn
+            .execute_unprepared("UPDATE audit_log SET action = 'read' WHERE id = 2")
+            .await;
+        assert!(upd.is_err(), "update must be refused");
+        let del = app.db.conn.execute_unprepared("DELETE FROM login_log").await;
+        assert!(del.is_err(), "delete must be refused");
 
-    // Someone with direct database access drops the guard and edits a row: verify finds it.
-    let drop = if app.schema.is_some() {
-        "DROP TRIGGER audit_log_append_only ON audit_log"
-    } else {
-        "DROP TRIGGER audit_log_no_UPDATE"
-    };
-    app.db.conn.execute_unprepared(drop).await.expect("drop trigger");
-    app.db.conn.execute_unprepared("UPDATE audit_log SET action = 'read' WHERE id = 2").await.expect("tamper");
-    let (_, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
-    assert_eq!(breaks, vec![zongguan_core::audit::ChainBreak::Tampered { id: 2 }]);
-});
+        // Someone with direct database access drops the guard and edits a row: verify finds it.
+        let drop = if app.schema.is_some() {
+            "DROP TRIGGER audit_log_append_only ON audit_log"
+        } else {
+            "DROP TRIGGER audit_log_no_UPDATE"
+        };
+        app.db.conn.execute_unprepared(drop).await.expect("drop trigger");
+        app.db
+            .conn
+            .execute_unprepared("UPDATE audit_log SET action = 'read' WHERE id = 2")
+            .await
+            .expect("tamper");
+        let (_, breaks) = zongguan_db::audit::verify(&app.db).await.expect("verify");
+        assert_eq!(breaks, vec![zongguan_core::audit::ChainBreak::Tampered { id: 2 }]);
+    }
+);
 
 on_both!(api_tokens_and_totp, |app: TestApp| async move {
     let admin = app.login("admin").await;
-    let (s, v) = admin.post("/api/v1/auth/tokens", json!({"name":"对接网格系统","expires_in_days":30})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/auth/tokens",
+            json!({"name":"对接网格系统","expires_in_days":30}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let token = v["token"].as_str().expect("token").to_string();
     let tid = v["info"]["id"].as_i64().expect("id");
@@ -334,7 +472,12 @@ on_both!(api_tokens_and_totp, |app: TestApp| async move {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["total"], 11);
     // Bearer requests need no CSRF token.
-    let (s, _) = bot.post("/api/v1/departments", json!({"code":"API-1","name":"接口测试单位","org_unit_id":app.unit_id("440307000000").await})).await;
+    let (s, _) = bot
+        .post(
+            "/api/v1/departments",
+            json!({"code":"API-1","name":"接口测试单位","org_unit_id":app.unit_id("440307000000").await}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     // A grid worker may not create tokens.
     let g = app.login("grid_00300201").await;
@@ -359,7 +502,12 @@ on_both!(api_tokens_and_totp, |app: TestApp| async move {
     assert_error(&v, "totp_required");
     let c = app.anonymous();
     let code = zongguan_core::totp::code_at(&secret, chrono::Utc::now().timestamp()).expect("code");
-    let (s, _) = c.post("/api/v1/auth/login", json!({"username":"admin","password":PW,"totp_code":code})).await;
+    let (s, _) = c
+        .post(
+            "/api/v1/auth/login",
+            json!({"username":"admin","password":PW,"totp_code":code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 });
 
@@ -384,29 +532,58 @@ on_both!(totp_required_for_admins_when_configured, |app: TestApp| async move {
 
 on_both!(demo_is_idempotent, |app: TestApp| async move {
     let hash = zongguan_core::password::hash(PW);
-    let accounts = zongguan_db::demo::load(&app.db, zongguan::LONGGANG_DIVISIONS, None, zongguan_db::demo::Scale::Small, &hash).await.expect("again");
+    let accounts = zongguan_db::demo::load(
+        &app.db,
+        zongguan::LONGGANG_DIVISIONS,
+        None,
+        zongguan_db::demo::Scale::Small,
+        &hash,
+    )
+    .await
+    .expect("again");
     let admin = app.login("admin").await;
     let (_, v) = admin.get("/api/v1/org-units?level=subdistrict").await;
     assert_eq!(v["total"], 11);
     let (_, v) = admin.get("/api/v1/org-units?level=community&page_size=500").await;
     assert_eq!(v["total"], 119);
-    let names: std::collections::BTreeSet<(i64, &str)> =
-        items(&v).iter().filter_map(|u| Some((u["parent_id"].as_i64()?, u["community_name"].as_str()?))).collect();
+    let names: std::collections::BTreeSet<(i64, &str)> = items(&v)
+        .iter()
+        .filter_map(|u| Some((u["parent_id"].as_i64()?, u["community_name"].as_str()?)))
+        .collect();
     assert_eq!(names.len(), 111, "119 committees group into 111 communities");
     let (_, v) = admin.get("/api/v1/users?page_size=1").await;
     assert_eq!(v["total"].as_u64(), Some(accounts.len() as u64));
-    assert!(accounts.iter().any(|a| a.username == "dept_440307_01" && a.department_code.as_deref() == Some("440307-01")));
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a.username == "dept_440307_01" && a.department_code.as_deref() == Some("440307-01"))
+    );
 });
 
 on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
     let sec = app.login("secadmin").await;
     // Role definitions obey the separation of duties.
-    let (s, v) = sec.post("/api/v1/roles", json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","audit:read"]})).await;
+    let (s, v) = sec
+        .post(
+            "/api/v1/roles",
+            json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","audit:read"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "permissions");
-    let (s, v) = sec.post("/api/v1/roles", json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","staff:read"]})).await;
+    let (s, v) = sec
+        .post(
+            "/api/v1/roles",
+            json!({"code":"inspector","name":"督查员","data_scope":"custom","permissions":["org:read","staff:read"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, _) = sec.put("/api/v1/roles/sys_admin", json!({"name":"x","data_scope":"all","permissions":[]})).await;
+    let (s, _) = sec
+        .put(
+            "/api/v1/roles/sys_admin",
+            json!({"name":"x","data_scope":"all","permissions":[]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 
     // A custom list: exactly two communities in different subdistricts.
@@ -414,9 +591,19 @@ on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
     let b = app.unit_id("440307013015").await;
     let (_, users) = sec.get("/api/v1/users?q=leader").await;
     let id = items(&users)[0]["id"].as_i64().expect("id");
-    let (s, _) = sec.put(&format!("/api/v1/users/{id}/roles"), json!({"role_codes":["inspector"]})).await;
+    let (s, _) = sec
+        .put(
+            &format!("/api/v1/users/{id}/roles"),
+            json!({"role_codes":["inspector"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = sec.put(&format!("/api/v1/users/{id}/scope-units"), json!({"org_unit_ids":[b, a, a]})).await;
+    let (s, v) = sec
+        .put(
+            &format!("/api/v1/users/{id}/scope-units"),
+            json!({"org_unit_ids":[b, a, a]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["org_unit_ids"].as_array().expect("ids").len(), 2);
     let u = app.login("leader").await;
@@ -426,7 +613,9 @@ on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
     let mut want = vec![a, b];
     want.sort();
     assert_eq!(ids, want);
-    let (s, _) = u.get(&format!("/api/v1/org-units/{}", app.unit_id("440307003000").await)).await;
+    let (s, _) = u
+        .get(&format!("/api/v1/org-units/{}", app.unit_id("440307003000").await))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Unit only: a department handler sees their center's unit but not the communities below it.
@@ -444,8 +633,18 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
     let q = |sql: &'static str| {
         let db = app.db.clone();
         async move {
-            let row = db.conn.query_one_raw(zongguan_db::sea_orm::Statement::from_string(db.db_backend(), sql.to_string())).await.expect("query").expect("row");
-            row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string())).expect("value")
+            let row = db
+                .conn
+                .query_one_raw(zongguan_db::sea_orm::Statement::from_string(
+                    db.db_backend(),
+                    sql.to_string(),
+                ))
+                .await
+                .expect("query")
+                .expect("row");
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .expect("value")
         }
     };
     assert_eq!(q("PRAGMA journal_mode").await, "wal");

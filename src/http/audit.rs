@@ -56,12 +56,25 @@ fn check_date(field: &str, v: &Option<String>) -> AppResult<()> {
 
 /// The audit log, newest first (permission `audit:read`).
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery), responses((status = 200, body = AuditLogList), (status = 403, body = ApiError)))]
-pub async fn list_audit_logs(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> AppResult<Json<AuditLogList>> {
+pub async fn list_audit_logs(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> AppResult<Json<AuditLogList>> {
     caller.require("audit:read")?;
     check_date("from", &q.from)?;
     check_date("to", &q.to)?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
-    let f = AuditFilter { username: q.username, action: q.action, from: q.from, to: q.to };
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
+    let f = AuditFilter {
+        username: q.username,
+        action: q.action,
+        from: q.from,
+        to: q.to,
+    };
     let page = audit::list(&st.db, &caller.scope, &f, p).await?;
     Ok(Json(AuditLogList {
         total: page.total,
@@ -115,9 +128,17 @@ pub struct LoginQuery {
 
 /// Every login attempt, successful or not (permission `audit:read`).
 #[utoipa::path(get, path = "/api/v1/login-logs", tag = "audit", params(LoginQuery), responses((status = 200, body = LoginLogList), (status = 403, body = ApiError)))]
-pub async fn list_login_logs(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<LoginQuery>) -> AppResult<Json<LoginLogList>> {
+pub async fn list_login_logs(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<LoginQuery>,
+) -> AppResult<Json<LoginLogList>> {
     caller.require("audit:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
     let f = LoginFilter {
         username: q.username,
         result: q.result,
@@ -130,7 +151,15 @@ pub async fn list_login_logs(State(st): State<AppState>, caller: Caller, ApiQuer
         items: page
             .items
             .into_iter()
-            .map(|r| LoginLog { id: r.id, at: r.at, username: r.username, user_id: r.user_id, result: r.result, client_addr: r.client_addr, user_agent: r.user_agent })
+            .map(|r| LoginLog {
+                id: r.id,
+                at: r.at,
+                username: r.username,
+                user_id: r.user_id,
+                result: r.result,
+                client_addr: r.client_addr,
+                user_agent: r.user_agent,
+            })
             .collect(),
     }))
 }

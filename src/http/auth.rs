@@ -71,28 +71,50 @@ fn actor_for(user: &app_user::Model, client: &ClientInfo) -> Actor {
 /// Log in with username and password (and TOTP code when enabled); sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, body = ApiError), (status = 423, body = ApiError)))]
-pub async fn login(State(st): State<AppState>, client: ClientInfo, ApiJson(req): ApiJson<LoginRequest>) -> AppResult<Response> {
+pub async fn login(
+    State(st): State<AppState>,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> AppResult<Response> {
     let db = &st.db;
     let log = |user_id: Option<i64>, result: &'static str| {
-        let (db, name, addr, ua) = (db.clone(), req.username.clone(), client.addr.clone(), client.user_agent.clone());
+        let (db, name, addr, ua) = (
+            db.clone(),
+            req.username.clone(),
+            client.addr.clone(),
+            client.user_agent.clone(),
+        );
         async move { audit::record_login(&db, &name, user_id, result, &addr, &ua).await }
     };
     let bad = || AppError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
     let Some(user) = auth::find_by_username(db, req.username.trim()).await? else {
         // Spend the same time as a real check so that timing does not reveal which usernames exist.
-        password::verify(&req.password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc");
+        password::verify(
+            &req.password,
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc",
+        );
         log(None, "unknown_user").await?;
         return Err(bad());
     };
     let now = chrono::Utc::now();
     if user.locked {
         log(Some(user.id), "locked").await?;
-        return Err(AppError::new(StatusCode::LOCKED, "account_locked", "账号已被管理员锁定，请联系安全管理员"));
+        return Err(AppError::new(
+            StatusCode::LOCKED,
+            "account_locked",
+            "账号已被管理员锁定，请联系安全管理员",
+        ));
     }
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         log(Some(user.id), "locked").await?;
-        let local = until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")));
-        return Err(AppError::new(StatusCode::LOCKED, "account_locked", format!("密码错误次数过多，账号已锁定至 {}", local.format("%Y-%m-%d %H:%M"))));
+        let local = until.with_timezone(
+            &chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
+        );
+        return Err(AppError::new(
+            StatusCode::LOCKED,
+            "account_locked",
+            format!("密码错误次数过多，账号已锁定至 {}", local.format("%Y-%m-%d %H:%M")),
+        ));
     }
     if !password::verify(&req.password, &user.password_hash) {
         let lock = auth::register_failure(db, &user, st.lockout()).await?;
@@ -101,31 +123,57 @@ pub async fn login(State(st): State<AppState>, client: ClientInfo, ApiJson(req):
             return Err(AppError::new(
                 StatusCode::LOCKED,
                 "account_locked",
-                format!("连续 {} 次密码错误，账号已锁定 {} 分钟", st.config.security.max_failed_logins, st.config.security.lock_minutes),
+                format!(
+                    "连续 {} 次密码错误，账号已锁定 {} 分钟",
+                    st.config.security.max_failed_logins, st.config.security.lock_minutes
+                ),
             ));
         }
         return Err(bad());
     }
     if user.totp_enabled {
         let Some(code) = req.totp_code.as_deref().filter(|c| !c.trim().is_empty()) else {
-            return Err(AppError::new(StatusCode::UNAUTHORIZED, "totp_required", "请输入动态验证码").field("totp_code"));
+            return Err(
+                AppError::new(StatusCode::UNAUTHORIZED, "totp_required", "请输入动态验证码").field("totp_code"),
+            );
         };
-        let secret = user.totp_secret.as_deref().and_then(|s| db.cipher.decrypt(s).ok()).unwrap_or_default();
+        let secret = user
+            .totp_secret
+            .as_deref()
+            .and_then(|s| db.cipher.decrypt(s).ok())
+            .unwrap_or_default();
         if !totp::verify(&secret, code, now.timestamp()) {
             auth::register_failure(db, &user, st.lockout()).await?;
             log(Some(user.id), "totp_failed").await?;
-            return Err(AppError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "动态验证码错误").field("totp_code"));
+            return Err(
+                AppError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "动态验证码错误").field("totp_code"),
+            );
         }
     }
     auth::register_success(db, &user).await?;
     log(Some(user.id), "success").await?;
     let token = random_token(32);
     let csrf = random_token(24);
-    auth::create_session(db, user.id, &sha256_hex(&token), &csrf, &client.addr, &client.user_agent).await?;
+    auth::create_session(
+        db,
+        user.id,
+        &sha256_hex(&token),
+        &csrf,
+        &client.addr,
+        &client.user_agent,
+    )
+    .await?;
     audit::record(db, &actor_for(&user, &client), Event::ok("login", "session", user.id)).await?;
-    let roles = auth::role_codes(&db.conn, &[user.id]).await?.remove(&user.id).unwrap_or_default();
+    let roles = auth::role_codes(&db.conn, &[user.id])
+        .await?
+        .remove(&user.id)
+        .unwrap_or_default();
     let body = session_view(&st, &user, roles, csrf).await?;
-    let secure = if st.config.security.cookie_secure { "; Secure" } else { "" };
+    let secure = if st.config.security.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
     let mut resp = Json(body).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -142,7 +190,10 @@ pub async fn logout(State(st): State<AppState>, caller: Caller) -> AppResult<Res
     }
     audit::record(&st.db, &caller.actor(), Event::ok("logout", "session", caller.user.id)).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("zg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("zg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
     Ok(resp)
 }
 
@@ -163,11 +214,22 @@ pub struct PasswordChange {
 /// Change one's own password (required at first login after an administrator set it).
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
     responses((status = 204), (status = 422, body = ApiError)))]
-pub async fn change_password(State(st): State<AppState>, caller: Caller, ApiJson(req): ApiJson<PasswordChange>) -> AppResult<StatusCode> {
+pub async fn change_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> AppResult<StatusCode> {
     if !password::verify(&req.old_password, &caller.user.password_hash) {
         return Err(AppError::invalid("old_password", "原密码不正确"));
     }
-    auth::change_own_password(&st.db, &caller.actor(), &caller.user, &req.new_password, caller.session_id.as_deref().unwrap_or("")).await?;
+    auth::change_own_password(
+        &st.db,
+        &caller.actor(),
+        &caller.user,
+        &req.new_password,
+        caller.session_id.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,8 +247,18 @@ pub async fn totp_setup(State(st): State<AppState>, caller: Caller) -> AppResult
         return Err(AppError::new(StatusCode::CONFLICT, "conflict", "双因素认证已启用"));
     }
     let secret = totp::new_secret();
-    auth::set_totp(&st.db, &caller.actor(), caller.user.id, Some(st.db.cipher.encrypt(&secret)), false).await?;
-    Ok(Json(TotpSetup { otpauth_uri: totp::otpauth_uri(&secret, &caller.user.username, "zongguan"), secret }))
+    auth::set_totp(
+        &st.db,
+        &caller.actor(),
+        caller.user.id,
+        Some(st.db.cipher.encrypt(&secret)),
+        false,
+    )
+    .await?;
+    Ok(Json(TotpSetup {
+        otpauth_uri: totp::otpauth_uri(&secret, &caller.user.username, "zongguan"),
+        secret,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -197,15 +269,30 @@ pub struct TotpCode {
 
 /// Finish enrolment with a code from the app; from then on login asks for it.
 #[utoipa::path(post, path = "/api/v1/auth/totp/enable", tag = "auth", request_body = TotpCode, responses((status = 204), (status = 422, body = ApiError)))]
-pub async fn totp_enable(State(st): State<AppState>, caller: Caller, ApiJson(req): ApiJson<TotpCode>) -> AppResult<StatusCode> {
-    let secret = caller.user.totp_secret.as_deref().and_then(|s| st.db.cipher.decrypt(s).ok());
+pub async fn totp_enable(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<TotpCode>,
+) -> AppResult<StatusCode> {
+    let secret = caller
+        .user
+        .totp_secret
+        .as_deref()
+        .and_then(|s| st.db.cipher.decrypt(s).ok());
     let Some(secret) = secret else {
         return Err(AppError::new(StatusCode::CONFLICT, "conflict", "请先生成密钥"));
     };
     if !totp::verify(&secret, &req.code, chrono::Utc::now().timestamp()) {
         return Err(AppError::invalid("code", "动态验证码错误"));
     }
-    auth::set_totp(&st.db, &caller.actor(), caller.user.id, caller.user.totp_secret.clone(), true).await?;
+    auth::set_totp(
+        &st.db,
+        &caller.actor(),
+        caller.user.id,
+        caller.user.totp_secret.clone(),
+        true,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -233,10 +320,18 @@ pub struct CreatedToken {
 /// Create a personal API token for integrations (permission `token:create`).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 403, body = ApiError)))]
-pub async fn create_token(State(st): State<AppState>, caller: Caller, ApiJson(req): ApiJson<NewToken>) -> AppResult<(StatusCode, Json<CreatedToken>)> {
+pub async fn create_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<NewToken>,
+) -> AppResult<(StatusCode, Json<CreatedToken>)> {
     caller.require("token:create")?;
     if caller.session_id.is_none() {
-        return Err(AppError::new(StatusCode::FORBIDDEN, "forbidden", "令牌不能用来创建令牌"));
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "令牌不能用来创建令牌",
+        ));
     }
     let days = req.expires_in_days.unwrap_or(90);
     if !(1..=365).contains(&days) {
@@ -258,7 +353,11 @@ pub async fn create_token(State(st): State<AppState>, caller: Caller, ApiJson(re
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ApiError)))]
-pub async fn revoke_token(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<StatusCode> {
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
     auth::revoke_token(&st.db, &caller.actor(), caller.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,13 +6,13 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use object_store::ObjectStoreExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use object_store::ObjectStoreExt;
 use zongguan_db::api_keys::{self, ApiKey};
 use zongguan_db::cases::{
-    self, ActionInput, CalendarInput, CalendarYear, Case, CaseCategory, CaseDetail, CaseFilter, CaseItem, CaseItemInput, CaseStats, CaseUser, CreatedCase, MergeInput, NewCase, NewPhoto,
-    Photo, StatsFilter,
+    self, ActionInput, CalendarInput, CalendarYear, Case, CaseCategory, CaseDetail, CaseFilter, CaseItem,
+    CaseItemInput, CaseStats, CaseUser, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
 };
 
 use super::{Paging, list_type};
@@ -28,15 +28,31 @@ pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 pub const PHOTO_BODY_LIMIT: usize = MAX_PHOTO_BYTES + 256 * 1024;
 
 pub fn case_user(c: &Caller) -> CaseUser {
-    CaseUser { actor: c.actor(), name: c.user.display_name.clone(), department_id: c.user.department_id, permissions: c.permissions.clone() }
+    CaseUser {
+        actor: c.actor(),
+        name: c.user.display_name.clone(),
+        department_id: c.user.department_id,
+        permissions: c.permissions.clone(),
+    }
 }
 
 /// Reading cases needs some part in the workflow (or the reports).
 fn require_case_reader(c: &Caller) -> AppResult<()> {
-    if ["case:report", "case:dispatch", "case:handle", "case:supervise", "report:read"].iter().any(|p| c.can(p)) {
+    if [
+        "case:report",
+        "case:dispatch",
+        "case:handle",
+        "case:supervise",
+        "report:read",
+    ]
+    .iter()
+    .any(|p| c.can(p))
+    {
         Ok(())
     } else {
-        Err(AppError::forbidden("case:report | case:dispatch | case:handle | case:supervise"))
+        Err(AppError::forbidden(
+            "case:report | case:dispatch | case:handle | case:supervise",
+        ))
     }
 }
 
@@ -49,21 +65,35 @@ pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -
 /// Edit an item's name, default department duty, severity and step limits (permission `org:write`).
 #[utoipa::path(put, path = "/api/v1/case-items/{code}", tag = "cases", params(("code" = String, Path)), request_body = CaseItemInput,
     responses((status = 200, body = CaseItem), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn update_case_item(State(st): State<AppState>, caller: Caller, ApiPath(code): ApiPath<String>, ApiJson(f): ApiJson<CaseItemInput>) -> AppResult<Json<CaseItem>> {
+pub async fn update_case_item(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(f): ApiJson<CaseItemInput>,
+) -> AppResult<Json<CaseItem>> {
     caller.require("org:write")?;
     Ok(Json(cases::update_item(&st.db, &caller.actor(), &code, f).await?))
 }
 
 /// A year's public holidays and make-up working days.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "cases", params(("year" = i32, Path)), responses((status = 200, body = CalendarYear), (status = 422, body = ApiError)))]
-pub async fn get_calendar(State(st): State<AppState>, _caller: Caller, ApiPath(year): ApiPath<i32>) -> AppResult<Json<CalendarYear>> {
+pub async fn get_calendar(
+    State(st): State<AppState>,
+    _caller: Caller,
+    ApiPath(year): ApiPath<i32>,
+) -> AppResult<Json<CalendarYear>> {
     Ok(Json(cases::calendar_year(&st.db, year).await?))
 }
 
 /// Replace a year's holidays and make-up working days (permission `org:write`). New deadlines use it at once.
 #[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "cases", params(("year" = i32, Path)), request_body = CalendarInput,
     responses((status = 200, body = CalendarYear), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn set_calendar(State(st): State<AppState>, caller: Caller, ApiPath(year): ApiPath<i32>, ApiJson(f): ApiJson<CalendarInput>) -> AppResult<Json<CalendarYear>> {
+pub async fn set_calendar(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(year): ApiPath<i32>,
+    ApiJson(f): ApiJson<CalendarInput>,
+) -> AppResult<Json<CalendarYear>> {
     caller.require("org:write")?;
     Ok(Json(cases::set_calendar_year(&st.db, &caller.actor(), year, f).await?))
 }
@@ -91,9 +121,17 @@ pub struct CaseQuery {
 
 /// Cases in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = CaseList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn list_cases(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<CaseQuery>) -> AppResult<Json<CaseList>> {
+pub async fn list_cases(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
     let f = CaseFilter {
         state: q.state,
         item_code: q.item_code,
@@ -111,7 +149,11 @@ pub async fn list_cases(State(st): State<AppState>, caller: Caller, ApiQuery(q):
 /// dispatch, verification or closure; a department's dispatched and handling cases; a grid worker's
 /// reported cases waiting for their check.
 #[utoipa::path(get, path = "/api/v1/cases/inbox", tag = "cases", params(Paging), responses((status = 200, body = CaseList)))]
-pub async fn case_inbox(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<Paging>) -> AppResult<Json<CaseList>> {
+pub async fn case_inbox(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Paging>,
+) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
     Ok(Json(cases::inbox(&st.db, &case_user(&caller), q.req()?).await?.into()))
 }
@@ -128,9 +170,17 @@ pub struct StatsQuery {
 /// for closure, on-time closure rate = closed on time / due for closure, rework rate = reworked /
 /// due for closure (due for closure = closed + open past the deadline).
 #[utoipa::path(get, path = "/api/v1/cases/stats", tag = "cases", params(StatsQuery), responses((status = 200, body = CaseStats), (status = 403, body = ApiError)))]
-pub async fn case_stats(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<StatsQuery>) -> AppResult<Json<CaseStats>> {
+pub async fn case_stats(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> AppResult<Json<CaseStats>> {
     require_case_reader(&caller)?;
-    let f = StatsFilter { org_unit_id: q.org_unit_id, date_from: q.date_from, date_to: q.date_to };
+    let f = StatsFilter {
+        org_unit_id: q.org_unit_id,
+        date_from: q.date_from,
+        date_to: q.date_to,
+    };
     Ok(Json(cases::stats(&st.db, &case_user(&caller), &f).await?))
 }
 
@@ -138,17 +188,35 @@ pub async fn case_stats(State(st): State<AppState>, caller: Caller, ApiQuery(q):
 /// answer lists possible duplicates (same item, open, within 100 m and 7 days).
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
     responses((status = 201, body = CreatedCase), (status = 403, body = ApiError), (status = 422, body = ApiError, description = "bad item, or a location outside every grid (field `location`)")))]
-pub async fn create_case(State(st): State<AppState>, caller: Caller, ApiJson(mut n): ApiJson<NewCase>) -> AppResult<(StatusCode, Json<CreatedCase>)> {
+pub async fn create_case(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(mut n): ApiJson<NewCase>,
+) -> AppResult<(StatusCode, Json<CreatedCase>)> {
     caller.require("case:report")?;
     if n.source.is_none() {
-        n.source = Some(if caller.roles.iter().any(|r| r == "grid_worker") { "grid_worker" } else { "visit" }.into());
+        n.source = Some(
+            if caller.roles.iter().any(|r| r == "grid_worker") {
+                "grid_worker"
+            } else {
+                "visit"
+            }
+            .into(),
+        );
     }
-    Ok((StatusCode::CREATED, Json(cases::create(&st.db, &case_user(&caller), n).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(cases::create(&st.db, &case_user(&caller), n).await?),
+    ))
 }
 
 /// A case with its timeline, photos, notices, alerts and the actions the caller may take.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), responses((status = 200, body = CaseDetail), (status = 404, body = ApiError)))]
-pub async fn get_case(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<CaseDetail>> {
+pub async fn get_case(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
     Ok(Json(cases::get_case(&st.db, &case_user(&caller), id).await?))
 }
@@ -157,7 +225,12 @@ pub async fn get_case(State(st): State<AppState>, caller: Caller, ApiPath(id): A
 /// wrong state answers 409; an action that is not the caller's (role or permission) 403.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", params(("id" = i64, Path)), request_body = ActionInput,
     responses((status = 200, body = CaseDetail), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn case_action(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(a): ApiJson<ActionInput>) -> AppResult<Json<CaseDetail>> {
+pub async fn case_action(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(a): ApiJson<ActionInput>,
+) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
     Ok(Json(cases::act(&st.db, &case_user(&caller), id, a).await?))
 }
@@ -165,7 +238,12 @@ pub async fn case_action(State(st): State<AppState>, caller: Caller, ApiPath(id)
 /// Close this case as a duplicate of `into` (the owning center); both timelines record it.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/merge", tag = "cases", params(("id" = i64, Path)), request_body = MergeInput,
     responses((status = 200, body = CaseDetail), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn merge_case(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(m): ApiJson<MergeInput>) -> AppResult<Json<CaseDetail>> {
+pub async fn merge_case(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(m): ApiJson<MergeInput>,
+) -> AppResult<Json<CaseDetail>> {
     caller.require("case:dispatch")?;
     Ok(Json(cases::merge(&st.db, &case_user(&caller), id, m).await?))
 }
@@ -200,7 +278,9 @@ fn thumbnail(bytes: &[u8], content_type: &str) -> Result<Option<Vec<u8>>, String
     let img = reader.decode().map_err(|e| e.to_string())?;
     let thumb = image::DynamicImage::ImageRgb8(img.thumbnail(320, 320).to_rgb8());
     let mut out = std::io::Cursor::new(Vec::new());
-    thumb.write_to(&mut out, image::ImageFormat::Jpeg).map_err(|e| e.to_string())?;
+    thumb
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .map_err(|e| e.to_string())?;
     Ok(Some(out.into_inner()))
 }
 
@@ -218,25 +298,58 @@ pub fn random_token() -> String {
 
 fn storage_error(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "photo storage");
-    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "照片存储失败，请稍后再试")
+    AppError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "照片存储失败，请稍后再试",
+    )
 }
 
 /// Attach a photo. Multipart fields: `stage` (report | feedback) and `file` (JPEG, PNG or WebP by
 /// content, at most 10 MiB). A thumbnail is made for JPEG and PNG.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = Photo), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn upload_case_photo(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, mut form: Multipart) -> AppResult<(StatusCode, Json<Photo>)> {
+pub async fn upload_case_photo(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    mut form: Multipart,
+) -> AppResult<(StatusCode, Json<Photo>)> {
     require_case_reader(&caller)?;
     let too_large = || AppError::invalid("file", format!("照片不能超过 {} MiB", MAX_PHOTO_BYTES / 1024 / 1024));
     let (mut stage, mut file) = (None, None);
-    while let Some(field) = form.next_field().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { AppError::invalid("file", format!("表单无法读取：{e}")) })? {
+    while let Some(field) = form.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::invalid("file", format!("表单无法读取：{e}"))
+        }
+    })? {
         match field.name().unwrap_or("") {
-            "stage" => stage = Some(field.text().await.map_err(|e| AppError::invalid("stage", e.to_string()))?),
-            "file" => file = Some(field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { AppError::invalid("file", format!("文件无法读取：{e}")) })?),
+            "stage" => {
+                stage = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|e| AppError::invalid("stage", e.to_string()))?,
+                )
+            }
+            "file" => {
+                file = Some(field.bytes().await.map_err(|e| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        too_large()
+                    } else {
+                        AppError::invalid("file", format!("文件无法读取：{e}"))
+                    }
+                })?)
+            }
             _ => {}
         }
     }
-    let stage = stage.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "report".into());
+    let stage = stage
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "report".into());
     let file = file.ok_or_else(|| AppError::invalid("file", "请选择照片文件"))?;
     if file.len() > MAX_PHOTO_BYTES {
         return Err(too_large());
@@ -244,7 +357,8 @@ pub async fn upload_case_photo(State(st): State<AppState>, caller: Caller, ApiPa
     if file.is_empty() {
         return Err(AppError::invalid("file", "文件为空"));
     }
-    let (content_type, ext) = sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
+    let (content_type, ext) =
+        sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
     let user = case_user(&caller);
     cases::photo_target(&st.db, &user, id, &stage).await?;
     let bytes = file.clone();
@@ -255,33 +369,65 @@ pub async fn upload_case_photo(State(st): State<AppState>, caller: Caller, ApiPa
     let store = st.files()?;
     let name = random_hex(12);
     let key = format!("cases/{id}/{name}.{ext}");
-    store.put(&object_store::path::Path::from(key.as_str()), file.clone().into()).await.map_err(storage_error)?;
+    store
+        .put(&object_store::path::Path::from(key.as_str()), file.clone().into())
+        .await
+        .map_err(storage_error)?;
     let thumb_key = match thumb {
         Some(t) => {
             let k = format!("cases/{id}/{name}-thumb.jpg");
-            store.put(&object_store::path::Path::from(k.as_str()), t.into()).await.map_err(storage_error)?;
+            store
+                .put(&object_store::path::Path::from(k.as_str()), t.into())
+                .await
+                .map_err(storage_error)?;
             Some(k)
         }
         None => None,
     };
-    let photo = cases::add_photo(&st.db, &user, id, NewPhoto { stage, content_type: content_type.into(), size: file.len() as i64, object_key: key, thumb_key }).await?;
+    let photo = cases::add_photo(
+        &st.db,
+        &user,
+        id,
+        NewPhoto {
+            stage,
+            content_type: content_type.into(),
+            size: file.len() as i64,
+            object_key: key,
+            thumb_key,
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(photo)))
 }
 
 async fn serve_object(st: &AppState, key: &str, content_type: &str) -> AppResult<Response> {
     let store = st.files()?;
-    let got = store.get(&object_store::path::Path::from(key)).await.map_err(|e| match e {
-        object_store::Error::NotFound { .. } => AppError::not_found(),
-        e => storage_error(e),
-    })?;
+    let got = store
+        .get(&object_store::path::Path::from(key))
+        .await
+        .map_err(|e| match e {
+            object_store::Error::NotFound { .. } => AppError::not_found(),
+            e => storage_error(e),
+        })?;
     let bytes = got.bytes().await.map_err(storage_error)?;
-    Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CACHE_CONTROL, "private, max-age=3600".to_string())], Body::from(bytes)).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
 }
 
 /// A photo as stored.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}", tag = "cases", params(("id" = i64, Path), ("photo_id" = i64, Path)),
     responses((status = 200, content_type = "image/*"), (status = 404, body = ApiError)))]
-pub async fn get_case_photo(State(st): State<AppState>, caller: Caller, ApiPath((id, photo_id)): ApiPath<(i64, i64)>) -> AppResult<Response> {
+pub async fn get_case_photo(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
+) -> AppResult<Response> {
     require_case_reader(&caller)?;
     let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
     serve_object(&st, &p.object_key, &p.content_type).await
@@ -290,7 +436,11 @@ pub async fn get_case_photo(State(st): State<AppState>, caller: Caller, ApiPath(
 /// The photo's thumbnail (JPEG); a WebP photo, which has none, is served as it is.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}/thumb", tag = "cases", params(("id" = i64, Path), ("photo_id" = i64, Path)),
     responses((status = 200, content_type = "image/*"), (status = 404, body = ApiError)))]
-pub async fn get_case_photo_thumb(State(st): State<AppState>, caller: Caller, ApiPath((id, photo_id)): ApiPath<(i64, i64)>) -> AppResult<Response> {
+pub async fn get_case_photo_thumb(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
+) -> AppResult<Response> {
     require_case_reader(&caller)?;
     let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
     match &p.thumb_key {
@@ -329,7 +479,11 @@ pub fn new_api_key() -> (String, String, String) {
 
 /// Issue an Open311 API key (permission `org:write`).
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "cases", request_body = NewApiKey, responses((status = 201, body = CreatedApiKey), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_api_key(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewApiKey>) -> AppResult<(StatusCode, Json<CreatedApiKey>)> {
+pub async fn create_api_key(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewApiKey>,
+) -> AppResult<(StatusCode, Json<CreatedApiKey>)> {
     caller.require("org:write")?;
     let (key, hash, prefix) = new_api_key();
     let info = api_keys::create(&st.db, &caller.actor(), &n.name, &hash, &prefix).await?;

@@ -18,11 +18,26 @@ fn kind_of(s: &str) -> AppResult<Kind> {
 
 /// XLSX attachment with a Chinese file name (RFC 5987).
 pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    let encoded: String = file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
+            ),
         ],
         bytes,
     )
@@ -33,8 +48,17 @@ pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
 #[utoipa::path(get, path = "/api/v1/imports/templates/{file}", tag = "registry", params(("file" = String, Path, description = "residents.xlsx | buildings.xlsx | houses.xlsx")),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiError)))]
 pub async fn import_template(_caller: Caller, ApiPath(file): ApiPath<String>) -> AppResult<Response> {
-    let kind = file.strip_suffix(".xlsx").and_then(Kind::parse).ok_or_else(AppError::not_found)?;
-    let bytes = sheets::template(kind).map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("模板生成失败：{e}")))?;
+    let kind = file
+        .strip_suffix(".xlsx")
+        .and_then(Kind::parse)
+        .ok_or_else(AppError::not_found)?;
+    let bytes = sheets::template(kind).map_err(|e| {
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("模板生成失败：{e}"),
+        )
+    })?;
     Ok(xlsx_response(bytes, &format!("{}导入模板.xlsx", kind.zh())))
 }
 
@@ -47,16 +71,30 @@ pub struct ImportStarted {
 /// (all_or_nothing | valid_rows, default all_or_nothing), `file` (XLSX or CSV in UTF-8 or GB18030).
 #[utoipa::path(post, path = "/api/v1/imports", tag = "registry", request_body(content_type = "multipart/form-data", content = String),
     responses((status = 202, body = ImportStarted), (status = 422, body = ApiError)))]
-pub async fn start_import(State(st): State<AppState>, caller: Caller, mut form: Multipart) -> AppResult<(StatusCode, Json<ImportStarted>)> {
+pub async fn start_import(
+    State(st): State<AppState>,
+    caller: Caller,
+    mut form: Multipart,
+) -> AppResult<(StatusCode, Json<ImportStarted>)> {
     caller.require("resident:write")?;
     let (mut kind, mut mode, mut file) = (None, None, None);
-    while let Some(field) = form.next_field().await.map_err(|e| AppError::new(StatusCode::BAD_REQUEST, "bad_request", format!("表单无法读取：{e}")))? {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::new(StatusCode::BAD_REQUEST, "bad_request", format!("表单无法读取：{e}")))?
+    {
         match field.name().unwrap_or("") {
             "kind" => kind = Some(field.text().await.unwrap_or_default()),
             "mode" => mode = Some(field.text().await.unwrap_or_default()),
             "file" => {
                 let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field.bytes().await.map_err(|e| AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("文件无法读取：{e}")))?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("文件无法读取：{e}"),
+                    )
+                })?;
                 file = Some((name, bytes));
             }
             _ => {}
@@ -100,7 +138,9 @@ async fn run_job(st: AppState, actor: zongguan_db::Actor, id: i64, kind: Kind, m
     let result = imports::run(&st.db, &actor, kind, mode, &header, rows, &progress).await;
     let finished = match &result {
         Ok(o) => imports::finish_job(&st.db, id, &header, Ok(o)).await,
-        Err(zongguan_db::DbError::Validation { message, .. }) => imports::finish_job(&st.db, id, &header, Err(message.clone())).await,
+        Err(zongguan_db::DbError::Validation { message, .. }) => {
+            imports::finish_job(&st.db, id, &header, Err(message.clone())).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "import job {id} failed");
             imports::finish_job(&st.db, id, &header, Err("导入失败，未写入任何数据".into())).await
@@ -116,7 +156,11 @@ async fn run_job(st: AppState, actor: zongguan_db::Actor, id: i64, kind: Kind, m
 
 /// The job's status, progress and every rejected row with its column and reason.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = ImportJob), (status = 404, body = ApiError)))]
-pub async fn get_import(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<ImportJob>> {
+pub async fn get_import(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ImportJob>> {
     caller.require("resident:write")?;
     let mut job: ImportJob = imports::get_job(&st.db, &caller.actor(), id).await?.into();
     if job.status == "running"
@@ -130,12 +174,17 @@ pub async fn get_import(State(st): State<AppState>, caller: Caller, ApiPath(id):
 /// The rejected rows as XLSX with a 错误原因 column, to fix and import again.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/rejected.xlsx", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiError)))]
-pub async fn rejected_rows(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Response> {
+pub async fn rejected_rows(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Response> {
     caller.require("resident:write")?;
     let job = imports::get_job(&st.db, &caller.actor(), id).await?;
     let header: Vec<String> = serde_json::from_str(&job.header).unwrap_or_default();
     let rows: Vec<SheetRow> = serde_json::from_str(&job.rejected_rows).unwrap_or_default();
     let reasons: Vec<Rejection> = serde_json::from_str(&job.rejected).unwrap_or_default();
-    let bytes = sheets::rejected_report(&header, &rows, &reasons).map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("生成失败：{e}")))?;
+    let bytes = sheets::rejected_report(&header, &rows, &reasons)
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("生成失败：{e}")))?;
     Ok(xlsx_response(bytes, &format!("未导入的行-{id}.xlsx")))
 }

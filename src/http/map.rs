@@ -16,15 +16,33 @@ use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 
-const CASE_READERS: [&str; 5] = ["case:report", "case:dispatch", "case:handle", "case:supervise", "report:read"];
+const CASE_READERS: [&str; 5] = [
+    "case:report",
+    "case:dispatch",
+    "case:handle",
+    "case:supervise",
+    "report:read",
+];
 
 fn viewer(c: &Caller) -> AppResult<Viewer> {
     c.require("map:read")?;
-    Ok(Viewer { scope: c.scope.clone(), user_id: Some(c.user.id), department_id: c.user.department_id, cases: CASE_READERS.iter().any(|p| c.can(p)) })
+    Ok(Viewer {
+        scope: c.scope.clone(),
+        user_id: Some(c.user.id),
+        department_id: c.user.department_id,
+        cases: CASE_READERS.iter().any(|p| c.can(p)),
+    })
 }
 
 fn check_layer(layer: &str) -> AppResult<()> {
-    if map::LAYERS.contains(&layer) { Ok(()) } else { Err(AppError::invalid("layer", format!("图层须为 {}", map::LAYERS.join("、")))) }
+    if map::LAYERS.contains(&layer) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "layer",
+            format!("图层须为 {}", map::LAYERS.join("、")),
+        ))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -82,21 +100,46 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
     let seen = v.units(&layers.units);
     // The caller's area: the union of the boxes of the top visible units.
     let mut extent: Option<[f64; 4]> = None;
-    for u in layers.units.list.iter().filter(|u| seen.contains(&u.id) && !u.parent_id.is_some_and(|p| seen.contains(&p))) {
+    for u in layers
+        .units
+        .list
+        .iter()
+        .filter(|u| seen.contains(&u.id) && !u.parent_id.is_some_and(|p| seen.contains(&p)))
+    {
         if let Some(r) = u.shape.bounding_rect() {
             extent = Some(match extent {
                 None => [r.min().x, r.min().y, r.max().x, r.max().y],
-                Some(e) => [e[0].min(r.min().x), e[1].min(r.min().y), e[2].max(r.max().x), e[3].max(r.max().y)],
+                Some(e) => [
+                    e[0].min(r.min().x),
+                    e[1].min(r.min().y),
+                    e[2].max(r.max().x),
+                    e[3].max(r.max().y),
+                ],
             });
         }
     }
-    let center = extent.map(|e| [(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0]).unwrap_or([114.2470, 22.7200]);
-    let zoom = extent.map(|e| (360.0 / (e[2] - e[0]).max(e[3] - e[1]).max(1e-4)).log2().floor().clamp(3.0, 18.0) + 1.0).unwrap_or(11.0);
+    let center = extent
+        .map(|e| [(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0])
+        .unwrap_or([114.2470, 22.7200]);
+    let zoom = extent
+        .map(|e| {
+            (360.0 / (e[2] - e[0]).max(e[3] - e[1]).max(1e-4))
+                .log2()
+                .floor()
+                .clamp(3.0, 18.0)
+                + 1.0
+        })
+        .unwrap_or(11.0);
     let m = &st.config.map;
     let base_map = m.base_url.as_ref().filter(|u| !u.trim().is_empty()).map(|url| BaseMap {
         kind: "xyz".into(),
         url: url.clone(),
-        crs: m.base_crs.clone().filter(|c| Crs::parse(c) == Some(Crs::Gcj02)).map(|_| "gcj02".to_string()).unwrap_or_else(|| "wgs84".into()),
+        crs: m
+            .base_crs
+            .clone()
+            .filter(|c| Crs::parse(c) == Some(Crs::Gcj02))
+            .map(|_| "gcj02".to_string())
+            .unwrap_or_else(|| "wgs84".into()),
         attribution: m.base_attribution.clone().unwrap_or_default(),
     });
     Ok(Json(MapConfig {
@@ -107,12 +150,20 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
         layers: LAYER_TITLES
             .iter()
             .filter(|(n, ..)| *n != "cases" || v.cases)
-            .map(|(n, t, k)| MapLayerInfo { name: (*n).into(), title: (*t).into(), kind: (*k).into() })
+            .map(|(n, t, k)| MapLayerInfo {
+                name: (*n).into(),
+                title: (*t).into(),
+                kind: (*k).into(),
+            })
             .collect(),
         thematic_metrics: map::METRICS
             .iter()
             .filter(|(c, ..)| v.cases || !c.ends_with("_cases"))
-            .map(|(c, t, u)| MetricInfo { code: (*c).into(), title: (*t).into(), unit: (*u).into() })
+            .map(|(c, t, u)| MetricInfo {
+                code: (*c).into(),
+                title: (*t).into(),
+                unit: (*u).into(),
+            })
             .collect(),
     }))
 }
@@ -122,16 +173,33 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
 #[utoipa::path(get, path = "/api/v1/map/tiles/{layer}/{z}/{x}/{y}", tag = "map",
     params(("layer" = String, Path, description = "divisions | grids | buildings | key_places | key_enterprises | cases"), ("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "the row followed by `.mvt`, e.g. `445.mvt`")),
     responses((status = 200, content_type = "application/vnd.mapbox-vector-tile"), (status = 404, body = ApiError)))]
-pub async fn map_tile(State(st): State<AppState>, caller: Caller, ApiPath((layer, z, x, y)): ApiPath<(String, u8, u32, String)>) -> AppResult<Response> {
+pub async fn map_tile(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath((layer, z, x, y)): ApiPath<(String, u8, u32, String)>,
+) -> AppResult<Response> {
     let v = viewer(&caller)?;
     check_layer(&layer)?;
     if layer == "cases" && !v.cases {
-        return Err(AppError::forbidden("case:report | case:dispatch | case:handle | case:supervise | report:read"));
+        return Err(AppError::forbidden(
+            "case:report | case:dispatch | case:handle | case:supervise | report:read",
+        ));
     }
-    let y: u32 = y.strip_suffix(".mvt").unwrap_or(&y).parse().map_err(|_| AppError::not_found())?;
+    let y: u32 = y
+        .strip_suffix(".mvt")
+        .unwrap_or(&y)
+        .parse()
+        .map_err(|_| AppError::not_found())?;
     let layers = st.db.map.layers(&st.db).await?;
     let bytes = map::tile(&layers, &v, &layer, z, x, y).ok_or_else(AppError::not_found)?;
-    Ok(([(header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"), (header::CACHE_CONTROL, "private, max-age=15")], bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
+            (header::CACHE_CONTROL, "private, max-age=15"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -143,29 +211,48 @@ pub struct FeaturesQuery {
 }
 
 fn parse_bbox(s: &str) -> AppResult<map::Bbox> {
-    let v: Vec<f64> = s.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| AppError::invalid("bbox", "bbox 须为 最小经度,最小纬度,最大经度,最大纬度"))?;
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::invalid("bbox", "bbox 须为 最小经度,最小纬度,最大经度,最大纬度"))?;
     match v.as_slice() {
         [a, b, c, d] if a <= c && b <= d && v.iter().all(|x| x.is_finite()) => Ok((*a, *b, *c, *d)),
-        _ => Err(AppError::invalid("bbox", "bbox 须为 最小经度,最小纬度,最大经度,最大纬度")),
+        _ => Err(AppError::invalid(
+            "bbox",
+            "bbox 须为 最小经度,最小纬度,最大经度,最大纬度",
+        )),
     }
 }
 
 /// A GeoJSON FeatureCollection of one layer in a small box (at most 5,000 features; `truncated` says more were there).
 #[utoipa::path(get, path = "/api/v1/map/features", tag = "map", params(FeaturesQuery), responses((status = 200, body = Object), (status = 422, body = ApiError)))]
-pub async fn map_features(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<FeaturesQuery>) -> AppResult<Json<serde_json::Value>> {
+pub async fn map_features(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<FeaturesQuery>,
+) -> AppResult<Json<serde_json::Value>> {
     let v = viewer(&caller)?;
     check_layer(&q.layer)?;
     if q.layer == "cases" && !v.cases {
-        return Err(AppError::forbidden("case:report | case:dispatch | case:handle | case:supervise | report:read"));
+        return Err(AppError::forbidden(
+            "case:report | case:dispatch | case:handle | case:supervise | report:read",
+        ));
     }
     let bb = parse_bbox(&q.bbox)?;
     let layers = st.db.map.layers(&st.db).await?;
-    Ok(Json(map::features(&layers, &v, &q.layer, bb).ok_or_else(|| AppError::invalid("layer", "未知图层"))?))
+    Ok(Json(
+        map::features(&layers, &v, &q.layer, bb).ok_or_else(|| AppError::invalid("layer", "未知图层"))?,
+    ))
 }
 
 /// One feature with what its popup shows (personal data masked) and a `link` to its record.
 #[utoipa::path(get, path = "/api/v1/map/features/{layer}/{id}", tag = "map", params(("layer" = String, Path), ("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiError)))]
-pub async fn map_feature(State(st): State<AppState>, caller: Caller, ApiPath((layer, id)): ApiPath<(String, i64)>) -> AppResult<Json<serde_json::Value>> {
+pub async fn map_feature(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath((layer, id)): ApiPath<(String, i64)>,
+) -> AppResult<Json<serde_json::Value>> {
     let v = viewer(&caller)?;
     check_layer(&layer)?;
     Ok(Json(map::feature_detail(&st.db, &v, &layer, id).await?))
@@ -199,7 +286,8 @@ impl MapQuery {
             Some(c) => Crs::parse(c).ok_or_else(|| AppError::invalid("crs", "坐标系须为 wgs84、gcj02 或 bd09"))?,
         };
         let shape = match (&self.geometry, &self.circle) {
-            (Some(g), _) => geometry::from_geojson(g).ok_or_else(|| AppError::invalid("geometry", "查询范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?,
+            (Some(g), _) => geometry::from_geojson(g)
+                .ok_or_else(|| AppError::invalid("geometry", "查询范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?,
             (None, Some(c)) => {
                 if !(c.radius_m > 0.0 && c.radius_m <= 50_000.0) {
                     return Err(AppError::invalid("circle.radius_m", "半径须在 0 到 50000 米之间"));
@@ -221,7 +309,11 @@ impl MapQuery {
 /// What lies inside a polygon or circle: counts (residents by type and special group, buildings,
 /// houses, rental houses, key places, open cases) and the first records of each.
 #[utoipa::path(post, path = "/api/v1/map/query", tag = "map", request_body = MapQuery, responses((status = 200, body = QueryResult), (status = 422, body = ApiError)))]
-pub async fn map_query(State(st): State<AppState>, caller: Caller, ApiJson(q): ApiJson<MapQuery>) -> AppResult<Json<QueryResult>> {
+pub async fn map_query(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(q): ApiJson<MapQuery>,
+) -> AppResult<Json<QueryResult>> {
     let v = viewer(&caller)?;
     Ok(Json(map::query(&st.db, &v, q.shape()?, 200).await?))
 }
@@ -229,15 +321,40 @@ pub async fn map_query(State(st): State<AppState>, caller: Caller, ApiJson(q): A
 /// The spatial query's buildings (with their counts) as XLSX.
 #[utoipa::path(post, path = "/api/v1/map/query.xlsx", tag = "map", request_body = MapQuery,
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 422, body = ApiError)))]
-pub async fn map_query_xlsx(State(st): State<AppState>, caller: Caller, ApiJson(q): ApiJson<MapQuery>) -> AppResult<Response> {
+pub async fn map_query_xlsx(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(q): ApiJson<MapQuery>,
+) -> AppResult<Response> {
     let v = viewer(&caller)?;
     let r = map::query(&st.db, &v, q.shape()?, 100_000).await?;
     let layers = st.db.map.layers(&st.db).await?;
-    let mut out = crate::http::registry::Export::new("范围内楼栋", &["楼栋编码", "楼栋名称", "所属网格", "经度", "纬度", "实有人口", "房屋", "出租屋"])?;
+    let mut out = crate::http::registry::Export::new(
+        "范围内楼栋",
+        &[
+            "楼栋编码",
+            "楼栋名称",
+            "所属网格",
+            "经度",
+            "纬度",
+            "实有人口",
+            "房屋",
+            "出租屋",
+        ],
+    )?;
     for b in r.buildings {
         let grid = layers.units.get(b.grid_id).map(|u| u.name.clone()).unwrap_or_default();
         let n = |x: Option<u64>| x.map(|v| v.to_string()).unwrap_or_default();
-        out.row(&[b.code, b.name, grid, format!("{:.6}", b.lon), format!("{:.6}", b.lat), n(b.residents), n(b.houses), n(b.rental_houses)])?;
+        out.row(&[
+            b.code,
+            b.name,
+            grid,
+            format!("{:.6}", b.lon),
+            format!("{:.6}", b.lat),
+            n(b.residents),
+            n(b.houses),
+            n(b.rental_houses),
+        ])?;
     }
     out.finish("空间查询楼栋清单.xlsx").await
 }
@@ -255,12 +372,27 @@ pub struct ThematicQuery {
 
 /// A thematic map: a value per grid or community and quantile class breaks.
 #[utoipa::path(get, path = "/api/v1/map/thematic", tag = "map", params(ThematicQuery), responses((status = 200, body = Thematic), (status = 422, body = ApiError)))]
-pub async fn map_thematic(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ThematicQuery>) -> AppResult<Json<Thematic>> {
+pub async fn map_thematic(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ThematicQuery>,
+) -> AppResult<Json<Thematic>> {
     let v = viewer(&caller)?;
     if q.metric.ends_with("_cases") && !v.cases {
-        return Err(AppError::forbidden("case:report | case:dispatch | case:handle | case:supervise | report:read"));
+        return Err(AppError::forbidden(
+            "case:report | case:dispatch | case:handle | case:supervise | report:read",
+        ));
     }
-    Ok(Json(map::thematic(&st.db, &v, q.level.as_deref().unwrap_or("grid"), &q.metric, q.classes.unwrap_or(5)).await?))
+    Ok(Json(
+        map::thematic(
+            &st.db,
+            &v,
+            q.level.as_deref().unwrap_or("grid"),
+            &q.metric,
+            q.classes.unwrap_or(5),
+        )
+        .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -275,16 +407,24 @@ pub struct HeatQuery {
 
 /// Cases reported in a date range (Beijing time), binned for a heatmap.
 #[utoipa::path(get, path = "/api/v1/map/heat", tag = "map", params(HeatQuery), responses((status = 200, body = Heat), (status = 422, body = ApiError)))]
-pub async fn map_heat(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<HeatQuery>) -> AppResult<Json<Heat>> {
+pub async fn map_heat(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<HeatQuery>,
+) -> AppResult<Json<Heat>> {
     let v = viewer(&caller)?;
     if !v.cases {
-        return Err(AppError::forbidden("case:report | case:dispatch | case:handle | case:supervise | report:read"));
+        return Err(AppError::forbidden(
+            "case:report | case:dispatch | case:handle | case:supervise | report:read",
+        ));
     }
     let bj = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::invalid("from", "时区"))?;
     let today = chrono::Utc::now().with_timezone(&bj).date_naive();
     let day = |field: &str, s: Option<&str>, default: NaiveDate| -> AppResult<NaiveDate> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::invalid(field, "日期须为 YYYY-MM-DD")),
+            Some(s) => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::invalid(field, "日期须为 YYYY-MM-DD"))
+            }
             None => Ok(default),
         }
     };
@@ -293,8 +433,14 @@ pub async fn map_heat(State(st): State<AppState>, caller: Caller, ApiQuery(q): A
     if to < from {
         return Err(AppError::invalid("to", "结束日期不能早于开始日期"));
     }
-    let start = |d: NaiveDate| bj.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).single().map(|t| t.with_timezone(&chrono::Utc));
-    let (Some(a), Some(b)) = (start(from), start(to + chrono::Duration::days(1))) else { return Err(AppError::invalid("from", "日期无效")) };
+    let start = |d: NaiveDate| {
+        bj.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let (Some(a), Some(b)) = (start(from), start(to + chrono::Duration::days(1))) else {
+        return Err(AppError::invalid("from", "日期无效"));
+    };
     Ok(Json(map::heat(&st.db, &v, a, b, q.item_code.as_deref()).await?))
 }
 
@@ -306,7 +452,11 @@ pub struct SearchQuery {
 
 /// Find an area, a building (code, name or address) or a key place, to fly to it.
 #[utoipa::path(get, path = "/api/v1/map/search", tag = "map", params(SearchQuery), responses((status = 200, body = Vec<SearchHit>)))]
-pub async fn map_search(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SearchQuery>) -> AppResult<Json<Vec<SearchHit>>> {
+pub async fn map_search(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> AppResult<Json<Vec<SearchHit>>> {
     let v = viewer(&caller)?;
     Ok(Json(map::search(&st.db, &v, &q.q, 10).await?))
 }
@@ -323,7 +473,11 @@ pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> App
 pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> AppResult<(StatusCode, Json<RegridRun>)> {
     caller.require("org:write")?;
     if caller.scope != zongguan_core::rbac::Scope::All {
-        return Err(AppError::new(StatusCode::FORBIDDEN, "forbidden", "全区楼栋重新划分网格须由全区范围的管理员发起"));
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "全区楼栋重新划分网格须由全区范围的管理员发起",
+        ));
     }
     let id = regrid::start(&st.db, &caller.actor(), None).await?;
     Ok((StatusCode::ACCEPTED, Json(regrid::get(&st.db, id).await?)))
@@ -331,7 +485,11 @@ pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> App
 
 /// One run: its status and the buildings it moved.
 #[utoipa::path(get, path = "/api/v1/map/regrid-runs/{id}", tag = "map", params(("id" = i64, Path)), responses((status = 200, body = RegridRun), (status = 404, body = ApiError)))]
-pub async fn get_regrid_run(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<RegridRun>> {
+pub async fn get_regrid_run(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<RegridRun>> {
     caller.require("org:read")?;
     Ok(Json(regrid::get(&st.db, id).await?))
 }

@@ -21,7 +21,10 @@ macro_rules! list_type {
         }
         impl From<zongguan_db::Page<$item>> for $name {
             fn from(p: zongguan_db::Page<$item>) -> Self {
-                Self { items: p.items, total: p.total }
+                Self {
+                    items: p.items,
+                    total: p.total,
+                }
             }
         }
     };

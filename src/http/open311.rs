@@ -36,7 +36,11 @@ fn split(file: &str) -> Option<(&str, Format)> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// JSON as it is; XML with `root` around a list of `item` elements (or one object as `root`).
@@ -86,12 +90,37 @@ fn spec_order(element: &str) -> &'static [&'static str] {
     match element {
         "discovery" => &["changeset", "contact", "key_service", "endpoints"],
         "endpoint" => &["specification", "url", "changeset", "type", "formats"],
-        "service" => &["service_code", "service_name", "description", "metadata", "type", "keywords", "group"],
+        "service" => &[
+            "service_code",
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
+        ],
         "service_definition" => &["service_code", "attributes"],
         "error" => &["code", "description"],
         "request" => &[
-            "service_request_id", "token", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
-            "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url", "account_id",
+            "service_request_id",
+            "token",
+            "status",
+            "status_notes",
+            "service_name",
+            "service_code",
+            "description",
+            "agency_responsible",
+            "service_notice",
+            "requested_datetime",
+            "updated_datetime",
+            "expected_datetime",
+            "address",
+            "address_id",
+            "zipcode",
+            "lat",
+            "long",
+            "media_url",
+            "account_id",
         ],
         _ => &[],
     }
@@ -99,7 +128,12 @@ fn spec_order(element: &str) -> &'static [&'static str] {
 
 fn respond(status: StatusCode, f: Format, root: &str, v: Value) -> Response {
     match f {
-        Format::Json => (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], v.to_string()).into_response(),
+        Format::Json => (
+            status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            v.to_string(),
+        )
+            .into_response(),
         Format::Xml => {
             let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
             xml_of(&v, root, &mut out);
@@ -110,7 +144,12 @@ fn respond(status: StatusCode, f: Format, root: &str, v: Value) -> Response {
 
 /// The spec's error list: `[{"code":400,"description":"…"}]`, `<errors><error><code>…`.
 fn error(f: Format, status: StatusCode, description: &str) -> Response {
-    respond(status, f, "errors", json!([{"code": status.as_u16(), "description": description}]))
+    respond(
+        status,
+        f,
+        "errors",
+        json!([{"code": status.as_u16(), "description": description}]),
+    )
 }
 
 fn not_found(f: Format) -> Response {
@@ -119,15 +158,24 @@ fn not_found(f: Format) -> Response {
 
 /// W3C date-time in China Standard Time, e.g. `2026-11-26T09:30:00+08:00`.
 fn w3c(t: DateTime<Utc>) -> String {
-    (t + chrono::TimeDelta::hours(8)).naive_utc().format("%Y-%m-%dT%H:%M:%S+08:00").to_string()
+    (t + chrono::TimeDelta::hours(8))
+        .naive_utc()
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string()
 }
 
 fn params(q: &[u8]) -> HashMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(q).unwrap_or_default().into_iter().collect()
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(q)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
 }
 
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}/open311/v2")
 }
 
@@ -185,7 +233,12 @@ pub async fn services(st: &AppState, f: Format) -> Response {
     responses((status = 200, description = "service definition"), (status = 404, description = "unknown service_code")))]
 pub async fn service_definition(st: &AppState, code: &str, f: Format) -> Response {
     match service_list(st).await {
-        Ok(list) if list.iter().any(|s| s["service_code"] == code) => respond(StatusCode::OK, f, "service_definition", json!({"service_code": code, "attributes": []})),
+        Ok(list) if list.iter().any(|s| s["service_code"] == code) => respond(
+            StatusCode::OK,
+            f,
+            "service_definition",
+            json!({"service_code": code, "attributes": []}),
+        ),
         Ok(_) => not_found(f),
         Err(e) => internal(f, e),
     }
@@ -197,7 +250,11 @@ fn internal(f: Format, e: impl std::fmt::Display) -> Response {
 }
 
 fn status_of(c: &Case) -> &'static str {
-    if cases::OPEN_STATES.contains(&c.state.as_str()) { "open" } else { "closed" }
+    if cases::OPEN_STATES.contains(&c.state.as_str()) {
+        "open"
+    } else {
+        "closed"
+    }
 }
 
 fn request_json(c: &Case) -> Value {
@@ -236,7 +293,10 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     params(("format" = String, Path), ("service_request_id" = Option<String>, Query), ("service_code" = Option<String>, Query), ("start_date" = Option<String>, Query), ("end_date" = Option<String>, Query), ("status" = Option<String>, Query, description = "open | closed")),
     responses((status = 200, description = "service requests"), (status = 400, description = "invalid parameter")))]
 pub async fn list_requests(st: &AppState, q: &HashMap<String, String>, f: Format) -> Response {
-    let mut filter = PublicFilter { limit: 1000, ..Default::default() };
+    let mut filter = PublicFilter {
+        limit: 1000,
+        ..Default::default()
+    };
     if let Some(ids) = q.get("service_request_id").filter(|s| !s.is_empty()) {
         filter.codes = ids.split(',').map(|s| s.trim().to_string()).collect();
     }
@@ -245,7 +305,13 @@ pub async fn list_requests(st: &AppState, q: &HashMap<String, String>, f: Format
         if let Some(v) = q.get(key).filter(|s| !s.is_empty()) {
             match parse_time(v) {
                 Some(t) => *slot = Some(t),
-                None => return error(f, StatusCode::BAD_REQUEST, &format!("{key} must be a w3c date-time with a time zone")),
+                None => {
+                    return error(
+                        f,
+                        StatusCode::BAD_REQUEST,
+                        &format!("{key} must be a w3c date-time with a time zone"),
+                    );
+                }
             }
         }
     }
@@ -259,7 +325,12 @@ pub async fn list_requests(st: &AppState, q: &HashMap<String, String>, f: Format
         Some(_) => return error(f, StatusCode::BAD_REQUEST, "status must be open or closed"),
     };
     match cases::public_cases(&st.db, &filter).await {
-        Ok(list) => respond(StatusCode::OK, f, "service_requests", Value::Array(list.iter().map(request_json).collect())),
+        Ok(list) => respond(
+            StatusCode::OK,
+            f,
+            "service_requests",
+            Value::Array(list.iter().map(request_json).collect()),
+        ),
         Err(e) => internal(f, e),
     }
 }
@@ -268,9 +339,18 @@ pub async fn list_requests(st: &AppState, q: &HashMap<String, String>, f: Format
 #[utoipa::path(get, path = "/open311/v2/requests/{service_request_id}.{format}", tag = "open311", params(("service_request_id" = String, Path), ("format" = String, Path)),
     responses((status = 200, description = "a list of one service request"), (status = 404, description = "unknown id")))]
 pub async fn get_request(st: &AppState, id: &str, f: Format) -> Response {
-    let filter = PublicFilter { codes: vec![id.to_string()], limit: 1, ..Default::default() };
+    let filter = PublicFilter {
+        codes: vec![id.to_string()],
+        limit: 1,
+        ..Default::default()
+    };
     match cases::public_cases(&st.db, &filter).await {
-        Ok(list) if !list.is_empty() => respond(StatusCode::OK, f, "service_requests", Value::Array(list.iter().map(request_json).collect())),
+        Ok(list) if !list.is_empty() => respond(
+            StatusCode::OK,
+            f,
+            "service_requests",
+            Value::Array(list.iter().map(request_json).collect()),
+        ),
         Ok(_) => not_found(f),
         Err(e) => internal(f, e),
     }
@@ -281,7 +361,12 @@ pub async fn get_request(st: &AppState, id: &str, f: Format) -> Response {
     responses((status = 200, description = "service_request_id and token"), (status = 404, description = "unknown token")))]
 pub async fn get_token(st: &AppState, token: &str, f: Format) -> Response {
     match cases::code_for_token(&st.db, token).await {
-        Ok(Some(code)) => respond(StatusCode::OK, f, "service_requests", json!([{"service_request_id": code, "token": token}])),
+        Ok(Some(code)) => respond(
+            StatusCode::OK,
+            f,
+            "service_requests",
+            json!([{"service_request_id": code, "token": token}]),
+        ),
         Ok(None) => not_found(f),
         Err(e) => internal(f, e),
     }
@@ -315,10 +400,22 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
     };
     let building = field("address_id").map(String::from);
     if location.is_none() && building.is_none() {
-        return error(f, StatusCode::BAD_REQUEST, "a location is required: lat and long, or address_id (a building code)");
+        return error(
+            f,
+            StatusCode::BAD_REQUEST,
+            "a location is required: lat and long, or address_id (a building code)",
+        );
     }
-    let name: String = [field("last_name"), field("first_name")].into_iter().flatten().collect::<Vec<_>>().join("");
-    let contact: String = [field("email"), field("phone")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let name: String = [field("last_name"), field("first_name")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("");
+    let contact: String = [field("email"), field("phone")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut n = NewCase::new(service_code, field("description").unwrap_or(""));
     if n.description.trim().is_empty() {
         n.description = format!("Open311 service request {service_code}");
@@ -346,7 +443,12 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
         }
         Err(e) => return internal(f, e),
     };
-    let notice = format!("已受理登记，事件编号 {}，承办：{}，预计 {} 前受理", created.case.code, created.case.community_name, created.case.deadline_at.map(w3c).unwrap_or_default());
+    let notice = format!(
+        "已受理登记，事件编号 {}，承办：{}，预计 {} 前受理",
+        created.case.code,
+        created.case.community_name,
+        created.case.deadline_at.map(w3c).unwrap_or_default()
+    );
     respond(
         StatusCode::CREATED,
         f,
@@ -357,8 +459,15 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
 
 // ---------- routing ----------
 
-async fn root_get(State(st): State<AppState>, headers: HeaderMap, Path(file): Path<String>, RawQuery(q): RawQuery) -> Response {
-    let Some((stem, f)) = split(&file) else { return not_found(Format::Json) };
+async fn root_get(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some((stem, f)) = split(&file) else {
+        return not_found(Format::Json);
+    };
     match stem {
         "discovery" => discovery(&headers, f).await,
         "services" => services(&st, f).await,
@@ -367,8 +476,15 @@ async fn root_get(State(st): State<AppState>, headers: HeaderMap, Path(file): Pa
     }
 }
 
-async fn root_post(State(st): State<AppState>, Path(file): Path<String>, RawQuery(q): RawQuery, body: Bytes) -> Response {
-    let Some((stem, f)) = split(&file) else { return not_found(Format::Json) };
+async fn root_post(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    let Some((stem, f)) = split(&file) else {
+        return not_found(Format::Json);
+    };
     if stem != "requests" {
         return error(f, StatusCode::METHOD_NOT_ALLOWED, "only requests accept POST");
     }

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use zongguan_db::org::{
-    self, Department, DepartmentUpdate, GridWorkers, NewDepartment, NewOrgUnit, NewStaff, OrgUnit, OrgUnitFilter, OrgUnitNode,
-    OrgUnitUpdate, SimpleFilter, Staff, StaffUpdate,
+    self, Department, DepartmentUpdate, GridWorkers, NewDepartment, NewOrgUnit, NewStaff, OrgUnit, OrgUnitFilter,
+    OrgUnitNode, OrgUnitUpdate, SimpleFilter, Staff, StaffUpdate,
 };
 
 use super::{Paging, list_type};
@@ -32,10 +32,22 @@ pub struct OrgUnitQuery {
 
 /// Org units in the caller's data scope.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
-pub async fn list_org_units(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<OrgUnitQuery>) -> AppResult<Json<OrgUnitList>> {
+pub async fn list_org_units(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<OrgUnitQuery>,
+) -> AppResult<Json<OrgUnitList>> {
     caller.require("org:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
-    let f = OrgUnitFilter { parent_id: q.parent_id, level: q.level, q: q.q };
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
+    let f = OrgUnitFilter {
+        parent_id: q.parent_id,
+        level: q.level,
+        q: q.q,
+    };
     Ok(Json(org::list_units(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
@@ -48,14 +60,22 @@ pub async fn org_tree(State(st): State<AppState>, caller: Caller) -> AppResult<J
 
 /// One org unit (404 outside the caller's data scope).
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 200, body = OrgUnit), (status = 404, body = ApiError)))]
-pub async fn get_org_unit(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<OrgUnit>> {
+pub async fn get_org_unit(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<OrgUnit>> {
     caller.require("org:read")?;
     Ok(Json(org::get_unit(&st.db, &caller.scope, id).await?))
 }
 
 /// Create a subdistrict, community or grid under a unit in scope.
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "org", request_body = NewOrgUnit, responses((status = 201, body = OrgUnit), (status = 422, body = ApiError)))]
-pub async fn create_org_unit(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewOrgUnit>) -> AppResult<(StatusCode, Json<OrgUnit>)> {
+pub async fn create_org_unit(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewOrgUnit>,
+) -> AppResult<(StatusCode, Json<OrgUnit>)> {
     caller.require("org:write")?;
     let actor = caller.actor();
     let regrid = n.level == "grid" && n.geometry.is_some();
@@ -68,7 +88,12 @@ pub async fn create_org_unit(State(st): State<AppState>, caller: Caller, ApiJson
 
 /// Update an org unit's name, code, order or geometry.
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org", params(("id" = i64, Path)), request_body = OrgUnitUpdate, responses((status = 200, body = OrgUnit), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn update_org_unit(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<OrgUnitUpdate>) -> AppResult<Json<OrgUnit>> {
+pub async fn update_org_unit(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(u): ApiJson<OrgUnitUpdate>,
+) -> AppResult<Json<OrgUnit>> {
     caller.require("org:write")?;
     let actor = caller.actor();
     let reshaped = u.geometry.is_some();
@@ -82,7 +107,11 @@ pub async fn update_org_unit(State(st): State<AppState>, caller: Caller, ApiPath
 
 /// Delete an empty org unit.
 #[utoipa::path(delete, path = "/api/v1/org-units/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub async fn delete_org_unit(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<StatusCode> {
+pub async fn delete_org_unit(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
     caller.require("org:write")?;
     org::delete_unit(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -90,14 +119,23 @@ pub async fn delete_org_unit(State(st): State<AppState>, caller: Caller, ApiPath
 
 /// The grid workers assigned to a grid.
 #[utoipa::path(get, path = "/api/v1/org-units/{id}/grid-workers", tag = "org", params(("id" = i64, Path)), responses((status = 200, body = Vec<Staff>), (status = 404, body = ApiError)))]
-pub async fn get_grid_workers(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<Staff>>> {
+pub async fn get_grid_workers(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Vec<Staff>>> {
     caller.require("org:read")?;
     Ok(Json(org::grid_workers(&st.db, &caller.scope, id).await?))
 }
 
 /// Assign grid workers (staff of the grid's community) to a grid.
 #[utoipa::path(put, path = "/api/v1/org-units/{id}/grid-workers", tag = "org", params(("id" = i64, Path)), request_body = GridWorkers, responses((status = 200, body = Vec<Staff>), (status = 422, body = ApiError)))]
-pub async fn set_grid_workers(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(w): ApiJson<GridWorkers>) -> AppResult<Json<Vec<Staff>>> {
+pub async fn set_grid_workers(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(w): ApiJson<GridWorkers>,
+) -> AppResult<Json<Vec<Staff>>> {
     caller.require("org:write")?;
     Ok(Json(org::set_grid_workers(&st.db, &caller.actor(), id, w).await?))
 }
@@ -113,39 +151,73 @@ pub struct SimpleQuery {
 
 impl SimpleQuery {
     fn split(self) -> AppResult<(SimpleFilter, zongguan_db::PageReq)> {
-        let p = Paging { page: self.page, page_size: self.page_size }.req()?;
-        Ok((SimpleFilter { org_unit_id: self.org_unit_id, q: self.q }, p))
+        let p = Paging {
+            page: self.page,
+            page_size: self.page_size,
+        }
+        .req()?;
+        Ok((
+            SimpleFilter {
+                org_unit_id: self.org_unit_id,
+                q: self.q,
+            },
+            p,
+        ))
     }
 }
 
 /// Member departments in scope.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "org", params(SimpleQuery), responses((status = 200, body = DepartmentList)))]
-pub async fn list_departments(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SimpleQuery>) -> AppResult<Json<DepartmentList>> {
+pub async fn list_departments(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SimpleQuery>,
+) -> AppResult<Json<DepartmentList>> {
     caller.require("department:read")?;
     let (f, p) = q.split()?;
     Ok(Json(org::list_departments(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 200, body = Department), (status = 404, body = ApiError)))]
-pub async fn get_department(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Department>> {
+pub async fn get_department(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Department>> {
     caller.require("department:read")?;
     Ok(Json(org::get_department(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/departments", tag = "org", request_body = NewDepartment, responses((status = 201, body = Department), (status = 422, body = ApiError)))]
-pub async fn create_department(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewDepartment>) -> AppResult<(StatusCode, Json<Department>)> {
+pub async fn create_department(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewDepartment>,
+) -> AppResult<(StatusCode, Json<Department>)> {
     caller.require("department:write")?;
-    Ok((StatusCode::CREATED, Json(org::create_department(&st.db, &caller.actor(), n).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(org::create_department(&st.db, &caller.actor(), n).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "org", params(("id" = i64, Path)), request_body = DepartmentUpdate, responses((status = 200, body = Department), (status = 404, body = ApiError)))]
-pub async fn update_department(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<DepartmentUpdate>) -> AppResult<Json<Department>> {
+pub async fn update_department(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(u): ApiJson<DepartmentUpdate>,
+) -> AppResult<Json<Department>> {
     caller.require("department:write")?;
     Ok(Json(org::update_department(&st.db, &caller.actor(), id, u).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub async fn delete_department(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<StatusCode> {
+pub async fn delete_department(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
     caller.require("department:write")?;
     org::delete_department(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -153,32 +225,56 @@ pub async fn delete_department(State(st): State<AppState>, caller: Caller, ApiPa
 
 /// Staff in scope; phones masked.
 #[utoipa::path(get, path = "/api/v1/staff", tag = "org", params(SimpleQuery), responses((status = 200, body = StaffList)))]
-pub async fn list_staff(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SimpleQuery>) -> AppResult<Json<StaffList>> {
+pub async fn list_staff(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SimpleQuery>,
+) -> AppResult<Json<StaffList>> {
     caller.require("staff:read")?;
     let (f, p) = q.split()?;
     Ok(Json(org::list_staff(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 200, body = Staff), (status = 404, body = ApiError)))]
-pub async fn get_staff(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Staff>> {
+pub async fn get_staff(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Staff>> {
     caller.require("staff:read")?;
     Ok(Json(org::get_staff(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/staff", tag = "org", request_body = NewStaff, responses((status = 201, body = Staff), (status = 422, body = ApiError)))]
-pub async fn create_staff(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewStaff>) -> AppResult<(StatusCode, Json<Staff>)> {
+pub async fn create_staff(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewStaff>,
+) -> AppResult<(StatusCode, Json<Staff>)> {
     caller.require("staff:write")?;
-    Ok((StatusCode::CREATED, Json(org::create_staff(&st.db, &caller.actor(), n).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(org::create_staff(&st.db, &caller.actor(), n).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/staff/{id}", tag = "org", params(("id" = i64, Path)), request_body = StaffUpdate, responses((status = 200, body = Staff), (status = 404, body = ApiError)))]
-pub async fn update_staff(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<StaffUpdate>) -> AppResult<Json<Staff>> {
+pub async fn update_staff(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(u): ApiJson<StaffUpdate>,
+) -> AppResult<Json<Staff>> {
     caller.require("staff:write")?;
     Ok(Json(org::update_staff(&st.db, &caller.actor(), id, u).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "org", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub async fn delete_staff(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<StatusCode> {
+pub async fn delete_staff(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
     caller.require("staff:write")?;
     org::delete_staff(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use zongguan_db::places::{
-    self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany, PropertyCompanyInput,
+    self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany,
+    PropertyCompanyInput,
 };
 
 use super::{Paging, list_type};
@@ -33,81 +34,166 @@ pub struct PlaceQuery {
 
 impl PlaceQuery {
     fn split(self) -> AppResult<(PlaceFilter, zongguan_db::PageReq)> {
-        Ok((PlaceFilter { org_unit_id: self.org_unit_id, kind: self.kind, q: self.q }, Paging { page: self.page, page_size: self.page_size }.req()?))
+        Ok((
+            PlaceFilter {
+                org_unit_id: self.org_unit_id,
+                kind: self.kind,
+                q: self.q,
+            },
+            Paging {
+                page: self.page,
+                page_size: self.page_size,
+            }
+            .req()?,
+        ))
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/property-companies", tag = "registry", params(PlaceQuery), responses((status = 200, body = PropertyCompanyList)))]
-pub async fn list_property_companies(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PlaceQuery>) -> AppResult<Json<PropertyCompanyList>> {
+pub async fn list_property_companies(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PlaceQuery>,
+) -> AppResult<Json<PropertyCompanyList>> {
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
-    Ok(Json(places::list_property_companies(&st.db, &caller.scope, &f, p).await?.into()))
+    Ok(Json(
+        places::list_property_companies(&st.db, &caller.scope, &f, p)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/property-companies/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = PropertyCompany), (status = 404, body = ApiError)))]
-pub async fn get_property_company(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<PropertyCompany>> {
+pub async fn get_property_company(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:read")?;
     Ok(Json(places::get_property_company(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/property-companies", tag = "registry", request_body = PropertyCompanyInput, responses((status = 201, body = PropertyCompany), (status = 422, body = ApiError)))]
-pub async fn create_property_company(State(st): State<AppState>, caller: Caller, ApiJson(i): ApiJson<PropertyCompanyInput>) -> AppResult<(StatusCode, Json<PropertyCompany>)> {
+pub async fn create_property_company(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(i): ApiJson<PropertyCompanyInput>,
+) -> AppResult<(StatusCode, Json<PropertyCompany>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(places::save_property_company(&st.db, &caller.actor(), None, i).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(places::save_property_company(&st.db, &caller.actor(), None, i).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/property-companies/{id}", tag = "registry", params(("id" = i64, Path)), request_body = PropertyCompanyInput, responses((status = 200, body = PropertyCompany), (status = 404, body = ApiError)))]
-pub async fn update_property_company(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(i): ApiJson<PropertyCompanyInput>) -> AppResult<Json<PropertyCompany>> {
+pub async fn update_property_company(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<PropertyCompanyInput>,
+) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:write")?;
-    Ok(Json(places::save_property_company(&st.db, &caller.actor(), Some(id), i).await?))
+    Ok(Json(
+        places::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/key-places", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyPlaceList)))]
-pub async fn list_key_places(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PlaceQuery>) -> AppResult<Json<KeyPlaceList>> {
+pub async fn list_key_places(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PlaceQuery>,
+) -> AppResult<Json<KeyPlaceList>> {
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
-    Ok(Json(places::list_key_places(&st.db, &caller.scope, &f, p).await?.into()))
+    Ok(Json(
+        places::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/key-places/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = KeyPlace), (status = 404, body = ApiError)))]
-pub async fn get_key_place(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<KeyPlace>> {
+pub async fn get_key_place(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:read")?;
     Ok(Json(places::get_key_place(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-places", tag = "registry", request_body = KeyPlaceInput, responses((status = 201, body = KeyPlace), (status = 422, body = ApiError)))]
-pub async fn create_key_place(State(st): State<AppState>, caller: Caller, ApiJson(i): ApiJson<KeyPlaceInput>) -> AppResult<(StatusCode, Json<KeyPlace>)> {
+pub async fn create_key_place(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(i): ApiJson<KeyPlaceInput>,
+) -> AppResult<(StatusCode, Json<KeyPlace>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(places::save_key_place(&st.db, &caller.actor(), None, i).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(places::save_key_place(&st.db, &caller.actor(), None, i).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/key-places/{id}", tag = "registry", params(("id" = i64, Path)), request_body = KeyPlaceInput, responses((status = 200, body = KeyPlace), (status = 404, body = ApiError)))]
-pub async fn update_key_place(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(i): ApiJson<KeyPlaceInput>) -> AppResult<Json<KeyPlace>> {
+pub async fn update_key_place(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<KeyPlaceInput>,
+) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:write")?;
-    Ok(Json(places::save_key_place(&st.db, &caller.actor(), Some(id), i).await?))
+    Ok(Json(
+        places::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/key-enterprises", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyEnterpriseList)))]
-pub async fn list_key_enterprises(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PlaceQuery>) -> AppResult<Json<KeyEnterpriseList>> {
+pub async fn list_key_enterprises(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PlaceQuery>,
+) -> AppResult<Json<KeyEnterpriseList>> {
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
-    Ok(Json(places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into()))
+    Ok(Json(
+        places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/key-enterprises/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = KeyEnterprise), (status = 404, body = ApiError)))]
-pub async fn get_key_enterprise(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<KeyEnterprise>> {
+pub async fn get_key_enterprise(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:read")?;
     Ok(Json(places::get_key_enterprise(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-enterprises", tag = "registry", request_body = KeyEnterpriseInput, responses((status = 201, body = KeyEnterprise), (status = 422, body = ApiError)))]
-pub async fn create_key_enterprise(State(st): State<AppState>, caller: Caller, ApiJson(i): ApiJson<KeyEnterpriseInput>) -> AppResult<(StatusCode, Json<KeyEnterprise>)> {
+pub async fn create_key_enterprise(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(i): ApiJson<KeyEnterpriseInput>,
+) -> AppResult<(StatusCode, Json<KeyEnterprise>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(places::save_key_enterprise(&st.db, &caller.actor(), None, i).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(places::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/key-enterprises/{id}", tag = "registry", params(("id" = i64, Path)), request_body = KeyEnterpriseInput, responses((status = 200, body = KeyEnterprise), (status = 404, body = ApiError)))]
-pub async fn update_key_enterprise(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(i): ApiJson<KeyEnterpriseInput>) -> AppResult<Json<KeyEnterprise>> {
+pub async fn update_key_enterprise(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<KeyEnterpriseInput>,
+) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:write")?;
-    Ok(Json(places::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?))
+    Ok(Json(
+        places::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
+    ))
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::dict;
 use zongguan_db::registry::{
-    self, Building, BuildingFilter, BuildingInput, House, HouseDetail, HouseFilter, HouseInput, MoveIn, MoveOut, Resident, ResidentDetail,
-    ResidentFilter, ResidentForm, UnitSummary,
+    self, Building, BuildingFilter, BuildingInput, House, HouseDetail, HouseFilter, HouseInput, MoveIn, MoveOut,
+    Resident, ResidentDetail, ResidentFilter, ResidentForm, UnitSummary,
 };
 
 use super::{Paging, list_type};
@@ -35,27 +35,57 @@ pub struct BuildingQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingQuery), responses((status = 200, body = BuildingList), (status = 403, body = ApiError)))]
-pub async fn list_buildings(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<BuildingQuery>) -> AppResult<Json<BuildingList>> {
+pub async fn list_buildings(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<BuildingQuery>,
+) -> AppResult<Json<BuildingList>> {
     caller.require("resident:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
-    let f = BuildingFilter { org_unit_id: q.org_unit_id, use_type: q.use_type, q: q.q };
-    Ok(Json(registry::list_buildings(&st.db, &caller.scope, &f, p).await?.into()))
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
+    let f = BuildingFilter {
+        org_unit_id: q.org_unit_id,
+        use_type: q.use_type,
+        q: q.q,
+    };
+    Ok(Json(
+        registry::list_buildings(&st.db, &caller.scope, &f, p).await?.into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/buildings/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = Building), (status = 404, body = ApiError)))]
-pub async fn get_building(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Building>> {
+pub async fn get_building(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Building>> {
     caller.require("resident:read")?;
     Ok(Json(registry::get_building(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/buildings", tag = "registry", request_body = BuildingInput, responses((status = 201, body = Building), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_building(State(st): State<AppState>, caller: Caller, ApiJson(b): ApiJson<BuildingInput>) -> AppResult<(StatusCode, Json<Building>)> {
+pub async fn create_building(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(b): ApiJson<BuildingInput>,
+) -> AppResult<(StatusCode, Json<Building>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(registry::create_building(&st.db, &caller.actor(), b).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(registry::create_building(&st.db, &caller.actor(), b).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/buildings/{id}", tag = "registry", params(("id" = i64, Path)), request_body = BuildingInput, responses((status = 200, body = Building), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn update_building(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<BuildingInput>) -> AppResult<Json<Building>> {
+pub async fn update_building(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<BuildingInput>,
+) -> AppResult<Json<Building>> {
     caller.require("resident:write")?;
     Ok(Json(registry::update_building(&st.db, &caller.actor(), id, b).await?))
 }
@@ -75,28 +105,58 @@ pub struct HouseQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseQuery), responses((status = 200, body = HouseList)))]
-pub async fn list_houses(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<HouseQuery>) -> AppResult<Json<HouseList>> {
+pub async fn list_houses(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<HouseQuery>,
+) -> AppResult<Json<HouseList>> {
     caller.require("resident:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
-    let f = HouseFilter { org_unit_id: q.org_unit_id, building_id: q.building_id, use_type: q.use_type, is_rental: q.is_rental, q: q.q };
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
+    let f = HouseFilter {
+        org_unit_id: q.org_unit_id,
+        building_id: q.building_id,
+        use_type: q.use_type,
+        is_rental: q.is_rental,
+        q: q.q,
+    };
     Ok(Json(registry::list_houses(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
 /// A house with its building and occupants (past and present, names masked).
 #[utoipa::path(get, path = "/api/v1/houses/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = HouseDetail), (status = 404, body = ApiError)))]
-pub async fn get_house(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<HouseDetail>> {
+pub async fn get_house(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<HouseDetail>> {
     caller.require("resident:read")?;
     Ok(Json(registry::get_house(&st.db, &caller.actor(), id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/houses", tag = "registry", request_body = HouseInput, responses((status = 201, body = House), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_house(State(st): State<AppState>, caller: Caller, ApiJson(h): ApiJson<HouseInput>) -> AppResult<(StatusCode, Json<House>)> {
+pub async fn create_house(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(h): ApiJson<HouseInput>,
+) -> AppResult<(StatusCode, Json<House>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(registry::create_house(&st.db, &caller.actor(), h).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(registry::create_house(&st.db, &caller.actor(), h).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/houses/{id}", tag = "registry", params(("id" = i64, Path)), request_body = HouseInput, responses((status = 200, body = House), (status = 404, body = ApiError)))]
-pub async fn update_house(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(h): ApiJson<HouseInput>) -> AppResult<Json<House>> {
+pub async fn update_house(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(h): ApiJson<HouseInput>,
+) -> AppResult<Json<House>> {
     caller.require("resident:write")?;
     Ok(Json(registry::update_house(&st.db, &caller.actor(), id, h).await?))
 }
@@ -125,9 +185,17 @@ pub struct ResidentQuery {
 
 /// Residents in scope; identity numbers and phones masked.
 #[utoipa::path(get, path = "/api/v1/residents", tag = "registry", params(ResidentQuery), responses((status = 200, body = ResidentList), (status = 403, body = ApiError)))]
-pub async fn list_residents(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ResidentQuery>) -> AppResult<Json<ResidentList>> {
+pub async fn list_residents(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ResidentQuery>,
+) -> AppResult<Json<ResidentList>> {
     caller.require("resident:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
     let f = ResidentFilter {
         org_unit_id: q.org_unit_id,
         registration_type: q.registration_type,
@@ -140,7 +208,9 @@ pub async fn list_residents(State(st): State<AppState>, caller: Caller, ApiQuery
         sort: q.sort,
         after_id: None,
     };
-    Ok(Json(registry::list_residents(&st.db, &caller.scope, &f, p).await?.into()))
+    Ok(Json(
+        registry::list_residents(&st.db, &caller.scope, &f, p).await?.into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -152,39 +222,73 @@ pub struct DetailQuery {
 
 /// A person's full record; every read is audited.
 #[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "registry", params(("id" = i64, Path), DetailQuery), responses((status = 200, body = ResidentDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
-pub async fn get_resident(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<DetailQuery>) -> AppResult<Json<ResidentDetail>> {
+pub async fn get_resident(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DetailQuery>,
+) -> AppResult<Json<ResidentDetail>> {
     caller.require("resident:read")?;
     let unmasked = q.unmasked.unwrap_or(false);
     if unmasked && !caller.can("resident:read_full") {
-        zongguan_db::audit::record(&st.db, &caller.actor(), zongguan_db::audit::Event::ok("read_unmasked", "resident", id).result("denied")).await?;
+        zongguan_db::audit::record(
+            &st.db,
+            &caller.actor(),
+            zongguan_db::audit::Event::ok("read_unmasked", "resident", id).result("denied"),
+        )
+        .await?;
         caller.require("resident:read_full")?;
     }
-    Ok(Json(registry::get_resident(&st.db, &caller.actor(), id, unmasked).await?))
+    Ok(Json(
+        registry::get_resident(&st.db, &caller.actor(), id, unmasked).await?,
+    ))
 }
 
 /// Register a resident (one record per identity number: a known number answers 409 with `details.existing_id`).
 #[utoipa::path(post, path = "/api/v1/residents", tag = "registry", request_body = ResidentForm, responses((status = 201, body = ResidentDetail), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_resident(State(st): State<AppState>, caller: Caller, ApiJson(f): ApiJson<ResidentForm>) -> AppResult<(StatusCode, Json<ResidentDetail>)> {
+pub async fn create_resident(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(f): ApiJson<ResidentForm>,
+) -> AppResult<(StatusCode, Json<ResidentDetail>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(registry::create_resident(&st.db, &caller.actor(), f).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(registry::create_resident(&st.db, &caller.actor(), f).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/residents/{id}", tag = "registry", params(("id" = i64, Path)), request_body = ResidentForm, responses((status = 200, body = ResidentDetail), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn update_resident(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<ResidentForm>) -> AppResult<Json<ResidentDetail>> {
+pub async fn update_resident(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<ResidentForm>,
+) -> AppResult<Json<ResidentDetail>> {
     caller.require("resident:write")?;
     Ok(Json(registry::update_resident(&st.db, &caller.actor(), id, f).await?))
 }
 
 /// Move into a house (a current residence elsewhere ends).
 #[utoipa::path(post, path = "/api/v1/residents/{id}/move-in", tag = "registry", params(("id" = i64, Path)), request_body = MoveIn, responses((status = 200, body = ResidentDetail), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn move_in(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(m): ApiJson<MoveIn>) -> AppResult<Json<ResidentDetail>> {
+pub async fn move_in(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(m): ApiJson<MoveIn>,
+) -> AppResult<Json<ResidentDetail>> {
     caller.require("resident:write")?;
     Ok(Json(registry::move_in(&st.db, &caller.actor(), id, m).await?))
 }
 
 /// Move out: the residence ends, it is never deleted.
 #[utoipa::path(post, path = "/api/v1/residents/{id}/move-out", tag = "registry", params(("id" = i64, Path)), request_body = MoveOut, responses((status = 200, body = ResidentDetail), (status = 409, body = ApiError)))]
-pub async fn move_out(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(m): ApiJson<MoveOut>) -> AppResult<Json<ResidentDetail>> {
+pub async fn move_out(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(m): ApiJson<MoveOut>,
+) -> AppResult<Json<ResidentDetail>> {
     caller.require("resident:write")?;
     Ok(Json(registry::move_out(&st.db, &caller.actor(), id, m).await?))
 }
@@ -198,7 +302,11 @@ pub struct SummaryQuery {
 
 /// Counts per org unit: residents by registration type, gender and age band; houses by use; rental houses.
 #[utoipa::path(get, path = "/api/v1/registry/summary", tag = "registry", params(SummaryQuery), responses((status = 200, body = Vec<UnitSummary>)))]
-pub async fn registry_summary(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SummaryQuery>) -> AppResult<Json<Vec<UnitSummary>>> {
+pub async fn registry_summary(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> AppResult<Json<Vec<UnitSummary>>> {
     caller.require("resident:read")?;
     Ok(Json(registry::summary(&st.db, &caller.scope, q.org_unit_id).await?))
 }
@@ -226,7 +334,22 @@ pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
         ("place_types", dict::PLACE_TYPES),
         ("industries", dict::INDUSTRIES),
     ];
-    Json(tables.into_iter().map(|(k, d)| (k.to_string(), d.iter().map(|(c, n)| DictEntry { code: (*c).into(), name: (*n).into() }).collect())).collect())
+    Json(
+        tables
+            .into_iter()
+            .map(|(k, d)| {
+                (
+                    k.to_string(),
+                    d.iter()
+                        .map(|(c, n)| DictEntry {
+                            code: (*c).into(),
+                            name: (*n).into(),
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -251,7 +374,11 @@ fn word(d: dict::Dict, code: &str) -> String {
 /// The filtered residents as XLSX, written page by page to a temporary file and streamed.
 #[utoipa::path(get, path = "/api/v1/residents/export", tag = "registry", params(ResidentExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ApiError)))]
-pub async fn export_residents(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ResidentExportQuery>) -> AppResult<Response> {
+pub async fn export_residents(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ResidentExportQuery>,
+) -> AppResult<Response> {
     caller.require("resident:read")?;
     let unmasked = q.unmasked.unwrap_or(false);
     if unmasked {
@@ -269,7 +396,19 @@ pub async fn export_residents(State(st): State<AppState>, caller: Caller, ApiQue
         sort: Some("id".into()),
         after_id: None,
     };
-    let headers = ["姓名", "证件类型", "证件号码", "性别", "出生日期", "年龄", "民族", "人口类型", "联系电话", "所属网格", "特殊人群"];
+    let headers = [
+        "姓名",
+        "证件类型",
+        "证件号码",
+        "性别",
+        "出生日期",
+        "年龄",
+        "民族",
+        "人口类型",
+        "联系电话",
+        "所属网格",
+        "特殊人群",
+    ];
     let mut out = Export::new("实有人口", &headers)?;
     let page = zongguan_db::PageReq::new(Some(1), Some(500))?;
     let mut count = 0u64;
@@ -277,9 +416,16 @@ pub async fn export_residents(State(st): State<AppState>, caller: Caller, ApiQue
         let rows = registry::list_residents(&st.db, &caller.scope, &f, page).await?.items;
         let Some(last) = rows.last() else { break };
         f.after_id = Some(last.id);
-        let full = if unmasked { registry::unmasked_values(&st.db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await? } else { Default::default() };
+        let full = if unmasked {
+            registry::unmasked_values(&st.db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?
+        } else {
+            Default::default()
+        };
         for r in &rows {
-            let (id_number, phone) = full.get(&r.id).cloned().unwrap_or_else(|| (r.id_number.clone(), r.phone.clone()));
+            let (id_number, phone) = full
+                .get(&r.id)
+                .cloned()
+                .unwrap_or_else(|| (r.id_number.clone(), r.phone.clone()));
             let groups: Vec<String> = r.special_groups.iter().map(|g| word(dict::SPECIAL_GROUPS, g)).collect();
             out.row(&[
                 r.name.clone(),
@@ -298,7 +444,12 @@ pub async fn export_residents(State(st): State<AppState>, caller: Caller, ApiQue
         count += rows.len() as u64;
     }
     let action = if unmasked { "export_unmasked" } else { "export" };
-    zongguan_db::audit::record(&st.db, &caller.actor(), zongguan_db::audit::Event::ok(action, "resident", "").detail(format!("导出 {count} 条"))).await?;
+    zongguan_db::audit::record(
+        &st.db,
+        &caller.actor(),
+        zongguan_db::audit::Event::ok(action, "resident", "").detail(format!("导出 {count} 条")),
+    )
+    .await?;
     out.finish("实有人口.xlsx").await
 }
 
@@ -314,17 +465,53 @@ pub struct SimpleExportQuery {
 /// The filtered buildings as XLSX.
 #[utoipa::path(get, path = "/api/v1/buildings/export", tag = "registry", params(SimpleExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub async fn export_buildings(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SimpleExportQuery>) -> AppResult<Response> {
+pub async fn export_buildings(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SimpleExportQuery>,
+) -> AppResult<Response> {
     caller.require("resident:read")?;
-    let f = BuildingFilter { org_unit_id: q.org_unit_id, use_type: q.use_type, q: q.q };
-    let mut out = Export::new("楼栋", &["楼栋编码", "楼栋名称", "地址", "所属网格", "经度", "纬度", "层数", "用途"])?;
+    let f = BuildingFilter {
+        org_unit_id: q.org_unit_id,
+        use_type: q.use_type,
+        q: q.q,
+    };
+    let mut out = Export::new(
+        "楼栋",
+        &[
+            "楼栋编码",
+            "楼栋名称",
+            "地址",
+            "所属网格",
+            "经度",
+            "纬度",
+            "层数",
+            "用途",
+        ],
+    )?;
     for n in 1.. {
-        let rows = registry::list_buildings(&st.db, &caller.scope, &f, zongguan_db::PageReq::new(Some(n), Some(500))?).await?.items;
+        let rows = registry::list_buildings(
+            &st.db,
+            &caller.scope,
+            &f,
+            zongguan_db::PageReq::new(Some(n), Some(500))?,
+        )
+        .await?
+        .items;
         if rows.is_empty() {
             break;
         }
         for b in rows {
-            out.row(&[b.code, b.name, b.address, b.grid_name, b.lon.to_string(), b.lat.to_string(), b.floors.to_string(), word(dict::USE_TYPES, &b.use_type)])?;
+            out.row(&[
+                b.code,
+                b.name,
+                b.address,
+                b.grid_name,
+                b.lon.to_string(),
+                b.lat.to_string(),
+                b.floors.to_string(),
+                word(dict::USE_TYPES, &b.use_type),
+            ])?;
         }
     }
     out.finish("楼栋.xlsx").await
@@ -333,12 +520,32 @@ pub async fn export_buildings(State(st): State<AppState>, caller: Caller, ApiQue
 /// The filtered houses as XLSX.
 #[utoipa::path(get, path = "/api/v1/houses/export", tag = "registry", params(SimpleExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub async fn export_houses(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SimpleExportQuery>) -> AppResult<Response> {
+pub async fn export_houses(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SimpleExportQuery>,
+) -> AppResult<Response> {
     caller.require("resident:read")?;
-    let f = HouseFilter { org_unit_id: q.org_unit_id, building_id: None, use_type: q.use_type, is_rental: q.is_rental, q: q.q };
-    let mut out = Export::new("房屋", &["楼栋编码", "房号", "面积", "用途", "是否出租", "地址", "居住人数"])?;
+    let f = HouseFilter {
+        org_unit_id: q.org_unit_id,
+        building_id: None,
+        use_type: q.use_type,
+        is_rental: q.is_rental,
+        q: q.q,
+    };
+    let mut out = Export::new(
+        "房屋",
+        &["楼栋编码", "房号", "面积", "用途", "是否出租", "地址", "居住人数"],
+    )?;
     for n in 1.. {
-        let rows = registry::list_houses(&st.db, &caller.scope, &f, zongguan_db::PageReq::new(Some(n), Some(500))?).await?.items;
+        let rows = registry::list_houses(
+            &st.db,
+            &caller.scope,
+            &f,
+            zongguan_db::PageReq::new(Some(n), Some(500))?,
+        )
+        .await?
+        .items;
         if rows.is_empty() {
             break;
         }
@@ -371,14 +578,21 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
 impl Export {
     pub(crate) fn new(sheet: &str, headers: &[&str]) -> AppResult<Self> {
         let mut wb = rust_xlsxwriter::Workbook::new();
-        let bold = rust_xlsxwriter::Format::new().set_bold().set_background_color("#DDEBF7");
+        let bold = rust_xlsxwriter::Format::new()
+            .set_bold()
+            .set_background_color("#DDEBF7");
         let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
         ws.set_name(sheet).map_err(xlsx_err)?;
         for (i, h) in headers.iter().enumerate() {
             ws.write_with_format(0, i as u16, *h, &bold).map_err(xlsx_err)?;
-            ws.set_column_width(i as u16, if *h == "证件号码" || *h == "地址" { 22 } else { 12 }).map_err(xlsx_err)?;
+            ws.set_column_width(i as u16, if *h == "证件号码" || *h == "地址" { 22 } else { 12 })
+                .map_err(xlsx_err)?;
         }
-        let path = std::env::temp_dir().join(format!("zongguan-export-{}-{}.xlsx", std::process::id(), rand::random::<u64>()));
+        let path = std::env::temp_dir().join(format!(
+            "zongguan-export-{}-{}.xlsx",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         Ok(Self { wb, path, next: 1 })
     }
 
@@ -393,7 +607,9 @@ impl Export {
 
     pub(crate) async fn finish(mut self, file_name: &str) -> AppResult<Response> {
         self.wb.save(&self.path).map_err(xlsx_err)?;
-        let file = tokio::fs::File::open(&self.path).await.map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("导出失败：{e}")))?;
+        let file = tokio::fs::File::open(&self.path)
+            .await
+            .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("导出失败：{e}")))?;
         // The open handle keeps the data readable after the name is gone.
         let _ = std::fs::remove_file(&self.path);
         let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
@@ -405,7 +621,11 @@ impl Export {
 
 /// A resident's special-group records (sensitive; audited).
 #[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = Vec<registry::SpecialGroupRecord>), (status = 404, body = ApiError)))]
-pub async fn list_special_groups(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<Vec<registry::SpecialGroupRecord>>> {
+pub async fn list_special_groups(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Vec<registry::SpecialGroupRecord>>> {
     caller.require("resident:read")?;
     Ok(Json(registry::special_groups(&st.db, &caller.actor(), id).await?))
 }
@@ -413,7 +633,15 @@ pub async fn list_special_groups(State(st): State<AppState>, caller: Caller, Api
 /// Add a special-group record (and its tag on the resident).
 #[utoipa::path(post, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), request_body = registry::SpecialGroupInput,
     responses((status = 201, body = registry::SpecialGroupRecord), (status = 422, body = ApiError)))]
-pub async fn add_special_group(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(i): ApiJson<registry::SpecialGroupInput>) -> AppResult<(StatusCode, Json<registry::SpecialGroupRecord>)> {
+pub async fn add_special_group(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<registry::SpecialGroupInput>,
+) -> AppResult<(StatusCode, Json<registry::SpecialGroupRecord>)> {
     caller.require("resident:write")?;
-    Ok((StatusCode::CREATED, Json(registry::add_special_group(&st.db, &caller.actor(), id, i).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(registry::add_special_group(&st.db, &caller.actor(), id, i).await?),
+    ))
 }

@@ -27,10 +27,22 @@ pub struct UserQuery {
 
 /// Accounts in the caller's data scope.
 #[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
-pub async fn list_users(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<UserQuery>) -> AppResult<Json<UserList>> {
+pub async fn list_users(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> AppResult<Json<UserList>> {
     caller.require("user:read")?;
-    let p = Paging { page: q.page, page_size: q.page_size }.req()?;
-    let f = UserFilter { q: q.q, org_unit_id: q.org_unit_id, role: q.role };
+    let p = Paging {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .req()?;
+    let f = UserFilter {
+        q: q.q,
+        org_unit_id: q.org_unit_id,
+        role: q.role,
+    };
     Ok(Json(auth::list_users(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
@@ -42,13 +54,25 @@ pub async fn get_user(State(st): State<AppState>, caller: Caller, ApiPath(id): A
 
 /// Create a staff member's account; the user must change the password at first login.
 #[utoipa::path(post, path = "/api/v1/users", tag = "system", request_body = NewUser, responses((status = 201, body = User), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_user(State(st): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewUser>) -> AppResult<(StatusCode, Json<User>)> {
+pub async fn create_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewUser>,
+) -> AppResult<(StatusCode, Json<User>)> {
     caller.require("user:write")?;
-    Ok((StatusCode::CREATED, Json(auth::create_user(&st.db, &caller.actor(), n, true).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(auth::create_user(&st.db, &caller.actor(), n, true).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "system", params(("id" = i64, Path)), request_body = UserUpdate, responses((status = 200, body = User), (status = 404, body = ApiError)))]
-pub async fn update_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(u): ApiJson<UserUpdate>) -> AppResult<Json<User>> {
+pub async fn update_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(u): ApiJson<UserUpdate>,
+) -> AppResult<Json<User>> {
     caller.require("user:write")?;
     Ok(Json(auth::update_user(&st.db, &caller.actor(), id, u).await?))
 }
@@ -62,7 +86,11 @@ pub async fn lock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): 
 
 /// Unlock an account, also ending a lockout after failed logins.
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
-pub async fn unlock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
+pub async fn unlock_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<User>> {
     caller.require("user:write")?;
     Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, false).await?))
 }
@@ -75,7 +103,12 @@ pub struct PasswordReset {
 
 /// Set a new password; the user must change it at next login.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "system", params(("id" = i64, Path)), request_body = PasswordReset, responses((status = 204), (status = 422, body = ApiError)))]
-pub async fn reset_user_password(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<PasswordReset>) -> AppResult<StatusCode> {
+pub async fn reset_user_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<PasswordReset>,
+) -> AppResult<StatusCode> {
     caller.require("user:write")?;
     auth::reset_password(&st.db, &caller.actor(), id, &r.password).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -89,7 +122,12 @@ pub struct RoleGrant {
 
 /// Grant exactly these roles (security administrator only).
 #[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "system", params(("id" = i64, Path)), request_body = RoleGrant, responses((status = 200, body = User), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn set_user_roles(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(g): ApiJson<RoleGrant>) -> AppResult<Json<User>> {
+pub async fn set_user_roles(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(g): ApiJson<RoleGrant>,
+) -> AppResult<Json<User>> {
     caller.require("role:grant")?;
     Ok(Json(auth::set_roles(&st.db, &caller.actor(), id, g.role_codes).await?))
 }
@@ -110,21 +148,37 @@ pub async fn list_permissions(caller: Caller) -> AppResult<Json<Vec<Permission>>
 
 /// Define a role with its data scope and permissions (security administrator).
 #[utoipa::path(post, path = "/api/v1/roles", tag = "system", request_body = RoleInput, responses((status = 201, body = Role), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-pub async fn create_role(State(st): State<AppState>, caller: Caller, ApiJson(r): ApiJson<RoleInput>) -> AppResult<(StatusCode, Json<Role>)> {
+pub async fn create_role(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<RoleInput>,
+) -> AppResult<(StatusCode, Json<Role>)> {
     caller.require("role:grant")?;
-    Ok((StatusCode::CREATED, Json(auth::create_role(&st.db, &caller.actor(), r).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(auth::create_role(&st.db, &caller.actor(), r).await?),
+    ))
 }
 
 /// Change a non-built-in role.
 #[utoipa::path(put, path = "/api/v1/roles/{code}", tag = "system", params(("code" = String, Path)), request_body = RoleInput, responses((status = 200, body = Role), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub async fn update_role(State(st): State<AppState>, caller: Caller, ApiPath(code): ApiPath<String>, ApiJson(r): ApiJson<RoleInput>) -> AppResult<Json<Role>> {
+pub async fn update_role(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(r): ApiJson<RoleInput>,
+) -> AppResult<Json<Role>> {
     caller.require("role:grant")?;
     Ok(Json(auth::update_role(&st.db, &caller.actor(), &code, r).await?))
 }
 
 /// Delete a non-built-in role that nobody holds.
 #[utoipa::path(delete, path = "/api/v1/roles/{code}", tag = "system", params(("code" = String, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub async fn delete_role(State(st): State<AppState>, caller: Caller, ApiPath(code): ApiPath<String>) -> AppResult<StatusCode> {
+pub async fn delete_role(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(code): ApiPath<String>,
+) -> AppResult<StatusCode> {
     caller.require("role:grant")?;
     auth::delete_role(&st.db, &caller.actor(), &code).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -138,14 +192,27 @@ pub struct ScopeUnits {
 
 /// The org units of the user's custom data scope (used by roles whose scope is `custom`).
 #[utoipa::path(get, path = "/api/v1/users/{id}/scope-units", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = ScopeUnits), (status = 404, body = ApiError)))]
-pub async fn get_scope_units(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<ScopeUnits>> {
+pub async fn get_scope_units(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ScopeUnits>> {
     caller.require("user:read")?;
-    Ok(Json(ScopeUnits { org_unit_ids: auth::scope_units(&st.db, &caller.scope, id).await? }))
+    Ok(Json(ScopeUnits {
+        org_unit_ids: auth::scope_units(&st.db, &caller.scope, id).await?,
+    }))
 }
 
 /// Set the custom data scope's org units (security administrator).
 #[utoipa::path(put, path = "/api/v1/users/{id}/scope-units", tag = "system", params(("id" = i64, Path)), request_body = ScopeUnits, responses((status = 200, body = ScopeUnits), (status = 422, body = ApiError)))]
-pub async fn set_scope_units(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(s): ApiJson<ScopeUnits>) -> AppResult<Json<ScopeUnits>> {
+pub async fn set_scope_units(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(s): ApiJson<ScopeUnits>,
+) -> AppResult<Json<ScopeUnits>> {
     caller.require("role:grant")?;
-    Ok(Json(ScopeUnits { org_unit_ids: auth::set_scope_units(&st.db, &caller.actor(), id, s.org_unit_ids).await? }))
+    Ok(Json(ScopeUnits {
+        org_unit_ids: auth::set_scope_units(&st.db, &caller.actor(), id, s.org_unit_ids).await?,
+    }))
 }

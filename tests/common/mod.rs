@@ -31,7 +31,12 @@ pub struct TestApp {
 fn unique() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), rand_suffix())
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        rand_suffix()
+    )
 }
 
 fn rand_suffix() -> u32 {
@@ -52,7 +57,11 @@ impl TestApp {
         let base = std::env::var("ZONGGUAN_TEST_POSTGRES_URL").ok()?;
         let schema = format!("t_{}", unique());
         let admin = Db::connect(&base, None, key()).await.expect("connect to PostgreSQL");
-        admin.conn.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
+        admin
+            .conn
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .expect("create schema");
         admin.conn.close().await.ok();
         Some(Self::open(base, Some(schema), test_config()).await)
     }
@@ -60,11 +69,22 @@ impl TestApp {
     pub async fn open(url: String, schema: Option<String>, config: Config) -> Self {
         let db = Db::connect(&url, schema.as_deref(), key()).await.expect("connect");
         db.migrate().await.expect("migrate");
-        zongguan_db::demo::load(&db, zongguan::LONGGANG_DIVISIONS, None, zongguan_db::demo::Scale::Small, demo_hash())
-            .await
-            .expect("demo");
+        zongguan_db::demo::load(
+            &db,
+            zongguan::LONGGANG_DIVISIONS,
+            None,
+            zongguan_db::demo::Scale::Small,
+            demo_hash(),
+        )
+        .await
+        .expect("demo");
         let router = router(AppState::new(db.clone(), config));
-        Self { db, router, url, schema }
+        Self {
+            db,
+            router,
+            url,
+            schema,
+        }
     }
 
     pub fn with_config(&self, config: Config) -> Router {
@@ -76,18 +96,43 @@ impl TestApp {
     }
 
     pub async fn login_with(&self, username: &str, password: &str) -> Result<Client, (StatusCode, Value)> {
-        let c = Client { router: self.router.clone(), cookie: None, csrf: None, bearer: None };
-        let (s, body, headers) = c.send("POST", "/api/v1/auth/login", Some(serde_json::json!({"username": username, "password": password}))).await;
+        let c = Client {
+            router: self.router.clone(),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        };
+        let (s, body, headers) = c
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                Some(serde_json::json!({"username": username, "password": password})),
+            )
+            .await;
         if s != StatusCode::OK {
             return Err((s, body));
         }
-        let set = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let set = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let cookie = set.split(';').next().unwrap_or("").to_string();
-        Ok(Client { router: self.router.clone(), cookie: Some(cookie), csrf: body["csrf_token"].as_str().map(String::from), bearer: None })
+        Ok(Client {
+            router: self.router.clone(),
+            cookie: Some(cookie),
+            csrf: body["csrf_token"].as_str().map(String::from),
+            bearer: None,
+        })
     }
 
     pub fn anonymous(&self) -> Client {
-        Client { router: self.router.clone(), cookie: None, csrf: None, bearer: None }
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        }
     }
 
     /// The id of an org unit by code.
@@ -95,7 +140,10 @@ impl TestApp {
         let page = zongguan_db::org::list_units(
             &self.db,
             &zongguan_db::Scope::All,
-            &zongguan_db::org::OrgUnitFilter { q: Some(code.into()), ..Default::default() },
+            &zongguan_db::org::OrgUnitFilter {
+                q: Some(code.into()),
+                ..Default::default()
+            },
             zongguan_db::PageReq::new(Some(1), Some(10)).expect("page"),
         )
         .await
@@ -106,7 +154,14 @@ impl TestApp {
 
 /// Defaults, with uploaded files in a fresh temporary directory.
 pub fn test_config() -> Config {
-    Config { files_dir: Some(std::env::temp_dir().join("zongguan-tests").join(format!("files_{}", unique()))), ..Config::default() }
+    Config {
+        files_dir: Some(
+            std::env::temp_dir()
+                .join("zongguan-tests")
+                .join(format!("files_{}", unique())),
+        ),
+        ..Config::default()
+    }
 }
 
 pub fn key() -> FieldCipher {
@@ -122,12 +177,23 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value, axum::http::HeaderMap) {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, axum::http::HeaderMap) {
         let bytes = body.map(|b| b.to_string().into_bytes());
         self.send_raw(method, path, bytes, true).await
     }
 
-    pub async fn send_raw(&self, method: &str, path: &str, body: Option<Vec<u8>>, with_csrf: bool) -> (StatusCode, Value, axum::http::HeaderMap) {
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        with_csrf: bool,
+    ) -> (StatusCode, Value, axum::http::HeaderMap) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
@@ -147,7 +213,11 @@ impl Client {
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        let v = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        let v = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
         (status, v, headers)
     }
 
@@ -156,19 +226,29 @@ impl Client {
         let boundary = "zgBoundary7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
         for (k, v) in fields {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
         }
         body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes());
         body.extend(file.1);
         body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut req = Request::builder().method("POST").uri(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        let mut req = Request::builder().method("POST").uri(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }
         if let Some(t) = &self.csrf {
             req = req.header("x-csrf-token", t);
         }
-        let resp = self.router.clone().oneshot(req.body(Body::from(body)).expect("request")).await.expect("response");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("response");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -180,28 +260,49 @@ impl Client {
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }
-        let resp = self.router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
         let status = resp.status();
-        (status, resp.into_body().collect().await.expect("body").to_bytes().to_vec())
+        (
+            status,
+            resp.into_body().collect().await.expect("body").to_bytes().to_vec(),
+        )
     }
 
     /// Raw bytes of a JSON POST (a download made from a posted query).
     pub async fn post_bytes(&self, path: &str, body: Value) -> (StatusCode, Vec<u8>) {
-        let mut req = Request::builder().method("POST").uri(path).header(header::CONTENT_TYPE, "application/json");
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }
         if let Some(t) = &self.csrf {
             req = req.header("x-csrf-token", t);
         }
-        let resp = self.router.clone().oneshot(req.body(Body::from(body.to_string())).expect("request")).await.expect("response");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).expect("request"))
+            .await
+            .expect("response");
         let status = resp.status();
-        (status, resp.into_body().collect().await.expect("body").to_bytes().to_vec())
+        (
+            status,
+            resp.into_body().collect().await.expect("body").to_bytes().to_vec(),
+        )
     }
 
     /// Starts an import and waits for it to end.
     pub async fn import(&self, kind: &str, mode: &str, name: &str, bytes: &[u8]) -> Value {
-        let (s, v) = self.multipart("/api/v1/imports", &[("kind", kind), ("mode", mode)], (name, bytes)).await;
+        let (s, v) = self
+            .multipart("/api/v1/imports", &[("kind", kind), ("mode", mode)], (name, bytes))
+            .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{v}");
         let id = v["id"].as_i64().expect("job id");
         for _ in 0..200 {
@@ -256,5 +357,8 @@ macro_rules! on_both {
 
 pub fn assert_error(v: &Value, code: &str) {
     assert_eq!(v["error"]["code"], code, "error body: {v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "message present: {v}");
+    assert!(
+        v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message present: {v}"
+    );
 }

@@ -111,7 +111,11 @@ mod tests {
     fn check(rows: &[(ChainFields<'static>, String, String)]) -> Vec<ChainBreak> {
         verify_chain(
             GENESIS,
-            rows.iter().map(|(f, p, h)| StoredRow { fields: f.clone(), prev_hash: p, hash: h }),
+            rows.iter().map(|(f, p, h)| StoredRow {
+                fields: f.clone(),
+                prev_hash: p,
+                hash: h,
+            }),
         )
         .1
     }

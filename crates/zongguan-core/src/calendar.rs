@@ -47,18 +47,29 @@ const CHINA_2026_HOLIDAYS: [(NaiveDate, NaiveDate); 7] = [
     (ymd(2026, 10, 1), ymd(2026, 10, 7)), // 国庆节
 ];
 
-const CHINA_2026_WORKDAYS: [NaiveDate; 6] =
-    [ymd(2026, 1, 4), ymd(2026, 2, 14), ymd(2026, 2, 28), ymd(2026, 5, 9), ymd(2026, 9, 20), ymd(2026, 10, 10)];
+const CHINA_2026_WORKDAYS: [NaiveDate; 6] = [
+    ymd(2026, 1, 4),
+    ymd(2026, 2, 14),
+    ymd(2026, 2, 28),
+    ymd(2026, 5, 9),
+    ymd(2026, 9, 20),
+    ymd(2026, 10, 10),
+];
 
 impl WorkCalendar {
     pub fn new(holidays: impl IntoIterator<Item = NaiveDate>, workdays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        WorkCalendar { holidays: holidays.into_iter().collect(), workdays: workdays.into_iter().collect() }
+        WorkCalendar {
+            holidays: holidays.into_iter().collect(),
+            workdays: workdays.into_iter().collect(),
+        }
     }
 
     /// The State Council's 2026 holiday schedule. Administrators maintain the calendar as data each
     /// year (the schedule is published every November); this is only the seed.
     pub fn china_2026() -> Self {
-        let holidays = CHINA_2026_HOLIDAYS.iter().flat_map(|&(first, last)| first.iter_days().take_while(move |d| *d <= last));
+        let holidays = CHINA_2026_HOLIDAYS
+            .iter()
+            .flat_map(|&(first, last)| first.iter_days().take_while(move |d| *d <= last));
         WorkCalendar::new(holidays, CHINA_2026_WORKDAYS)
     }
 
@@ -158,7 +169,11 @@ impl WorkCalendar {
         } else {
             while rest > TimeDelta::zero() {
                 // At 00:00 the time just before belongs to the previous day.
-                let day = if t.time() == NaiveTime::MIN { t.date() - DAY } else { t.date() };
+                let day = if t.time() == NaiveTime::MIN {
+                    t.date() - DAY
+                } else {
+                    t.date()
+                };
                 let start = midnight(day);
                 if self.is_working_day(day) {
                     if rest <= t - start {
@@ -269,7 +284,11 @@ pub fn urgency(started: DateTime<Utc>, deadline: DateTime<Utc>, now: DateTime<Ut
     // Integer milliseconds so exactly 80 % is yellow, with no float rounding.
     let used = i128::from((now - started).num_milliseconds());
     let total = i128::from((deadline - started).num_milliseconds());
-    if used * 5 >= total * 4 { Urgency::Yellow } else { Urgency::Normal }
+    if used * 5 >= total * 4 {
+        Urgency::Yellow
+    } else {
+        Urgency::Normal
+    }
 }
 
 #[cfg(test)]
@@ -290,7 +309,11 @@ mod tests {
         let c = cal();
         assert_eq!(c.holidays.len(), 3 + 9 + 3 + 5 + 3 + 3 + 7);
         assert_eq!(c.workdays.len(), 6);
-        assert!(c.workdays.iter().all(|d| matches!(d.weekday(), Weekday::Sat | Weekday::Sun)));
+        assert!(
+            c.workdays
+                .iter()
+                .all(|d| matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        );
         assert!(!c.is_working_day(ymd(2026, 10, 5)));
         assert!(c.is_working_day(ymd(2026, 10, 10))); // Saturday, make-up day
         assert!(c.is_working_day(ymd(2026, 3, 11))); // ordinary Wednesday
@@ -340,10 +363,19 @@ mod tests {
     #[test]
     fn working_days_equal_whole_days_of_working_seconds() {
         let c = cal();
-        for from in [cst(2026, 2, 13, 10, 0), cst(2026, 10, 3, 14, 0), cst(2026, 4, 30, 23, 59), cst(2026, 1, 1, 0, 0)] {
+        for from in [
+            cst(2026, 2, 13, 10, 0),
+            cst(2026, 10, 3, 14, 0),
+            cst(2026, 4, 30, 23, 59),
+            cst(2026, 1, 1, 0, 0),
+        ] {
             for n in [1, 2, 5, 15] {
                 let to = c.add_working_days(from, n);
-                assert_eq!(c.working_seconds_between(from, to), i64::from(n) * 86_400, "{from} + {n}");
+                assert_eq!(
+                    c.working_seconds_between(from, to),
+                    i64::from(n) * 86_400,
+                    "{from} + {n}"
+                );
                 assert_eq!(c.add_working_seconds(from, i64::from(n) * 86_400), to, "{from} + {n}");
             }
         }
@@ -353,18 +385,35 @@ mod tests {
     fn working_seconds_between_counts_only_working_days() {
         let c = cal();
         // Fri 16:00 to Mon 10:00: 8 h on Friday and 10 h on Monday.
-        assert_eq!(c.working_seconds_between(cst(2026, 3, 13, 16, 0), cst(2026, 3, 16, 10, 0)), 18 * 3600);
-        assert_eq!(c.working_seconds_between(cst(2026, 3, 16, 10, 0), cst(2026, 3, 13, 16, 0)), -18 * 3600);
+        assert_eq!(
+            c.working_seconds_between(cst(2026, 3, 13, 16, 0), cst(2026, 3, 16, 10, 0)),
+            18 * 3600
+        );
+        assert_eq!(
+            c.working_seconds_between(cst(2026, 3, 16, 10, 0), cst(2026, 3, 13, 16, 0)),
+            -18 * 3600
+        );
         // Entirely within a weekend.
-        assert_eq!(c.working_seconds_between(cst(2026, 3, 14, 8, 0), cst(2026, 3, 15, 20, 0)), 0);
+        assert_eq!(
+            c.working_seconds_between(cst(2026, 3, 14, 8, 0), cst(2026, 3, 15, 20, 0)),
+            0
+        );
         // The nine festival days hold no working time at all.
-        assert_eq!(c.working_seconds_between(cst(2026, 2, 15, 0, 0), cst(2026, 2, 24, 0, 0)), 0);
+        assert_eq!(
+            c.working_seconds_between(cst(2026, 2, 15, 0, 0), cst(2026, 2, 24, 0, 0)),
+            0
+        );
     }
 
     #[test]
     fn add_working_seconds_round_trips() {
         let c = cal();
-        let starts = [cst(2026, 3, 13, 16, 0), cst(2026, 3, 14, 12, 0), cst(2026, 2, 14, 23, 0), cst(2026, 10, 1, 0, 0)];
+        let starts = [
+            cst(2026, 3, 13, 16, 0),
+            cst(2026, 3, 14, 12, 0),
+            cst(2026, 2, 14, 23, 0),
+            cst(2026, 10, 1, 0, 0),
+        ];
         for from in starts {
             for secs in [1, 3600, 8 * 3600, 86_400, 3 * 86_400 + 17, 20 * 86_400] {
                 let to = c.add_working_seconds(from, secs);
@@ -375,9 +424,15 @@ mod tests {
             assert_eq!(c.add_working_seconds(from, 0), from);
         }
         // Fri 16:00 + 10 h lands on Monday 02:00, skipping the weekend.
-        assert_eq!(c.add_working_seconds(cst(2026, 3, 13, 16, 0), 10 * 3600), cst(2026, 3, 16, 2, 0));
+        assert_eq!(
+            c.add_working_seconds(cst(2026, 3, 13, 16, 0), 10 * 3600),
+            cst(2026, 3, 16, 2, 0)
+        );
         // Exactly the rest of Friday ends at Friday 24:00, not Monday 00:00.
-        assert_eq!(c.add_working_seconds(cst(2026, 3, 13, 16, 0), 8 * 3600), cst(2026, 3, 14, 0, 0));
+        assert_eq!(
+            c.add_working_seconds(cst(2026, 3, 13, 16, 0), 8 * 3600),
+            cst(2026, 3, 14, 0, 0)
+        );
     }
 
     #[test]
@@ -410,7 +465,10 @@ mod tests {
         let moved = resume_deadline(&c, dl, &limit, cst(2026, 3, 14, 9, 0), cst(2026, 3, 15, 18, 0));
         assert_eq!(moved, cst(2026, 3, 16, 18, 0));
         // A resume stamped before the pause leaves the deadline alone.
-        assert_eq!(resume_deadline(&c, dl, &limit, cst(2026, 3, 15, 0, 0), cst(2026, 3, 14, 0, 0)), dl);
+        assert_eq!(
+            resume_deadline(&c, dl, &limit, cst(2026, 3, 15, 0, 0), cst(2026, 3, 14, 0, 0)),
+            dl
+        );
     }
 
     #[test]
@@ -429,15 +487,39 @@ mod tests {
     fn limits_parse_format_and_serialize() {
         assert_eq!("24h".parse(), Ok(Limit::Hours(24)));
         assert_eq!("5wd".parse(), Ok(Limit::WorkingDays(5)));
-        for bad in ["", "h", "wd", "0h", "0wd", "5", "5d", "-1h", "+2h", " 2h", "2 h", "2H", "99999999999h", "1.5h"] {
+        for bad in [
+            "",
+            "h",
+            "wd",
+            "0h",
+            "0wd",
+            "5",
+            "5d",
+            "-1h",
+            "+2h",
+            " 2h",
+            "2 h",
+            "2H",
+            "99999999999h",
+            "1.5h",
+        ] {
             assert!(bad.parse::<Limit>().is_err(), "{bad:?}");
         }
         for l in [Limit::Hours(2), Limit::WorkingDays(15)] {
             assert_eq!(l.to_string().parse(), Ok(l));
         }
-        assert_eq!(serde_json::to_string(&Limit::Hours(24)).expect("serializes"), r#"{"hours":24}"#);
-        assert_eq!(serde_json::to_string(&Limit::WorkingDays(5)).expect("serializes"), r#"{"working_days":5}"#);
-        assert_eq!(serde_json::from_str::<Limit>(r#"{"working_days":3}"#).expect("parses"), Limit::WorkingDays(3));
+        assert_eq!(
+            serde_json::to_string(&Limit::Hours(24)).expect("serializes"),
+            r#"{"hours":24}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&Limit::WorkingDays(5)).expect("serializes"),
+            r#"{"working_days":5}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Limit>(r#"{"working_days":3}"#).expect("parses"),
+            Limit::WorkingDays(3)
+        );
     }
 
     #[test]

@@ -272,8 +272,22 @@ const CHECKERS: &[CaseRole] = &[CaseRole::Center, CaseRole::Reporter];
 /// `None` means the action has no meaning in this state for anyone (NotInState rather than NotForRole).
 fn rule(facts: &CaseFacts, action: &CaseAction) -> Option<Rule> {
     use CaseState as S;
-    let go = |roles, state, clock| Some(Rule { roles, state, clock, rework: false });
-    let rework = |roles| Some(Rule { roles, state: S::Handling, clock: Clock::Start(Step::Handle), rework: true });
+    let go = |roles, state, clock| {
+        Some(Rule {
+            roles,
+            state,
+            clock,
+            rework: false,
+        })
+    };
+    let rework = |roles| {
+        Some(Rule {
+            roles,
+            state: S::Handling,
+            clock: Clock::Start(Step::Handle),
+            rework: true,
+        })
+    };
     let stay = |clock| go(CENTER, facts.state, clock);
     match (action, facts.state) {
         (CaseAction::Accept, S::Reported) => go(CENTER, S::Accepted, Clock::Start(Step::Dispatch)),
@@ -315,7 +329,11 @@ pub fn transition(facts: &CaseFacts, action: &CaseAction, role: CaseRole) -> Res
     if !rule.roles.contains(&role) {
         return Err(Refusal::NotForRole);
     }
-    let level = if *action == CaseAction::Escalate { facts.level.up().ok_or(Refusal::TopLevel)? } else { facts.level };
+    let level = if *action == CaseAction::Escalate {
+        facts.level.up().ok_or(Refusal::TopLevel)?
+    } else {
+        facts.level
+    };
     let paused = match action {
         CaseAction::Pause => true,
         CaseAction::Resume => false,
@@ -333,7 +351,11 @@ pub fn transition(facts: &CaseFacts, action: &CaseAction, role: CaseRole) -> Res
 
 /// The names of the actions this role may take now, in a stable order, for the UI's buttons.
 pub fn allowed_actions(facts: &CaseFacts, role: CaseRole) -> Vec<&'static str> {
-    CaseAction::ALL.iter().filter(|a| transition(facts, a, role).is_ok()).map(|a| a.as_str()).collect()
+    CaseAction::ALL
+        .iter()
+        .filter(|a| transition(facts, a, role).is_ok())
+        .map(|a| a.as_str())
+        .collect()
 }
 
 #[cfg(test)]
@@ -446,7 +468,11 @@ mod tests {
     }
 
     fn facts(state: CaseState) -> CaseFacts {
-        CaseFacts { state, paused: false, level: Level::Community }
+        CaseFacts {
+            state,
+            paused: false,
+            level: Level::Community,
+        }
     }
 
     #[test]
@@ -462,19 +488,37 @@ mod tests {
         let mut f = facts(S::Reported);
         for (action, role) in path {
             let out = transition(&f, &action, role).expect("allowed");
-            f = CaseFacts { state: out.state, paused: out.paused, level: out.level };
+            f = CaseFacts {
+                state: out.state,
+                paused: out.paused,
+                level: out.level,
+            };
         }
         assert_eq!(f.state, S::Closed);
     }
 
     #[test]
     fn refusals_come_in_order_paused_state_role_level() {
-        let paused = CaseFacts { state: S::Handling, paused: true, level: Level::District };
+        let paused = CaseFacts {
+            state: S::Handling,
+            paused: true,
+            level: Level::District,
+        };
         assert_eq!(transition(&paused, &CaseAction::Accept, D), Err(Refusal::Paused));
         assert_eq!(transition(&paused, &CaseAction::Resume, D), Err(Refusal::NotForRole));
-        assert_eq!(transition(&facts(S::Handling), &CaseAction::Resume, C), Err(Refusal::NotInState));
-        assert_eq!(transition(&facts(S::Dispatched), &CaseAction::Return, C), Err(Refusal::NotForRole));
-        let top = CaseFacts { state: S::Reported, paused: false, level: Level::District };
+        assert_eq!(
+            transition(&facts(S::Handling), &CaseAction::Resume, C),
+            Err(Refusal::NotInState)
+        );
+        assert_eq!(
+            transition(&facts(S::Dispatched), &CaseAction::Return, C),
+            Err(Refusal::NotForRole)
+        );
+        let top = CaseFacts {
+            state: S::Reported,
+            paused: false,
+            level: Level::District,
+        };
         assert_eq!(transition(&top, &CaseAction::Escalate, D), Err(Refusal::NotForRole));
         assert_eq!(transition(&top, &CaseAction::Escalate, C), Err(Refusal::TopLevel));
     }
@@ -483,7 +527,11 @@ mod tests {
     fn terminal_states_refuse_everything() {
         for state in [S::Rejected, S::Closed] {
             for paused in [false, true] {
-                let f = CaseFacts { state, paused, level: Level::Community };
+                let f = CaseFacts {
+                    state,
+                    paused,
+                    level: Level::Community,
+                };
                 for action in actions() {
                     for role in ROLES {
                         assert_eq!(transition(&f, &action, role), Err(Refusal::NotInState));
@@ -499,7 +547,11 @@ mod tests {
         let out = transition(&facts(S::Dispatched), &CaseAction::Pause, C).expect("allowed");
         assert!(out.paused);
         assert_eq!(out.clock, Clock::Pause);
-        let paused = CaseFacts { state: out.state, paused: out.paused, level: out.level };
+        let paused = CaseFacts {
+            state: out.state,
+            paused: out.paused,
+            level: out.level,
+        };
         let out = transition(&paused, &CaseAction::Resume, C).expect("allowed");
         assert!(!out.paused);
         assert_eq!((out.state, out.clock), (S::Dispatched, Clock::Resume));
@@ -507,16 +559,33 @@ mod tests {
 
     #[test]
     fn allowed_actions_lists_the_buttons() {
-        assert_eq!(allowed_actions(&facts(S::Reported), C), ["accept", "reject", "escalate"]);
+        assert_eq!(
+            allowed_actions(&facts(S::Reported), C),
+            ["accept", "reject", "escalate"]
+        );
         assert_eq!(allowed_actions(&facts(S::Reported), D), Vec::<&str>::new());
         assert_eq!(allowed_actions(&facts(S::Handling), D), ["feedback", "return"]);
-        assert_eq!(allowed_actions(&facts(S::Handling), C), ["supervise", "pause", "extend"]);
+        assert_eq!(
+            allowed_actions(&facts(S::Handling), C),
+            ["supervise", "pause", "extend"]
+        );
         assert_eq!(allowed_actions(&facts(S::Feedback), R), ["verify"]);
-        assert_eq!(allowed_actions(&facts(S::Feedback), C), ["verify", "return", "supervise"]);
-        let paused = CaseFacts { state: S::Handling, paused: true, level: Level::Community };
+        assert_eq!(
+            allowed_actions(&facts(S::Feedback), C),
+            ["verify", "return", "supervise"]
+        );
+        let paused = CaseFacts {
+            state: S::Handling,
+            paused: true,
+            level: Level::Community,
+        };
         assert_eq!(allowed_actions(&paused, C), ["resume"]);
         assert!(allowed_actions(&paused, D).is_empty());
-        let top = CaseFacts { state: S::Accepted, paused: false, level: Level::District };
+        let top = CaseFacts {
+            state: S::Accepted,
+            paused: false,
+            level: Level::District,
+        };
         assert_eq!(allowed_actions(&top, C), ["dispatch", "return", "supervise"]);
     }
 
@@ -542,7 +611,10 @@ mod tests {
     fn names_round_trip_and_match_serde() {
         for s in S::ALL {
             assert_eq!(S::parse(s.as_str()), Some(s));
-            assert_eq!(serde_json::to_string(&s).expect("serializes"), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).expect("serializes"),
+                format!("\"{}\"", s.as_str())
+            );
             assert!(!s.zh().is_empty());
         }
         assert_eq!(S::parse("Reported"), None);

@@ -46,15 +46,42 @@ pub const SEVERITIES: &[&str] = &["general", "major", "urgent"];
 // Accept, dispatch and verify limits follow the severity, so the table states only the handle limit.
 // Urgent items (danger to life or property now) run on natural hours around the clock.
 const fn urgent(code: &'static str, name: &'static str, department: &'static str, handle: &'static str) -> ItemSeed {
-    ItemSeed { code, name, department, severity: "urgent", accept: "1h", dispatch: "1h", handle, verify: "1wd" }
+    ItemSeed {
+        code,
+        name,
+        department,
+        severity: "urgent",
+        accept: "1h",
+        dispatch: "1h",
+        handle,
+        verify: "1wd",
+    }
 }
 
 const fn major(code: &'static str, name: &'static str, department: &'static str, handle: &'static str) -> ItemSeed {
-    ItemSeed { code, name, department, severity: "major", accept: "2h", dispatch: "2h", handle, verify: "1wd" }
+    ItemSeed {
+        code,
+        name,
+        department,
+        severity: "major",
+        accept: "2h",
+        dispatch: "2h",
+        handle,
+        verify: "1wd",
+    }
 }
 
 const fn general(code: &'static str, name: &'static str, department: &'static str, handle: &'static str) -> ItemSeed {
-    ItemSeed { code, name, department, severity: "general", accept: "4h", dispatch: "4h", handle, verify: "2wd" }
+    ItemSeed {
+        code,
+        name,
+        department,
+        severity: "general",
+        accept: "4h",
+        dispatch: "4h",
+        handle,
+        verify: "2wd",
+    }
 }
 
 #[rustfmt::skip]
@@ -264,7 +291,9 @@ pub const CATEGORIES: &[CategorySeed] = &[
 
 /// The category and item of an item code, e.g. "0202".
 pub fn find_item(code: &str) -> Option<(&'static CategorySeed, &'static ItemSeed)> {
-    CATEGORIES.iter().find_map(|c| c.items.iter().find(|i| i.code == code).map(|i| (c, i)))
+    CATEGORIES
+        .iter()
+        .find_map(|c| c.items.iter().find(|i| i.code == code).map(|i| (c, i)))
 }
 
 #[cfg(test)]
@@ -301,11 +330,18 @@ mod tests {
             assert!(digits(i.code, 4) && i.code.starts_with(c.code), "{}", i.code);
             assert_ne!(&i.code[2..], "00", "{}", i.code);
             assert!(seen.insert(i.code), "duplicate item {}", i.code);
-            assert!(!i.name.is_empty() && names.insert(i.name), "empty or duplicate name {}", i.name);
+            assert!(
+                !i.name.is_empty() && names.insert(i.name),
+                "empty or duplicate name {}",
+                i.name
+            );
         }
         let codes: Vec<_> = CATEGORIES.iter().map(|c| c.code).collect();
         assert!(codes.is_sorted(), "categories out of order");
-        assert!(CATEGORIES.iter().all(|c| c.items.is_sorted_by_key(|i| i.code)), "items out of order");
+        assert!(
+            CATEGORIES.iter().all(|c| c.items.is_sorted_by_key(|i| i.code)),
+            "items out of order"
+        );
     }
 
     #[test]
@@ -335,7 +371,10 @@ mod tests {
     #[test]
     fn find_item_by_code() {
         let (c, i) = find_item("0202").expect("seeded");
-        assert_eq!((c.name, i.name, i.department), ("消防安全", "封闭、堵塞安全出口和疏散通道", "02"));
+        assert_eq!(
+            (c.name, i.name, i.department),
+            ("消防安全", "封闭、堵塞安全出口和疏散通道", "02")
+        );
         assert!(find_item("0000").is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! GB/T 39786) and a keyed hash for exact lookup.
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{AesGcm, Aes256Gcm, Nonce};
+use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, Mac};
@@ -50,7 +50,11 @@ impl FieldCipher {
             h.update(master);
             h.finalize().into()
         };
-        Self { enc: derive(b"zongguan/enc/v1"), mac: derive(b"zongguan/mac/v1"), algorithm: Algorithm::default() }
+        Self {
+            enc: derive(b"zongguan/enc/v1"),
+            mac: derive(b"zongguan/mac/v1"),
+            algorithm: Algorithm::default(),
+        }
     }
 
     /// The same keys, encrypting new values with `algorithm`. The keyed hash does not change
@@ -86,7 +90,9 @@ impl FieldCipher {
             Algorithm::Aes256Gcm => ("v1:", Aes256Gcm::new((&self.enc).into()).encrypt(n, plain.as_bytes())),
             Algorithm::Sm4Gcm => ("s1:", Sm4Gcm::new(self.enc[..16].into()).encrypt(n, plain.as_bytes())),
         };
-        let Ok(ct) = ct else { unreachable!("GCM encryption of an in-memory buffer cannot fail") };
+        let Ok(ct) = ct else {
+            unreachable!("GCM encryption of an in-memory buffer cannot fail")
+        };
         let mut out = nonce.to_vec();
         out.extend(ct);
         format!("{prefix}{}", B64.encode(out))
@@ -114,14 +120,18 @@ impl FieldCipher {
     /// The first 16 bytes (128 bits) of [`Self::keyed_hash`]: the key of a unique index over
     /// millions of values, a third the size of the hex text, so fewer of its pages are written.
     pub fn keyed_hash_bytes(&self, plain: &str) -> Vec<u8> {
-        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else { unreachable!("any key length works") };
+        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else {
+            unreachable!("any key length works")
+        };
         m.update(plain.as_bytes());
         m.finalize().into_bytes()[..16].to_vec()
     }
 
     /// HMAC-SHA256 of the value, hex: equal values hash equal, so it can be indexed and looked up.
     pub fn keyed_hash(&self, plain: &str) -> String {
-        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else { unreachable!("any key length works") };
+        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac) else {
+            unreachable!("any key length works")
+        };
         m.update(plain.as_bytes());
         hex::encode(m.finalize().into_bytes())
     }
@@ -143,7 +153,11 @@ mod tests {
         bad.push(if e.ends_with('A') { 'B' } else { 'A' });
         assert!(c.decrypt(&bad).is_err());
         assert_eq!(c.keyed_hash("x"), c.keyed_hash("x"));
-        assert_eq!(hex::encode(c.keyed_hash_bytes("x")), c.keyed_hash("x")[..32], "the hex hash's first half");
+        assert_eq!(
+            hex::encode(c.keyed_hash_bytes("x")),
+            c.keyed_hash("x")[..32],
+            "the hex hash's first half"
+        );
         let other = FieldCipher::from_hex(&FieldCipher::generate_key_hex()).expect("key");
         assert!(other.decrypt(&e).is_err());
         assert_ne!(other.keyed_hash("x"), c.keyed_hash("x"));
@@ -153,13 +167,22 @@ mod tests {
     fn sm4_gcm_and_switching_algorithms() {
         let key = FieldCipher::generate_key_hex();
         let aes = FieldCipher::from_hex(&key).expect("key");
-        let sm4 = FieldCipher::from_hex(&key).expect("key").with_algorithm(Algorithm::Sm4Gcm);
+        let sm4 = FieldCipher::from_hex(&key)
+            .expect("key")
+            .with_algorithm(Algorithm::Sm4Gcm);
         let e = sm4.encrypt("440307199001011234");
         assert!(e.starts_with("s1:"));
         assert_eq!(sm4.decrypt(&e).expect("sm4"), "440307199001011234");
         // Values written under either setting stay readable after a switch; lookups do not change.
-        assert_eq!(aes.decrypt(&e).expect("read sm4 with the aes setting"), "440307199001011234");
-        assert_eq!(sm4.decrypt(&aes.encrypt("13812345678")).expect("read aes with the sm4 setting"), "13812345678");
+        assert_eq!(
+            aes.decrypt(&e).expect("read sm4 with the aes setting"),
+            "440307199001011234"
+        );
+        assert_eq!(
+            sm4.decrypt(&aes.encrypt("13812345678"))
+                .expect("read aes with the sm4 setting"),
+            "13812345678"
+        );
         assert_eq!(aes.keyed_hash("x"), sm4.keyed_hash("x"));
         let mut bad = e.into_bytes();
         let last = bad.len() - 3;

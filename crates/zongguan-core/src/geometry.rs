@@ -1,13 +1,24 @@
 //! Geometry helpers in pure Rust (so SQLite and PostgreSQL behave the same): GeoJSON in and out,
 //! equal-area partition of a polygon (the demo's subdistricts, communities and grids), random
 //! points inside a polygon.
-use geo::{Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, Intersects, MultiPolygon, Point, Polygon, Rect, Validation};
+use geo::{
+    Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, Intersects, MultiPolygon, Point, Polygon, Rect,
+    Validation,
+};
 
 /// Reads a GeoJSON Polygon or MultiPolygon geometry.
 pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
     let ring = |r: &serde_json::Value| -> Option<geo::LineString<f64>> {
-        let pts: Option<Vec<Coord<f64>>> =
-            r.as_array()?.iter().map(|p| Some(Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? })).collect();
+        let pts: Option<Vec<Coord<f64>>> = r
+            .as_array()?
+            .iter()
+            .map(|p| {
+                Some(Coord {
+                    x: p.get(0)?.as_f64()?,
+                    y: p.get(1)?.as_f64()?,
+                })
+            })
+            .collect();
         Some(geo::LineString::new(pts?))
     };
     let polygon = |p: &serde_json::Value| -> Option<Polygon<f64>> {
@@ -19,7 +30,12 @@ pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
     let coords = v.get("coordinates")?;
     match v.get("type")?.as_str()? {
         "Polygon" => Some(MultiPolygon::new(vec![polygon(coords)?])),
-        "MultiPolygon" => coords.as_array()?.iter().map(polygon).collect::<Option<Vec<_>>>().map(MultiPolygon::new),
+        "MultiPolygon" => coords
+            .as_array()?
+            .iter()
+            .map(polygon)
+            .collect::<Option<Vec<_>>>()
+            .map(MultiPolygon::new),
         _ => None,
     }
 }
@@ -27,15 +43,14 @@ pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
 /// A GeoJSON MultiPolygon geometry at full precision, so that children still nest in parents.
 pub fn to_geojson(m: &MultiPolygon<f64>) -> serde_json::Value {
     let ring = |r: &geo::LineString<f64>| r.coords().map(|c| serde_json::json!([c.x, c.y])).collect::<Vec<_>>();
-    let polys: Vec<serde_json::Value> = m
-        .0
-        .iter()
-        .map(|p| {
-            let mut rings = vec![serde_json::Value::Array(ring(p.exterior()))];
-            rings.extend(p.interiors().iter().map(|r| serde_json::Value::Array(ring(r))));
-            serde_json::Value::Array(rings)
-        })
-        .collect();
+    let polys: Vec<serde_json::Value> =
+        m.0.iter()
+            .map(|p| {
+                let mut rings = vec![serde_json::Value::Array(ring(p.exterior()))];
+                rings.extend(p.interiors().iter().map(|r| serde_json::Value::Array(ring(r))));
+                serde_json::Value::Array(rings)
+            })
+            .collect();
     serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
 }
 
@@ -49,31 +64,77 @@ pub fn partition(m: &MultiPolygon<f64>, k: usize) -> Vec<MultiPolygon<f64>> {
     if k <= 1 {
         return vec![m.clone()];
     }
-    let Some(bb) = m.bounding_rect() else { return vec![m.clone(); k] };
+    let Some(bb) = m.bounding_rect() else {
+        return vec![m.clone(); k];
+    };
     let total = m.unsigned_area();
     let k1 = k / 2;
     let want = total * k1 as f64 / k as f64;
     let vertical = bb.width() >= bb.height();
-    let (lo, hi) = if vertical { (bb.min().x, bb.max().x) } else { (bb.min().y, bb.max().y) };
+    let (lo, hi) = if vertical {
+        (bb.min().x, bb.max().x)
+    } else {
+        (bb.min().y, bb.max().y)
+    };
     let pad = 1.0;
     let first_part = |c: f64| -> Rect<f64> {
         if vertical {
-            Rect::new(Coord { x: bb.min().x - pad, y: bb.min().y - pad }, Coord { x: c, y: bb.max().y + pad })
+            Rect::new(
+                Coord {
+                    x: bb.min().x - pad,
+                    y: bb.min().y - pad,
+                },
+                Coord {
+                    x: c,
+                    y: bb.max().y + pad,
+                },
+            )
         } else {
-            Rect::new(Coord { x: bb.min().x - pad, y: bb.min().y - pad }, Coord { x: bb.max().x + pad, y: c })
+            Rect::new(
+                Coord {
+                    x: bb.min().x - pad,
+                    y: bb.min().y - pad,
+                },
+                Coord {
+                    x: bb.max().x + pad,
+                    y: c,
+                },
+            )
         }
     };
     let (mut a, mut b) = (lo, hi);
     for _ in 0..40 {
         let mid = (a + b) / 2.0;
-        if clip(m, first_part(mid)).unsigned_area() < want { a = mid } else { b = mid }
+        if clip(m, first_part(mid)).unsigned_area() < want {
+            a = mid
+        } else {
+            b = mid
+        }
     }
     let cut = (a + b) / 2.0;
     let left = clip(m, first_part(cut));
     let right_rect = if vertical {
-        Rect::new(Coord { x: cut, y: bb.min().y - pad }, Coord { x: bb.max().x + pad, y: bb.max().y + pad })
+        Rect::new(
+            Coord {
+                x: cut,
+                y: bb.min().y - pad,
+            },
+            Coord {
+                x: bb.max().x + pad,
+                y: bb.max().y + pad,
+            },
+        )
     } else {
-        Rect::new(Coord { x: bb.min().x - pad, y: cut }, Coord { x: bb.max().x + pad, y: bb.max().y + pad })
+        Rect::new(
+            Coord {
+                x: bb.min().x - pad,
+                y: cut,
+            },
+            Coord {
+                x: bb.max().x + pad,
+                y: bb.max().y + pad,
+            },
+        )
     };
     let right = clip(m, right_rect);
     let mut out = partition(&left, k1);
@@ -158,7 +219,11 @@ pub enum Misfit {
 }
 
 /// Checks that `shape` lies within `parent` and overlaps none of `siblings` by more than a sliver.
-pub fn check_fit(shape: &MultiPolygon<f64>, parent: Option<&MultiPolygon<f64>>, siblings: &[&MultiPolygon<f64>]) -> Result<(), Misfit> {
+pub fn check_fit(
+    shape: &MultiPolygon<f64>,
+    parent: Option<&MultiPolygon<f64>>,
+    siblings: &[&MultiPolygon<f64>],
+) -> Result<(), Misfit> {
     if shape.0.is_empty() || shape.0.iter().any(|p| p.exterior().0.len() < 4) {
         return Err(Misfit::Invalid("多边形至少需要 3 个不同的顶点".into()));
     }
@@ -189,7 +254,10 @@ pub fn check_fit(shape: &MultiPolygon<f64>, parent: Option<&MultiPolygon<f64>>, 
         }
         let overlap = area_m2(&shape.intersection(*s));
         if overlap > sliver.min(area_m2(s) * SLIVER_SHARE) {
-            return Err(Misfit::Overlaps { sibling: i, area_m2: overlap });
+            return Err(Misfit::Overlaps {
+                sibling: i,
+                area_m2: overlap,
+            });
         }
     }
     Ok(())
@@ -226,7 +294,10 @@ impl Rng {
 pub fn random_point_in(m: &MultiPolygon<f64>, rng: &mut Rng) -> Option<Point<f64>> {
     let bb = m.bounding_rect()?;
     for _ in 0..1000 {
-        let p = Point::new(bb.min().x + rng.unit() * bb.width(), bb.min().y + rng.unit() * bb.height());
+        let p = Point::new(
+            bb.min().x + rng.unit() * bb.width(),
+            bb.min().y + rng.unit() * bb.height(),
+        );
         if m.contains(&p) {
             return Some(p);
         }
@@ -240,7 +311,8 @@ mod tests {
     use geo::Intersects;
 
     fn square() -> MultiPolygon<f64> {
-        let v = serde_json::json!({"type":"Polygon","coordinates":[[[0.0,0.0],[4.0,0.0],[4.0,2.0],[0.0,2.0],[0.0,0.0]]]});
+        let v =
+            serde_json::json!({"type":"Polygon","coordinates":[[[0.0,0.0],[4.0,0.0],[4.0,2.0],[0.0,2.0],[0.0,0.0]]]});
         from_geojson(&v).expect("polygon")
     }
 
@@ -276,7 +348,9 @@ mod tests {
     }
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-        MultiPolygon::new(vec![Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }).to_polygon()])
+        MultiPolygon::new(vec![
+            Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }).to_polygon(),
+        ])
     }
 
     #[test]
@@ -285,33 +359,67 @@ mod tests {
         let community = rect(114.20, 22.70, 114.21, 22.71);
         let west = rect(114.20, 22.70, 114.205, 22.71);
         let east = rect(114.205, 22.70, 114.21, 22.71);
-        assert!((area_m2(&community) - 1_137_800.0).abs() < 5_000.0, "{}", area_m2(&community));
-        assert_eq!(check_fit(&east, Some(&community), &[&west]), Ok(()), "edge-sharing neighbours fit");
+        assert!(
+            (area_m2(&community) - 1_137_800.0).abs() < 5_000.0,
+            "{}",
+            area_m2(&community)
+        );
+        assert_eq!(
+            check_fit(&east, Some(&community), &[&west]),
+            Ok(()),
+            "edge-sharing neighbours fit"
+        );
         // Overlapping the neighbour by 1/5 of its width is refused, naming that sibling.
         let greedy = rect(114.204, 22.70, 114.21, 22.71);
-        assert!(matches!(check_fit(&greedy, Some(&community), &[&west]), Err(Misfit::Overlaps { sibling: 0, .. })));
+        assert!(matches!(
+            check_fit(&greedy, Some(&community), &[&west]),
+            Err(Misfit::Overlaps { sibling: 0, .. })
+        ));
         // A sliver (a snapping error of about 1 m) is accepted.
         let sloppy = rect(114.20499, 22.70, 114.21, 22.71);
         assert_eq!(check_fit(&sloppy, Some(&community), &[&west]), Ok(()));
         // Leaving the community is refused; a grid inside but away from siblings fits.
         let spill = rect(114.205, 22.70, 114.215, 22.71);
-        assert!(matches!(check_fit(&spill, Some(&community), &[]), Err(Misfit::LeavesParent { area_m2 }) if area_m2 > 400_000.0));
-        assert_eq!(check_fit(&rect(114.201, 22.701, 114.202, 22.702), Some(&community), &[]), Ok(()));
+        assert!(
+            matches!(check_fit(&spill, Some(&community), &[]), Err(Misfit::LeavesParent { area_m2 }) if area_m2 > 400_000.0)
+        );
+        assert_eq!(
+            check_fit(&rect(114.201, 22.701, 114.202, 22.702), Some(&community), &[]),
+            Ok(())
+        );
         // A bow-tie is not a polygon.
-        let bow = MultiPolygon::new(vec![Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]), vec![])]);
+        let bow = MultiPolygon::new(vec![Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        )]);
         assert!(matches!(check_fit(&bow, None, &[]), Err(Misfit::Invalid(_))));
     }
 
     #[test]
     fn clipping_to_a_box_keeps_the_area_inside() {
         // An L-shaped polygon cut by a box: the overlay of the clipped shape equals the full overlay.
-        let l = MultiPolygon::new(vec![Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 1.0), (1.0, 1.0), (1.0, 4.0), (0.0, 4.0), (0.0, 0.0)]), vec![])]);
+        let l = MultiPolygon::new(vec![Polygon::new(
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (4.0, 0.0),
+                (4.0, 1.0),
+                (1.0, 1.0),
+                (1.0, 4.0),
+                (0.0, 4.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        )]);
         let b = Rect::new(Coord { x: 0.5, y: 0.5 }, Coord { x: 2.5, y: 2.5 });
         let clipped = clip_to_box(&l, b);
         let boxed = MultiPolygon::new(vec![b.to_polygon()]);
         assert!((clipped.unsigned_area() - l.intersection(&boxed).unsigned_area()).abs() < 1e-12);
         assert!((clipped.unsigned_area() - (2.0 * 0.5 + 0.5 * 1.5)).abs() < 1e-12);
-        assert!(clip_to_box(&l, Rect::new(Coord { x: 5.0, y: 5.0 }, Coord { x: 6.0, y: 6.0 })).0.is_empty());
+        assert!(
+            clip_to_box(&l, Rect::new(Coord { x: 5.0, y: 5.0 }, Coord { x: 6.0, y: 6.0 }))
+                .0
+                .is_empty()
+        );
     }
 
     #[test]

@@ -26,8 +26,8 @@ const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'
 
 /// Province-level codes of GB/T 2260 (the first two digits of any address code).
 pub const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45",
-    "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 /// The check character for the first 17 digits.
@@ -74,7 +74,8 @@ impl IdNumber {
         if !PROVINCES.contains(&&body[..2]) {
             return Err(IdNumberError::Province(body[..2].into()));
         }
-        let birth = NaiveDate::parse_from_str(&body[6..14], "%Y%m%d").map_err(|_| IdNumberError::BirthDate(body[6..14].into()))?;
+        let birth = NaiveDate::parse_from_str(&body[6..14], "%Y%m%d")
+            .map_err(|_| IdNumberError::BirthDate(body[6..14].into()))?;
         if birth > today || birth.year() < 1900 {
             return Err(IdNumberError::BirthRange);
         }
@@ -101,7 +102,11 @@ impl IdNumber {
     }
     /// The 17th digit: odd for men, even for women.
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
     pub fn masked(&self) -> String {
         crate::mask::id_number(&self.0)
@@ -136,11 +141,26 @@ mod tests {
         let t = today();
         assert_eq!(IdNumber::parse_at("44030719900101123", t), Err(IdNumberError::Length));
         assert_eq!(IdNumber::parse_at("4403071990010112345", t), Err(IdNumberError::Length));
-        assert_eq!(IdNumber::parse_at("44030719900101A234", t), Err(IdNumberError::Characters));
-        assert_eq!(IdNumber::parse_at("44030719900101123Y", t), Err(IdNumberError::Characters));
-        assert_eq!(IdNumber::parse_at("99030719900101123X", t), Err(IdNumberError::Province("99".into())));
-        assert_eq!(IdNumber::parse_at("44030719900230123X", t), Err(IdNumberError::BirthDate("19900230".into())));
-        assert_eq!(IdNumber::parse_at("440307199013011234", t), Err(IdNumberError::BirthDate("19901301".into())));
+        assert_eq!(
+            IdNumber::parse_at("44030719900101A234", t),
+            Err(IdNumberError::Characters)
+        );
+        assert_eq!(
+            IdNumber::parse_at("44030719900101123Y", t),
+            Err(IdNumberError::Characters)
+        );
+        assert_eq!(
+            IdNumber::parse_at("99030719900101123X", t),
+            Err(IdNumberError::Province("99".into()))
+        );
+        assert_eq!(
+            IdNumber::parse_at("44030719900230123X", t),
+            Err(IdNumberError::BirthDate("19900230".into()))
+        );
+        assert_eq!(
+            IdNumber::parse_at("440307199013011234", t),
+            Err(IdNumberError::BirthDate("19901301".into()))
+        );
         let future = format!("44030720991231001{}", check_char("44030720991231001").expect("c"));
         assert_eq!(IdNumber::parse_at(&future, t), Err(IdNumberError::BirthRange));
         let ancient = format!("44030718991231001{}", check_char("44030718991231001").expect("c"));
@@ -148,11 +168,18 @@ mod tests {
         let body = "44030719900101123";
         let right = check_char(body).expect("c");
         let wrong = if right == '0' { '1' } else { '0' };
-        assert_eq!(IdNumber::parse_at(&format!("{body}{wrong}"), t), Err(IdNumberError::CheckDigit { expected: right }));
+        assert_eq!(
+            IdNumber::parse_at(&format!("{body}{wrong}"), t),
+            Err(IdNumberError::CheckDigit { expected: right })
+        );
         let ok = IdNumber::parse_at(&format!("{body}{right}"), t).expect("valid");
         assert_eq!(ok.gender(), Gender::Male, "17th digit 3 is odd");
         let f = format!("44030719900101124{}", check_char("44030719900101124").expect("c"));
-        assert_eq!(IdNumber::parse_at(&f, t).map(|i| i.gender()), Ok(Gender::Female), "17th digit 4 is even");
+        assert_eq!(
+            IdNumber::parse_at(&f, t).map(|i| i.gender()),
+            Ok(Gender::Female),
+            "17th digit 4 is even"
+        );
         // Leap day and surrounding spaces.
         let leap = format!("44030720000229002{}", check_char("44030720000229002").expect("c"));
         assert!(IdNumber::parse_at(&format!("  {leap} "), t).is_ok());

@@ -11,7 +11,7 @@ pub mod id_number;
 pub mod mask;
 pub mod mvt;
 pub mod password;
-pub mod registry;
 pub mod rbac;
+pub mod registry;
 pub mod spatial;
 pub mod totp;

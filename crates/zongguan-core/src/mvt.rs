@@ -96,7 +96,15 @@ pub struct Layer {
 
 impl Layer {
     pub fn new(name: &str) -> Self {
-        Self { name: name.to_string(), keys: vec![], key_index: HashMap::new(), values: vec![], value_index: HashMap::new(), features: vec![], count: 0 }
+        Self {
+            name: name.to_string(),
+            keys: vec![],
+            key_index: HashMap::new(),
+            values: vec![],
+            value_index: HashMap::new(),
+            features: vec![],
+            count: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -366,7 +374,9 @@ fn decode_geometry(cmds: &[u32]) -> Vec<Vec<(i32, i32)>> {
         match id {
             1 | 2 => {
                 for _ in 0..count {
-                    let (Some(dx), Some(dy)) = (cmds.get(i), cmds.get(i + 1)) else { return rings };
+                    let (Some(dx), Some(dy)) = (cmds.get(i), cmds.get(i + 1)) else {
+                        return rings;
+                    };
                     x += unzig(*dx);
                     y += unzig(*dy);
                     i += 2;
@@ -407,14 +417,21 @@ pub fn decode(tile: &[u8]) -> Result<Vec<DecodedLayer>, String> {
         let mut features = vec![];
         for fb in raw {
             let mut fr = Reader { b: fb, i: 0 };
-            let mut feat = DecodedFeature { id: None, props: HashMap::new(), kind: 0, rings: vec![] };
+            let mut feat = DecodedFeature {
+                id: None,
+                props: HashMap::new(),
+                kind: 0,
+                rings: vec![],
+            };
             while let Some((f, w)) = fr.next()? {
                 match (f, w) {
                     (1, 0) => feat.id = Some(fr.varint()?),
                     (2, 2) => {
                         for kv in fr.packed()?.chunks(2) {
                             let k = keys.get(kv[0] as usize).ok_or("bad key index")?;
-                            let v = values.get(*kv.get(1).ok_or("odd tags")? as usize).ok_or("bad value index")?;
+                            let v = values
+                                .get(*kv.get(1).ok_or("odd tags")? as usize)
+                                .ok_or("bad value index")?;
                             feat.props.insert(k.clone(), v.clone());
                         }
                     }
@@ -437,11 +454,23 @@ mod tests {
     #[test]
     fn points_and_polygons_round_trip() {
         let mut l = Layer::new("buildings");
-        assert!(l.add(Some(7), &Geom::Point(10, -3), &[("code", "B1".into()), ("count", Value::Int(3)), ("cluster", true.into())]));
+        assert!(l.add(
+            Some(7),
+            &Geom::Point(10, -3),
+            &[
+                ("code", "B1".into()),
+                ("count", Value::Int(3)),
+                ("cluster", true.into())
+            ]
+        ));
         // A square drawn counter-clockwise on screen with a hole: the encoder fixes both windings.
         let outer = vec![(0, 0), (0, 100), (100, 100), (100, 0)];
         let hole = vec![(10, 10), (20, 10), (20, 20), (10, 20)];
-        assert!(l.add(Some(8), &Geom::Polygons(vec![vec![outer, hole]]), &[("code", "B1".into()), ("share", 0.25.into())]));
+        assert!(l.add(
+            Some(8),
+            &Geom::Polygons(vec![vec![outer, hole]]),
+            &[("code", "B1".into()), ("share", 0.25.into())]
+        ));
         // A polygon collapsed to a line at this zoom is skipped.
         assert!(!l.add(Some(9), &Geom::Polygons(vec![vec![vec![(1, 1), (1, 1), (2, 2)]]]), &[]));
         let tile = encode(&[l, Layer::new("empty")]);
@@ -466,7 +495,10 @@ mod tests {
         let big = vec![(-50.0, -50.0), (5000.0, -50.0), (5000.0, 5000.0), (-50.0, 5000.0)];
         let c = clip_ring(&big, -16.0, 4112.0);
         assert_eq!(c.len(), 4);
-        assert!(c.iter().all(|p| (-16.0..=4112.0).contains(&p.0) && (-16.0..=4112.0).contains(&p.1)));
+        assert!(
+            c.iter()
+                .all(|p| (-16.0..=4112.0).contains(&p.0) && (-16.0..=4112.0).contains(&p.1))
+        );
         let outside = vec![(5000.0, 5000.0), (6000.0, 5000.0), (6000.0, 6000.0)];
         assert!(clip_ring(&outside, 0.0, 4096.0).is_empty());
         // A triangle cut by one edge becomes a quadrilateral.

@@ -1,6 +1,6 @@
 //! Password policy (MLPS level 3), argon2id hashing and lockout timing.
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, Utc};
 
 /// Why a password was refused; `message` is what the user reads.
@@ -67,7 +67,10 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self { max_failures: 5, lock_minutes: 15 }
+        Self {
+            max_failures: 5,
+            lock_minutes: 15,
+        }
     }
 }
 

@@ -57,9 +57,16 @@ impl DataScopeKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::All, Self::UnitAndBelow, Self::UnitOnly, Self::OwnGrids, Self::OwnRecords, Self::Custom]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::All,
+            Self::UnitAndBelow,
+            Self::UnitOnly,
+            Self::OwnGrids,
+            Self::OwnRecords,
+            Self::Custom,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// Wider kinds win when a user holds several roles.
@@ -127,8 +134,17 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         description: "维护组织架构、成员单位、队伍人员和用户账号；不能查看审计日志、不能授予角色",
         data_scope: DataScopeKind::All,
         permissions: &[
-            "org:read", "org:write", "department:read", "department:write", "staff:read", "staff:write",
-            "user:read", "user:write", "role:read", "token:create", "map:read",
+            "org:read",
+            "org:write",
+            "department:read",
+            "department:write",
+            "staff:read",
+            "staff:write",
+            "user:read",
+            "user:write",
+            "role:read",
+            "token:create",
+            "map:read",
         ],
     },
     RoleDef {
@@ -185,7 +201,14 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         name: "领导",
         description: "查看本级及以下的数据和报表，只读",
         data_scope: DataScopeKind::UnitAndBelow,
-        permissions: &["org:read", "department:read", "staff:read", "resident:read", "report:read", "map:read"],
+        permissions: &[
+            "org:read",
+            "department:read",
+            "staff:read",
+            "resident:read",
+            "report:read",
+            "map:read",
+        ],
     },
 ];
 
@@ -195,7 +218,10 @@ pub fn builtin_role(code: &str) -> Option<&'static RoleDef> {
 
 /// The widest kind among a user's roles; a user without roles sees only their own records.
 pub fn widest(kinds: impl IntoIterator<Item = DataScopeKind>) -> DataScopeKind {
-    kinds.into_iter().max_by_key(|k| k.breadth()).unwrap_or(DataScopeKind::OwnRecords)
+    kinds
+        .into_iter()
+        .max_by_key(|k| k.breadth())
+        .unwrap_or(DataScopeKind::OwnRecords)
 }
 
 /// Whether a set of role codes breaks the separation of the three administrators.
@@ -208,11 +234,17 @@ pub fn violates_separation(codes: &[String]) -> bool {
 pub enum Scope {
     All,
     /// The unit (its materialized path, e.g. `/1/4/`) and everything under it.
-    Subtree { path: String },
+    Subtree {
+        path: String,
+    },
     /// Exactly these org units (own unit only, own grids, custom list).
-    Units { ids: Vec<i64> },
+    Units {
+        ids: Vec<i64>,
+    },
     /// Only rows the user created.
-    OwnRecords { user_id: i64 },
+    OwnRecords {
+        user_id: i64,
+    },
 }
 
 impl Scope {

@@ -13,7 +13,10 @@ pub struct FieldError {
 }
 
 fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
 
 pub fn required(field: &'static str, label: &str, v: &str, max: usize) -> Result<String, FieldError> {
@@ -39,7 +42,11 @@ pub fn coded(field: &'static str, label: &str, d: Dict, v: &str) -> Result<&'sta
 
 fn short_list(d: Dict) -> String {
     let w = dict::words(d);
-    if w.len() > 8 { format!("{} 等", w[..8].join("、")) } else { w.join("、") }
+    if w.len() > 8 {
+        format!("{} 等", w[..8].join("、"))
+    } else {
+        w.join("、")
+    }
 }
 
 /// `YYYY-MM-DD` (also `YYYY/M/D` and `YYYYMMDD`, which spreadsheets produce).
@@ -57,7 +64,11 @@ pub fn phone(field: &'static str, v: &str) -> Result<String, FieldError> {
     let b = p.as_bytes();
     let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
     let landline = (7..=20).contains(&b.len()) && b[0] != b'1' && b.iter().all(|c| c.is_ascii_digit() || *c == b'-');
-    if mobile || landline { Ok(p) } else { Err(err(field, format!("联系电话“{p}”格式不正确（手机 11 位或座机号码）"))) }
+    if mobile || landline {
+        Ok(p)
+    } else {
+        Err(err(field, format!("联系电话“{p}”格式不正确（手机 11 位或座机号码）")))
+    }
 }
 
 /// A resident as typed in a form or a spreadsheet row.
@@ -98,12 +109,55 @@ fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> 
 pub fn check_resident(r: &ResidentInput, today: NaiveDate) -> Result<ResidentRecord, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = keep(&mut errors, required("name", "姓名", &r.name, 50));
-    let id_type = keep(&mut errors, if r.id_type.trim().is_empty() { Ok("id_card") } else { coded("id_type", "证件类型", dict::ID_TYPES, &r.id_type) });
-    let registration_type = keep(&mut errors, coded("registration_type", "人口类型", dict::REGISTRATION_TYPES, &r.registration_type));
-    let ethnicity = keep(&mut errors, if r.ethnicity.trim().is_empty() { Ok("") } else { coded("ethnicity", "民族", dict::ETHNICITIES, &r.ethnicity) });
-    let gender_in = keep(&mut errors, if r.gender.trim().is_empty() { Ok("") } else { coded("gender", "性别", dict::GENDERS, &r.gender) });
-    let birth_in = keep(&mut errors, if r.birth_date.trim().is_empty() { Ok(None) } else { date("birth_date", "出生日期", &r.birth_date).map(Some) });
-    let phone = keep(&mut errors, if r.phone.trim().is_empty() { Ok(None) } else { phone("phone", &r.phone).map(Some) });
+    let id_type = keep(
+        &mut errors,
+        if r.id_type.trim().is_empty() {
+            Ok("id_card")
+        } else {
+            coded("id_type", "证件类型", dict::ID_TYPES, &r.id_type)
+        },
+    );
+    let registration_type = keep(
+        &mut errors,
+        coded(
+            "registration_type",
+            "人口类型",
+            dict::REGISTRATION_TYPES,
+            &r.registration_type,
+        ),
+    );
+    let ethnicity = keep(
+        &mut errors,
+        if r.ethnicity.trim().is_empty() {
+            Ok("")
+        } else {
+            coded("ethnicity", "民族", dict::ETHNICITIES, &r.ethnicity)
+        },
+    );
+    let gender_in = keep(
+        &mut errors,
+        if r.gender.trim().is_empty() {
+            Ok("")
+        } else {
+            coded("gender", "性别", dict::GENDERS, &r.gender)
+        },
+    );
+    let birth_in = keep(
+        &mut errors,
+        if r.birth_date.trim().is_empty() {
+            Ok(None)
+        } else {
+            date("birth_date", "出生日期", &r.birth_date).map(Some)
+        },
+    );
+    let phone = keep(
+        &mut errors,
+        if r.phone.trim().is_empty() {
+            Ok(None)
+        } else {
+            phone("phone", &r.phone).map(Some)
+        },
+    );
     let mut id_number = None;
     let mut gender = gender_in;
     let mut birth = birth_in.flatten();
@@ -115,12 +169,18 @@ pub fn check_resident(r: &ResidentInput, today: NaiveDate) -> Result<ResidentRec
                 if let Some(given) = gender_in.filter(|g| !g.is_empty())
                     && given != g
                 {
-                    errors.push(err("gender", format!("性别与身份证号码不符（号码显示为{}）", id.gender().zh())));
+                    errors.push(err(
+                        "gender",
+                        format!("性别与身份证号码不符（号码显示为{}）", id.gender().zh()),
+                    ));
                 }
                 if let Some(given) = birth_in.flatten()
                     && given != id.birth_date()
                 {
-                    errors.push(err("birth_date", format!("出生日期与身份证号码不符（号码显示为 {}）", id.birth_date())));
+                    errors.push(err(
+                        "birth_date",
+                        format!("出生日期与身份证号码不符（号码显示为 {}）", id.birth_date()),
+                    ));
                 }
                 gender = Some(g);
                 birth = Some(id.birth_date());
@@ -142,7 +202,10 @@ pub fn check_resident(r: &ResidentInput, today: NaiveDate) -> Result<ResidentRec
         None => {}
     }
     if registration_type == Some("foreign") && r.nationality.trim().is_empty() {
-        errors.push(err("nationality", "境外人员须填写国籍（ISO 3166 三位字母代码，如 USA）"));
+        errors.push(err(
+            "nationality",
+            "境外人员须填写国籍（ISO 3166 三位字母代码，如 USA）",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -203,7 +266,10 @@ mod tests {
         i.phone = "12345".into();
         let e = check_resident(&i, today()).expect_err("invalid");
         let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec!["name", "registration_type", "birth_date", "phone", "gender"]);
+        assert_eq!(
+            fields,
+            vec!["name", "registration_type", "birth_date", "phone", "gender"]
+        );
         assert!(e[1].message.contains("常住") && e[1].message.contains("户籍人口"));
         let mut i = input();
         i.birth_date = "1981-01-01".into();
@@ -214,11 +280,21 @@ mod tests {
 
     #[test]
     fn foreign_residents_need_nationality_and_gender() {
-        let i = ResidentInput { name: "John Smith".into(), id_type: "护照".into(), id_number: "e12345678".into(), registration_type: "境外人员".into(), ..Default::default() };
+        let i = ResidentInput {
+            name: "John Smith".into(),
+            id_type: "护照".into(),
+            id_number: "e12345678".into(),
+            registration_type: "境外人员".into(),
+            ..Default::default()
+        };
         let e = check_resident(&i, today()).expect_err("invalid");
         let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["gender", "nationality"]);
-        let ok = ResidentInput { gender: "男".into(), nationality: "usa".into(), ..i };
+        let ok = ResidentInput {
+            gender: "男".into(),
+            nationality: "usa".into(),
+            ..i
+        };
         let r = check_resident(&ok, today()).expect("valid");
         assert_eq!(r.id_number, "E12345678");
         assert_eq!(r.nationality, "USA");
@@ -260,6 +336,9 @@ mod credit_tests {
         assert!(super::credit_code("c", "91350100M000100Y43").is_ok());
         assert!(super::credit_code("c", "91350100M000100Y44").is_err());
         assert!(super::credit_code("c", "91350100M000100Y4").is_err());
-        assert!(super::credit_code("c", "91350100M000100YI3").is_err(), "I is not in the alphabet");
+        assert!(
+            super::credit_code("c", "91350100M000100YI3").is_err(),
+            "I is not in the alphabet"
+        );
     }
 }

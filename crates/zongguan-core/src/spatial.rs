@@ -27,10 +27,16 @@ impl<K: Copy> PolygonIndex<K> {
             .enumerate()
             .filter_map(|(slot, (_, m))| {
                 let r = m.bounding_rect()?;
-                Some(Entry { bbox: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), slot })
+                Some(Entry {
+                    bbox: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    slot,
+                })
             })
             .collect();
-        Self { tree: RTree::bulk_load(entries), shapes }
+        Self {
+            tree: RTree::bulk_load(entries),
+            shapes,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -76,12 +82,18 @@ mod tests {
     use geo::{Rect, coord};
 
     fn square(x: f64, y: f64, side: f64) -> MultiPolygon<f64> {
-        MultiPolygon::new(vec![Rect::new(coord! { x: x, y: y }, coord! { x: x + side, y: y + side }).to_polygon()])
+        MultiPolygon::new(vec![
+            Rect::new(coord! { x: x, y: y }, coord! { x: x + side, y: y + side }).to_polygon(),
+        ])
     }
 
     #[test]
     fn finds_the_polygon_and_nothing_outside() {
-        let idx = PolygonIndex::new(vec![(1, square(0.0, 0.0, 1.0)), (2, square(1.0, 0.0, 1.0)), (3, square(0.0, 1.0, 1.0))]);
+        let idx = PolygonIndex::new(vec![
+            (1, square(0.0, 0.0, 1.0)),
+            (2, square(1.0, 0.0, 1.0)),
+            (3, square(0.0, 1.0, 1.0)),
+        ]);
         assert_eq!(idx.len(), 3);
         assert_eq!(idx.locate(0.5, 0.5), Some(1));
         assert_eq!(idx.locate(1.5, 0.5), Some(2));
@@ -92,7 +104,10 @@ mod tests {
 
     #[test]
     fn a_triangle_excludes_its_bounding_box_corner() {
-        let tri = geo::Polygon::new(geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]), vec![]);
+        let tri = geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        );
         let idx = PolygonIndex::new(vec![(9, MultiPolygon::new(vec![tri]))]);
         assert_eq!(idx.locate(0.2, 0.2), Some(9));
         assert_eq!(idx.locate(0.9, 0.9), None);

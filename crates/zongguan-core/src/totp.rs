@@ -46,7 +46,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
 
 /// The code for a counter (HOTP, RFC 4226).
 pub fn hotp(key: &[u8], counter: u64) -> u32 {
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else { return 0 };
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
+        return 0;
+    };
     mac.update(&counter.to_be_bytes());
     let d = mac.finalize().into_bytes();
     let off = (d[19] & 0xf) as usize;
@@ -66,7 +68,10 @@ pub fn code_at(secret_b32: &str, unix: i64) -> Option<String> {
 /// Accepts the code of the current step or one step either side (clock drift).
 pub fn verify(secret_b32: &str, code: &str, unix: i64) -> bool {
     let code = code.trim();
-    code.len() == 6 && [-30, 0, 30].iter().any(|d| code_at(secret_b32, unix + d).as_deref() == Some(code))
+    code.len() == 6
+        && [-30, 0, 30]
+            .iter()
+            .any(|d| code_at(secret_b32, unix + d).as_deref() == Some(code))
 }
 
 /// The `otpauth://` URI that authenticator apps import.

@@ -21,7 +21,14 @@ pub struct ApiKey {
 
 impl From<api_key::Model> for ApiKey {
     fn from(m: api_key::Model) -> Self {
-        Self { id: m.id, name: m.name, prefix: m.prefix, created_at: m.created_at, last_used_at: m.last_used_at, revoked_at: m.revoked_at }
+        Self {
+            id: m.id,
+            name: m.name,
+            prefix: m.prefix,
+            created_at: m.created_at,
+            last_used_at: m.last_used_at,
+            revoked_at: m.revoked_at,
+        }
     }
 }
 
@@ -43,18 +50,35 @@ pub async fn create(db: &Db, actor: &Actor, name: &str, hash: &str, prefix: &str
     }
     .insert(&*txn)
     .await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "api_key", m.id).detail(m.name.clone())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "api_key", m.id).detail(m.name.clone()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
 }
 
 pub async fn list(db: &Db) -> DbResult<Vec<ApiKey>> {
-    Ok(api_key::Entity::find().order_by_asc(api_key::Column::Id).all(&db.conn).await?.into_iter().map(ApiKey::from).collect())
+    Ok(api_key::Entity::find()
+        .order_by_asc(api_key::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(ApiKey::from)
+        .collect())
 }
 
 /// The live key with this hash (and marks it used).
 pub async fn find(db: &Db, hash: &str) -> DbResult<Option<ApiKey>> {
-    let Some(m) = api_key::Entity::find().filter(api_key::Column::KeyHash.eq(hash)).filter(api_key::Column::RevokedAt.is_null()).one(&db.conn).await? else {
+    let Some(m) = api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(hash))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(&db.conn)
+        .await?
+    else {
         return Ok(None);
     };
     api_key::Entity::update_many()

@@ -1,10 +1,12 @@
 //! The audit log (hash-chained, append-only) and the login log.
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use zongguan_core::audit::{ChainBreak, ChainFields, GENESIS, StoredRow, row_hash, verify_chain};
 
 use crate::entity::{audit_log, login_log};
-use crate::{page_of, Actor, Backend, Db, DbResult, Page, PageReq, scope};
+use crate::{Actor, Backend, Db, DbResult, Page, PageReq, page_of, scope};
 
 /// One audited event.
 pub struct Event<'a> {
@@ -17,7 +19,13 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn ok(action: &'a str, object_type: &'a str, object_id: impl ToString) -> Self {
-        Self { action, object_type, object_id: Some(object_id.to_string()), result: "success", detail: None }
+        Self {
+            action,
+            object_type,
+            object_id: Some(object_id.to_string()),
+            result: "success",
+            detail: None,
+        }
     }
     pub fn detail(mut self, d: impl Into<String>) -> Self {
         self.detail = Some(d.into());
@@ -58,7 +66,13 @@ pub type Tail = Option<(i64, String)>;
 
 /// The chain's last row, for a writer that holds the chain's turn.
 pub async fn tail<C: ConnectionTrait>(c: &C) -> DbResult<Tail> {
-    Ok(audit_log::Entity::find().select_only().columns([audit_log::Column::Id, audit_log::Column::Hash]).order_by_desc(audit_log::Column::Id).into_tuple().one(c).await?)
+    Ok(audit_log::Entity::find()
+        .select_only()
+        .columns([audit_log::Column::Id, audit_log::Column::Hash])
+        .order_by_desc(audit_log::Column::Id)
+        .into_tuple()
+        .one(c)
+        .await?)
 }
 
 /// The row that follows `tail`, hashed; the caller inserts it in the same turn.
@@ -116,8 +130,11 @@ pub struct AuditFilter {
 }
 
 pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResult<Page<audit_log::Model>> {
-    let mut q = audit_log::Entity::find()
-        .filter(scope::unit_column(scope, audit_log::Column::OrgUnitId, Some(audit_log::Column::UserId)));
+    let mut q = audit_log::Entity::find().filter(scope::unit_column(
+        scope,
+        audit_log::Column::OrgUnitId,
+        Some(audit_log::Column::UserId),
+    ));
     if let Some(u) = f.username.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(audit_log::Column::Username.eq(u));
     }
@@ -129,7 +146,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResu
     }
     if let Some(to) = f.to.as_deref().filter(|s| !s.is_empty()) {
         // A bare date includes the whole day.
-        let to = if to.len() == 10 { format!("{to}T23:59:59.999999Z") } else { to.to_string() };
+        let to = if to.len() == 10 {
+            format!("{to}T23:59:59.999999Z")
+        } else {
+            to.to_string()
+        };
         q = q.filter(audit_log::Column::At.lte(to));
     }
     let (items, total) = page_of(db, q, |q| q.order_by_desc(audit_log::Column::Id), p).await?;

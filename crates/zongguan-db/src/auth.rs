@@ -2,7 +2,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::password::{self, LockoutPolicy};
@@ -11,7 +14,7 @@ use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
 use crate::audit::{self, Event};
 use crate::entity::{api_token, app_user, org_unit, role, session, user_role};
 use crate::org::{self, NewStaff};
-use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
 
 /// Writes the built-in roles so that code and database agree after an upgrade.
 pub async fn sync_builtin_roles(db: &Db) -> DbResult<()> {
@@ -51,7 +54,13 @@ pub struct Permission {
 }
 
 pub fn permission_catalogue() -> Vec<Permission> {
-    rbac::PERMISSIONS.iter().map(|(c, n)| Permission { code: (*c).into(), name: (*n).into() }).collect()
+    rbac::PERMISSIONS
+        .iter()
+        .map(|(c, n)| Permission {
+            code: (*c).into(),
+            name: (*n).into(),
+        })
+        .collect()
 }
 
 pub async fn list_roles(db: &Db) -> DbResult<Vec<Role>> {
@@ -61,7 +70,12 @@ pub async fn list_roles(db: &Db) -> DbResult<Vec<Role>> {
         .await?
         .into_iter()
         .map(|r| Role {
-            permissions: r.permissions.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+            permissions: r
+                .permissions
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             code: r.code,
             name: r.name,
             description: r.description,
@@ -108,8 +122,16 @@ pub async fn role_codes<C: ConnectionTrait>(c: &C, user_ids: &[i64]) -> DbResult
 /// The union of the permissions of the user's roles.
 pub async fn permissions<C: ConnectionTrait>(c: &C, user_id: i64) -> DbResult<Vec<String>> {
     let codes = role_codes(c, &[user_id]).await?.remove(&user_id).unwrap_or_default();
-    let roles = role::Entity::find().filter(role::Column::Code.is_in(codes)).all(c).await?;
-    let set: BTreeSet<String> = roles.iter().flat_map(|r| r.permissions.split(',')).filter(|s| !s.is_empty()).map(String::from).collect();
+    let roles = role::Entity::find()
+        .filter(role::Column::Code.is_in(codes))
+        .all(c)
+        .await?;
+    let set: BTreeSet<String> = roles
+        .iter()
+        .flat_map(|r| r.permissions.split(','))
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     Ok(set.into_iter().collect())
 }
 
@@ -155,7 +177,11 @@ pub struct UserFilter {
 pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> DbResult<Page<User>> {
     let mut q = app_user::Entity::find().filter(user_scope(scope));
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(sea_orm::Condition::any().add(app_user::Column::Username.contains(t)).add(app_user::Column::DisplayName.contains(t)));
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(app_user::Column::Username.contains(t))
+                .add(app_user::Column::DisplayName.contains(t)),
+        );
     }
     if let Some(u) = f.org_unit_id {
         q = q.filter(app_user::Column::OrgUnitId.eq(u));
@@ -172,11 +198,18 @@ pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> D
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(app_user::Column::Id), p).await?;
-    Ok(Page { items: user_views(db, rows).await?, total })
+    Ok(Page {
+        items: user_views(db, rows).await?,
+        total,
+    })
 }
 
 pub async fn visible_user<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<app_user::Model> {
-    app_user::Entity::find_by_id(id).filter(user_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    app_user::Entity::find_by_id(id)
+        .filter(user_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 pub async fn get_user(db: &Db, scope: &Scope, id: i64) -> DbResult<User> {
@@ -185,7 +218,10 @@ pub async fn get_user(db: &Db, scope: &Scope, id: i64) -> DbResult<User> {
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> DbResult<Option<app_user::Model>> {
-    Ok(app_user::Entity::find().filter(app_user::Column::Username.eq(username)).one(&db.conn).await?)
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username))
+        .one(&db.conn)
+        .await?)
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<app_user::Model>> {
@@ -194,9 +230,14 @@ pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<app_user::Model>> {
 
 fn check_username(u: &str) -> DbResult<String> {
     let u = u.trim();
-    let ok = (3..=50).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    let ok = (3..=50).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
     if !ok {
-        return Err(DbError::invalid("username", "用户名须为 3–50 位字母、数字、下划线、点或短横线"));
+        return Err(DbError::invalid(
+            "username",
+            "用户名须为 3–50 位字母、数字、下划线、点或短横线",
+        ));
     }
     Ok(u.to_string())
 }
@@ -241,7 +282,13 @@ pub async fn create_user(db: &Db, actor: &Actor, n: NewUser, must_change: bool) 
     )
     .await?;
     let m = insert_account(&*txn, actor, &username, &staff, hash, must_change).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "user", m.id).detail(username)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "user", m.id).detail(username),
+    )
+    .await?;
     txn.commit().await?;
     Ok(user_views(db, vec![m]).await?.remove(0))
 }
@@ -330,9 +377,18 @@ pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResu
     am.updated_at = Set(Utc::now());
     let m = am.update(&*txn).await?;
     if locked {
-        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&*txn)
+            .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok(if locked { "lock" } else { "unlock" }, "user", id)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok(if locked { "lock" } else { "unlock" }, "user", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(user_views(db, vec![m]).await?.remove(0))
 }
@@ -348,13 +404,22 @@ pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &str) -> DbResu
     am.password_changed_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());
     am.update(&*txn).await?;
-    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&*txn).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(id))
+        .exec(&*txn)
+        .await?;
     audit::append(&*txn, db.backend, actor, Event::ok("reset_password", "user", id)).await?;
     txn.commit().await
 }
 
 /// The user changes their own password (checked against the old one by the caller).
-pub async fn change_own_password(db: &Db, actor: &Actor, user: &app_user::Model, new_pw: &str, keep_session: &str) -> DbResult<()> {
+pub async fn change_own_password(
+    db: &Db,
+    actor: &Actor,
+    user: &app_user::Model,
+    new_pw: &str,
+    keep_session: &str,
+) -> DbResult<()> {
     if let Err(e) = password::check_policy(new_pw, &user.username) {
         return Err(DbError::invalid("new_password", e.to_string()));
     }
@@ -384,24 +449,42 @@ pub async fn set_roles(db: &Db, actor: &Actor, id: i64, codes: Vec<String>) -> D
     codes.sort();
     codes.dedup();
     if rbac::violates_separation(&codes) {
-        return Err(DbError::invalid("role_codes", "系统管理员、安全管理员、审计管理员三个角色不能授予同一账号"));
+        return Err(DbError::invalid(
+            "role_codes",
+            "系统管理员、安全管理员、审计管理员三个角色不能授予同一账号",
+        ));
     }
     if actor.user_id == Some(id) {
         return Err(DbError::Conflict("不能修改自己的角色".into()));
     }
     let txn = db.begin_write().await?;
     visible_user(&*txn, &actor.scope, id).await?;
-    let known = role::Entity::find().filter(role::Column::Code.is_in(codes.clone())).count(&*txn).await?;
+    let known = role::Entity::find()
+        .filter(role::Column::Code.is_in(codes.clone()))
+        .count(&*txn)
+        .await?;
     if known as usize != codes.len() {
         return Err(DbError::invalid("role_codes", "包含不存在的角色"));
     }
-    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(id)).exec(&*txn).await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(id))
+        .exec(&*txn)
+        .await?;
     if !codes.is_empty() {
-        user_role::Entity::insert_many(codes.iter().map(|c| user_role::ActiveModel { user_id: Set(id), role_code: Set(c.clone()) }))
-            .exec_without_returning(&*txn)
-            .await?;
+        user_role::Entity::insert_many(codes.iter().map(|c| user_role::ActiveModel {
+            user_id: Set(id),
+            role_code: Set(c.clone()),
+        }))
+        .exec_without_returning(&*txn)
+        .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("grant_roles", "user", id).detail(codes.join(","))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("grant_roles", "user", id).detail(codes.join(",")),
+    )
+    .await?;
     txn.commit().await?;
     get_user(db, &Scope::All, id).await
 }
@@ -418,7 +501,11 @@ pub fn scope_kind_name(k: DataScopeKind) -> &'static str {
 // ---------- login bookkeeping ----------
 
 /// Records a failed password; returns the lock's end if this failure locked the account.
-pub async fn register_failure(db: &Db, user: &app_user::Model, policy: LockoutPolicy) -> DbResult<Option<DateTime<Utc>>> {
+pub async fn register_failure(
+    db: &Db,
+    user: &app_user::Model,
+    policy: LockoutPolicy,
+) -> DbResult<Option<DateTime<Utc>>> {
     let (n, lock) = policy.register_failure(user.failed_logins.max(0) as u32, Utc::now());
     let mut am: app_user::ActiveModel = user.clone().into();
     am.failed_logins = Set(n as i32);
@@ -440,7 +527,10 @@ pub async fn register_success(db: &Db, user: &app_user::Model) -> DbResult<()> {
 
 pub async fn set_totp(db: &Db, actor: &Actor, user_id: i64, secret_enc: Option<String>, enabled: bool) -> DbResult<()> {
     let txn = db.begin_write().await?;
-    let u = app_user::Entity::find_by_id(user_id).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let u = app_user::Entity::find_by_id(user_id)
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let mut am: app_user::ActiveModel = u.into();
     am.totp_secret = Set(secret_enc);
     am.totp_enabled = Set(enabled);
@@ -471,7 +561,9 @@ pub async fn create_session(db: &Db, user_id: i64, id_hash: &str, csrf: &str, ad
 /// The live session with this id, or none if it is unknown or idle longer than `idle`.
 /// Refreshes `last_seen_at` (at most once a minute, to spare writes).
 pub async fn touch_session(db: &Db, id_hash: &str, idle: Duration) -> DbResult<Option<session::Model>> {
-    let Some(s) = session::Entity::find_by_id(id_hash).one(&db.conn).await? else { return Ok(None) };
+    let Some(s) = session::Entity::find_by_id(id_hash).one(&db.conn).await? else {
+        return Ok(None);
+    };
     let now = Utc::now();
     if now - s.last_seen_at > idle {
         session::Entity::delete_by_id(id_hash).exec(&db.conn).await?;
@@ -491,7 +583,10 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> DbResult<()> {
 }
 
 pub async fn purge_idle_sessions(db: &Db, idle: Duration) -> DbResult<u64> {
-    let r = session::Entity::delete_many().filter(session::Column::LastSeenAt.lt(Utc::now() - idle)).exec(&db.conn).await?;
+    let r = session::Entity::delete_many()
+        .filter(session::Column::LastSeenAt.lt(Utc::now() - idle))
+        .exec(&db.conn)
+        .await?;
     Ok(r.rows_affected)
 }
 
@@ -523,7 +618,15 @@ impl From<api_token::Model> for ApiToken {
     }
 }
 
-pub async fn create_token(db: &Db, actor: &Actor, user_id: i64, name: &str, hash: &str, prefix: &str, expires: Option<DateTime<Utc>>) -> DbResult<ApiToken> {
+pub async fn create_token(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    hash: &str,
+    prefix: &str,
+    expires: Option<DateTime<Utc>>,
+) -> DbResult<ApiToken> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(DbError::invalid("name", "令牌名称不能为空且不超过 100 个字符"));
@@ -540,7 +643,13 @@ pub async fn create_token(db: &Db, actor: &Actor, user_id: i64, name: &str, hash
     }
     .insert(&*txn)
     .await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "api_token", m.id).detail(name.to_string())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "api_token", m.id).detail(name.to_string()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
 }
@@ -572,7 +681,11 @@ pub async fn revoke_token(db: &Db, actor: &Actor, user_id: i64, id: i64) -> DbRe
 
 /// The user of a live token, updating its last use.
 pub async fn user_for_token(db: &Db, hash: &str) -> DbResult<Option<app_user::Model>> {
-    let Some(t) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)).one(&db.conn).await? else {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash))
+        .one(&db.conn)
+        .await?
+    else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -612,7 +725,12 @@ fn check_role_input(r: &RoleInput) -> DbResult<(String, String, Vec<String>)> {
     if name.is_empty() || name.chars().count() > 50 {
         return Err(DbError::invalid("name", "角色名称不能为空且不超过 50 个字符"));
     }
-    let kind = DataScopeKind::parse(&r.data_scope).ok_or_else(|| DbError::invalid("data_scope", "数据权限须为 all、unit_and_below、unit_only、own_grids、own_records 或 custom"))?;
+    let kind = DataScopeKind::parse(&r.data_scope).ok_or_else(|| {
+        DbError::invalid(
+            "data_scope",
+            "数据权限须为 all、unit_and_below、unit_only、own_grids、own_records 或 custom",
+        )
+    })?;
     let mut perms = r.permissions.clone();
     perms.sort();
     perms.dedup();
@@ -631,7 +749,12 @@ fn check_role_input(r: &RoleInput) -> DbResult<(String, String, Vec<String>)> {
 
 fn role_view(r: role::Model) -> Role {
     Role {
-        permissions: r.permissions.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+        permissions: r
+            .permissions
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
         code: r.code,
         name: r.name,
         description: r.description,
@@ -642,7 +765,11 @@ fn role_view(r: role::Model) -> Role {
 
 pub async fn create_role(db: &Db, actor: &Actor, r: RoleInput) -> DbResult<Role> {
     let code = r.code.clone().unwrap_or_default().trim().to_string();
-    if !(2..=50).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if !(2..=50).contains(&code.len())
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err(DbError::invalid("code", "角色编码须为 2–50 位小写字母、数字或下划线"));
     }
     let (name, scope, perms) = check_role_input(&r)?;
@@ -659,8 +786,17 @@ pub async fn create_role(db: &Db, actor: &Actor, r: RoleInput) -> DbResult<Role>
         builtin: Set(false),
     };
     role::Entity::insert(m).exec_without_returning(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "role", &code).detail(perms.join(","))).await?;
-    let out = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "role", &code).detail(perms.join(",")),
+    )
+    .await?;
+    let out = role::Entity::find_by_id(code)
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     txn.commit().await?;
     Ok(role_view(out))
 }
@@ -668,7 +804,10 @@ pub async fn create_role(db: &Db, actor: &Actor, r: RoleInput) -> DbResult<Role>
 pub async fn update_role(db: &Db, actor: &Actor, code: &str, r: RoleInput) -> DbResult<Role> {
     let (name, scope, perms) = check_role_input(&r)?;
     let txn = db.begin_write().await?;
-    let cur = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let cur = role::Entity::find_by_id(code)
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if cur.builtin {
         return Err(DbError::Conflict("内置角色不能修改".into()));
     }
@@ -678,18 +817,32 @@ pub async fn update_role(db: &Db, actor: &Actor, code: &str, r: RoleInput) -> Db
     am.data_scope = Set(scope);
     am.permissions = Set(perms.join(","));
     let m = am.update(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("update", "role", code).detail(perms.join(","))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "role", code).detail(perms.join(",")),
+    )
+    .await?;
     txn.commit().await?;
     Ok(role_view(m))
 }
 
 pub async fn delete_role(db: &Db, actor: &Actor, code: &str) -> DbResult<()> {
     let txn = db.begin_write().await?;
-    let cur = role::Entity::find_by_id(code).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let cur = role::Entity::find_by_id(code)
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if cur.builtin {
         return Err(DbError::Conflict("内置角色不能删除".into()));
     }
-    if user_role::Entity::find().filter(user_role::Column::RoleCode.eq(code)).count(&*txn).await? > 0 {
+    if user_role::Entity::find()
+        .filter(user_role::Column::RoleCode.eq(code))
+        .count(&*txn)
+        .await?
+        > 0
+    {
         return Err(DbError::Conflict("还有用户持有该角色，不能删除".into()));
     }
     role::Entity::delete_by_id(code).exec(&*txn).await?;
@@ -715,17 +868,32 @@ pub async fn set_scope_units(db: &Db, actor: &Actor, user_id: i64, mut ids: Vec<
     ids.dedup();
     let txn = db.begin_write().await?;
     visible_user(&*txn, &actor.scope, user_id).await?;
-    let known = org_unit::Entity::find().filter(org_unit::Column::Id.is_in(ids.clone())).count(&*txn).await?;
+    let known = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(ids.clone()))
+        .count(&*txn)
+        .await?;
     if known as usize != ids.len() {
         return Err(DbError::invalid("org_unit_ids", "包含不存在的机构"));
     }
-    usu::Entity::delete_many().filter(usu::Column::UserId.eq(user_id)).exec(&*txn).await?;
+    usu::Entity::delete_many()
+        .filter(usu::Column::UserId.eq(user_id))
+        .exec(&*txn)
+        .await?;
     if !ids.is_empty() {
-        usu::Entity::insert_many(ids.iter().map(|o| usu::ActiveModel { user_id: Set(user_id), org_unit_id: Set(*o) }))
-            .exec_without_returning(&*txn)
-            .await?;
+        usu::Entity::insert_many(ids.iter().map(|o| usu::ActiveModel {
+            user_id: Set(user_id),
+            org_unit_id: Set(*o),
+        }))
+        .exec_without_returning(&*txn)
+        .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("set_scope_units", "user", user_id).detail(format!("{ids:?}"))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("set_scope_units", "user", user_id).detail(format!("{ids:?}")),
+    )
+    .await?;
     txn.commit().await?;
     Ok(ids)
 }

@@ -52,7 +52,10 @@ struct Interner<K> {
 
 impl<K> Default for Interner<K> {
     fn default() -> Self {
-        Self { list: vec![None], by: HashMap::new() }
+        Self {
+            list: vec![None],
+            by: HashMap::new(),
+        }
     }
 }
 
@@ -213,7 +216,22 @@ fn select() -> sea_orm::Select<case_record::Entity> {
 
 impl State {
     fn put(&mut self, f: Fields) {
-        let Fields { id, item_code: item, grid_id: grid, community_id: community, subdistrict_id: subdistrict, department_id: department, state, paused, deadline_at: deadline, late, rework_count: rework, reporter_user_id: reporter, created_by, reported_at: reported } = f;
+        let Fields {
+            id,
+            item_code: item,
+            grid_id: grid,
+            community_id: community,
+            subdistrict_id: subdistrict,
+            department_id: department,
+            state,
+            paused,
+            deadline_at: deadline,
+            late,
+            rework_count: rework,
+            reporter_user_id: reporter,
+            created_by,
+            reported_at: reported,
+        } = f;
         if id <= 0 || id > MAX_ID {
             self.off = true;
             return;
@@ -235,7 +253,9 @@ impl State {
             created_by: self.users.put_opt(created_by.as_ref()),
             item: item as u16,
             state: state as u8,
-            flags: if late { LATE } else { 0 } | if rework > 0 { REWORKED } else { 0 } | if paused { PAUSED } else { 0 },
+            flags: if late { LATE } else { 0 }
+                | if rework > 0 { REWORKED } else { 0 }
+                | if paused { PAUSED } else { 0 },
         };
         let i = id as usize;
         if self.rows.len() <= i {
@@ -250,7 +270,12 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
     let c = &db.conn;
     let started = crate::cases::now();
     if !st.loaded {
-        let max: Option<Option<i64>> = case_record::Entity::find().select_only().column_as(case_record::Column::Id.max(), "m").into_tuple().one(c).await?;
+        let max: Option<Option<i64>> = case_record::Entity::find()
+            .select_only()
+            .column_as(case_record::Column::Id.max(), "m")
+            .into_tuple()
+            .one(c)
+            .await?;
         if let Some(m) = max.flatten().filter(|m| (1..=MAX_ID).contains(m)) {
             st.rows.reserve_exact(m as usize + 1 + 4096);
         }
@@ -260,7 +285,13 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
         let txn = c.begin().await?;
         let mut last = 0;
         loop {
-            let rows: Vec<Fields> = select().filter(case_record::Column::Id.gt(last)).order_by_asc(case_record::Column::Id).limit(CHUNK).into_model().all(&txn).await?;
+            let rows: Vec<Fields> = select()
+                .filter(case_record::Column::Id.gt(last))
+                .order_by_asc(case_record::Column::Id)
+                .limit(CHUNK)
+                .into_model()
+                .all(&txn)
+                .await?;
             let Some(l) = rows.last().map(|r| r.id) else { break };
             last = l;
             for r in rows {
@@ -272,7 +303,11 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
     } else {
         let since = st.since.unwrap_or(started) - OVERLAP;
         let changed: Vec<Fields> = select()
-            .filter(sea_orm::Condition::any().add(case_record::Column::UpdatedAt.gte(since)).add(case_record::Column::Id.gt(st.max_id)))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(case_record::Column::UpdatedAt.gte(since))
+                    .add(case_record::Column::Id.gt(st.max_id)),
+            )
             .into_model()
             .all(c)
             .await?;
@@ -312,11 +347,24 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
     let now = now.timestamp_micros();
     let area = Test::of(&q.area, st);
     let visible = q.visible.as_ref().map(|v| {
-        (Test::of(&v.area, st), v.reporter.and_then(|u| st.users.get(&u)), v.department.and_then(|d| st.departments.get(&d)), &v.assisted)
+        (
+            Test::of(&v.area, st),
+            v.reporter.and_then(|u| st.users.get(&u)),
+            v.department.and_then(|d| st.departments.get(&d)),
+            &v.assisted,
+        )
     });
     let (from, to) = (q.day_from.unwrap_or(i32::MIN), q.day_to.unwrap_or(i32::MAX));
-    let state_is = |set: &[&str]| -> Vec<bool> { (0..st.states.list.len()).map(|i| st.states.value(i).is_some_and(|s| set.contains(&s.as_str()))).collect() };
-    let (open, dispatched, closed) = (state_is(&OPEN_STATES), state_is(&DISPATCHED_STATES), state_is(&["closed"]));
+    let state_is = |set: &[&str]| -> Vec<bool> {
+        (0..st.states.list.len())
+            .map(|i| st.states.value(i).is_some_and(|s| set.contains(&s.as_str())))
+            .collect()
+    };
+    let (open, dispatched, closed) = (
+        state_is(&OPEN_STATES),
+        state_is(&DISPATCHED_STATES),
+        state_is(&["closed"]),
+    );
 
     let mut by_state = vec![0u64; st.states.list.len()];
     let mut by_item = vec![0u64; st.items.list.len()];
@@ -326,7 +374,10 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
             continue;
         }
         if let Some((p, reporter, department, assisted)) = &visible
-            && !(p.holds(r) || reporter.is_some_and(|u| r.reporter == u) || department.is_some_and(|d| r.department == d) || assisted.contains(&(id as i64)))
+            && !(p.holds(r)
+                || reporter.is_some_and(|u| r.reporter == u)
+                || department.is_some_and(|d| r.department == d)
+                || assisted.contains(&(id as i64)))
         {
             continue;
         }
@@ -357,8 +408,25 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
     }
     let mut depts: BTreeMap<Option<i64>, (u64, Figures)> = BTreeMap::new();
     for (i, d) in by_dept.into_iter().enumerate().filter(|(_, d)| d[0] > 0) {
-        let f = Figures { reported: d[0], dispatched: d[1], reworked: d[2], closed: d[3], closed_on_time: d[4], overdue: d[5], due_for_closure: d[3] + d[5], ..Default::default() };
-        for (a, b) in [(&mut t.all.reported, f.reported), (&mut t.all.dispatched, f.dispatched), (&mut t.all.reworked, f.reworked), (&mut t.all.closed, f.closed), (&mut t.all.closed_on_time, f.closed_on_time), (&mut t.all.overdue, f.overdue), (&mut t.all.due_for_closure, f.due_for_closure)] {
+        let f = Figures {
+            reported: d[0],
+            dispatched: d[1],
+            reworked: d[2],
+            closed: d[3],
+            closed_on_time: d[4],
+            overdue: d[5],
+            due_for_closure: d[3] + d[5],
+            ..Default::default()
+        };
+        for (a, b) in [
+            (&mut t.all.reported, f.reported),
+            (&mut t.all.dispatched, f.dispatched),
+            (&mut t.all.reworked, f.reworked),
+            (&mut t.all.closed, f.closed),
+            (&mut t.all.closed_on_time, f.closed_on_time),
+            (&mut t.all.overdue, f.overdue),
+            (&mut t.all.due_for_closure, f.due_for_closure),
+        ] {
             *a += b;
         }
         depts.insert(st.departments.value(i).copied(), (d[0], f));

@@ -8,7 +8,8 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,7 +21,10 @@ use zongguan_core::spatial::{PolygonIndex, distance_m};
 
 use crate::audit::{self, Event};
 use crate::case_counts::{Area, CaseCounts, Counted, Visible};
-use crate::entity::{calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record, department, org_unit, org_version};
+use crate::entity::{
+    calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record,
+    department, org_unit, org_version,
+};
 use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
 
 /// Where a case may come from.
@@ -86,7 +90,9 @@ impl GridRouting {
     /// The department that handles an item's duty in a subdistrict (see [`department_code_for`]).
     pub fn routed_department(&self, duty: &str, subdistrict_code: &str) -> Option<&department::Model> {
         let (local, district) = department_code_for(duty, subdistrict_code);
-        local.and_then(|l| self.department(&l)).or_else(|| self.department(&district))
+        local
+            .and_then(|l| self.department(&l))
+            .or_else(|| self.department(&district))
     }
 }
 
@@ -108,7 +114,11 @@ type Items = HashMap<String, case_item::Model>;
 const CALENDAR_TTL: StdDuration = StdDuration::from_secs(60);
 
 pub async fn routing(db: &Db) -> DbResult<Arc<GridRouting>> {
-    let version = org_version::Entity::find_by_id(1).one(&db.conn).await?.map(|v| v.version).unwrap_or(0);
+    let version = org_version::Entity::find_by_id(1)
+        .one(&db.conn)
+        .await?
+        .map(|v| v.version)
+        .unwrap_or(0);
     let mut slot = db.cases.grids.lock().await;
     if let Some(r) = slot.as_ref().filter(|r| r.version == version) {
         return Ok(r.clone());
@@ -118,8 +128,12 @@ pub async fn routing(db: &Db) -> DbResult<Arc<GridRouting>> {
     let mut grids = HashMap::new();
     let mut shapes = Vec::new();
     for g in units.iter().filter(|u| u.level == "grid") {
-        let Some(c) = g.parent_id.and_then(|p| by_id.get(&p)) else { continue };
-        let Some(s) = c.parent_id.and_then(|p| by_id.get(&p)) else { continue };
+        let Some(c) = g.parent_id.and_then(|p| by_id.get(&p)) else {
+            continue;
+        };
+        let Some(s) = c.parent_id.and_then(|p| by_id.get(&p)) else {
+            continue;
+        };
         grids.insert(
             g.id,
             GridInfo {
@@ -133,7 +147,12 @@ pub async fn routing(db: &Db) -> DbResult<Arc<GridRouting>> {
                 subdistrict_name: s.name.clone(),
             },
         );
-        if let Some(shape) = g.geometry.as_deref().and_then(|t| serde_json::from_str(t).ok()).and_then(|v: serde_json::Value| zongguan_core::geometry::from_geojson(&v)) {
+        if let Some(shape) = g
+            .geometry
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .and_then(|v: serde_json::Value| zongguan_core::geometry::from_geojson(&v))
+        {
             shapes.push((g.id, shape));
         }
     }
@@ -182,7 +201,14 @@ async fn item_by_code(db: &Db, code: &str) -> DbResult<Option<case_item::Model>>
     {
         return Ok(items.get(code).cloned());
     }
-    let items: Arc<Items> = Arc::new(case_item::Entity::find().all(&db.conn).await?.into_iter().map(|i| (i.code.clone(), i)).collect());
+    let items: Arc<Items> = Arc::new(
+        case_item::Entity::find()
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|i| (i.code.clone(), i))
+            .collect(),
+    );
     if let Ok(mut slot) = db.cases.items.lock() {
         *slot = Some((Instant::now(), items.clone()));
     }
@@ -224,7 +250,11 @@ pub struct CaseCategory {
 }
 
 fn duty_name(seq: &str) -> String {
-    DEPARTMENTS.iter().find(|d| d.0 == seq).map(|d| d.1.to_string()).unwrap_or_default()
+    DEPARTMENTS
+        .iter()
+        .find(|d| d.0 == seq)
+        .map(|d| d.1.to_string())
+        .unwrap_or_default()
 }
 
 fn item_view(m: case_item::Model) -> CaseItem {
@@ -244,13 +274,27 @@ fn item_view(m: case_item::Model) -> CaseItem {
 }
 
 pub async fn categories(db: &Db) -> DbResult<Vec<CaseCategory>> {
-    let cats = case_category::Entity::find().order_by_asc(case_category::Column::Sort).order_by_asc(case_category::Column::Code).all(&db.conn).await?;
-    let items = case_item::Entity::find().order_by_asc(case_item::Column::Code).all(&db.conn).await?;
+    let cats = case_category::Entity::find()
+        .order_by_asc(case_category::Column::Sort)
+        .order_by_asc(case_category::Column::Code)
+        .all(&db.conn)
+        .await?;
+    let items = case_item::Entity::find()
+        .order_by_asc(case_item::Column::Code)
+        .all(&db.conn)
+        .await?;
     let mut by_cat: HashMap<String, Vec<CaseItem>> = HashMap::new();
     for i in items {
         by_cat.entry(i.category_code.clone()).or_default().push(item_view(i));
     }
-    Ok(cats.into_iter().map(|c| CaseCategory { items: by_cat.remove(&c.code).unwrap_or_default(), code: c.code, name: c.name }).collect())
+    Ok(cats
+        .into_iter()
+        .map(|c| CaseCategory {
+            items: by_cat.remove(&c.code).unwrap_or_default(),
+            code: c.code,
+            name: c.name,
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -277,11 +321,19 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     if !SEVERITIES.contains(&f.severity.as_str()) {
         return Err(DbError::invalid("severity", "严重程度须为 general、major 或 urgent"));
     }
-    for (field, v) in [("accept_limit", &f.accept_limit), ("dispatch_limit", &f.dispatch_limit), ("handle_limit", &f.handle_limit), ("verify_limit", &f.verify_limit)] {
+    for (field, v) in [
+        ("accept_limit", &f.accept_limit),
+        ("dispatch_limit", &f.dispatch_limit),
+        ("handle_limit", &f.handle_limit),
+        ("verify_limit", &f.verify_limit),
+    ] {
         v.parse::<Limit>().map_err(|e| DbError::invalid(field, e.to_string()))?;
     }
     let txn = db.begin_write().await?;
-    let cur = case_item::Entity::find_by_id(code.to_string()).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let cur = case_item::Entity::find_by_id(code.to_string())
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let mut am: case_item::ActiveModel = cur.into();
     am.name = Set(name.to_string());
     am.department_seq = Set(f.department_seq);
@@ -295,7 +347,16 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     }
     am.updated_at = Set(now());
     let m = am.update(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("update", "case_item", code).detail(format!("{} 时限 {}/{}/{}/{}", m.name, m.accept_limit, m.dispatch_limit, m.handle_limit, m.verify_limit))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "case_item", code).detail(format!(
+            "{} 时限 {}/{}/{}/{}",
+            m.name, m.accept_limit, m.dispatch_limit, m.handle_limit, m.verify_limit
+        )),
+    )
+    .await?;
     txn.commit().await?;
     forget_items(db);
     Ok(item_view(m))
@@ -319,14 +380,20 @@ pub struct CalendarInput {
 }
 
 fn year_range(year: i32) -> DbResult<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).filter(|_| (2000..=2100).contains(&year)).ok_or_else(|| DbError::invalid("year", "年份须在 2000–2100 之间"))?;
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)
+        .filter(|_| (2000..=2100).contains(&year))
+        .ok_or_else(|| DbError::invalid("year", "年份须在 2000–2100 之间"))?;
     let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DbError::invalid("year", "年份不正确"))?;
     Ok((first, last))
 }
 
 pub async fn calendar_year(db: &Db, year: i32) -> DbResult<CalendarYear> {
     let (first, last) = year_range(year)?;
-    let rows = calendar_day::Entity::find().filter(calendar_day::Column::Day.between(first, last)).order_by_asc(calendar_day::Column::Day).all(&db.conn).await?;
+    let rows = calendar_day::Entity::find()
+        .filter(calendar_day::Column::Day.between(first, last))
+        .order_by_asc(calendar_day::Column::Day)
+        .all(&db.conn)
+        .await?;
     Ok(CalendarYear {
         year,
         holidays: rows.iter().filter(|r| r.kind == "holiday").map(|r| r.day).collect(),
@@ -345,20 +412,42 @@ pub async fn set_calendar_year(db: &Db, actor: &Actor, year: i32, f: CalendarInp
         }
     }
     if let Some(d) = holidays.intersection(&workdays).next() {
-        return Err(DbError::invalid("workdays", format!("{d} 不能既是节假日又是调休工作日")));
+        return Err(DbError::invalid(
+            "workdays",
+            format!("{d} 不能既是节假日又是调休工作日"),
+        ));
     }
     let txn = db.begin_write().await?;
-    calendar_day::Entity::delete_many().filter(calendar_day::Column::Day.between(first, last)).exec(&*txn).await?;
+    calendar_day::Entity::delete_many()
+        .filter(calendar_day::Column::Day.between(first, last))
+        .exec(&*txn)
+        .await?;
     let rows: Vec<calendar_day::ActiveModel> = holidays
         .iter()
         .map(|d| (d, "holiday"))
         .chain(workdays.iter().map(|d| (d, "workday")))
-        .map(|(d, k)| calendar_day::ActiveModel { day: Set(*d), kind: Set(k.into()), note: Set(String::new()) })
+        .map(|(d, k)| calendar_day::ActiveModel {
+            day: Set(*d),
+            kind: Set(k.into()),
+            note: Set(String::new()),
+        })
         .collect();
     if !rows.is_empty() {
-        calendar_day::Entity::insert_many(rows).exec_without_returning(&*txn).await?;
+        calendar_day::Entity::insert_many(rows)
+            .exec_without_returning(&*txn)
+            .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("update", "calendar", year).detail(format!("节假日 {} 天，调休工作日 {} 天", holidays.len(), workdays.len()))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "calendar", year).detail(format!(
+            "节假日 {} 天，调休工作日 {} 天",
+            holidays.len(),
+            workdays.len()
+        )),
+    )
+    .await?;
     txn.commit().await?;
     forget_calendar(db);
     calendar_year(db, year).await
@@ -378,15 +467,28 @@ pub struct CaseUser {
 
 impl CaseUser {
     pub fn system(what: &str) -> Self {
-        Self { actor: Actor::system(what), name: what.into(), department_id: None, permissions: vec![] }
+        Self {
+            actor: Actor::system(what),
+            name: what.into(),
+            department_id: None,
+            permissions: vec![],
+        }
     }
     /// An account as the workflow sees it, by user name: the demo, the bench and the command line.
     pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
-        let u = crate::auth::find_by_username(db, username).await?.ok_or(DbError::NotFound)?;
+        let u = crate::auth::find_by_username(db, username)
+            .await?
+            .ok_or(DbError::NotFound)?;
         let scope = scope::resolve(&db.conn, &u).await?;
         let permissions = crate::auth::permissions(&db.conn, u.id).await?;
         Ok(Self {
-            actor: Actor { user_id: Some(u.id), username: u.username.clone(), org_unit_id: Some(u.org_unit_id), scope, client_addr: client_addr.into() },
+            actor: Actor {
+                user_id: Some(u.id),
+                username: u.username.clone(),
+                org_unit_id: Some(u.org_unit_id),
+                scope,
+                client_addr: client_addr.into(),
+            },
             name: u.display_name,
             department_id: u.department_id,
             permissions,
@@ -403,7 +505,10 @@ async fn effective_scope<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<S
     if let Scope::Subtree { path } = scope
         && path.matches('/').count() == 2
     {
-        let roots = org_unit::Entity::find().filter(org_unit::Column::ParentId.is_null()).count(c).await?;
+        let roots = org_unit::Entity::find()
+            .filter(org_unit::Column::ParentId.is_null())
+            .count(c)
+            .await?;
         if roots == 1 {
             return Ok(Scope::All);
         }
@@ -425,18 +530,30 @@ async fn visibility<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Option<
     if scope == Scope::All {
         return Ok(None);
     }
-    Ok(Some(Visibility { located: located(c, &scope).await?, reporter: u.actor.user_id, department: u.department_id }))
+    Ok(Some(Visibility {
+        located: located(c, &scope).await?,
+        reporter: u.actor.user_id,
+        department: u.department_id,
+    }))
 }
 
 async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
-    let Some(v) = visibility(c, u).await? else { return Ok(Condition::all()) };
+    let Some(v) = visibility(c, u).await? else {
+        return Ok(Condition::all());
+    };
     let mut any = Condition::any().add(v.located.condition());
     if let Some(uid) = v.reporter {
         any = any.add(case_record::Column::ReporterUserId.eq(uid));
     }
     if let Some(d) = v.department {
         any = any.add(case_record::Column::DepartmentId.eq(d)).add(
-            case_record::Column::Id.in_subquery(Query::select().column(case_assist::Column::CaseId).from(case_assist::Entity).and_where(case_assist::Column::DepartmentId.eq(d)).to_owned()),
+            case_record::Column::Id.in_subquery(
+                Query::select()
+                    .column(case_assist::Column::CaseId)
+                    .from(case_assist::Entity)
+                    .and_where(case_assist::Column::DepartmentId.eq(d))
+                    .to_owned(),
+            ),
         );
     }
     Ok(any)
@@ -469,7 +586,15 @@ impl Located {
             Self::Subdistrict(id) => Area::Subdistrict(*id),
             Self::Scope(Scope::All) => Area::Everywhere,
             Self::Scope(Scope::Subtree { path }) => Area::Grids(
-                org_unit::Entity::find().select_only().column(org_unit::Column::Id).filter(org_unit::Column::Path.starts_with(path.as_str())).into_tuple().all(c).await?.into_iter().collect(),
+                org_unit::Entity::find()
+                    .select_only()
+                    .column(org_unit::Column::Id)
+                    .filter(org_unit::Column::Path.starts_with(path.as_str()))
+                    .into_tuple()
+                    .all(c)
+                    .await?
+                    .into_iter()
+                    .collect(),
             ),
             Self::Scope(Scope::Units { ids }) => Area::Grids(ids.iter().copied().collect()),
             Self::Scope(Scope::OwnRecords { user_id }) => Area::CreatedBy(*user_id),
@@ -479,7 +604,11 @@ impl Located {
 
 async fn located<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Located> {
     if let Scope::Subtree { path } = scope
-        && let Some(id) = path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse::<i64>().ok())
+        && let Some(id) = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse::<i64>().ok())
         && let Some(unit) = org_unit::Entity::find_by_id(id).one(c).await?
         && unit.path == *path
     {
@@ -499,20 +628,39 @@ async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condit
 }
 
 async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
-    case_record::Entity::find_by_id(id).filter(visible(c, u).await?).one(c).await?.ok_or(DbError::NotFound)
+    case_record::Entity::find_by_id(id)
+        .filter(visible(c, u).await?)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// Whether the user stands as the center for this case: their unit is the owning center's unit or
 /// above it, and their data scope reaches it.
 async fn is_center<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::Model) -> DbResult<bool> {
-    let Some(unit) = u.actor.org_unit_id else { return Ok(u.actor.scope == Scope::All) };
-    let rows = org_unit::Entity::find().filter(org_unit::Column::Id.is_in([unit, case.owner_unit_id])).all(c).await?;
-    let (Some(mine), Some(owner)) = (rows.iter().find(|r| r.id == unit), rows.iter().find(|r| r.id == case.owner_unit_id)) else { return Ok(false) };
+    let Some(unit) = u.actor.org_unit_id else {
+        return Ok(u.actor.scope == Scope::All);
+    };
+    let rows = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in([unit, case.owner_unit_id]))
+        .all(c)
+        .await?;
+    let (Some(mine), Some(owner)) = (
+        rows.iter().find(|r| r.id == unit),
+        rows.iter().find(|r| r.id == case.owner_unit_id),
+    ) else {
+        return Ok(false);
+    };
     Ok(owner.path.starts_with(&mine.path) && u.actor.scope.sees_unit(owner.id, &owner.path))
 }
 
 /// The roles the user holds for this case and action, each with the permission it needs.
-async fn roles_for<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::Model, action: Option<CaseAction>) -> DbResult<Vec<CaseRole>> {
+async fn roles_for<C: ConnectionTrait>(
+    c: &C,
+    u: &CaseUser,
+    case: &case_record::Model,
+    action: Option<CaseAction>,
+) -> DbResult<Vec<CaseRole>> {
     let mut roles = Vec::new();
     let center_perm = match action {
         Some(CaseAction::Supervise) => u.can("case:supervise"),
@@ -537,7 +685,11 @@ fn facts(m: &case_record::Model) -> CaseFacts {
         "subdistrict" => Level::Subdistrict,
         _ => Level::Community,
     };
-    CaseFacts { state: CaseState::parse(&m.state).unwrap_or(CaseState::Closed), paused: m.paused, level }
+    CaseFacts {
+        state: CaseState::parse(&m.state).unwrap_or(CaseState::Closed),
+        paused: m.paused,
+        level,
+    }
 }
 
 fn refusal(r: Refusal) -> DbError {
@@ -729,7 +881,9 @@ fn is_overdue(m: &case_record::Model, now: DateTime<Utc>) -> bool {
 
 fn urgency_of(m: &case_record::Model, now: DateTime<Utc>) -> Urgency {
     match (m.step_started_at, m.deadline_at) {
-        (Some(s), Some(d)) if OPEN_STATES.contains(&m.state.as_str()) => calendar::urgency(s, d, if m.paused { m.paused_at.unwrap_or(now) } else { now }),
+        (Some(s), Some(d)) if OPEN_STATES.contains(&m.state.as_str()) => {
+            calendar::urgency(s, d, if m.paused { m.paused_at.unwrap_or(now) } else { now })
+        }
         _ => Urgency::Normal,
     }
 }
@@ -737,8 +891,15 @@ fn urgency_of(m: &case_record::Model, now: DateTime<Utc>) -> Urgency {
 async fn views(db: &Db, rows: Vec<case_record::Model>) -> DbResult<Vec<Case>> {
     let now = now();
     let routing = routing(db).await?;
-    let depts: HashMap<i64, (String, String)> =
-        rows.iter().filter_map(|r| r.department_id).filter_map(|i| routing.department_by_id(i).map(|d| (i, (d.code.clone(), d.name.clone())))).collect();
+    let depts: HashMap<i64, (String, String)> = rows
+        .iter()
+        .filter_map(|r| r.department_id)
+        .filter_map(|i| {
+            routing
+                .department_by_id(i)
+                .map(|d| (i, (d.code.clone(), d.name.clone())))
+        })
+        .collect();
     let codes: HashSet<String> = rows.iter().map(|r| r.item_code.clone()).collect();
     let items: HashMap<String, String> = case_item::Entity::find()
         .select_only()
@@ -753,7 +914,11 @@ async fn views(db: &Db, rows: Vec<case_record::Model>) -> DbResult<Vec<Case>> {
     let mut thumbs: HashMap<i64, String> = HashMap::new();
     let photos: Vec<(i64, i64, String)> = case_photo::Entity::find()
         .select_only()
-        .columns([case_photo::Column::CaseId, case_photo::Column::Id, case_photo::Column::Stage])
+        .columns([
+            case_photo::Column::CaseId,
+            case_photo::Column::Id,
+            case_photo::Column::Stage,
+        ])
         .filter(case_photo::Column::CaseId.is_in(rows.iter().map(|r| r.id)))
         .filter(case_photo::Column::ThumbKey.is_not_null())
         .order_by_desc(case_photo::Column::Stage)
@@ -762,18 +927,29 @@ async fn views(db: &Db, rows: Vec<case_record::Model>) -> DbResult<Vec<Case>> {
         .all(&db.conn)
         .await?;
     for (case_id, photo_id, _) in photos {
-        thumbs.entry(case_id).or_insert_with(|| format!("/api/v1/cases/{case_id}/photos/{photo_id}/thumb"));
+        thumbs
+            .entry(case_id)
+            .or_insert_with(|| format!("/api/v1/cases/{case_id}/photos/{photo_id}/thumb"));
     }
     Ok(rows
         .into_iter()
         .map(|m| {
             let thumb = thumbs.remove(&m.id);
-            Case { thumb_url: thumb, ..view_one(m, &routing, &depts, &items, now) }
+            Case {
+                thumb_url: thumb,
+                ..view_one(m, &routing, &depts, &items, now)
+            }
         })
         .collect())
 }
 
-fn view_one(m: case_record::Model, routing: &GridRouting, depts: &HashMap<i64, (String, String)>, items: &HashMap<String, String>, now: DateTime<Utc>) -> Case {
+fn view_one(
+    m: case_record::Model,
+    routing: &GridRouting,
+    depts: &HashMap<i64, (String, String)>,
+    items: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Case {
     let g = routing.grid(m.grid_id).cloned();
     let d = m.department_id.and_then(|i| depts.get(&i)).cloned();
     let state = CaseState::parse(&m.state);
@@ -849,23 +1025,55 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
     if roles.contains(&CaseRole::Center) && u.can("case:dispatch") && !f.state.is_terminal() && !f.paused {
         allowed.push("merge".into());
     }
-    let timeline = case_event::Entity::find().filter(case_event::Column::CaseId.eq(m.id)).order_by_asc(case_event::Column::Id).all(c).await?;
-    let photos = case_photo::Entity::find().filter(case_photo::Column::CaseId.eq(m.id)).order_by_asc(case_photo::Column::Id).all(c).await?;
-    let notices = case_notice::Entity::find().filter(case_notice::Column::CaseId.eq(m.id)).order_by_asc(case_notice::Column::Id).all(c).await?;
-    let alerts = case_alert::Entity::find().filter(case_alert::Column::CaseId.eq(m.id)).order_by_asc(case_alert::Column::Id).all(c).await?;
-    let assist_ids: Vec<i64> =
-        case_assist::Entity::find().select_only().column(case_assist::Column::DepartmentId).filter(case_assist::Column::CaseId.eq(m.id)).into_tuple().all(c).await?;
+    let timeline = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(m.id))
+        .order_by_asc(case_event::Column::Id)
+        .all(c)
+        .await?;
+    let photos = case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.eq(m.id))
+        .order_by_asc(case_photo::Column::Id)
+        .all(c)
+        .await?;
+    let notices = case_notice::Entity::find()
+        .filter(case_notice::Column::CaseId.eq(m.id))
+        .order_by_asc(case_notice::Column::Id)
+        .all(c)
+        .await?;
+    let alerts = case_alert::Entity::find()
+        .filter(case_alert::Column::CaseId.eq(m.id))
+        .order_by_asc(case_alert::Column::Id)
+        .all(c)
+        .await?;
+    let assist_ids: Vec<i64> = case_assist::Entity::find()
+        .select_only()
+        .column(case_assist::Column::DepartmentId)
+        .filter(case_assist::Column::CaseId.eq(m.id))
+        .into_tuple()
+        .all(c)
+        .await?;
     let assisting = if assist_ids.is_empty() {
         vec![]
     } else {
-        department::Entity::find().filter(department::Column::Id.is_in(assist_ids)).order_by_asc(department::Column::Code).all(c).await?
+        department::Entity::find()
+            .filter(department::Column::Id.is_in(assist_ids))
+            .order_by_asc(department::Column::Code)
+            .all(c)
+            .await?
     };
     let reporter_contact = m.reporter_contact.clone();
     let case = views(db, vec![m]).await?.remove(0);
     let id = case.id;
     Ok(CaseDetail {
         reporter_contact,
-        assisting_departments: assisting.into_iter().map(|d| DepartmentRef { id: d.id, code: d.code, name: d.name }).collect(),
+        assisting_departments: assisting
+            .into_iter()
+            .map(|d| DepartmentRef {
+                id: d.id,
+                code: d.code,
+                name: d.name,
+            })
+            .collect(),
         timeline: timeline
             .into_iter()
             .map(|e| TimelineRow {
@@ -897,7 +1105,14 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
                 issued_at: n.issued_at,
             })
             .collect(),
-        alerts: alerts.into_iter().map(|a| Alert { step: a.step, deadline_at: a.deadline_at, raised_at: a.raised_at }).collect(),
+        alerts: alerts
+            .into_iter()
+            .map(|a| Alert {
+                step: a.step,
+                deadline_at: a.deadline_at,
+                raised_at: a.raised_at,
+            })
+            .collect(),
         allowed_actions: allowed,
         case,
     })
@@ -951,7 +1166,17 @@ pub struct NewCase {
 
 impl NewCase {
     pub fn new(item_code: &str, description: &str) -> Self {
-        Self { item_code: item_code.into(), description: description.into(), location: None, building_code: None, address: None, source: None, reporter_name: None, reporter_contact: None, open311_token: None }
+        Self {
+            item_code: item_code.into(),
+            description: description.into(),
+            location: None,
+            building_code: None,
+            address: None,
+            source: None,
+            reporter_name: None,
+            reporter_contact: None,
+            open311_token: None,
+        }
     }
 }
 
@@ -972,7 +1197,9 @@ fn limit_of(item: &case_item::Model, step: Step) -> Limit {
 }
 
 fn step_parse(s: &str) -> Option<Step> {
-    [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close].into_iter().find(|x| x.as_str() == s)
+    [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close]
+        .into_iter()
+        .find(|x| x.as_str() == s)
 }
 
 /// The department that handles an item in a subdistrict: the subdistrict's own office for police,
@@ -986,7 +1213,10 @@ pub fn department_code_for(duty: &str, subdistrict_code: &str) -> (Option<String
         _ => None,
     };
     let district = format!("{}-{duty}", subdistrict_code.get(..6).unwrap_or("440307"));
-    (local.and_then(|l| subdistrict_code.get(..9).map(|s| format!("{s}-{l}"))), district)
+    (
+        local.and_then(|l| subdistrict_code.get(..9).map(|s| format!("{s}-{l}"))),
+        district,
+    )
 }
 
 /// Where a case is: grid, community, subdistrict, coordinates.
@@ -1004,29 +1234,69 @@ async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase)
     if let Some(l) = n.location
         && (!(73.0..=136.0).contains(&l.lon) || !(3.0..=54.0).contains(&l.lat))
     {
-        return Err(DbError::invalid("location", format!("经纬度 ({}, {}) 不在中国境内", l.lon, l.lat)));
+        return Err(DbError::invalid(
+            "location",
+            format!("经纬度 ({}, {}) 不在中国境内", l.lon, l.lat),
+        ));
     }
     let building_code = n.building_code.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(code) = building_code {
-        let b = crate::registry::building_by_code(c, &Scope::All, code).await?.ok_or_else(|| DbError::invalid("building_code", format!("楼栋编码 {code} 不存在")))?;
-        let info = routing.grid(b.grid_id).cloned().ok_or_else(|| DbError::invalid("building_code", "楼栋所在网格不存在"))?;
+        let b = crate::registry::building_by_code(c, &Scope::All, code)
+            .await?
+            .ok_or_else(|| DbError::invalid("building_code", format!("楼栋编码 {code} 不存在")))?;
+        let info = routing
+            .grid(b.grid_id)
+            .cloned()
+            .ok_or_else(|| DbError::invalid("building_code", "楼栋所在网格不存在"))?;
         let (lon, lat) = n.location.map(|l| (l.lon, l.lat)).unwrap_or((b.lon, b.lat));
-        return Ok(Place { grid_id: b.grid_id, info, lon: Some(lon), lat: Some(lat), building_code: Some(b.code), building_address: Some(b.address) });
+        return Ok(Place {
+            grid_id: b.grid_id,
+            info,
+            lon: Some(lon),
+            lat: Some(lat),
+            building_code: Some(b.code),
+            building_address: Some(b.address),
+        });
     }
     let Some(l) = n.location else {
         return Err(DbError::invalid("location", "请提供事件位置（经纬度）或楼栋编码"));
     };
-    let grid_id = routing.locate(l.lon, l.lat).ok_or_else(|| DbError::invalid("location", format!("位置 ({}, {}) 不在任何网格内", l.lon, l.lat)))?;
-    let info = routing.grid(grid_id).cloned().ok_or_else(|| DbError::invalid("location", "网格不存在"))?;
-    Ok(Place { grid_id, info, lon: Some(l.lon), lat: Some(l.lat), building_code: None, building_address: None })
+    let grid_id = routing
+        .locate(l.lon, l.lat)
+        .ok_or_else(|| DbError::invalid("location", format!("位置 ({}, {}) 不在任何网格内", l.lon, l.lat)))?;
+    let info = routing
+        .grid(grid_id)
+        .cloned()
+        .ok_or_else(|| DbError::invalid("location", "网格不存在"))?;
+    Ok(Place {
+        grid_id,
+        info,
+        lon: Some(l.lon),
+        lat: Some(l.lat),
+        building_code: None,
+        building_address: None,
+    })
 }
 
-async fn duplicates<C: ConnectionTrait>(c: &C, item: &str, lon: f64, lat: f64, now: DateTime<Utc>) -> DbResult<Vec<DuplicateCase>> {
+async fn duplicates<C: ConnectionTrait>(
+    c: &C,
+    item: &str,
+    lon: f64,
+    lat: f64,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<DuplicateCase>> {
     let dlat = DUPLICATE_METRES / 111_000.0;
     let dlon = dlat / lat.to_radians().cos().max(0.1);
     let rows: Vec<(i64, String, String, f64, f64, DateTime<Utc>)> = case_record::Entity::find()
         .select_only()
-        .columns([case_record::Column::Id, case_record::Column::Code, case_record::Column::State, case_record::Column::Lon, case_record::Column::Lat, case_record::Column::ReportedAt])
+        .columns([
+            case_record::Column::Id,
+            case_record::Column::Code,
+            case_record::Column::State,
+            case_record::Column::Lon,
+            case_record::Column::Lat,
+            case_record::Column::ReportedAt,
+        ])
         .filter(case_record::Column::ItemCode.eq(item))
         .filter(case_record::Column::ReportedAt.gte(now - TimeDelta::days(DUPLICATE_DAYS)))
         .filter(case_record::Column::State.is_in(OPEN_STATES))
@@ -1039,7 +1309,13 @@ async fn duplicates<C: ConnectionTrait>(c: &C, item: &str, lon: f64, lat: f64, n
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, state, olon, olat, at)| DuplicateCase { id, code, state, distance_m: (distance_m(lon, lat, olon, olat) * 10.0).round() / 10.0, reported_at: at })
+        .map(|(id, code, state, olon, olat, at)| DuplicateCase {
+            id,
+            code,
+            state,
+            distance_m: (distance_m(lon, lat, olon, olat) * 10.0).round() / 10.0,
+            reported_at: at,
+        })
         .filter(|d| d.distance_m <= DUPLICATE_METRES)
         .collect())
 }
@@ -1057,12 +1333,25 @@ async fn case_turn<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> DbResult<(S
         "SELECT (SELECT code FROM case_record WHERE code >= ? AND code < ? ORDER BY code DESC LIMIT 1) AS code, \
          (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_id, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS audit_hash"
     };
-    let row = c.query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [prefix.clone().into(), format!("{prefix}A").into()])).await?;
+    let row = c
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [prefix.clone().into(), format!("{prefix}A").into()],
+        ))
+        .await?;
     let (last, id, hash) = match row {
-        Some(r) => (r.try_get::<Option<String>>("", "code")?, r.try_get::<Option<i64>>("", "audit_id")?, r.try_get::<Option<String>>("", "audit_hash")?),
+        Some(r) => (
+            r.try_get::<Option<String>>("", "code")?,
+            r.try_get::<Option<i64>>("", "audit_id")?,
+            r.try_get::<Option<String>>("", "audit_hash")?,
+        ),
         None => (None, None, None),
     };
-    let seq = last.and_then(|l| l.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok())).unwrap_or(0) + 1;
+    let seq = last
+        .and_then(|l| l.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok()))
+        .unwrap_or(0)
+        + 1;
     Ok((format!("{prefix}{seq:06}"), id.zip(hash)))
 }
 
@@ -1086,24 +1375,44 @@ fn shift_placeholders(sql: &str, by: usize) -> String {
 }
 
 async fn department_by_code<C: ConnectionTrait>(c: &C, code: &str) -> DbResult<Option<department::Model>> {
-    Ok(department::Entity::find().filter(department::Column::Code.eq(code)).one(c).await?)
+    Ok(department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(c)
+        .await?)
 }
 
 /// Center (org unit) and department names of the actor, for the timeline.
 async fn actor_names<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<(String, String)> {
     let unit = match u.actor.org_unit_id {
-        Some(id) => org_unit::Entity::find_by_id(id).one(c).await?.map(|m| m.name).unwrap_or_default(),
+        Some(id) => org_unit::Entity::find_by_id(id)
+            .one(c)
+            .await?
+            .map(|m| m.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let dept = match u.department_id {
-        Some(id) => department::Entity::find_by_id(id).one(c).await?.map(|m| m.name).unwrap_or_default(),
+        Some(id) => department::Entity::find_by_id(id)
+            .one(c)
+            .await?
+            .map(|m| m.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     Ok((unit, dept))
 }
 
 #[expect(clippy::too_many_arguments, reason = "one timeline row names all of these")]
-fn event(case_id: i64, action: &str, from: Option<&str>, to: &str, u: &CaseUser, names: &(String, String), note: String, at: DateTime<Utc>) -> case_event::ActiveModel {
+fn event(
+    case_id: i64,
+    action: &str,
+    from: Option<&str>,
+    to: &str,
+    u: &CaseUser,
+    names: &(String, String),
+    note: String,
+    at: DateTime<Utc>,
+) -> case_event::ActiveModel {
     case_event::ActiveModel {
         case_id: Set(case_id),
         action: Set(action.into()),
@@ -1138,11 +1447,16 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
     }
     // Everything that only reads comes before the writer lock, so concurrent reports overlap it.
-    let item = item_by_code(db, &item_code).await?.filter(|i| i.enabled).ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
+    let item = item_by_code(db, &item_code)
+        .await?
+        .filter(|i| i.enabled)
+        .ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
     let routing = routing(db).await?;
     let cal = work_calendar(db).await?;
     let place = place_of(&db.conn, &routing, &n).await?;
-    let dept = routing.routed_department(&item.department_seq, &place.info.subdistrict_code).cloned();
+    let dept = routing
+        .routed_department(&item.department_seq, &place.info.subdistrict_code)
+        .cloned();
     // Duplicates are suggestions for the center: a report committed while this one waits for the
     // lock is missed as if it came a moment later, and the center can still merge the two.
     // PostgreSQL looks before the turn, so concurrent reports overlap it; SQLite inside it, on the
@@ -1158,15 +1472,28 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     // and its audit row (which names the id) go in as one statement while the turn is held.
     let id = match db.backend {
         Backend::Postgres => {
-            let row = db.conn.query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id")).await?;
+            let row = db
+                .conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id",
+                ))
+                .await?;
             Some(row.ok_or(DbError::NotFound)?.try_get::<i64>("", "id")?)
         }
         Backend::Sqlite => None,
     };
     let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
     let names = (
-        u.actor.org_unit_id.and_then(|i| routing.unit_names.get(&i)).cloned().unwrap_or_default(),
-        u.department_id.and_then(|i| routing.department_by_id(i)).map(|d| d.name.clone()).unwrap_or_default(),
+        u.actor
+            .org_unit_id
+            .and_then(|i| routing.unit_names.get(&i))
+            .cloned()
+            .unwrap_or_default(),
+        u.department_id
+            .and_then(|i| routing.department_by_id(i))
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
     );
     let note = match &dept {
         Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
@@ -1190,7 +1517,11 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         item_code: Set(item.code.clone()),
         category_code: Set(item.category_code.clone()),
         description: Set(description),
-        address: Set(if address.is_empty() { place.building_address.unwrap_or_default() } else { address }),
+        address: Set(if address.is_empty() {
+            place.building_address.unwrap_or_default()
+        } else {
+            address
+        }),
         building_code: Set(place.building_code),
         lon: Set(place.lon),
         lat: Set(place.lat),
@@ -1223,14 +1554,30 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         updated_at: Set(now),
     };
     let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
-    let audited = |id: i64| audit::row_after(tail.clone(), &u.actor, Event::ok("create", "case", id).detail(format!("{code} {}", item.name)));
+    let audited = |id: i64| {
+        audit::row_after(
+            tail.clone(),
+            &u.actor,
+            Event::ok("create", "case", id).detail(format!("{code} {}", item.name)),
+        )
+    };
     let m = match id {
         Some(id) => {
             use sea_orm::QueryTrait;
             let pg = sea_orm::DbBackend::Postgres;
             let parts = [
                 case_record::Entity::insert(am).build(pg),
-                case_event::Entity::insert(event(id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).build(pg),
+                case_event::Entity::insert(event(
+                    id,
+                    "report",
+                    None,
+                    CaseState::Reported.as_str(),
+                    u,
+                    &names,
+                    note,
+                    now,
+                ))
+                .build(pg),
                 crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
             ];
             let mut sqls = Vec::new();
@@ -1239,13 +1586,34 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
                 sqls.push(shift_placeholders(&p.sql, values.len()));
                 values.extend(p.values.map(|v| v.0).unwrap_or_default());
             }
-            let sql = format!("WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c", sqls[0], sqls[1], sqls[2]);
-            case_record::Entity::find().from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values)).one(&*txn).await.map_err(taken)?.ok_or(DbError::NotFound)?
+            let sql = format!(
+                "WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c",
+                sqls[0], sqls[1], sqls[2]
+            );
+            case_record::Entity::find()
+                .from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values))
+                .one(&*txn)
+                .await
+                .map_err(taken)?
+                .ok_or(DbError::NotFound)?
         }
         None => {
             let m = am.insert(&*txn).await.map_err(taken)?;
-            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported.as_str(), u, &names, note, now)).exec_without_returning(&*txn).await?;
-            crate::entity::audit_log::Entity::insert(audited(m.id)).exec_without_returning(&*txn).await?;
+            case_event::Entity::insert(event(
+                m.id,
+                "report",
+                None,
+                CaseState::Reported.as_str(),
+                u,
+                &names,
+                note,
+                now,
+            ))
+            .exec_without_returning(&*txn)
+            .await?;
+            crate::entity::audit_log::Entity::insert(audited(m.id))
+                .exec_without_returning(&*txn)
+                .await?;
             m
         }
     };
@@ -1255,7 +1623,10 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         depts.insert(d.id, (d.code, d.name));
     }
     let items = HashMap::from([(item.code.clone(), item.name.clone())]);
-    Ok(CreatedCase { case: view_one(m, &routing, &depts, &items, now), duplicates: dups })
+    Ok(CreatedCase {
+        case: view_one(m, &routing, &depts, &items, now),
+        duplicates: dups,
+    })
 }
 
 // ---------- transitions ----------
@@ -1301,16 +1672,26 @@ fn days_of(v: Option<u32>, field: &str) -> DbResult<u32> {
     }
 }
 
-async fn notice_serial<C: ConnectionTrait>(c: &C, unit_id: Option<i64>, unit_name: &str, now: DateTime<Utc>) -> DbResult<String> {
+async fn notice_serial<C: ConnectionTrait>(
+    c: &C,
+    unit_id: Option<i64>,
+    unit_name: &str,
+    now: DateTime<Utc>,
+) -> DbResult<String> {
     let year = cst_date(now).year();
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8)).unwrap_or(now);
+    let start = NaiveDate::from_ymd_opt(year, 1, 1)
+        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8))
+        .unwrap_or(now);
     let mut q = case_notice::Entity::find().filter(case_notice::Column::IssuedAt.gte(start));
     q = match unit_id {
         Some(u) => q.filter(case_notice::Column::IssuingUnitId.eq(u)),
         None => q.filter(case_notice::Column::IssuingUnitId.is_null()),
     };
     let n = q.count(c).await? + 1;
-    let short = unit_name.trim_end_matches("综管中心").trim_end_matches("社区").trim_end_matches("街道");
+    let short = unit_name
+        .trim_end_matches("综管中心")
+        .trim_end_matches("社区")
+        .trim_end_matches("街道");
     Ok(format!("{short}督〔{year}〕{n}号"))
 }
 
@@ -1318,14 +1699,21 @@ async fn notice_serial<C: ConnectionTrait>(c: &C, unit_id: Option<i64>, unit_nam
 /// clock, writes the timeline row, the notice (supervision) and the audit row in one transaction.
 pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
     let action = CaseAction::parse(input.action.trim(), input.passed).ok_or_else(|| {
-        if input.action.trim() == "verify" { DbError::invalid("passed", "核查须给出 passed（true 或 false）") } else { DbError::invalid("action", format!("未知操作 {}", input.action)) }
+        if input.action.trim() == "verify" {
+            DbError::invalid("passed", "核查须给出 passed（true 或 false）")
+        } else {
+            DbError::invalid("action", format!("未知操作 {}", input.action))
+        }
     })?;
     let cal = work_calendar(db).await?;
     let txn = db.begin_write().await?;
     let c = &*txn;
     let cur = visible_case(c, u, id).await?;
     if cur.version != input.version {
-        return Err(DbError::Conflict(format!("事件已被他人处理（当前版本 {}，提交的版本 {}），请刷新后重试", cur.version, input.version)));
+        return Err(DbError::Conflict(format!(
+            "事件已被他人处理（当前版本 {}，提交的版本 {}），请刷新后重试",
+            cur.version, input.version
+        )));
     }
     let roles = roles_for(c, u, &cur, Some(action)).await?;
     let f = facts(&cur);
@@ -1349,22 +1737,38 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
         }
         CaseAction::Dispatch => {
             let lead = match text(&input.department_code) {
-                Some(code) => department_by_code(c, &code).await?.ok_or_else(|| DbError::invalid("department_code", format!("成员单位 {code} 不存在")))?,
+                Some(code) => department_by_code(c, &code)
+                    .await?
+                    .ok_or_else(|| DbError::invalid("department_code", format!("成员单位 {code} 不存在")))?,
                 None => match cur.department_id {
-                    Some(d) => department::Entity::find_by_id(d).one(c).await?.ok_or_else(|| DbError::invalid("department_code", "请选择承办部门"))?,
+                    Some(d) => department::Entity::find_by_id(d)
+                        .one(c)
+                        .await?
+                        .ok_or_else(|| DbError::invalid("department_code", "请选择承办部门"))?,
                     None => return Err(DbError::invalid("department_code", "请选择承办部门")),
                 },
             };
             let mut helpers = Vec::new();
-            for code in input.assisting_department_codes.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-                let d = department_by_code(c, code).await?.ok_or_else(|| DbError::invalid("assisting_department_codes", format!("成员单位 {code} 不存在")))?;
+            for code in input
+                .assisting_department_codes
+                .iter()
+                .flatten()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+            {
+                let d = department_by_code(c, code)
+                    .await?
+                    .ok_or_else(|| DbError::invalid("assisting_department_codes", format!("成员单位 {code} 不存在")))?;
                 if d.id != lead.id && !helpers.iter().any(|h: &department::Model| h.id == d.id) {
                     helpers.push(d);
                 }
             }
             let mut n = format!("派遣至 {}", lead.name);
             if !helpers.is_empty() {
-                n.push_str(&format!("，协办：{}", helpers.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join("、")));
+                n.push_str(&format!(
+                    "，协办：{}",
+                    helpers.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join("、")
+                ));
             }
             if !note.is_empty() {
                 n.push_str(&format!("；{note}"));
@@ -1375,8 +1779,16 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             assist = Some(helpers);
         }
         CaseAction::Verify { passed } => {
-            let v = if passed { "核查通过" } else { "核查不通过，退回重办" };
-            note = if note.is_empty() { v.into() } else { format!("{v}；{note}") };
+            let v = if passed {
+                "核查通过"
+            } else {
+                "核查不通过，退回重办"
+            };
+            note = if note.is_empty() {
+                v.into()
+            } else {
+                format!("{v}；{note}")
+            };
         }
         CaseAction::Extend => {
             let d = days_of(input.days, "days")?;
@@ -1392,7 +1804,10 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             am.supervision_level = Set(cur.supervision_level + 1);
         }
         CaseAction::Escalate => {
-            let owner = org_unit::Entity::find_by_id(cur.owner_unit_id).one(c).await?.ok_or(DbError::NotFound)?;
+            let owner = org_unit::Entity::find_by_id(cur.owner_unit_id)
+                .one(c)
+                .await?
+                .ok_or(DbError::NotFound)?;
             let parent = match owner.parent_id {
                 Some(p) => org_unit::Entity::find_by_id(p).one(c).await?,
                 None => None,
@@ -1455,24 +1870,46 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     am.updated_at = Set(now);
     // Optimistic: on PostgreSQL two transactions may both have read this version; the second
     // UPDATE waits for the first and then matches no row.
-    let res = case_record::Entity::update_many().set(am).filter(case_record::Column::Id.eq(id)).filter(case_record::Column::Version.eq(cur.version)).exec(c).await?;
+    let res = case_record::Entity::update_many()
+        .set(am)
+        .filter(case_record::Column::Id.eq(id))
+        .filter(case_record::Column::Version.eq(cur.version))
+        .exec(c)
+        .await?;
     if res.rows_affected != 1 {
         return Err(DbError::Conflict("事件已被他人处理，请刷新后重试".into()));
     }
     if let Some(helpers) = assist {
-        case_assist::Entity::delete_many().filter(case_assist::Column::CaseId.eq(id)).exec(c).await?;
+        case_assist::Entity::delete_many()
+            .filter(case_assist::Column::CaseId.eq(id))
+            .exec(c)
+            .await?;
         if !helpers.is_empty() {
-            case_assist::Entity::insert_many(helpers.iter().map(|h| case_assist::ActiveModel { case_id: Set(id), department_id: Set(h.id) })).exec_without_returning(c).await?;
+            case_assist::Entity::insert_many(helpers.iter().map(|h| case_assist::ActiveModel {
+                case_id: Set(id),
+                department_id: Set(h.id),
+            }))
+            .exec_without_returning(c)
+            .await?;
         }
     }
     let names = actor_names(c, u).await?;
     if let Some((original, late)) = supervision {
         let serial = notice_serial(c, u.actor.org_unit_id, &names.0, now).await?;
         let dept = match cur.department_id {
-            Some(d) => department::Entity::find_by_id(d).one(c).await?.map(|d| d.name).unwrap_or_default(),
+            Some(d) => department::Entity::find_by_id(d)
+                .one(c)
+                .await?
+                .map(|d| d.name)
+                .unwrap_or_default(),
             None => String::new(),
         };
-        let n = format!("督办 {serial}：请于 {} 前办结并书面反馈", deadline.map(|d| (d + TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default());
+        let n = format!(
+            "督办 {serial}：请于 {} 前办结并书面反馈",
+            deadline
+                .map(|d| (d + TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        );
         case_notice::ActiveModel {
             case_id: Set(id),
             kind: Set("supervision".into()),
@@ -1494,15 +1931,39 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
         note = if note.is_empty() { n } else { format!("{n}；{note}") };
     }
     // A department acting shows its department; a center or reporter its unit.
-    let names = if role == CaseRole::Department { names } else { (names.0, String::new()) };
-    case_event::Entity::insert(event(id, action.as_str(), Some(&from), out.state.as_str(), u, &names, note, now)).exec_without_returning(c).await?;
-    audit::append(c, db.backend, &u.actor, Event::ok(action.as_str(), "case", id).detail(format!("{} {from} → {}", cur.code, out.state.as_str()))).await?;
+    let names = if role == CaseRole::Department {
+        names
+    } else {
+        (names.0, String::new())
+    };
+    case_event::Entity::insert(event(
+        id,
+        action.as_str(),
+        Some(&from),
+        out.state.as_str(),
+        u,
+        &names,
+        note,
+        now,
+    ))
+    .exec_without_returning(c)
+    .await?;
+    audit::append(
+        c,
+        db.backend,
+        &u.actor,
+        Event::ok(action.as_str(), "case", id).detail(format!("{} {from} → {}", cur.code, out.state.as_str())),
+    )
+    .await?;
     txn.commit().await?;
     get_case_unchecked(db, u, id).await
 }
 
 async fn get_case_unchecked(db: &Db, u: &CaseUser, id: i64) -> DbResult<CaseDetail> {
-    let m = case_record::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?;
+    let m = case_record::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     detail(db, u, m).await
 }
 
@@ -1524,7 +1985,9 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     let txn = db.begin_write().await?;
     let c = &*txn;
     let cur = visible_case(c, u, id).await?;
-    let target = visible_case(c, u, input.into).await.map_err(|_| DbError::invalid("into", "目标事件不存在或不在您的数据范围内"))?;
+    let target = visible_case(c, u, input.into)
+        .await
+        .map_err(|_| DbError::invalid("into", "目标事件不存在或不在您的数据范围内"))?;
     if input.version.is_some_and(|v| v != cur.version) {
         return Err(DbError::Conflict("事件已被他人处理，请刷新后重试".into()));
     }
@@ -1533,7 +1996,10 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
         return Err(DbError::Conflict(Refusal::NotInState.to_string()));
     }
     if !OPEN_STATES.contains(&target.state.as_str()) {
-        return Err(DbError::invalid("into", format!("目标事件 {} 已办结，不能并入", target.code)));
+        return Err(DbError::invalid(
+            "into",
+            format!("目标事件 {} 已办结，不能并入", target.code),
+        ));
     }
     if !(u.can("case:dispatch") && is_center(c, u, &cur).await?) {
         return Err(DbError::Forbidden(Refusal::NotForRole.to_string()));
@@ -1544,8 +2010,14 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
         .col_expr(case_record::Column::State, Expr::val(CaseState::Closed.as_str()))
         .col_expr(case_record::Column::MergedIntoId, Expr::val(target.id))
         .col_expr(case_record::Column::Step, Expr::val(Option::<String>::None))
-        .col_expr(case_record::Column::StepStartedAt, Expr::val(Option::<DateTime<Utc>>::None))
-        .col_expr(case_record::Column::DeadlineAt, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            case_record::Column::StepStartedAt,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            case_record::Column::DeadlineAt,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(case_record::Column::ClosedAt, Expr::val(now))
         .col_expr(case_record::Column::Late, Expr::val(cur.late || late))
         .col_expr(case_record::Column::Version, Expr::val(cur.version + 1))
@@ -1558,16 +2030,47 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
         return Err(DbError::Conflict("事件已被他人处理，请刷新后重试".into()));
     }
     case_record::Entity::update_many()
-        .col_expr(case_record::Column::Version, sea_orm::sea_query::ExprTrait::add(Expr::col(case_record::Column::Version), 1))
+        .col_expr(
+            case_record::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(case_record::Column::Version), 1),
+        )
         .filter(case_record::Column::Id.eq(target.id))
         .exec(c)
         .await?;
     let names = actor_names(c, u).await?;
     let names = (names.0, String::new());
     let extra = text(&input.note).map(|n| format!("；{n}")).unwrap_or_default();
-    case_event::Entity::insert(event(id, "merge", Some(&cur.state), CaseState::Closed.as_str(), u, &names, format!("并入 {}{extra}", target.code), now)).exec_without_returning(c).await?;
-    case_event::Entity::insert(event(target.id, "merged_from", Some(&target.state), &target.state, u, &names, format!("{} 并入本案{extra}", cur.code), now)).exec_without_returning(c).await?;
-    audit::append(c, db.backend, &u.actor, Event::ok("merge", "case", id).detail(format!("{} → {}", cur.code, target.code))).await?;
+    case_event::Entity::insert(event(
+        id,
+        "merge",
+        Some(&cur.state),
+        CaseState::Closed.as_str(),
+        u,
+        &names,
+        format!("并入 {}{extra}", target.code),
+        now,
+    ))
+    .exec_without_returning(c)
+    .await?;
+    case_event::Entity::insert(event(
+        target.id,
+        "merged_from",
+        Some(&target.state),
+        &target.state,
+        u,
+        &names,
+        format!("{} 并入本案{extra}", cur.code),
+        now,
+    ))
+    .exec_without_returning(c)
+    .await?;
+    audit::append(
+        c,
+        db.backend,
+        &u.actor,
+        Event::ok("merge", "case", id).detail(format!("{} → {}", cur.code, target.code)),
+    )
+    .await?;
     txn.commit().await?;
     get_case_unchecked(db, u, id).await
 }
@@ -1607,17 +2110,25 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
         cond = cond.add(case_record::Column::Source.eq(s));
     }
     if let Some(u) = f.org_unit_id {
-        let unit = org_unit::Entity::find_by_id(u).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+        let unit = org_unit::Entity::find_by_id(u)
+            .one(c)
+            .await?
+            .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
         if unit.parent_id.is_some() {
             cond = cond.add(located_in(c, &Scope::Subtree { path: unit.path }).await?);
         }
     }
     if let Some(code) = f.department_code.as_deref().filter(|s| !s.is_empty()) {
-        let d = department_by_code(c, code).await?.ok_or_else(|| DbError::invalid("department_code", format!("成员单位 {code} 不存在")))?;
+        let d = department_by_code(c, code)
+            .await?
+            .ok_or_else(|| DbError::invalid("department_code", format!("成员单位 {code} 不存在")))?;
         cond = cond.add(case_record::Column::DepartmentId.eq(d.id));
     }
     if f.overdue == Some(true) {
-        cond = cond.add(case_record::Column::State.is_in(OPEN_STATES)).add(case_record::Column::Paused.eq(false)).add(case_record::Column::DeadlineAt.lt(now));
+        cond = cond
+            .add(case_record::Column::State.is_in(OPEN_STATES))
+            .add(case_record::Column::Paused.eq(false))
+            .add(case_record::Column::DeadlineAt.lt(now));
     }
     if let Some(d) = f.date_from {
         cond = cond.add(case_record::Column::ReportedAt.gte(cst_midnight(d)));
@@ -1630,9 +2141,14 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
 
 pub async fn list(db: &Db, u: &CaseUser, f: &CaseFilter, p: PageReq) -> DbResult<Page<Case>> {
     let now = now();
-    let q = case_record::Entity::find().filter(visible(&db.conn, u).await?).filter(filter_condition(&db.conn, f, now).await?);
+    let q = case_record::Entity::find()
+        .filter(visible(&db.conn, u).await?)
+        .filter(filter_condition(&db.conn, f, now).await?);
     let (rows, total) = crate::page_of(db, q, |q| q.order_by_desc(case_record::Column::Id), p).await?;
-    Ok(Page { items: views(db, rows).await?, total })
+    Ok(Page {
+        items: views(db, rows).await?,
+        total,
+    })
 }
 
 /// The caller's to-do list: a center's reported, accepted, feedback and verified cases of its
@@ -1646,7 +2162,8 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
         // Cases are owned by centers (never by grids): the centers at or below the caller's unit.
-        let mut owned = Condition::all().add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]));
+        let mut owned =
+            Condition::all().add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]));
         if effective_scope(c, &Scope::Subtree { path: m.path.clone() }).await? != Scope::All {
             let centers: Vec<i64> = org_unit::Entity::find()
                 .select_only()
@@ -1664,21 +2181,44 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
     if u.can("case:handle")
         && let Some(d) = u.department_id
     {
-        any = any.add(Condition::all().add(case_record::Column::DepartmentId.eq(d)).add(case_record::Column::State.is_in(["dispatched", "handling"])));
+        any = any.add(
+            Condition::all()
+                .add(case_record::Column::DepartmentId.eq(d))
+                .add(case_record::Column::State.is_in(["dispatched", "handling"])),
+        );
         some = true;
     }
     if u.can("case:report")
         && let Some(uid) = u.actor.user_id
     {
-        any = any.add(Condition::all().add(case_record::Column::ReporterUserId.eq(uid)).add(case_record::Column::State.eq("feedback")));
+        any = any.add(
+            Condition::all()
+                .add(case_record::Column::ReporterUserId.eq(uid))
+                .add(case_record::Column::State.eq("feedback")),
+        );
         some = true;
     }
     if !some {
-        return Ok(Page { items: vec![], total: 0 });
+        return Ok(Page {
+            items: vec![],
+            total: 0,
+        });
     }
     let q = case_record::Entity::find().filter(any).filter(visible(c, u).await?);
-    let (rows, total) = crate::page_of(db, q, |q| q.order_by_asc(case_record::Column::DeadlineAt).order_by_asc(case_record::Column::Id), p).await?;
-    Ok(Page { items: views(db, rows).await?, total })
+    let (rows, total) = crate::page_of(
+        db,
+        q,
+        |q| {
+            q.order_by_asc(case_record::Column::DeadlineAt)
+                .order_by_asc(case_record::Column::Id)
+        },
+        p,
+    )
+    .await?;
+    Ok(Page {
+        items: views(db, rows).await?,
+        total,
+    })
 }
 
 // ---------- counts ----------
@@ -1720,7 +2260,13 @@ pub struct Figures {
 
 impl Figures {
     fn rates(&mut self) {
-        let pct = |n: u64| if self.due_for_closure == 0 { 0.0 } else { (n as f64 * 10000.0 / self.due_for_closure as f64).round() / 100.0 };
+        let pct = |n: u64| {
+            if self.due_for_closure == 0 {
+                0.0
+            } else {
+                (n as f64 * 10000.0 / self.due_for_closure as f64).round() / 100.0
+            }
+        };
         self.closure_rate = pct(self.closed);
         self.on_time_closure_rate = pct(self.closed_on_time);
         self.rework_rate = pct(self.reworked);
@@ -1774,21 +2320,46 @@ pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats
         None => None,
         Some(v) => {
             let assisted = match v.department {
-                Some(d) => case_assist::Entity::find().select_only().column(case_assist::Column::CaseId).filter(case_assist::Column::DepartmentId.eq(d)).into_tuple().all(c).await?.into_iter().collect(),
+                Some(d) => case_assist::Entity::find()
+                    .select_only()
+                    .column(case_assist::Column::CaseId)
+                    .filter(case_assist::Column::DepartmentId.eq(d))
+                    .into_tuple()
+                    .all(c)
+                    .await?
+                    .into_iter()
+                    .collect(),
                 None => HashSet::new(),
             };
-            Some(Visible { area: v.located.area(c).await?, reporter: v.reporter, department: v.department, assisted })
+            Some(Visible {
+                area: v.located.area(c).await?,
+                reporter: v.reporter,
+                department: v.department,
+                assisted,
+            })
         }
     };
     let area = match f.org_unit_id {
         Some(id) => {
-            let unit = org_unit::Entity::find_by_id(id).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
-            if unit.parent_id.is_some() { located(c, &Scope::Subtree { path: unit.path }).await?.area(c).await? } else { Area::Everywhere }
+            let unit = org_unit::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+            if unit.parent_id.is_some() {
+                located(c, &Scope::Subtree { path: unit.path }).await?.area(c).await?
+            } else {
+                Area::Everywhere
+            }
         }
         None => Area::Everywhere,
     };
     let day = |d: NaiveDate| crate::stats::day_number(d);
-    let q = Counted { visible, area, day_from: f.date_from.map(day), day_to: f.date_to.map(day) };
+    let q = Counted {
+        visible,
+        area,
+        day_from: f.date_from.map(day),
+        day_to: f.date_to.map(day),
+    };
     match db.cases.counts.tally(db, &q, now).await? {
         Some(t) => named(c, t).await,
         None => stats_sql(db, u, f).await,
@@ -1805,12 +2376,25 @@ pub async fn warm_counts(db: &Db) -> DbResult<()> {
 pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
-    let filter = CaseFilter { org_unit_id: f.org_unit_id, date_from: f.date_from, date_to: f.date_to, ..Default::default() };
-    let cond = Condition::all().add(visible(c, u).await?).add(filter_condition(c, &filter, now).await?);
+    let filter = CaseFilter {
+        org_unit_id: f.org_unit_id,
+        date_from: f.date_from,
+        date_to: f.date_to,
+        ..Default::default()
+    };
+    let cond = Condition::all()
+        .add(visible(c, u).await?)
+        .add(filter_condition(c, &filter, now).await?);
     // One pass over the covering index (state, department, item, late, rework).
     let rows: Vec<(String, Option<i64>, String, bool, i32, i64)> = case_record::Entity::find()
         .select_only()
-        .columns([case_record::Column::State, case_record::Column::DepartmentId, case_record::Column::ItemCode, case_record::Column::Late, case_record::Column::ReworkCount])
+        .columns([
+            case_record::Column::State,
+            case_record::Column::DepartmentId,
+            case_record::Column::ItemCode,
+            case_record::Column::Late,
+            case_record::Column::ReworkCount,
+        ])
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(cond.clone())
         .group_by(case_record::Column::State)
@@ -1873,7 +2457,12 @@ pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseS
 
 /// Rates, names of items and departments, and the order the page shows.
 async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
-    let Tally { by_state, by_item, by_dept, mut all } = t;
+    let Tally {
+        by_state,
+        by_item,
+        by_dept,
+        mut all,
+    } = t;
     all.rates();
     let ids: Vec<i64> = by_dept.keys().flatten().copied().collect();
     let depts: HashMap<i64, (String, String)> = if ids.is_empty() {
@@ -1881,7 +2470,11 @@ async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
     } else {
         department::Entity::find()
             .select_only()
-            .columns([department::Column::Id, department::Column::Code, department::Column::Name])
+            .columns([
+                department::Column::Id,
+                department::Column::Code,
+                department::Column::Name,
+            ])
             .filter(department::Column::Id.is_in(ids))
             .into_tuple::<(i64, String, String)>()
             .all(c)
@@ -1890,24 +2483,48 @@ async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
             .map(|(i, c, n)| (i, (c, n)))
             .collect()
     };
-    let items: HashMap<String, String> = case_item::Entity::find().select_only().columns([case_item::Column::Code, case_item::Column::Name]).into_tuple::<(String, String)>().all(c).await?.into_iter().collect();
+    let items: HashMap<String, String> = case_item::Entity::find()
+        .select_only()
+        .columns([case_item::Column::Code, case_item::Column::Name])
+        .into_tuple::<(String, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
     let total = all.reported;
     let mut by_department: Vec<DepartmentCount> = by_dept
         .into_iter()
         .map(|(id, (count, mut figures))| {
             figures.rates();
             let d = id.and_then(|i| depts.get(&i));
-            DepartmentCount { department_id: id, department_code: d.map(|d| d.0.clone()), department_name: d.map(|d| d.1.clone()), count, figures }
+            DepartmentCount {
+                department_id: id,
+                department_code: d.map(|d| d.0.clone()),
+                department_name: d.map(|d| d.1.clone()),
+                count,
+                figures,
+            }
         })
         .collect();
     by_department.sort_by(|a, b| b.count.cmp(&a.count).then(a.department_code.cmp(&b.department_code)));
-    let mut by_item: Vec<ItemCount> = by_item.into_iter().map(|(code, count)| ItemCount { item_name: items.get(&code).cloned().unwrap_or_default(), item_code: code, count }).collect();
+    let mut by_item: Vec<ItemCount> = by_item
+        .into_iter()
+        .map(|(code, count)| ItemCount {
+            item_name: items.get(&code).cloned().unwrap_or_default(),
+            item_code: code,
+            count,
+        })
+        .collect();
     by_item.sort_by(|a, b| b.count.cmp(&a.count).then(a.item_code.cmp(&b.item_code)));
     Ok(CaseStats {
         total,
         by_state: CaseState::ALL
             .iter()
-            .map(|s| StateCount { state: s.as_str().into(), state_name: s.zh().into(), count: by_state.get(s.as_str()).copied().unwrap_or(0) })
+            .map(|s| StateCount {
+                state: s.as_str().into(),
+                state_name: s.zh().into(),
+                count: by_state.get(s.as_str()).copied().unwrap_or(0),
+            })
             .collect(),
         by_item,
         by_department,
@@ -1966,16 +2583,41 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     .insert(c)
     .await?;
     let names = actor_names(c, u).await?;
-    let stage = if p.stage == "feedback" { "处置照片" } else { "上报照片" };
-    case_event::Entity::insert(event(case_id, "photo", Some(&cur.state), &cur.state, u, &names, stage.into(), now)).exec_without_returning(c).await?;
-    audit::append(c, db.backend, &u.actor, Event::ok("upload_photo", "case", case_id).detail(format!("{} #{}", cur.code, m.id))).await?;
+    let stage = if p.stage == "feedback" {
+        "处置照片"
+    } else {
+        "上报照片"
+    };
+    case_event::Entity::insert(event(
+        case_id,
+        "photo",
+        Some(&cur.state),
+        &cur.state,
+        u,
+        &names,
+        stage.into(),
+        now,
+    ))
+    .exec_without_returning(c)
+    .await?;
+    audit::append(
+        c,
+        db.backend,
+        &u.actor,
+        Event::ok("upload_photo", "case", case_id).detail(format!("{} #{}", cur.code, m.id)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(photo_view(case_id, m))
 }
 
 pub async fn get_photo(db: &Db, u: &CaseUser, case_id: i64, photo_id: i64) -> DbResult<case_photo::Model> {
     visible_case(&db.conn, u, case_id).await?;
-    case_photo::Entity::find_by_id(photo_id).filter(case_photo::Column::CaseId.eq(case_id)).one(&db.conn).await?.ok_or(DbError::NotFound)
+    case_photo::Entity::find_by_id(photo_id)
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 // ---------- public requests (Open311) ----------
@@ -2014,7 +2656,11 @@ pub async fn public_cases(db: &Db, f: &PublicFilter) -> DbResult<Vec<Case>> {
         Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES)),
         None => {}
     }
-    let rows = q.order_by_desc(case_record::Column::Id).limit(f.limit.max(1)).all(&db.conn).await?;
+    let rows = q
+        .order_by_desc(case_record::Column::Id)
+        .limit(f.limit.max(1))
+        .all(&db.conn)
+        .await?;
     views(db, rows).await
 }
 
@@ -2038,8 +2684,14 @@ pub async fn raise_overdue_alerts(db: &Db, now: DateTime<Utc>) -> DbResult<u64> 
     let raised = Query::select()
         .expr(Expr::val(1))
         .from(case_alert::Entity)
-        .and_where(sea_orm::sea_query::ExprTrait::equals(Expr::col((case_alert::Entity, case_alert::Column::CaseId)), (case_record::Entity, case_record::Column::Id)))
-        .and_where(sea_orm::sea_query::ExprTrait::equals(Expr::col((case_alert::Entity, case_alert::Column::Step)), (case_record::Entity, case_record::Column::Step)))
+        .and_where(sea_orm::sea_query::ExprTrait::equals(
+            Expr::col((case_alert::Entity, case_alert::Column::CaseId)),
+            (case_record::Entity, case_record::Column::Id),
+        ))
+        .and_where(sea_orm::sea_query::ExprTrait::equals(
+            Expr::col((case_alert::Entity, case_alert::Column::Step)),
+            (case_record::Entity, case_record::Column::Step),
+        ))
         .to_owned();
     let select = Query::select()
         .column((case_record::Entity, case_record::Column::Id))
@@ -2055,13 +2707,24 @@ pub async fn raise_overdue_alerts(db: &Db, now: DateTime<Utc>) -> DbResult<u64> 
         .to_owned();
     let insert = Query::insert()
         .into_table(case_alert::Entity)
-        .columns([case_alert::Column::CaseId, case_alert::Column::Step, case_alert::Column::DeadlineAt, case_alert::Column::RaisedAt])
+        .columns([
+            case_alert::Column::CaseId,
+            case_alert::Column::Step,
+            case_alert::Column::DeadlineAt,
+            case_alert::Column::RaisedAt,
+        ])
         .select_from(select)
         .map_err(|e| DbError::Db(sea_orm::DbErr::Custom(e.to_string())))?
         .to_owned();
     let n = txn.execute(&insert).await?.rows_affected();
     if n > 0 {
-        audit::append(&*txn, db.backend, &Actor::system("overdue-job"), Event::ok("raise_alerts", "case_alert", n).detail(format!("新增超期预警 {n} 条"))).await?;
+        audit::append(
+            &*txn,
+            db.backend,
+            &Actor::system("overdue-job"),
+            Event::ok("raise_alerts", "case_alert", n).detail(format!("新增超期预警 {n} 条")),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(n)

@@ -23,14 +23,24 @@ impl Scale {
     /// How much registry data the demo makes at this scale.
     pub fn volume(self) -> crate::demo_data::Volume {
         match self {
-            Self::Small => crate::demo_data::Volume { subdistricts: Some(1), buildings_per_grid: 83 },
-            Self::District => crate::demo_data::Volume { subdistricts: None, buildings_per_grid: 198 },
+            Self::Small => crate::demo_data::Volume {
+                subdistricts: Some(1),
+                buildings_per_grid: 83,
+            },
+            Self::District => crate::demo_data::Volume {
+                subdistricts: None,
+                buildings_per_grid: 198,
+            },
         }
     }
 
     pub fn cases(self) -> crate::demo_data::CaseVolume {
         let v = self.volume();
-        crate::demo_data::CaseVolume { subdistricts: v.subdistricts, history_per_grid: 150, communities: None }
+        crate::demo_data::CaseVolume {
+            subdistricts: v.subdistricts,
+            history_per_grid: 150,
+            communities: None,
+        }
     }
 
     fn grids_per_community(self) -> usize {
@@ -86,13 +96,21 @@ fn parse_divisions(csv: &str) -> DbResult<Vec<Division>> {
 
 /// `良安田社区居委会` → `良安田社区`; `杨美社区嘉丽园居委会` stays as it is.
 fn community_display_name(d: &Division) -> String {
-    if d.name == format!("{}居委会", d.community) { d.community.clone() } else { d.name.clone() }
+    if d.name == format!("{}居委会", d.community) {
+        d.community.clone()
+    } else {
+        d.name.clone()
+    }
 }
 
 const DISTRICT_DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("01", "龙岗公安分局", "治安、消防监督、流动人口和出租屋治安管理"),
     ("02", "区消防救援大队", "火灾隐患查处、消防安全检查"),
-    ("03", "区城市管理和综合执法局", "市容环境、违法建设、无牌无照经营、户外广告"),
+    (
+        "03",
+        "区城市管理和综合执法局",
+        "市容环境、违法建设、无牌无照经营、户外广告",
+    ),
     ("04", "区市场监督管理局", "无照经营、食品安全、市场秩序"),
     ("05", "区住房和建设局", "出租屋管理、房屋安全、建筑施工安全"),
     ("06", "区应急管理局", "安全生产监督管理"),
@@ -125,8 +143,24 @@ struct UnitSeed {
 }
 
 impl UnitSeed {
-    fn new(level: &'static str, code: &str, name: &str, parent: Option<&str>, community: Option<String>, geometry: Option<String>, sort: i32) -> Self {
-        Self { level, code: code.into(), name: name.into(), parent: parent.map(String::from), community, geometry, sort }
+    fn new(
+        level: &'static str,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        community: Option<String>,
+        geometry: Option<String>,
+        sort: i32,
+    ) -> Self {
+        Self {
+            level,
+            code: code.into(),
+            name: name.into(),
+            parent: parent.map(String::from),
+            community,
+            geometry,
+            sort,
+        }
     }
 }
 
@@ -135,12 +169,27 @@ type AccountSeed = (String, String, &'static str, String, Option<String>, Option
 
 /// Loads the demo. `password_hash` is the argon2id hash of the operator's chosen password, shared
 /// by all demo accounts (hashing once keeps the demo fast; real accounts each get their own salt).
-pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: Scale, password_hash: &str) -> DbResult<Vec<DemoAccount>> {
+pub async fn load(
+    db: &Db,
+    divisions_csv: &str,
+    outline: Option<String>,
+    scale: Scale,
+    password_hash: &str,
+) -> DbResult<Vec<DemoAccount>> {
     let rows = parse_divisions(divisions_csv)?;
-    let district = rows.iter().find(|d| d.level == "district").ok_or_else(|| DbError::invalid("divisions", "缺少区级行"))?;
-    let subdistricts: Vec<&Division> = rows.iter().filter(|d| d.level == "street" && d.administered_by == district.name).collect();
+    let district = rows
+        .iter()
+        .find(|d| d.level == "district")
+        .ok_or_else(|| DbError::invalid("divisions", "缺少区级行"))?;
+    let subdistricts: Vec<&Division> = rows
+        .iter()
+        .filter(|d| d.level == "street" && d.administered_by == district.name)
+        .collect();
     let sd_codes: HashSet<&str> = subdistricts.iter().map(|d| d.code.as_str()).collect();
-    let communities: Vec<&Division> = rows.iter().filter(|d| d.level == "community" && sd_codes.contains(d.parent.as_str())).collect();
+    let communities: Vec<&Division> = rows
+        .iter()
+        .filter(|d| d.level == "community" && sd_codes.contains(d.parent.as_str()))
+        .collect();
 
     let actor = Actor::system("demo");
     let txn = db.begin_write().await?;
@@ -158,24 +207,62 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         .map(|(code, id, path)| (code, (id, path)))
         .collect();
     let mut units: Vec<UnitSeed> = Vec::new();
-    units.push(UnitSeed::new("district", &district.code12, &district.name, None, None, outline, 0));
+    units.push(UnitSeed::new(
+        "district",
+        &district.code12,
+        &district.name,
+        None,
+        None,
+        outline,
+        0,
+    ));
     for (i, s) in subdistricts.iter().enumerate() {
-        units.push(UnitSeed::new("subdistrict", &s.code12, &s.name, Some(&district.code12), None, None, i as i32));
+        units.push(UnitSeed::new(
+            "subdistrict",
+            &s.code12,
+            &s.name,
+            Some(&district.code12),
+            None,
+            None,
+            i as i32,
+        ));
     }
-    let sd12: HashMap<&str, &str> = subdistricts.iter().map(|s| (s.code.as_str(), s.code12.as_str())).collect();
+    let sd12: HashMap<&str, &str> = subdistricts
+        .iter()
+        .map(|s| (s.code.as_str(), s.code12.as_str()))
+        .collect();
     for (i, m) in communities.iter().enumerate() {
         let parent = sd12.get(m.parent.as_str()).map(|s| s.to_string());
-        units.push(UnitSeed::new("community", &m.code12, &community_display_name(m), parent.as_deref(), Some(m.community.clone()), None, i as i32));
+        units.push(UnitSeed::new(
+            "community",
+            &m.code12,
+            &community_display_name(m),
+            parent.as_deref(),
+            Some(m.community.clone()),
+            None,
+            i as i32,
+        ));
     }
     for m in &communities {
         for g in 1..=scale.grids_per_community() {
             let code = format!("{}{:02}", m.code12, g);
-            units.push(UnitSeed::new("grid", &code, &format!("{}第{:02}网格", community_display_name(m), g), Some(&m.code12), None, None, g as i32));
+            units.push(UnitSeed::new(
+                "grid",
+                &code,
+                &format!("{}第{:02}网格", community_display_name(m), g),
+                Some(&m.code12),
+                None,
+                None,
+                g as i32,
+            ));
         }
     }
     let mut created_units = 0;
     for level in ["district", "subdistrict", "community", "grid"] {
-        let new: Vec<&UnitSeed> = units.iter().filter(|u| u.level == level && !ids.contains_key(&u.code)).collect();
+        let new: Vec<&UnitSeed> = units
+            .iter()
+            .filter(|u| u.level == level && !ids.contains_key(&u.code))
+            .collect();
         for chunk in new.chunks(500) {
             let models = chunk.iter().map(|u| org_unit::ActiveModel {
                 level: Set(u.level.into()),
@@ -227,17 +314,32 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
     // Member departments.
     let mut depts: Vec<(String, String, String, i64)> = Vec::new();
     for (seq, name, duties) in DISTRICT_DEPARTMENTS {
-        depts.push((format!("440307-{seq}"), (*name).into(), (*duties).into(), unit_id(&district.code12)?));
+        depts.push((
+            format!("440307-{seq}"),
+            (*name).into(),
+            (*duties).into(),
+            unit_id(&district.code12)?,
+        ));
     }
     for s in &subdistricts {
         let short = s.name.trim_end_matches("街道");
         for (seq, name, duties) in SUBDISTRICT_DEPARTMENTS {
-            let name = if *name == "派出所" { format!("{short}派出所") } else { format!("{}{name}", s.name) };
+            let name = if *name == "派出所" {
+                format!("{short}派出所")
+            } else {
+                format!("{}{name}", s.name)
+            };
             depts.push((format!("{}-{seq}", s.code), name, (*duties).into(), unit_id(&s.code12)?));
         }
     }
-    let existing: HashSet<String> =
-        department::Entity::find().select_only().column(department::Column::Code).into_tuple::<String>().all(c).await?.into_iter().collect();
+    let existing: HashSet<String> = department::Entity::find()
+        .select_only()
+        .column(department::Column::Code)
+        .into_tuple::<String>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
     for (code, name, duties, unit) in depts.iter().filter(|d| !existing.contains(&d.0)) {
         department::ActiveModel {
             code: Set(code.clone()),
@@ -264,35 +366,113 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
 
     // Accounts: (username, display name, role, unit code, department code, grid to assign)
     let mut accounts: Vec<AccountSeed> = vec![
-        ("admin".into(), "系统管理员".into(), "sys_admin", district.code12.clone(), None, None),
-        ("secadmin".into(), "安全管理员".into(), "security_admin", district.code12.clone(), None, None),
-        ("auditor".into(), "审计管理员".into(), "audit_admin", district.code12.clone(), None, None),
-        ("district_officer".into(), "区综管中心值班员".into(), "district_officer", district.code12.clone(), None, None),
-        ("leader".into(), "区综管办领导".into(), "leader", district.code12.clone(), None, None),
+        (
+            "admin".into(),
+            "系统管理员".into(),
+            "sys_admin",
+            district.code12.clone(),
+            None,
+            None,
+        ),
+        (
+            "secadmin".into(),
+            "安全管理员".into(),
+            "security_admin",
+            district.code12.clone(),
+            None,
+            None,
+        ),
+        (
+            "auditor".into(),
+            "审计管理员".into(),
+            "audit_admin",
+            district.code12.clone(),
+            None,
+            None,
+        ),
+        (
+            "district_officer".into(),
+            "区综管中心值班员".into(),
+            "district_officer",
+            district.code12.clone(),
+            None,
+            None,
+        ),
+        (
+            "leader".into(),
+            "区综管办领导".into(),
+            "leader",
+            district.code12.clone(),
+            None,
+            None,
+        ),
     ];
     for s in &subdistricts {
         let seq = &s.code[6..];
-        accounts.push((format!("subdistrict_{seq}"), format!("{}综管中心", s.name), "subdistrict_officer", s.code12.clone(), None, None));
+        accounts.push((
+            format!("subdistrict_{seq}"),
+            format!("{}综管中心", s.name),
+            "subdistrict_officer",
+            s.code12.clone(),
+            None,
+            None,
+        ));
     }
     for m in &communities {
         let seq = &m.code12[6..];
-        accounts.push((format!("community_{seq}"), format!("{}综管中心", community_display_name(m)), "community_officer", m.code12.clone(), None, None));
+        accounts.push((
+            format!("community_{seq}"),
+            format!("{}综管中心", community_display_name(m)),
+            "community_officer",
+            m.code12.clone(),
+            None,
+            None,
+        ));
         for g in 1..=scale.grids_per_community() {
             let grid = format!("{}{:02}", m.code12, g);
-            accounts.push((format!("grid_{}", &grid[6..]), format!("{}网格员{:02}", community_display_name(m), g), "grid_worker", m.code12.clone(), None, Some(grid)));
+            accounts.push((
+                format!("grid_{}", &grid[6..]),
+                format!("{}网格员{:02}", community_display_name(m), g),
+                "grid_worker",
+                m.code12.clone(),
+                None,
+                Some(grid),
+            ));
         }
     }
     for (code, name, _, unit) in &depts {
-        let unit_code = ids.iter().find(|(_, v)| v.0 == *unit).map(|(k, _)| k.clone()).unwrap_or_default();
-        accounts.push((format!("dept_{}", code.replace('-', "_")), format!("{name}处置员"), "department_handler", unit_code, Some(code.clone()), None));
+        let unit_code = ids
+            .iter()
+            .find(|(_, v)| v.0 == *unit)
+            .map(|(k, _)| k.clone())
+            .unwrap_or_default();
+        accounts.push((
+            format!("dept_{}", code.replace('-', "_")),
+            format!("{name}处置员"),
+            "department_handler",
+            unit_code,
+            Some(code.clone()),
+            None,
+        ));
     }
 
-    let existing_users: HashSet<String> =
-        app_user::Entity::find().select_only().column(app_user::Column::Username).into_tuple::<String>().all(c).await?.into_iter().collect();
+    let existing_users: HashSet<String> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Username)
+        .into_tuple::<String>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
     let mut created_users = 0;
     let mut out = Vec::new();
     for (username, display, role, unit_code, dept_code, grid) in &accounts {
-        out.push(DemoAccount { username: username.clone(), role: (*role).into(), org_unit_code: unit_code.clone(), department_code: dept_code.clone() });
+        out.push(DemoAccount {
+            username: username.clone(),
+            role: (*role).into(),
+            org_unit_code: unit_code.clone(),
+            department_code: dept_code.clone(),
+        });
         if existing_users.contains(username) {
             continue;
         }
@@ -300,7 +480,11 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         let department_id = dept_code.as_ref().and_then(|d| dept_ids.get(d)).copied();
         let s = staff::ActiveModel {
             name: Set(display.clone()),
-            gender: Set(if created_users % 2 == 0 { "male".into() } else { "female".into() }),
+            gender: Set(if created_users % 2 == 0 {
+                "male".into()
+            } else {
+                "female".into()
+            }),
             phone_enc: Set(None),
             phone_hash: Set(None),
             org_unit_id: Set(org_unit_id),
@@ -314,15 +498,30 @@ pub async fn load(db: &Db, divisions_csv: &str, outline: Option<String>, scale: 
         .insert(c)
         .await?;
         let u = crate::auth::insert_account(c, &actor, username, &s, password_hash.to_string(), false).await?;
-        user_role::Entity::insert(user_role::ActiveModel { user_id: Set(u.id), role_code: Set((*role).into()) }).exec_without_returning(c).await?;
+        user_role::Entity::insert(user_role::ActiveModel {
+            user_id: Set(u.id),
+            role_code: Set((*role).into()),
+        })
+        .exec_without_returning(c)
+        .await?;
         if let Some(g) = grid {
-            grid_assignment::Entity::insert(grid_assignment::ActiveModel { grid_id: Set(unit_id(g)?), staff_id: Set(s.id) })
-                .exec_without_returning(c)
-                .await?;
+            grid_assignment::Entity::insert(grid_assignment::ActiveModel {
+                grid_id: Set(unit_id(g)?),
+                staff_id: Set(s.id),
+            })
+            .exec_without_returning(c)
+            .await?;
         }
         created_users += 1;
     }
-    audit::append(c, db.backend, &actor, Event::ok("demo_load", "system", "demo").detail(format!("新建机构网格 {created_units} 个，账号 {created_users} 个"))).await?;
+    audit::append(
+        c,
+        db.backend,
+        &actor,
+        Event::ok("demo_load", "system", "demo")
+            .detail(format!("新建机构网格 {created_units} 个，账号 {created_users} 个")),
+    )
+    .await?;
     txn.commit().await?;
     Ok(out)
 }

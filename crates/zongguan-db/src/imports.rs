@@ -3,12 +3,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
-use zongguan_core::registry::{self as rules, FieldError, ResidentInput, ResidentRecord};
 use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{self as rules, FieldError, ResidentInput, ResidentRecord};
 
 use crate::audit::{self, Event};
 use crate::entity::{building, house, import_job, org_unit, residence, resident};
@@ -48,8 +50,30 @@ impl Kind {
     /// The template's headers, in order. Files may order them differently.
     pub fn headers(self) -> &'static [&'static str] {
         match self {
-            Self::Residents => &["姓名", "证件类型", "证件号码", "性别", "出生日期", "民族", "人口类型", "联系电话", "楼栋编码", "房号", "入住日期", "与户主关系"],
-            Self::Buildings => &["楼栋编码", "楼栋名称", "地址", "网格编码", "经度", "纬度", "层数", "用途"],
+            Self::Residents => &[
+                "姓名",
+                "证件类型",
+                "证件号码",
+                "性别",
+                "出生日期",
+                "民族",
+                "人口类型",
+                "联系电话",
+                "楼栋编码",
+                "房号",
+                "入住日期",
+                "与户主关系",
+            ],
+            Self::Buildings => &[
+                "楼栋编码",
+                "楼栋名称",
+                "地址",
+                "网格编码",
+                "经度",
+                "纬度",
+                "层数",
+                "用途",
+            ],
             Self::Houses => &["楼栋编码", "房号", "面积", "用途", "是否出租"],
         }
     }
@@ -135,7 +159,12 @@ pub fn map_headers(kind: Kind, header: &[String]) -> Result<HashMap<&'static str
             at.insert(*h, i);
         }
     }
-    let missing: Vec<&str> = kind.required_headers().iter().filter(|h| !at.contains_key(*h)).copied().collect();
+    let missing: Vec<&str> = kind
+        .required_headers()
+        .iter()
+        .filter(|h| !at.contains_key(*h))
+        .copied()
+        .collect();
     if !missing.is_empty() {
         return Err(format!("表头缺少列：{}（请使用下载的模板）", missing.join("、")));
     }
@@ -146,11 +175,24 @@ pub fn map_headers(kind: Kind, header: &[String]) -> Result<HashMap<&'static str
 fn column_of(kind: Kind, field: &str) -> &'static str {
     let pairs: &[(&str, &str)] = match kind {
         Kind::Residents => &[
-            ("name", "姓名"), ("id_type", "证件类型"), ("id_number", "证件号码"), ("gender", "性别"), ("birth_date", "出生日期"),
-            ("ethnicity", "民族"), ("registration_type", "人口类型"), ("phone", "联系电话"), ("nationality", "证件类型"),
+            ("name", "姓名"),
+            ("id_type", "证件类型"),
+            ("id_number", "证件号码"),
+            ("gender", "性别"),
+            ("birth_date", "出生日期"),
+            ("ethnicity", "民族"),
+            ("registration_type", "人口类型"),
+            ("phone", "联系电话"),
+            ("nationality", "证件类型"),
         ],
         Kind::Buildings => &[
-            ("code", "楼栋编码"), ("name", "楼栋名称"), ("address", "地址"), ("lon", "经度"), ("lat", "纬度"), ("floors", "层数"), ("use_type", "用途"),
+            ("code", "楼栋编码"),
+            ("name", "楼栋名称"),
+            ("address", "地址"),
+            ("lon", "经度"),
+            ("lat", "纬度"),
+            ("floors", "层数"),
+            ("use_type", "用途"),
         ],
         Kind::Houses => &[("room", "房号"), ("area", "面积"), ("use_type", "用途")],
     };
@@ -158,7 +200,11 @@ fn column_of(kind: Kind, field: &str) -> &'static str {
 }
 
 fn reject(out: &mut Vec<Rejection>, row: u32, column: &str, message: impl Into<String>) {
-    out.push(Rejection { row, column: column.into(), message: message.into() });
+    out.push(Rejection {
+        row,
+        column: column.into(),
+        message: message.into(),
+    });
 }
 
 fn field_errors(out: &mut Vec<Rejection>, kind: Kind, row: u32, errors: Vec<FieldError>) {
@@ -215,12 +261,20 @@ async fn grids_in_scope<C: ConnectionTrait>(c: &C, s: &Scope) -> DbResult<HashMa
 }
 
 /// The chunk's buildings that the actor may use: code → (id, grid).
-async fn buildings_by_code<C: ConnectionTrait>(c: &C, s: &Scope, codes: Vec<String>) -> DbResult<HashMap<String, (i64, i64)>> {
+async fn buildings_by_code<C: ConnectionTrait>(
+    c: &C,
+    s: &Scope,
+    codes: Vec<String>,
+) -> DbResult<HashMap<String, (i64, i64)>> {
     Ok(building::Entity::find()
         .select_only()
         .columns([building::Column::Code, building::Column::Id, building::Column::GridId])
         .filter(building::Column::Code.is_in(codes))
-        .filter(scope::unit_column(s, building::Column::GridId, Some(building::Column::CreatedBy)))
+        .filter(scope::unit_column(
+            s,
+            building::Column::GridId,
+            Some(building::Column::CreatedBy),
+        ))
         .into_tuple::<(String, i64, i64)>()
         .all(c)
         .await?
@@ -235,7 +289,12 @@ async fn rooms_of<C: ConnectionTrait>(c: &C, bids: Vec<i64>) -> DbResult<HashMap
     for chunk in bids.chunks(1000) {
         let rows: Vec<(i64, String, i64, i64)> = house::Entity::find()
             .select_only()
-            .columns([house::Column::BuildingId, house::Column::Room, house::Column::Id, house::Column::GridId])
+            .columns([
+                house::Column::BuildingId,
+                house::Column::Room,
+                house::Column::Id,
+                house::Column::GridId,
+            ])
             .filter(house::Column::BuildingId.is_in(chunk.to_vec()))
             .into_tuple()
             .all(c)
@@ -249,8 +308,13 @@ async fn rooms_of<C: ConnectionTrait>(c: &C, bids: Vec<i64>) -> DbResult<HashMap
 /// in the same batch. (SQLite counts them from the first free id: see `Progress::next_id`.)
 async fn reserve_ids<C: ConnectionTrait>(c: &C, table: &str, n: usize) -> DbResult<Vec<i64>> {
     let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS m FROM generate_series(1, {n})");
-    let rows = c.query_all_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
-    Ok(rows.into_iter().filter_map(|r| r.try_get::<i64>("", "m").ok()).collect())
+    let rows = c
+        .query_all_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.try_get::<i64>("", "m").ok())
+        .collect())
 }
 
 /// What an import has found so far, carried from chunk to chunk.
@@ -318,21 +382,35 @@ impl RowTriggers {
 
     async fn defer<C: ConnectionTrait>(c: &C) -> DbResult<Self> {
         let b = c.get_database_backend();
-        let list = format!("SELECT name AS n, sql AS d FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resident' AND name IN ({})", Self::NAMES);
+        let list = format!(
+            "SELECT name AS n, sql AS d FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resident' AND name IN ({})",
+            Self::NAMES
+        );
         let mut sql = Vec::new();
         for row in c.query_all_raw(sea_orm::Statement::from_string(b, list)).await? {
             let (n, d): (String, String) = (row.try_get("", "n")?, row.try_get("", "d")?);
             c.execute_unprepared(&format!("DROP TRIGGER {n}")).await?;
             sql.push(d);
         }
-        Ok(Self { first_id: crate::next_id(c, "resident").await?, sql })
+        Ok(Self {
+            first_id: crate::next_id(c, "resident").await?,
+            sql,
+        })
     }
 
     async fn restore<C: ConnectionTrait>(self, c: &C, grids: &HashSet<i64>) -> DbResult<()> {
         let b = c.get_database_backend();
-        c.execute_raw(sea_orm::Statement::from_sql_and_values(b, "INSERT INTO resident_fts (rowid, name) SELECT id, name FROM resident WHERE id >= ?", [self.first_id.into()])).await?;
+        c.execute_raw(sea_orm::Statement::from_sql_and_values(
+            b,
+            "INSERT INTO resident_fts (rowid, name) SELECT id, name FROM resident WHERE id >= ?",
+            [self.first_id.into()],
+        ))
+        .await?;
         let units = grids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        c.execute_unprepared(&format!("UPDATE stat_version SET version = version + 1 WHERE org_unit_id IN ({units})")).await?;
+        c.execute_unprepared(&format!(
+            "UPDATE stat_version SET version = version + 1 WHERE org_unit_id IN ({units})"
+        ))
+        .await?;
         for d in self.sql {
             c.execute_unprepared(&d).await?;
         }
@@ -343,12 +421,32 @@ impl RowTriggers {
 /// Checks every row and writes the accepted ones, chunk by chunk, in one transaction: a crash
 /// leaves the old state; in all-or-nothing mode any rejection rolls everything back.
 /// `progress(processed)` is called after each chunk.
-pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[String], mut rows: RowChunks, progress: &(dyn Fn(u64) + Sync)) -> DbResult<Outcome> {
+pub async fn run(
+    db: &Db,
+    actor: &Actor,
+    kind: Kind,
+    mode: Mode,
+    header: &[String],
+    mut rows: RowChunks,
+    progress: &(dyn Fn(u64) + Sync),
+) -> DbResult<Outcome> {
     let at = map_headers(kind, header).map_err(|m| DbError::invalid("file", m))?;
-    let mut p = Progress { kind, mode, at: &at, out: Outcome::default(), seen: HashMap::new(), grids: HashSet::new(), next_id: None };
+    let mut p = Progress {
+        kind,
+        mode,
+        at: &at,
+        out: Outcome::default(),
+        seen: HashMap::new(),
+        grids: HashSet::new(),
+        next_id: None,
+    };
     let today = chrono::Local::now().date_naive();
     // Residents point only at houses checked in this import and at those houses' grids.
-    let txn = if kind == Kind::Residents { db.begin_bulk_write().await? } else { db.begin_write().await? };
+    let txn = if kind == Kind::Residents {
+        db.begin_bulk_write().await?
+    } else {
+        db.begin_write().await?
+    };
     let c = &*txn;
     let deferred = if db.backend == crate::Backend::Sqlite {
         // Checking and inserting millions of identity numbers touches their index at random:
@@ -364,7 +462,11 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
     } else {
         None
     };
-    let grids = if kind == Kind::Buildings { grids_in_scope(c, &actor.scope).await? } else { HashMap::new() };
+    let grids = if kind == Kind::Buildings {
+        grids_in_scope(c, &actor.scope).await?
+    } else {
+        HashMap::new()
+    };
     // Residents: while the writer writes one chunk, the next is checked and encrypted on another
     // thread and its buildings and rooms are looked up on the reader pool (committed state: the
     // import writes no buildings or houses).
@@ -372,9 +474,10 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         let (db, actor, at) = (db.clone(), actor.clone(), at.clone());
         tokio::spawn(async move {
             let check = (db.clone(), actor.clone(), at.clone());
-            let prepared = tokio::task::spawn_blocking(move || prepare_residents(&check.0, &check.1, &check.2, chunk, today))
-                .await
-                .map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?;
+            let prepared =
+                tokio::task::spawn_blocking(move || prepare_residents(&check.0, &check.1, &check.2, chunk, today))
+                    .await
+                    .map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))?;
             let here = places.for_chunk(&db.conn, &actor.scope, &at, &prepared).await?;
             Ok::<_, DbError>((prepared, places, here))
         })
@@ -401,7 +504,9 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
         let ready = match pending.take() {
             Some(h) => {
                 let t = std::time::Instant::now();
-                let (prepared, cache, here) = h.await.map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))??;
+                let (prepared, cache, here) = h
+                    .await
+                    .map_err(|e| DbError::invalid("file", format!("检查失败：{e}")))??;
                 waited += t.elapsed();
                 places = Some(cache);
                 Some((prepared, here))
@@ -417,7 +522,10 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
                 p.out.total += prepared.len() as u64;
                 // The batch before is written while this chunk is checked: its statements run on
                 // the connection's own thread while this task builds the next ones.
-                let (w, checked) = tokio::join!(write_residents(c, actor, batch.take()), check_residents(c, &mut p, &here, prepared));
+                let (w, checked) = tokio::join!(
+                    write_residents(c, actor, batch.take()),
+                    check_residents(c, &mut p, &here, prepared)
+                );
                 p.taken(w?);
                 checked?
             }
@@ -454,32 +562,75 @@ pub async fn run(db: &Db, actor: &Actor, kind: Kind, mode: Mode, header: &[Strin
             c,
             db.backend,
             actor,
-            Event::ok("import", kind.as_str(), "").detail(format!("导入{} {} 行，拒绝 {} 行", kind.zh(), out.accepted, out.rejected_rows.len())),
+            Event::ok("import", kind.as_str(), "").detail(format!(
+                "导入{} {} 行，拒绝 {} 行",
+                kind.zh(),
+                out.accepted,
+                out.rejected_rows.len()
+            )),
         )
         .await?;
         let t = std::time::Instant::now();
         txn.commit().await?;
-        tracing::debug!("import {}: {} rows; waited {waited:?} for checking, wrote {wrote:?}, restored triggers {restored:?}, committed {:?}", kind.as_str(), out.accepted, t.elapsed());
+        tracing::debug!(
+            "import {}: {} rows; waited {waited:?} for checking, wrote {wrote:?}, restored triggers {restored:?}, committed {:?}",
+            kind.as_str(),
+            out.accepted,
+            t.elapsed()
+        );
     } else {
         drop(txn);
     }
     Ok(out)
 }
 
-async fn building_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<'_>, grids: &HashMap<String, i64>, rows: Vec<SheetRow>) -> DbResult<()> {
-    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).filter(|s| !s.is_empty()).collect();
-    let existing: HashSet<String> = building::Entity::find().select_only().column(building::Column::Code).filter(building::Column::Code.is_in(codes)).into_tuple::<String>().all(c).await?.into_iter().collect();
+async fn building_chunk<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    p: &mut Progress<'_>,
+    grids: &HashMap<String, i64>,
+    rows: Vec<SheetRow>,
+) -> DbResult<()> {
+    let codes: Vec<String> = rows
+        .iter()
+        .map(|r| p.get(r, "楼栋编码").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let existing: HashSet<String> = building::Entity::find()
+        .select_only()
+        .column(building::Column::Code)
+        .filter(building::Column::Code.is_in(codes))
+        .into_tuple::<String>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
     let mut good = Vec::new();
     for r in &rows {
         let mut errs = Vec::new();
         let lon = number(&mut errs, r.row, "经度", p.get(r, "经度"), true);
         let lat = number(&mut errs, r.row, "纬度", p.get(r, "纬度"), true);
-        let floors = number(&mut errs, r.row, "层数", p.get(r, "层数"), false).map(|f| f as i32).unwrap_or(1);
+        let floors = number(&mut errs, r.row, "层数", p.get(r, "层数"), false)
+            .map(|f| f as i32)
+            .unwrap_or(1);
         let grid = grids.get(p.get(r, "网格编码")).copied();
         if grid.is_none() {
-            reject(&mut errs, r.row, "网格编码", format!("网格编码“{}”不存在或不在您的数据范围内", p.get(r, "网格编码")));
+            reject(
+                &mut errs,
+                r.row,
+                "网格编码",
+                format!("网格编码“{}”不存在或不在您的数据范围内", p.get(r, "网格编码")),
+            );
         }
-        let checked = match check_building(p.get(r, "楼栋编码"), p.get(r, "楼栋名称"), p.get(r, "地址"), lon.unwrap_or(114.0), lat.unwrap_or(22.0), floors, p.get(r, "用途")) {
+        let checked = match check_building(
+            p.get(r, "楼栋编码"),
+            p.get(r, "楼栋名称"),
+            p.get(r, "地址"),
+            lon.unwrap_or(114.0),
+            lat.unwrap_or(22.0),
+            floors,
+            p.get(r, "用途"),
+        ) {
             Ok(b) => Some(b),
             Err(e) => {
                 field_errors(&mut errs, p.kind, r.row, e);
@@ -490,7 +641,12 @@ async fn building_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progre
             if existing.contains(&b.code) {
                 reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code));
             } else if let Some(first) = p.repeated(crate::fingerprint(&[&b.code]), r.row) {
-                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 与第 {first} 行重复", b.code));
+                reject(
+                    &mut errs,
+                    r.row,
+                    "楼栋编码",
+                    format!("楼栋编码 {} 与第 {first} 行重复", b.code),
+                );
             }
         }
         if !p.rejected(r, errs)
@@ -528,8 +684,18 @@ async fn building_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progre
     Ok(())
 }
 
-async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<'_>, rows: Vec<SheetRow>) -> DbResult<()> {
-    let codes: Vec<String> = rows.iter().map(|r| p.get(r, "楼栋编码").to_string()).collect::<HashSet<_>>().into_iter().collect();
+async fn house_chunk<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    p: &mut Progress<'_>,
+    rows: Vec<SheetRow>,
+) -> DbResult<()> {
+    let codes: Vec<String> = rows
+        .iter()
+        .map(|r| p.get(r, "楼栋编码").to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let buildings = buildings_by_code(c, &actor.scope, codes).await?;
     let existing = rooms_of(c, buildings.values().map(|b| b.0).collect()).await?;
     let mut good = Vec::new();
@@ -537,7 +703,12 @@ async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<
         let mut errs = Vec::new();
         let b = buildings.get(p.get(r, "楼栋编码")).copied();
         if b.is_none() {
-            reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{}”不存在或不在您的数据范围内", p.get(r, "楼栋编码")));
+            reject(
+                &mut errs,
+                r.row,
+                "楼栋编码",
+                format!("楼栋编码“{}”不存在或不在您的数据范围内", p.get(r, "楼栋编码")),
+            );
         }
         let area = number(&mut errs, r.row, "面积", p.get(r, "面积"), false);
         let rental = match p.get(r, "是否出租") {
@@ -574,21 +745,23 @@ async fn house_chunk<C: ConnectionTrait>(c: &C, actor: &Actor, p: &mut Progress<
         let now = Utc::now();
         p.out.accepted += good.len() as u64;
         for chunk in good.chunks(1000) {
-            house::Entity::insert_many(chunk.iter().map(|((bid, grid), (room, use_type), area, rental)| house::ActiveModel {
-                building_id: Set(*bid),
-                grid_id: Set(*grid),
-                room: Set(room.clone()),
-                area: Set(*area),
-                use_type: Set((*use_type).into()),
-                owner_resident_id: Set(None),
-                owner_org: Set(String::new()),
-                is_rental: Set(*rental),
-                rental_use: Set(String::new()),
-                rental_risk_class: Set(None),
-                created_by: Set(actor.user_id),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
+            house::Entity::insert_many(chunk.iter().map(|((bid, grid), (room, use_type), area, rental)| {
+                house::ActiveModel {
+                    building_id: Set(*bid),
+                    grid_id: Set(*grid),
+                    room: Set(room.clone()),
+                    area: Set(*area),
+                    use_type: Set((*use_type).into()),
+                    owner_resident_id: Set(None),
+                    owner_org: Set(String::new()),
+                    is_rental: Set(*rental),
+                    rental_use: Set(String::new()),
+                    rental_risk_class: Set(None),
+                    created_by: Set(actor.user_id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
             }))
             .exec_without_returning(c)
             .await?;
@@ -613,7 +786,13 @@ fn cell<'r>(at: &HashMap<&'static str, usize>, r: &'r SheetRow, h: &str) -> &'r 
 }
 
 /// Field checks, identity-number rules and encryption of one chunk: pure CPU work.
-fn prepare_residents(db: &Db, actor: &Actor, at: &HashMap<&'static str, usize>, rows: Vec<SheetRow>, today: chrono::NaiveDate) -> Vec<PreparedResident> {
+fn prepare_residents(
+    db: &Db,
+    actor: &Actor,
+    at: &HashMap<&'static str, usize>,
+    rows: Vec<SheetRow>,
+    today: chrono::NaiveDate,
+) -> Vec<PreparedResident> {
     rows.into_iter()
         .map(|r| {
             let get = |h: &str| cell(at, &r, h).to_string();
@@ -629,24 +808,42 @@ fn prepare_residents(db: &Db, actor: &Actor, at: &HashMap<&'static str, usize>, 
                 nationality: String::new(),
             };
             let mut errs = Vec::new();
-            let rec = rules::check_resident(&input, today).map_err(|e| field_errors(&mut errs, Kind::Residents, r.row, e)).ok();
+            let rec = rules::check_resident(&input, today)
+                .map_err(|e| field_errors(&mut errs, Kind::Residents, r.row, e))
+                .ok();
             if cell(at, &r, "房号").is_empty() {
                 reject(&mut errs, r.row, "房号", "房号不能为空");
             }
             let since = match cell(at, &r, "入住日期") {
                 "" => Some(today),
-                v => rules::date("since", "入住日期", v).map_err(|e| reject(&mut errs, r.row, "入住日期", e.message)).ok(),
+                v => rules::date("since", "入住日期", v)
+                    .map_err(|e| reject(&mut errs, r.row, "入住日期", e.message))
+                    .ok(),
             };
             let relation = match cell(at, &r, "与户主关系") {
                 "" => Some(""),
-                v => rules::coded("relation", "与户主关系", dict::RELATIONS, v).map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message)).ok(),
+                v => rules::coded("relation", "与户主关系", dict::RELATIONS, v)
+                    .map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message))
+                    .ok(),
             };
             // The grid is set once the house is known.
             let model = rec.as_ref().map(|rec| {
                 let mut m = resident_model(db, actor, rec, 0);
                 // The template has no cells for these: left to their default, fewer values to bind.
                 use resident::Column as C;
-                for c in [C::FormerName, C::NativePlaceCode, C::RegisteredAddressCode, C::RegisteredAddress, C::CurrentAddress, C::Education, C::MaritalStatus, C::PoliticalStatus, C::Occupation, C::Employer, C::SpecialGroups] {
+                for c in [
+                    C::FormerName,
+                    C::NativePlaceCode,
+                    C::RegisteredAddressCode,
+                    C::RegisteredAddress,
+                    C::CurrentAddress,
+                    C::Education,
+                    C::MaritalStatus,
+                    C::PoliticalStatus,
+                    C::Occupation,
+                    C::Employer,
+                    C::SpecialGroups,
+                ] {
                     m.not_set(c);
                 }
                 m
@@ -655,7 +852,15 @@ fn prepare_residents(db: &Db, actor: &Actor, at: &HashMap<&'static str, usize>, 
                 Set(h) => Some(h.clone()),
                 _ => None,
             });
-            PreparedResident { row: r, errs, rec, model, hash, since, relation }
+            PreparedResident {
+                row: r,
+                errs,
+                rec,
+                model,
+                hash,
+                since,
+                relation,
+            }
         })
         .collect()
 }
@@ -678,8 +883,15 @@ struct ChunkPlaces {
 
 impl Places {
     /// Looks up the chunk's building codes not met before and hands back the chunk's own places.
-    async fn for_chunk<C: ConnectionTrait>(&mut self, c: &C, s: &Scope, at: &HashMap<&'static str, usize>, rows: &[PreparedResident]) -> DbResult<ChunkPlaces> {
-        self.load(c, s, rows.iter().map(|x| cell(at, &x.row, "楼栋编码").to_string())).await?;
+    async fn for_chunk<C: ConnectionTrait>(
+        &mut self,
+        c: &C,
+        s: &Scope,
+        at: &HashMap<&'static str, usize>,
+        rows: &[PreparedResident],
+    ) -> DbResult<ChunkPlaces> {
+        self.load(c, s, rows.iter().map(|x| cell(at, &x.row, "楼栋编码").to_string()))
+            .await?;
         let mut here = ChunkPlaces::default();
         for x in rows {
             let code = cell(at, &x.row, "楼栋编码");
@@ -695,8 +907,17 @@ impl Places {
         Ok(here)
     }
 
-    async fn load<C: ConnectionTrait>(&mut self, c: &C, s: &Scope, codes: impl Iterator<Item = String>) -> DbResult<()> {
-        let missing: Vec<String> = codes.filter(|c| !self.buildings.contains_key(c)).collect::<HashSet<_>>().into_iter().collect();
+    async fn load<C: ConnectionTrait>(
+        &mut self,
+        c: &C,
+        s: &Scope,
+        codes: impl Iterator<Item = String>,
+    ) -> DbResult<()> {
+        let missing: Vec<String> = codes
+            .filter(|c| !self.buildings.contains_key(c))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         if missing.is_empty() {
             return Ok(());
         }
@@ -705,7 +926,8 @@ impl Places {
             self.rooms.clear();
         }
         let found = buildings_by_code(c, s, missing.clone()).await?;
-        self.rooms.extend(rooms_of(c, found.values().map(|b| b.0).collect()).await?);
+        self.rooms
+            .extend(rooms_of(c, found.values().map(|b| b.0).collect()).await?);
         for code in missing {
             let b = found.get(&code).copied();
             self.buildings.insert(code, b);
@@ -731,7 +953,12 @@ struct Written {
 }
 
 /// Decides each row of a chunk: rejected with its reasons, or accepted into a batch with its id.
-async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places: &ChunkPlaces, prepared: Vec<PreparedResident>) -> DbResult<Option<Batch>> {
+async fn check_residents<C: ConnectionTrait>(
+    c: &C,
+    p: &mut Progress<'_>,
+    places: &ChunkPlaces,
+    prepared: Vec<PreparedResident>,
+) -> DbResult<Option<Batch>> {
     // Numbers registered before: while a chunk writes, the unique index finds them in the insert
     // itself (no lookup ahead, and a concurrent import on PostgreSQL meets a rejection, not an
     // error); a chunk that only checks (all-or-nothing after a rejection) looks them up. Decided
@@ -741,16 +968,37 @@ async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places
         HashSet::new()
     } else {
         let hashes: Vec<Vec<u8>> = prepared.iter().filter_map(|x| x.hash.clone()).collect();
-        resident::Entity::find().select_only().column(resident::Column::IdNumberHash).filter(resident::Column::IdNumberHash.is_in(hashes)).into_tuple().all(c).await?.into_iter().collect()
+        resident::Entity::find()
+            .select_only()
+            .column(resident::Column::IdNumberHash)
+            .filter(resident::Column::IdNumberHash.is_in(hashes))
+            .into_tuple()
+            .all(c)
+            .await?
+            .into_iter()
+            .collect()
     };
     let mut ready = Vec::new();
     for x in prepared {
-        let PreparedResident { row: r, mut errs, rec, model, hash, since, relation } = x;
+        let PreparedResident {
+            row: r,
+            mut errs,
+            rec,
+            model,
+            hash,
+            since,
+            relation,
+        } = x;
         let code = p.get(&r, "楼栋编码");
         let room = p.get(&r, "房号");
         let house = match places.buildings.get(code).copied().flatten() {
             None => {
-                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码“{code}”不存在或不在您的数据范围内"));
+                reject(
+                    &mut errs,
+                    r.row,
+                    "楼栋编码",
+                    format!("楼栋编码“{code}”不存在或不在您的数据范围内"),
+                );
                 None
             }
             Some(_) if room.is_empty() => None,
@@ -766,7 +1014,12 @@ async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places
             if let Some(first) = p.repeated(crate::fingerprint(&[&rec.id_number]), r.row) {
                 reject(&mut errs, r.row, "证件号码", format!("证件号码与第 {first} 行重复"));
             } else if hash.as_ref().is_some_and(|h| known.contains(h)) {
-                reject(&mut errs, r.row, "证件号码", format!("证件号码 {} 已登记", rec.id_masked));
+                reject(
+                    &mut errs,
+                    r.row,
+                    "证件号码",
+                    format!("证件号码 {} 已登记", rec.id_masked),
+                );
             }
         }
         errs.sort_by_key(|e| column_order(&e.column));
@@ -775,7 +1028,14 @@ async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places
         {
             m.org_unit_id = Set(grid);
             p.grids.insert(grid);
-            ready.push((m, house_id, since, relation, r, rec.map(|x| x.id_masked).unwrap_or_default()));
+            ready.push((
+                m,
+                house_id,
+                since,
+                relation,
+                r,
+                rec.map(|x| x.id_masked).unwrap_or_default(),
+            ));
         }
     }
     if !writing || ready.is_empty() {
@@ -803,14 +1063,20 @@ async fn check_residents<C: ConnectionTrait>(c: &C, p: &mut Progress<'_>, places
 
 /// Writes a batch's residents and their residences.
 async fn write_residents<C: ConnectionTrait>(c: &C, actor: &Actor, batch: Option<Batch>) -> DbResult<Written> {
-    let Some(Batch { statements, ids, rest }) = batch else { return Ok(Written::default()) };
+    let Some(Batch { statements, ids, rest }) = batch else {
+        return Ok(Written::default());
+    };
     let left_out = crate::insert_new(c, "resident", statements, &ids).await?;
     let now = Utc::now();
     let mut out = Written::default();
     let mut residences = Vec::with_capacity(rest.len());
     for (id, house_id, since, relation, r, masked) in rest {
         if left_out.contains(&id) {
-            let e = Rejection { row: r.row, column: "证件号码".into(), message: format!("证件号码 {masked} 已登记") };
+            let e = Rejection {
+                row: r.row,
+                column: "证件号码".into(),
+                message: format!("证件号码 {masked} 已登记"),
+            };
             out.taken.push((r, e));
             continue;
         }
@@ -832,7 +1098,11 @@ async fn write_residents<C: ConnectionTrait>(c: &C, actor: &Actor, batch: Option
 
 /// Rejections of a row in the template's column order.
 fn column_order(column: &str) -> usize {
-    Kind::Residents.headers().iter().position(|h| *h == column).unwrap_or(usize::MAX)
+    Kind::Residents
+        .headers()
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or(usize::MAX)
 }
 
 // ---------- jobs ----------
@@ -910,7 +1180,9 @@ pub async fn set_running(db: &Db, id: i64, total: u64) -> DbResult<()> {
 
 pub async fn finish_job(db: &Db, id: i64, header: &[String], result: Result<&Outcome, String>) -> DbResult<()> {
     let w = db.begin_write().await?;
-    let Some(m) = import_job::Entity::find_by_id(id).one(&*w).await? else { return Err(DbError::NotFound) };
+    let Some(m) = import_job::Entity::find_by_id(id).one(&*w).await? else {
+        return Err(DbError::NotFound);
+    };
     let mut am: import_job::ActiveModel = m.into();
     match result {
         Ok(o) => {
@@ -936,7 +1208,10 @@ pub async fn finish_job(db: &Db, id: i64, header: &[String], result: Result<&Out
 pub async fn fail_interrupted(db: &Db) -> DbResult<u64> {
     let r = import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, sea_orm::sea_query::Expr::val("failed"))
-        .col_expr(import_job::Column::Error, sea_orm::sea_query::Expr::val("服务重启，导入被中断，未写入任何数据，请重新导入"))
+        .col_expr(
+            import_job::Column::Error,
+            sea_orm::sea_query::Expr::val("服务重启，导入被中断，未写入任何数据，请重新导入"),
+        )
         .filter(import_job::Column::Status.is_in(["queued", "running"]))
         .exec(&db.conn)
         .await?;
@@ -945,7 +1220,10 @@ pub async fn fail_interrupted(db: &Db) -> DbResult<u64> {
 
 /// A job the caller started (or, for the whole-district scope, any job).
 pub async fn get_job(db: &Db, actor: &Actor, id: i64) -> DbResult<import_job::Model> {
-    let m = import_job::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?;
+    let m = import_job::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if actor.scope != Scope::All && m.created_by != actor.user_id {
         return Err(DbError::NotFound);
     }

@@ -2,8 +2,8 @@
 //! Data scope is a required argument of each query that reads or writes org-scoped rows.
 pub mod api_keys;
 pub mod audit;
-pub mod case_counts;
 pub mod auth;
+pub mod case_counts;
 pub mod cases;
 pub mod demo;
 pub mod demo_data;
@@ -13,17 +13,20 @@ pub mod map;
 pub mod migration;
 pub mod org;
 pub mod places;
-pub mod regrid;
 pub mod registry;
+pub mod regrid;
 pub mod scope;
 pub mod stats;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
-use sea_orm_migration::MigratorTrait;
 pub use sea_orm;
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
 pub use zongguan_core::rbac::Scope;
 
 /// What went wrong in a query, sorted by whose fault it is.
@@ -43,20 +46,30 @@ pub enum DbError {
     Taken { field: String, message: String },
     /// A record with the same unique key exists; `existing_id` lets the UI open it.
     #[error("{message}")]
-    Duplicate { field: String, message: String, existing_id: i64 },
+    Duplicate {
+        field: String,
+        message: String,
+        existing_id: i64,
+    },
     #[error("database: {0}")]
     Db(#[from] DbErr),
 }
 
 impl DbError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation { field: field.into(), message: message.into() }
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// Like [`DbError::unique`], naming the field that holds the taken value.
     pub fn unique_on(self, field: &str, message: &str) -> Self {
         match self.unique(message) {
-            Self::Conflict(m) => Self::Taken { field: field.into(), message: m },
+            Self::Conflict(m) => Self::Taken {
+                field: field.into(),
+                message: m,
+            },
             other => other,
         }
     }
@@ -92,7 +105,13 @@ pub struct Actor {
 impl Actor {
     /// The system itself (CLI, demo loader, jobs): sees everything.
     pub fn system(what: &str) -> Self {
-        Self { user_id: None, username: what.into(), org_unit_id: None, scope: Scope::All, client_addr: "local".into() }
+        Self {
+            user_id: None,
+            username: what.into(),
+            org_unit_id: None,
+            scope: Scope::All,
+            client_addr: "local".into(),
+        }
     }
 }
 
@@ -122,7 +141,12 @@ impl PageReq {
 
 /// One page of a filtered query and the filter's total: `order` is applied to the page only, so the
 /// count stays a plain `COUNT(*)`.
-pub(crate) async fn page_of<E>(db: &Db, q: sea_orm::Select<E>, order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>, p: PageReq) -> DbResult<(Vec<E::Model>, u64)>
+pub(crate) async fn page_of<E>(
+    db: &Db,
+    q: sea_orm::Select<E>,
+    order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+    p: PageReq,
+) -> DbResult<(Vec<E::Model>, u64)>
 where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
@@ -218,7 +242,11 @@ async fn checkpointer(conn: DatabaseConnection) {
 
 impl Db {
     /// Connects to `sqlite://…` or `postgres://…`; `schema` selects a PostgreSQL schema (tests).
-    pub async fn connect(url: &str, schema: Option<&str>, cipher: zongguan_core::crypto::FieldCipher) -> DbResult<Self> {
+    pub async fn connect(
+        url: &str,
+        schema: Option<&str>,
+        cipher: zongguan_core::crypto::FieldCipher,
+    ) -> DbResult<Self> {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else if url.starts_with("sqlite:") {
@@ -303,7 +331,10 @@ impl Db {
         if self.fk_off.swap(false, std::sync::atomic::Ordering::AcqRel) {
             self.writer.execute_unprepared("PRAGMA foreign_keys = ON").await?;
         }
-        Ok(WriteTxn { txn: self.writer.begin().await?, _guard: guard })
+        Ok(WriteTxn {
+            txn: self.writer.begin().await?,
+            _guard: guard,
+        })
     }
 
     /// A write transaction for bulk loads and imports whose rows point only at rows the writer has
@@ -319,7 +350,10 @@ impl Db {
         let guard = self.write_lock.clone().lock_owned().await;
         self.writer.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
         self.fk_off.store(true, std::sync::atomic::Ordering::Release);
-        Ok(WriteTxn { txn: self.writer.begin().await?, _guard: Some(guard) })
+        Ok(WriteTxn {
+            txn: self.writer.begin().await?,
+            _guard: Some(guard),
+        })
     }
 
     /// Copies every committed page from the WAL into the database file, so the next writer starts
@@ -368,7 +402,12 @@ where
     C: ConnectionTrait,
     A: sea_orm::ActiveModelTrait,
 {
-    for st in insert_statements(c.get_database_backend(), models, bulk_insert(c.get_database_backend()), "")? {
+    for st in insert_statements(
+        c.get_database_backend(),
+        models,
+        bulk_insert(c.get_database_backend()),
+        "",
+    )? {
         c.execute_raw(st).await?;
     }
     Ok(())
@@ -384,13 +423,27 @@ fn bulk_insert(backend: DbBackend) -> &'static str {
 /// Statements inserting `models` as [`bulk_insert_models`] does, except rows whose `unique` column
 /// holds a value already: those are left out without an error (the database's own unique index
 /// decides, with no lookup before). Run them with [`insert_new`].
-pub(crate) fn insert_new_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: Vec<A>, unique: &str) -> DbResult<Vec<sea_orm::Statement>> {
-    insert_statements(backend, models, bulk_insert(backend), &format!(" ON CONFLICT ({unique}) DO NOTHING"))
+pub(crate) fn insert_new_statements<A: sea_orm::ActiveModelTrait>(
+    backend: DbBackend,
+    models: Vec<A>,
+    unique: &str,
+) -> DbResult<Vec<sea_orm::Statement>> {
+    insert_statements(
+        backend,
+        models,
+        bulk_insert(backend),
+        &format!(" ON CONFLICT ({unique}) DO NOTHING"),
+    )
 }
 
 /// Runs [`insert_new_statements`] for rows with the ids `ids` and answers the ids left out. The
 /// rows written are counted, not returned: only when some were left out are they looked up.
-pub(crate) async fn insert_new<C: ConnectionTrait>(c: &C, table: &str, statements: Vec<sea_orm::Statement>, ids: &[i64]) -> DbResult<std::collections::HashSet<i64>> {
+pub(crate) async fn insert_new<C: ConnectionTrait>(
+    c: &C,
+    table: &str,
+    statements: Vec<sea_orm::Statement>,
+    ids: &[i64],
+) -> DbResult<std::collections::HashSet<i64>> {
     let mut written = 0;
     for st in statements {
         written += c.execute_raw(st).await?.rows_affected();
@@ -403,17 +456,30 @@ pub(crate) async fn insert_new<C: ConnectionTrait>(c: &C, table: &str, statement
     let b = c.get_database_backend();
     for part in ids.chunks(5_000) {
         let list = part.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        for row in c.query_all_raw(sea_orm::Statement::from_string(b, format!("SELECT id FROM {table} WHERE id IN ({list})"))).await? {
+        for row in c
+            .query_all_raw(sea_orm::Statement::from_string(
+                b,
+                format!("SELECT id FROM {table} WHERE id IN ({list})"),
+            ))
+            .await?
+        {
             left_out.remove(&row.try_get::<i64>("", "id")?);
         }
     }
     Ok(left_out)
 }
 
-fn insert_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: Vec<A>, verb: &str, suffix: &str) -> DbResult<Vec<sea_orm::Statement>> {
+fn insert_statements<A: sea_orm::ActiveModelTrait>(
+    backend: DbBackend,
+    models: Vec<A>,
+    verb: &str,
+    suffix: &str,
+) -> DbResult<Vec<sea_orm::Statement>> {
     use sea_orm::{EntityName, IdenStatic, Iterable};
     type Col<A> = <<A as sea_orm::ActiveModelTrait>::Entity as sea_orm::EntityTrait>::Column;
-    let Some(first) = models.first() else { return Ok(Vec::new()) };
+    let Some(first) = models.first() else {
+        return Ok(Vec::new());
+    };
     let cols: Vec<Col<A>> = Col::<A>::iter().filter(|col| first.get(*col).is_set()).collect();
     let table = <A::Entity as Default>::default().table_name().to_string();
     let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
@@ -447,7 +513,11 @@ fn insert_statements<A: sea_orm::ActiveModelTrait>(backend: DbBackend, models: V
                     }
                     _ => sql.push('?'),
                 }
-                values.push(m.get(*col).into_value().ok_or_else(|| DbError::invalid(names[j], "批量写入缺少字段值"))?);
+                values.push(
+                    m.get(*col)
+                        .into_value()
+                        .ok_or_else(|| DbError::invalid(names[j], "批量写入缺少字段值"))?,
+                );
             }
             sql.push(')');
         }
@@ -469,6 +539,8 @@ pub(crate) fn fingerprint(parts: &[&str]) -> u64 {
 /// (or an empty table on PostgreSQL, whose sequence is moved afterwards) keeps others out.
 pub(crate) async fn next_id<C: ConnectionTrait>(c: &C, table: &str) -> DbResult<i64> {
     let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
-    let row = c.query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await?;
+    let row = c
+        .query_one_raw(sea_orm::Statement::from_string(c.get_database_backend(), sql))
+        .await?;
     Ok(row.and_then(|r| r.try_get::<i64>("", "m").ok()).unwrap_or(0) + 1)
 }

@@ -20,7 +20,14 @@ use zongguan_core::rbac::Scope;
 use crate::entity::{building, case_record, key_enterprise, key_place, org_unit, org_version, stat_version};
 use crate::{Backend, Db, DbResult};
 
-pub const LAYERS: [&str; 6] = ["divisions", "grids", "buildings", "key_places", "key_enterprises", "cases"];
+pub const LAYERS: [&str; 6] = [
+    "divisions",
+    "grids",
+    "buildings",
+    "key_places",
+    "key_enterprises",
+    "cases",
+];
 
 /// Point layers are aggregated below these zooms (and whenever a tile would hold too many points).
 const BUILDING_CLUSTER_BELOW: u8 = 16;
@@ -72,14 +79,23 @@ impl Units {
             .enumerate()
             .filter_map(|(slot, u)| {
                 let r = u.shape.bounding_rect()?;
-                Some(Slot { bbox: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), slot })
+                Some(Slot {
+                    bbox: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    slot,
+                })
             })
             .collect();
-        Self { list, by_id, tree: RTree::bulk_load(slots) }
+        Self {
+            list,
+            by_id,
+            tree: RTree::bulk_load(slots),
+        }
     }
     /// Units whose bounding box meets the box.
     pub fn in_box(&self, b: Bbox) -> impl Iterator<Item = &UnitShape> {
-        self.tree.locate_in_envelope_intersecting(&AABB::from_corners([b.0, b.1], [b.2, b.3])).map(|s| &self.list[s.slot])
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners([b.0, b.1], [b.2, b.3]))
+            .map(|s| &self.list[s.slot])
     }
     pub fn get(&self, id: i64) -> Option<&UnitShape> {
         self.by_id.get(&id).map(|i| &self.list[*i])
@@ -170,7 +186,9 @@ impl BuildingCounts {
         if !groups.is_empty() {
             self.special_residents += n;
             for g in groups.split(',') {
-                let Some(k) = SPECIAL_GROUPS.iter().position(|(c, _)| *c == g) else { continue };
+                let Some(k) = SPECIAL_GROUPS.iter().position(|(c, _)| *c == g) else {
+                    continue;
+                };
                 match self.special.iter_mut().find(|(i, _)| usize::from(*i) == k) {
                     Some(e) => e.1 += n,
                     None => self.special.push((k as u8, n)),
@@ -180,14 +198,22 @@ impl BuildingCounts {
     }
     /// (registration type code, residents), non-zero only.
     pub fn by_type(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        zongguan_core::dict::REGISTRATION_TYPES.iter().zip(self.by_type).filter(|(_, n)| *n > 0).map(|((c, _), n)| (*c, u64::from(n)))
+        zongguan_core::dict::REGISTRATION_TYPES
+            .iter()
+            .zip(self.by_type)
+            .filter(|(_, n)| *n > 0)
+            .map(|((c, _), n)| (*c, u64::from(n)))
     }
     pub fn migrants(&self) -> u64 {
         self.by_type().find(|(c, _)| *c == "migrant").map_or(0, |(_, n)| n)
     }
     /// (special group code, residents).
     pub fn special_by_kind(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        self.special.iter().filter_map(|(i, n)| zongguan_core::dict::SPECIAL_GROUPS.get(usize::from(*i)).map(|(c, _)| (*c, u64::from(*n))))
+        self.special.iter().filter_map(|(i, n)| {
+            zongguan_core::dict::SPECIAL_GROUPS
+                .get(usize::from(*i))
+                .map(|(c, _)| (*c, u64::from(*n)))
+        })
     }
 }
 
@@ -244,16 +270,25 @@ impl MapIndex {
         let missing: Vec<i64> = grids
             .iter()
             .copied()
-            .filter(|g| st.counts.get(g).map(|(v, _)| Some(v) != st.grid_versions.get(g)).unwrap_or(true))
+            .filter(|g| {
+                st.counts
+                    .get(g)
+                    .map(|(v, _)| Some(v) != st.grid_versions.get(g))
+                    .unwrap_or(true)
+            })
             .collect();
         for part in missing.chunks(200) {
             let fresh = load_counts(db, Some(part)).await?;
             for g in part {
                 let v = st.grid_versions.get(g).copied().unwrap_or(0);
-                st.counts.insert(*g, (v, Arc::new(fresh.get(g).cloned().unwrap_or_default())));
+                st.counts
+                    .insert(*g, (v, Arc::new(fresh.get(g).cloned().unwrap_or_default())));
             }
         }
-        Ok(grids.iter().filter_map(|g| st.counts.get(g).map(|(_, c)| (*g, c.clone()))).collect())
+        Ok(grids
+            .iter()
+            .filter_map(|g| st.counts.get(g).map(|(_, c)| (*g, c.clone())))
+            .collect())
     }
 }
 
@@ -264,22 +299,44 @@ fn parse_shape(g: Option<&str>) -> Option<MultiPolygon<f64>> {
 
 async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
     let c = &db.conn;
-    let ov = org_version::Entity::find_by_id(1).one(c).await?.map(|v| v.version).unwrap_or(0);
+    let ov = org_version::Entity::find_by_id(1)
+        .one(c)
+        .await?
+        .map(|v| v.version)
+        .unwrap_or(0);
     if st.org_version != Some(ov) {
         let rows = org_unit::Entity::find().all(c).await?;
         let list = rows
             .into_iter()
             .filter_map(|u| {
                 let shape = parse_shape(u.geometry.as_deref())?;
-                Some(UnitShape { id: u.id, level: u.level, code: u.code, name: u.name, parent_id: u.parent_id, path: u.path, created_by: u.created_by, shape })
+                Some(UnitShape {
+                    id: u.id,
+                    level: u.level,
+                    code: u.code,
+                    name: u.name,
+                    parent_id: u.parent_id,
+                    path: u.path,
+                    created_by: u.created_by,
+                    shape,
+                })
             })
             .collect();
         st.layers.units = Arc::new(Units::new(list));
         st.org_version = Some(ov);
     }
 
-    let versions: Vec<(i64, i64)> = stat_version::Entity::find().select_only().columns([stat_version::Column::OrgUnitId, stat_version::Column::Version]).into_tuple().all(c).await?;
-    let changed: Vec<i64> = versions.iter().filter(|(u, v)| st.grid_versions.get(u) != Some(v)).map(|(u, _)| *u).collect();
+    let versions: Vec<(i64, i64)> = stat_version::Entity::find()
+        .select_only()
+        .columns([stat_version::Column::OrgUnitId, stat_version::Column::Version])
+        .into_tuple()
+        .all(c)
+        .await?;
+    let changed: Vec<i64> = versions
+        .iter()
+        .filter(|(u, v)| st.grid_versions.get(u) != Some(v))
+        .map(|(u, _)| *u)
+        .collect();
     if !changed.is_empty() {
         let full = changed.len() > 400;
         let mut q = building::Entity::find().select_only().columns([
@@ -299,7 +356,16 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
         let rows: Vec<Row> = q.into_tuple().all(c).await?;
         let mut fresh: HashMap<i64, Vec<BuildingPt>> = changed.iter().map(|g| (*g, Vec::new())).collect();
         for (id, grid_id, lon, lat, code, name, use_type, created_by) in rows {
-            fresh.entry(grid_id).or_default().push(BuildingPt { id, grid_id, lon, lat, code: code.into(), name: name.into(), use_type: use_type.into(), created_by });
+            fresh.entry(grid_id).or_default().push(BuildingPt {
+                id,
+                grid_id,
+                lon,
+                lat,
+                code: code.into(),
+                name: name.into(),
+                use_type: use_type.into(),
+                created_by,
+            });
         }
         let map = Arc::make_mut(&mut st.layers.buildings);
         if full {
@@ -317,19 +383,60 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
 
     // Key places and enterprises are few: reload both when either's row signature moves.
     let sig_sql = "SELECT (SELECT COUNT(*) FROM key_place) AS a, (SELECT MAX(updated_at) FROM key_place) AS b, (SELECT COUNT(*) FROM key_enterprise) AS c, (SELECT MAX(updated_at) FROM key_enterprise) AS d";
-    let sig = match c.query_one_raw(Statement::from_string(c.get_database_backend(), sig_sql)).await? {
-        Some(r) => format!("{:?}/{:?}/{:?}/{:?}", r.try_get::<i64>("", "a").ok(), r.try_get::<Option<DateTime<Utc>>>("", "b").ok().flatten(), r.try_get::<i64>("", "c").ok(), r.try_get::<Option<DateTime<Utc>>>("", "d").ok().flatten()),
+    let sig = match c
+        .query_one_raw(Statement::from_string(c.get_database_backend(), sig_sql))
+        .await?
+    {
+        Some(r) => format!(
+            "{:?}/{:?}/{:?}/{:?}",
+            r.try_get::<i64>("", "a").ok(),
+            r.try_get::<Option<DateTime<Utc>>>("", "b").ok().flatten(),
+            r.try_get::<i64>("", "c").ok(),
+            r.try_get::<Option<DateTime<Utc>>>("", "d").ok().flatten()
+        ),
         None => String::new(),
     };
     if st.places_sig.as_deref() != Some(sig.as_str()) {
         let mut places = Vec::new();
-        for p in key_place::Entity::find().filter(key_place::Column::Lon.is_not_null()).all(c).await? {
-            let (Some(lon), Some(lat)) = (p.lon, p.lat) else { continue };
-            places.push(PlacePt { id: p.id, layer: "key_places", unit_id: p.org_unit_id, lon, lat, name: p.name, kind: p.place_type, hazard_class: String::new(), created_by: p.created_by });
+        for p in key_place::Entity::find()
+            .filter(key_place::Column::Lon.is_not_null())
+            .all(c)
+            .await?
+        {
+            let (Some(lon), Some(lat)) = (p.lon, p.lat) else {
+                continue;
+            };
+            places.push(PlacePt {
+                id: p.id,
+                layer: "key_places",
+                unit_id: p.org_unit_id,
+                lon,
+                lat,
+                name: p.name,
+                kind: p.place_type,
+                hazard_class: String::new(),
+                created_by: p.created_by,
+            });
         }
-        for p in key_enterprise::Entity::find().filter(key_enterprise::Column::Lon.is_not_null()).all(c).await? {
-            let (Some(lon), Some(lat)) = (p.lon, p.lat) else { continue };
-            places.push(PlacePt { id: p.id, layer: "key_enterprises", unit_id: p.org_unit_id, lon, lat, name: p.name, kind: p.industry, hazard_class: p.hazard_class, created_by: p.created_by });
+        for p in key_enterprise::Entity::find()
+            .filter(key_enterprise::Column::Lon.is_not_null())
+            .all(c)
+            .await?
+        {
+            let (Some(lon), Some(lat)) = (p.lon, p.lat) else {
+                continue;
+            };
+            places.push(PlacePt {
+                id: p.id,
+                layer: "key_enterprises",
+                unit_id: p.org_unit_id,
+                lon,
+                lat,
+                name: p.name,
+                kind: p.industry,
+                hazard_class: p.hazard_class,
+                created_by: p.created_by,
+            });
         }
         st.layers.places = Arc::new(places);
         st.places_sig = Some(sig);
@@ -359,23 +466,70 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
             case_record::Column::Paused,
             case_record::Column::UpdatedAt,
         ])
-        .into_tuple::<(i64, String, Option<f64>, Option<f64>, String, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, bool, DateTime<Utc>)>()
+        .into_tuple::<(
+            i64,
+            String,
+            Option<f64>,
+            Option<f64>,
+            String,
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<DateTime<Utc>>,
+            bool,
+            DateTime<Utc>,
+        )>()
         .all(c)
         .await?;
     if first || !rows.is_empty() {
         let mut newest = st.cases_since;
         if first {
-            let max: Option<Option<DateTime<Utc>>> = case_record::Entity::find().select_only().column_as(case_record::Column::UpdatedAt.max(), "m").into_tuple().one(c).await?;
+            let max: Option<Option<DateTime<Utc>>> = case_record::Entity::find()
+                .select_only()
+                .column_as(case_record::Column::UpdatedAt.max(), "m")
+                .into_tuple()
+                .one(c)
+                .await?;
             newest = Some(max.flatten().unwrap_or_else(Utc::now));
         }
         let cases = Arc::make_mut(&mut st.layers.cases);
-        for (id, code, lon, lat, state, item_code, grid_id, department_id, reporter_user_id, deadline_at, paused, updated_at) in rows {
+        for (
+            id,
+            code,
+            lon,
+            lat,
+            state,
+            item_code,
+            grid_id,
+            department_id,
+            reporter_user_id,
+            deadline_at,
+            paused,
+            updated_at,
+        ) in rows
+        {
             newest = newest.max(Some(updated_at));
             let (Some(lon), Some(lat)) = (lon, lat) else { continue };
             if matches!(state.as_str(), "closed" | "rejected") {
                 cases.remove(&id);
             } else {
-                cases.insert(id, CasePt { id, code, lon, lat, state, item_code, grid_id, department_id, reporter_user_id, deadline_at, paused });
+                cases.insert(
+                    id,
+                    CasePt {
+                        id,
+                        code,
+                        lon,
+                        lat,
+                        state,
+                        item_code,
+                        grid_id,
+                        department_id,
+                        reporter_user_id,
+                        deadline_at,
+                        paused,
+                    },
+                );
             }
         }
         st.cases_since = newest;
@@ -392,7 +546,10 @@ async fn load_counts(db: &Db, grids: Option<&[i64]>) -> DbResult<HashMap<i64, Ha
         Some([]) => return Ok(out),
         Some(g) => {
             let list = g.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            (format!("WHERE grid_id IN ({list})"), format!("AND h.grid_id IN ({list})"))
+            (
+                format!("WHERE grid_id IN ({list})"),
+                format!("AND h.grid_id IN ({list})"),
+            )
         }
         None => (String::new(), String::new()),
     };
@@ -400,9 +557,18 @@ async fn load_counts(db: &Db, grids: Option<&[i64]>) -> DbResult<HashMap<i64, Ha
         Backend::Sqlite => "SUM(is_rental)",
         Backend::Postgres => "SUM(CASE WHEN is_rental THEN 1 ELSE 0 END)",
     };
-    let sql = format!("SELECT grid_id AS g, building_id AS b, COUNT(*) AS n, {rental} AS r FROM house {where_house} GROUP BY grid_id, building_id");
-    for row in c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await? {
-        let e = out.entry(row.try_get("", "g")?).or_default().entry(row.try_get("", "b")?).or_default();
+    let sql = format!(
+        "SELECT grid_id AS g, building_id AS b, COUNT(*) AS n, {rental} AS r FROM house {where_house} GROUP BY grid_id, building_id"
+    );
+    for row in c
+        .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
+        .await?
+    {
+        let e = out
+            .entry(row.try_get("", "g")?)
+            .or_default()
+            .entry(row.try_get("", "b")?)
+            .or_default();
         e.houses = row.try_get::<i64>("", "n")? as u32;
         e.rental_houses = row.try_get::<Option<i64>>("", "r")?.unwrap_or(0) as u32;
     }
@@ -411,8 +577,15 @@ async fn load_counts(db: &Db, grids: Option<&[i64]>) -> DbResult<HashMap<i64, Ha
          FROM residence rs JOIN house h ON h.id = rs.house_id JOIN resident r ON r.id = rs.resident_id
          WHERE rs.until IS NULL {only} GROUP BY h.grid_id, h.building_id, r.registration_type, r.special_groups"
     );
-    for row in c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await? {
-        let e = out.entry(row.try_get("", "g")?).or_default().entry(row.try_get("", "b")?).or_default();
+    for row in c
+        .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
+        .await?
+    {
+        let e = out
+            .entry(row.try_get("", "g")?)
+            .or_default()
+            .entry(row.try_get("", "b")?)
+            .or_default();
         let t: String = row.try_get("", "t")?;
         let groups: String = row.try_get("", "s")?;
         e.add_people(&t, &groups, row.try_get::<i64>("", "n")? as u32);
@@ -434,7 +607,12 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn system() -> Self {
-        Self { scope: Scope::All, user_id: None, department_id: None, cases: true }
+        Self {
+            scope: Scope::All,
+            user_id: None,
+            department_id: None,
+            cases: true,
+        }
     }
     fn own(&self) -> Option<i64> {
         match self.scope {
@@ -480,17 +658,27 @@ struct TileProj {
 
 impl TileProj {
     fn new(z: u8, x: u32, y: u32) -> Self {
-        Self { z, x: f64::from(x), y: f64::from(y) }
+        Self {
+            z,
+            x: f64::from(x),
+            y: f64::from(y),
+        }
     }
     fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (tx, ty) = lonlat_to_tile(lon, lat, self.z);
-        ((tx - self.x) * f64::from(mvt::EXTENT), (ty - self.y) * f64::from(mvt::EXTENT))
+        (
+            (tx - self.x) * f64::from(mvt::EXTENT),
+            (ty - self.y) * f64::from(mvt::EXTENT),
+        )
     }
     fn polygons(&self, m: &MultiPolygon<f64>) -> Geom {
         let (lo, hi) = (-BUFFER, f64::from(mvt::EXTENT) + BUFFER);
         let ring = |r: &geo::LineString<f64>| -> Vec<(i32, i32)> {
             let pts: Vec<(f64, f64)> = r.coords().map(|c| self.project(c.x, c.y)).collect();
-            mvt::clip_ring(&pts, lo, hi).into_iter().map(|(x, y)| (x.round() as i32, y.round() as i32)).collect()
+            mvt::clip_ring(&pts, lo, hi)
+                .into_iter()
+                .map(|(x, y)| (x.round() as i32, y.round() as i32))
+                .collect()
         };
         Geom::Polygons(
             m.0.iter()
@@ -506,7 +694,10 @@ impl TileProj {
 
 fn buffered_bbox(z: u8, x: u32, y: u32) -> Bbox {
     let (w, s, e, n) = tile_bbox(z, x, y);
-    let (bx, by) = ((e - w) * BUFFER / f64::from(mvt::EXTENT), (n - s) * BUFFER / f64::from(mvt::EXTENT));
+    let (bx, by) = (
+        (e - w) * BUFFER / f64::from(mvt::EXTENT),
+        (n - s) * BUFFER / f64::from(mvt::EXTENT),
+    );
     (w - bx, s - by, e + bx, n + by)
 }
 
@@ -518,8 +709,17 @@ fn in_bbox(b: Bbox, lon: f64, lat: f64) -> bool {
 type PointFeature = (Option<u64>, Vec<(&'static str, Value)>);
 
 /// Adds points, aggregated per cell when `cluster` or when there are too many.
-fn add_points<T>(layer: &mut Layer, proj: &TileProj, cluster: bool, points: Vec<(f64, f64, T)>, feature: impl Fn(T) -> PointFeature) {
-    let projected: Vec<((f64, f64), T)> = points.into_iter().map(|(lon, lat, f)| (proj.project(lon, lat), f)).collect();
+fn add_points<T>(
+    layer: &mut Layer,
+    proj: &TileProj,
+    cluster: bool,
+    points: Vec<(f64, f64, T)>,
+    feature: impl Fn(T) -> PointFeature,
+) {
+    let projected: Vec<((f64, f64), T)> = points
+        .into_iter()
+        .map(|(lon, lat, f)| (proj.project(lon, lat), f))
+        .collect();
     if !cluster && projected.len() <= MAX_POINTS_PER_TILE {
         for ((x, y), f) in projected {
             let (id, props) = feature(f);
@@ -558,14 +758,20 @@ fn add_totals(layer: &mut Layer, proj: &TileProj, points: Vec<(f64, f64, u32)>) 
     for (lon, lat, n) in points {
         let (x, y) = proj.project(lon, lat);
         let w = f64::from(n);
-        let e = cells.entry(((x as i32).div_euclid(cell), (y as i32).div_euclid(cell))).or_insert((0.0, 0.0, 0.0));
+        let e = cells
+            .entry(((x as i32).div_euclid(cell), (y as i32).div_euclid(cell)))
+            .or_insert((0.0, 0.0, 0.0));
         e.0 += x * w;
         e.1 += y * w;
         e.2 += w;
     }
     for (sx, sy, n) in cells.into_values() {
         let at = Geom::Point((sx / n).round() as i32, (sy / n).round() as i32);
-        layer.add(None, &at, &[("cluster", Value::Bool(true)), ("count", Value::Int(n as i64))]);
+        layer.add(
+            None,
+            &at,
+            &[("cluster", Value::Bool(true)), ("count", Value::Int(n as i64))],
+        );
     }
 }
 
@@ -585,7 +791,11 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                 if (u.level == "grid") != want_grid || !seen.contains(&u.id) {
                     continue;
                 }
-                let mut props = vec![("id", Value::Int(u.id)), ("code", u.code.clone().into()), ("name", u.name.clone().into())];
+                let mut props = vec![
+                    ("id", Value::Int(u.id)),
+                    ("code", u.code.clone().into()),
+                    ("name", u.name.clone().into()),
+                ];
                 if want_grid {
                     props.push(("parent_id", Value::Int(u.parent_id.unwrap_or(0))));
                 } else {
@@ -598,8 +808,14 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
             // Far out, one weighted point per grid (its buildings' mean position in the tile), then
             // cells: no per-building work beyond a sum.
             let mut pts = Vec::new();
-            for g in layers.units.in_box(bb).filter(|u| u.level == "grid" && seen.contains(&u.id)) {
-                let Some(list) = layers.buildings.get(&g.id) else { continue };
+            for g in layers
+                .units
+                .in_box(bb)
+                .filter(|u| u.level == "grid" && seen.contains(&u.id))
+            {
+                let Some(list) = layers.buildings.get(&g.id) else {
+                    continue;
+                };
                 let (mut x, mut y, mut n) = (0.0, 0.0, 0u32);
                 for b in list.iter().filter(|b| in_bbox(bb, b.lon, b.lat)) {
                     x += b.lon;
@@ -615,18 +831,34 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
         "buildings" => {
             let mut pts: Vec<(f64, f64, &BuildingPt)> = Vec::new();
             for g in layers.units.in_box(bb).filter(|u| u.level == "grid") {
-                let Some(list) = layers.buildings.get(&g.id) else { continue };
-                pts.extend(list.iter().filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by)).map(|b| (b.lon, b.lat, b)));
+                let Some(list) = layers.buildings.get(&g.id) else {
+                    continue;
+                };
+                pts.extend(
+                    list.iter()
+                        .filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by))
+                        .map(|b| (b.lon, b.lat, b)),
+                );
             }
             add_points(&mut layer, &proj, z < BUILDING_CLUSTER_BELOW, pts, |b| {
-                (Some(b.id as u64), vec![("id", Value::Int(b.id)), ("code", Value::Str(b.code.to_string())), ("name", Value::Str(b.name.to_string())), ("use_type", Value::Str(b.use_type.to_string()))])
+                (
+                    Some(b.id as u64),
+                    vec![
+                        ("id", Value::Int(b.id)),
+                        ("code", Value::Str(b.code.to_string())),
+                        ("name", Value::Str(b.name.to_string())),
+                        ("use_type", Value::Str(b.use_type.to_string())),
+                    ],
+                )
             });
         }
         "key_places" | "key_enterprises" => {
             let pts = layers
                 .places
                 .iter()
-                .filter(|p| p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by))
+                .filter(|p| {
+                    p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by)
+                })
                 .map(|p| {
                     let mut props = vec![("id", Value::Int(p.id)), ("name", p.name.clone().into())];
                     if name == "key_places" {
@@ -647,7 +879,13 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                 .values()
                 .filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c))
                 .map(|c| {
-                    let props = vec![("id", Value::Int(c.id)), ("code", c.code.clone().into()), ("state", c.state.clone().into()), ("item_code", c.item_code.clone().into()), ("overdue", Value::Bool(c.overdue(now)))];
+                    let props = vec![
+                        ("id", Value::Int(c.id)),
+                        ("code", c.code.clone().into()),
+                        ("state", c.state.clone().into()),
+                        ("item_code", c.item_code.clone().into()),
+                        ("overdue", Value::Bool(c.overdue(now))),
+                    ];
                     (c.lon, c.lat, (Some(c.id as u64), props))
                 })
                 .collect();
@@ -669,27 +907,43 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
     let mut out: Vec<serde_json::Value> = Vec::new();
     match name {
         "divisions" | "grids" => {
-            for u in layers.units.in_box(bb).filter(|u| (u.level == "grid") == (name == "grids") && seen.contains(&u.id)) {
+            for u in layers
+                .units
+                .in_box(bb)
+                .filter(|u| (u.level == "grid") == (name == "grids") && seen.contains(&u.id))
+            {
                 out.push(json!({"type": "Feature", "id": u.id, "geometry": geometry::to_geojson(&u.shape),
                     "properties": {"id": u.id, "level": u.level, "code": u.code, "name": u.name, "parent_id": u.parent_id}}));
             }
         }
         "buildings" => {
             for g in layers.units.in_box(bb).filter(|u| u.level == "grid") {
-                for b in layers.buildings.get(&g.id).iter().flat_map(|l| l.iter()).filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by)) {
+                for b in layers
+                    .buildings
+                    .get(&g.id)
+                    .iter()
+                    .flat_map(|l| l.iter())
+                    .filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by))
+                {
                     out.push(json!({"type": "Feature", "id": b.id, "geometry": point(b.lon, b.lat),
                         "properties": {"id": b.id, "code": &*b.code, "name": &*b.name, "use_type": &*b.use_type, "grid_id": b.grid_id}}));
                 }
             }
         }
         "key_places" | "key_enterprises" => {
-            for p in layers.places.iter().filter(|p| p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by)) {
+            for p in layers.places.iter().filter(|p| {
+                p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by)
+            }) {
                 out.push(json!({"type": "Feature", "id": p.id, "geometry": point(p.lon, p.lat), "properties": {"id": p.id, "name": p.name, "kind": p.kind}}));
             }
         }
         "cases" => {
             let now = Utc::now();
-            for c in layers.cases.values().filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c)) {
+            for c in layers
+                .cases
+                .values()
+                .filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c))
+            {
                 out.push(json!({"type": "Feature", "id": c.id, "geometry": point(c.lon, c.lat),
                     "properties": {"id": c.id, "code": c.code, "state": c.state, "item_code": c.item_code, "overdue": c.overdue(now)}}));
             }
@@ -762,7 +1016,10 @@ pub fn circle(lon: f64, lat: f64, radius_m: f64) -> MultiPolygon<f64> {
     let ring: Vec<Coord<f64>> = (0..=64)
         .map(|i| {
             let a = f64::from(i % 64) / 64.0 * std::f64::consts::TAU;
-            Coord { x: lon + radius_m * a.cos() / mx, y: lat + radius_m * a.sin() / my }
+            Coord {
+                x: lon + radius_m * a.cos() / mx,
+                y: lat + radius_m * a.sin() / my,
+            }
         })
         .collect();
     MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::new(ring), vec![])])
@@ -783,7 +1040,9 @@ const COVER_TOLERANCE: f64 = 1e-5;
 
 /// How the grids relate to the shape: wholly inside, or cut by it.
 pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) -> (Vec<i64>, Vec<i64>) {
-    let Some(r) = shape.bounding_rect() else { return (vec![], vec![]) };
+    let Some(r) = shape.bounding_rect() else {
+        return (vec![], vec![]);
+    };
     let seen = viewer.units(&layers.units);
     // The shape's edges in an R-tree: a grid whose box meets none of them is wholly inside or
     // wholly outside, and one point decides which; only grids on the shape's edge need an overlay.
@@ -792,20 +1051,32 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
             .0
             .iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| r.lines().map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]))))
+            .flat_map(|r| {
+                r.lines()
+                    .map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y])))
+            })
             .collect(),
     );
     let (mut inside, mut cut) = (Vec::new(), Vec::new());
     // Under the own-records scope the grids themselves are not visible: count building by building.
     let own = matches!(viewer.scope, Scope::OwnRecords { .. });
-    for g in layers.units.in_box((r.min().x, r.min().y, r.max().x, r.max().y)).filter(|u| u.level == "grid") {
+    for g in layers
+        .units
+        .in_box((r.min().x, r.min().y, r.max().x, r.max().y))
+        .filter(|u| u.level == "grid")
+    {
         if !own && !seen.contains(&g.id) {
             continue;
         }
         let Some(gr) = g.shape.bounding_rect() else { continue };
-        let near_edge = edges.locate_in_envelope_intersecting(&AABB::from_corners([gr.min().x, gr.min().y], [gr.max().x, gr.max().y])).next().is_some();
+        let near_edge = edges
+            .locate_in_envelope_intersecting(&AABB::from_corners([gr.min().x, gr.min().y], [gr.max().x, gr.max().y]))
+            .next()
+            .is_some();
         if !near_edge {
-            let Some(v) = g.shape.0.first().and_then(|p| p.exterior().0.first()) else { continue };
+            let Some(v) = g.shape.0.first().and_then(|p| p.exterior().0.first()) else {
+                continue;
+            };
             if shape.contains(&Point::from(*v)) {
                 if own { cut.push(g.id) } else { inside.push(g.id) }
             }
@@ -816,7 +1087,19 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
         use geo::{Area, BooleanOps};
         let own_area = g.shape.unsigned_area();
         let margin = (gr.width().max(gr.height())) * 0.01;
-        let near = geometry::clip_to_box(shape, geo::Rect::new(Coord { x: gr.min().x - margin, y: gr.min().y - margin }, Coord { x: gr.max().x + margin, y: gr.max().y + margin }));
+        let near = geometry::clip_to_box(
+            shape,
+            geo::Rect::new(
+                Coord {
+                    x: gr.min().x - margin,
+                    y: gr.min().y - margin,
+                },
+                Coord {
+                    x: gr.max().x + margin,
+                    y: gr.max().y + margin,
+                },
+            ),
+        );
         let shared = near.intersection(&g.shape).unsigned_area();
         if shared <= own_area * COVER_TOLERANCE {
             continue;
@@ -845,7 +1128,9 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
                 picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
             }
             for g in &cut {
-                picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()).filter(|b| viewer.sees_row(&seen, b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))));
+                picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()).filter(|b| {
+                    viewer.sees_row(&seen, b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))
+                }));
             }
             res.buildings_total = picked.len() as u64;
             res.counts.buildings = picked.len() as u64;
@@ -853,16 +1138,44 @@ pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limi
             let picked_ids: Vec<(i64, i64, String, String, f64, f64)> = picked
                 .iter()
                 .enumerate()
-                .map(|(i, b)| if i < list_limit { (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat) } else { (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat) })
+                .map(|(i, b)| {
+                    if i < list_limit {
+                        (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat)
+                    } else {
+                        (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat)
+                    }
+                })
                 .collect();
-            let bb = shape.bounding_rect().map(|r| (r.min().x, r.min().y, r.max().x, r.max().y)).unwrap_or_default();
-            for p in layers.places.iter().filter(|p| p.layer == "key_places" && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by) && shape.contains(&Point::new(p.lon, p.lat))) {
+            let bb = shape
+                .bounding_rect()
+                .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
+                .unwrap_or_default();
+            for p in layers.places.iter().filter(|p| {
+                p.layer == "key_places"
+                    && in_bbox(bb, p.lon, p.lat)
+                    && viewer.sees_row(&seen, p.unit_id, p.created_by)
+                    && shape.contains(&Point::new(p.lon, p.lat))
+            }) {
                 res.counts.key_places += 1;
-                res.key_places.push(QueryPoint { id: p.id, label: p.name.clone(), kind: p.kind.clone(), lon: p.lon, lat: p.lat });
+                res.key_places.push(QueryPoint {
+                    id: p.id,
+                    label: p.name.clone(),
+                    kind: p.kind.clone(),
+                    lon: p.lon,
+                    lat: p.lat,
+                });
             }
-            for c in layers.cases.values().filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c) && shape.contains(&Point::new(c.lon, c.lat))) {
+            for c in layers.cases.values().filter(|c| {
+                in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c) && shape.contains(&Point::new(c.lon, c.lat))
+            }) {
                 res.counts.open_cases += 1;
-                res.open_cases.push(QueryPoint { id: c.id, label: c.code.clone(), kind: c.state.clone(), lon: c.lon, lat: c.lat });
+                res.open_cases.push(QueryPoint {
+                    id: c.id,
+                    label: c.code.clone(),
+                    kind: c.state.clone(),
+                    lon: c.lon,
+                    lat: c.lat,
+                });
             }
             res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
             (inside, cut, res, picked_ids)
@@ -974,14 +1287,22 @@ pub struct Thematic {
 /// Quantile class breaks over the distinct values (so a district where most grids read 0 still
 /// gets several classes), rounded to one decimal.
 pub fn quantile_breaks(values: &[f64], classes: usize) -> Vec<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).map(|x| (x * 10.0).round() / 10.0).collect();
+    let mut v: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .map(|x| (x * 10.0).round() / 10.0)
+        .collect();
     if v.is_empty() {
         return vec![];
     }
     v.sort_by(|a, b| a.total_cmp(b));
     v.dedup();
     let k = classes.clamp(1, 9);
-    let mut out: Vec<f64> = (0..=k).map(|i| v[((v.len() - 1) * i) / k]).map(|x| (x * 10.0).round() / 10.0).collect();
+    let mut out: Vec<f64> = (0..=k)
+        .map(|i| v[((v.len() - 1) * i) / k])
+        .map(|x| (x * 10.0).round() / 10.0)
+        .collect();
     out.dedup();
     if out.len() == 1 {
         out.push(out[0]);
@@ -992,19 +1313,38 @@ pub fn quantile_breaks(values: &[f64], classes: usize) -> Vec<f64> {
 /// Grids or communities coloured by a metric.
 pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, classes: usize) -> DbResult<Thematic> {
     let Some((_, title, unit)) = METRICS.iter().find(|m| m.0 == metric) else {
-        return Err(crate::DbError::invalid("metric", format!("专题指标须为 {}", METRICS.map(|m| m.0).join("、"))));
+        return Err(crate::DbError::invalid(
+            "metric",
+            format!("专题指标须为 {}", METRICS.map(|m| m.0).join("、")),
+        ));
     };
     if !matches!(level, "grid" | "community" | "subdistrict") {
-        return Err(crate::DbError::invalid("level", "层级须为 grid、community 或 subdistrict"));
+        return Err(crate::DbError::invalid(
+            "level",
+            "层级须为 grid、community 或 subdistrict",
+        ));
     }
     let layers = db.map.layers(db).await?;
     let seen = viewer.units(&layers.units);
-    let targets: Vec<&UnitShape> = layers.units.list.iter().filter(|u| u.level == level && seen.contains(&u.id)).collect();
+    let targets: Vec<&UnitShape> = layers
+        .units
+        .list
+        .iter()
+        .filter(|u| u.level == level && seen.contains(&u.id))
+        .collect();
     // Sum over each target's subtree by walking every counted unit's path upwards.
     let paths: HashMap<i64, &str> = layers.units.list.iter().map(|u| (u.id, u.path.as_str())).collect();
     let target_ids: HashSet<i64> = targets.iter().map(|u| u.id).collect();
     let ancestors = |unit: i64| -> Vec<i64> {
-        paths.get(&unit).map(|p| p.split('/').filter_map(|s| s.parse::<i64>().ok()).filter(|a| target_ids.contains(a)).collect()).unwrap_or_default()
+        paths
+            .get(&unit)
+            .map(|p| {
+                p.split('/')
+                    .filter_map(|s| s.parse::<i64>().ok())
+                    .filter(|a| target_ids.contains(a))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut num: HashMap<i64, f64> = HashMap::new();
     let mut den: HashMap<i64, f64> = HashMap::new();
@@ -1015,8 +1355,18 @@ pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, class
                     for (uid, c) in units {
                         let (n, d) = match metric {
                             "residents" => (c.residents() as f64, 1.0),
-                            "migrant_share" => (c.people.iter().filter(|((t, _), _)| t == "migrant").map(|(_, (d, u))| d.len() as f64 + *u as f64).sum(), c.residents() as f64),
-                            _ => (c.houses.iter().filter(|((_, r), _)| *r).map(|(_, n)| *n as f64).sum(), c.houses.values().sum::<u64>() as f64),
+                            "migrant_share" => (
+                                c.people
+                                    .iter()
+                                    .filter(|((t, _), _)| t == "migrant")
+                                    .map(|(_, (d, u))| d.len() as f64 + *u as f64)
+                                    .sum(),
+                                c.residents() as f64,
+                            ),
+                            _ => (
+                                c.houses.iter().filter(|((_, r), _)| *r).map(|(_, n)| *n as f64).sum(),
+                                c.houses.values().sum::<u64>() as f64,
+                            ),
                         };
                         for a in ancestors(*uid) {
                             *num.entry(a).or_default() += n;
@@ -1028,7 +1378,11 @@ pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, class
         }
         _ => {
             let now = Utc::now();
-            for c in layers.cases.values().filter(|c| viewer.sees_case(&seen, c) && (metric == "open_cases" || c.overdue(now))) {
+            for c in layers
+                .cases
+                .values()
+                .filter(|c| viewer.sees_case(&seen, c) && (metric == "open_cases" || c.overdue(now)))
+            {
                 for a in ancestors(c.grid_id) {
                     *num.entry(a).or_default() += 1.0;
                 }
@@ -1046,11 +1400,23 @@ pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, class
                 }
                 _ => n,
             };
-            ThematicValue { id: u.id, code: u.code.clone(), name: u.name.clone(), value }
+            ThematicValue {
+                id: u.id,
+                code: u.code.clone(),
+                name: u.name.clone(),
+                value,
+            }
         })
         .collect();
     let breaks = quantile_breaks(&values.iter().map(|v| v.value).collect::<Vec<_>>(), classes);
-    Ok(Thematic { level: level.into(), metric: metric.into(), title: (*title).into(), unit: (*unit).into(), values, breaks })
+    Ok(Thematic {
+        level: level.into(),
+        metric: metric.into(),
+        title: (*title).into(),
+        unit: (*unit).into(),
+        values,
+        breaks,
+    })
 }
 
 // ---------- heatmap ----------
@@ -1064,7 +1430,13 @@ pub struct Heat {
 }
 
 /// Cases reported in `[from, to)` (any state), binned for a heatmap.
-pub async fn heat(db: &Db, viewer: &Viewer, from: DateTime<Utc>, to: DateTime<Utc>, item_code: Option<&str>) -> DbResult<Heat> {
+pub async fn heat(
+    db: &Db,
+    viewer: &Viewer,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    item_code: Option<&str>,
+) -> DbResult<Heat> {
     let layers = db.map.layers(db).await?;
     let seen = viewer.units(&layers.units);
     let mut q = case_record::Entity::find()
@@ -1077,7 +1449,13 @@ pub async fn heat(db: &Db, viewer: &Viewer, from: DateTime<Utc>, to: DateTime<Ut
     type Row = (Option<f64>, Option<f64>, i64, Option<i64>, Option<i64>);
     let rows: Vec<Row> = q
         .select_only()
-        .columns([case_record::Column::Lon, case_record::Column::Lat, case_record::Column::GridId, case_record::Column::DepartmentId, case_record::Column::ReporterUserId])
+        .columns([
+            case_record::Column::Lon,
+            case_record::Column::Lat,
+            case_record::Column::GridId,
+            case_record::Column::DepartmentId,
+            case_record::Column::ReporterUserId,
+        ])
         .into_tuple()
         .all(&db.conn)
         .await?;
@@ -1086,18 +1464,35 @@ pub async fn heat(db: &Db, viewer: &Viewer, from: DateTime<Utc>, to: DateTime<Ut
     let mut total = 0;
     for (lon, lat, grid_id, department_id, reporter_user_id) in rows {
         let (Some(lon), Some(lat)) = (lon, lat) else { continue };
-        let probe = CasePt { id: 0, code: String::new(), lon, lat, state: String::new(), item_code: String::new(), grid_id, department_id, reporter_user_id, deadline_at: None, paused: false };
+        let probe = CasePt {
+            id: 0,
+            code: String::new(),
+            lon,
+            lat,
+            state: String::new(),
+            item_code: String::new(),
+            grid_id,
+            department_id,
+            reporter_user_id,
+            deadline_at: None,
+            paused: false,
+        };
         if !viewer.sees_case(&seen, &probe) {
             continue;
         }
         total += 1;
-        let e = bins.entry(((lon / CELL).floor() as i64, (lat / CELL).floor() as i64)).or_insert((0.0, 0.0, 0));
+        let e = bins
+            .entry(((lon / CELL).floor() as i64, (lat / CELL).floor() as i64))
+            .or_insert((0.0, 0.0, 0));
         e.0 += lon;
         e.1 += lat;
         e.2 += 1;
     }
     let max = bins.values().map(|b| b.2).max().unwrap_or(0);
-    let points = bins.into_values().map(|(x, y, n)| [x / n as f64, y / n as f64, n as f64]).collect();
+    let points = bins
+        .into_values()
+        .map(|(x, y, n)| [x / n as f64, y / n as f64, n as f64])
+        .collect();
     Ok(Heat { points, max, total })
 }
 
@@ -1115,9 +1510,19 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
     let unit_name = |id: i64| layers.units.get(id).map(|u| u.name.clone()).unwrap_or_default();
     let (geometry, props) = match name {
         "divisions" | "grids" => {
-            let u = layers.units.get(id).filter(|u| seen.contains(&u.id)).ok_or(crate::DbError::NotFound)?;
+            let u = layers
+                .units
+                .get(id)
+                .filter(|u| seen.contains(&u.id))
+                .ok_or(crate::DbError::NotFound)?;
             // The unit and everything below it.
-            let below: HashSet<i64> = layers.units.list.iter().filter(|x| x.path.starts_with(&u.path)).map(|x| x.id).collect();
+            let below: HashSet<i64> = layers
+                .units
+                .list
+                .iter()
+                .filter(|x| x.path.starts_with(&u.path))
+                .map(|x| x.id)
+                .collect();
             let (residents, buildings, houses, rental) = db
                 .stats
                 .with(db, |units| {
@@ -1135,18 +1540,28 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 "parent_name": u.parent_id.map(unit_name), "residents": residents, "buildings": buildings, "houses": houses, "rental_houses": rental,
                 "link": format!("/org/units?id={}", u.id)});
             if u.level == "grid" {
-                let workers = crate::org::grid_workers(db, &Scope::All, u.id).await.map(|w| w.into_iter().map(|s| s.name).collect::<Vec<_>>()).unwrap_or_default();
+                let workers = crate::org::grid_workers(db, &Scope::All, u.id)
+                    .await
+                    .map(|w| w.into_iter().map(|s| s.name).collect::<Vec<_>>())
+                    .unwrap_or_default();
                 p["grid_workers"] = json!(workers.join("、"));
             }
             (geometry::to_geojson(&u.shape), p)
         }
         "buildings" => {
-            let b = building::Entity::find_by_id(id).one(c).await?.ok_or(crate::DbError::NotFound)?;
+            let b = building::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or(crate::DbError::NotFound)?;
             if !viewer.sees_row(&seen, b.grid_id, b.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             let counts = db.map.building_counts(db, &[b.grid_id]).await?;
-            let bc = counts.get(&b.grid_id).and_then(|m| m.get(&b.id)).cloned().unwrap_or_default();
+            let bc = counts
+                .get(&b.grid_id)
+                .and_then(|m| m.get(&b.id))
+                .cloned()
+                .unwrap_or_default();
             (
                 point(b.lon, b.lat),
                 json!({"id": b.id, "code": b.code, "name": b.name, "address": b.address, "floors": b.floors,
@@ -1156,31 +1571,46 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
             )
         }
         "key_places" => {
-            let p = key_place::Entity::find_by_id(id).one(c).await?.ok_or(crate::DbError::NotFound)?;
+            let p = key_place::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or(crate::DbError::NotFound)?;
             if !viewer.sees_row(&seen, p.org_unit_id, p.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             (
-                p.lon.zip(p.lat).map(|(x, y)| point(x, y)).unwrap_or(serde_json::Value::Null),
+                p.lon
+                    .zip(p.lat)
+                    .map(|(x, y)| point(x, y))
+                    .unwrap_or(serde_json::Value::Null),
                 json!({"id": p.id, "name": p.name, "place_type": dict::word_of(dict::PLACE_TYPES, &p.place_type), "address": p.address,
                     "owner": p.owner, "person_in_charge": p.person_in_charge, "phone": p.phone_masked, "unit_name": unit_name(p.org_unit_id),
                     "link": format!("/registry/key-places?id={}", p.id)}),
             )
         }
         "key_enterprises" => {
-            let p = key_enterprise::Entity::find_by_id(id).one(c).await?.ok_or(crate::DbError::NotFound)?;
+            let p = key_enterprise::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or(crate::DbError::NotFound)?;
             if !viewer.sees_row(&seen, p.org_unit_id, p.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             (
-                p.lon.zip(p.lat).map(|(x, y)| point(x, y)).unwrap_or(serde_json::Value::Null),
+                p.lon
+                    .zip(p.lat)
+                    .map(|(x, y)| point(x, y))
+                    .unwrap_or(serde_json::Value::Null),
                 json!({"id": p.id, "name": p.name, "industry": dict::word_of(dict::INDUSTRIES, &p.industry), "hazard_class": p.hazard_class,
                     "staff_count": p.staff_count, "address": p.address, "person_in_charge": p.person_in_charge, "phone": p.phone_masked,
                     "unit_name": unit_name(p.org_unit_id), "link": format!("/registry/key-enterprises?id={}", p.id)}),
             )
         }
         "cases" => {
-            let k = case_record::Entity::find_by_id(id).one(c).await?.ok_or(crate::DbError::NotFound)?;
+            let k = case_record::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or(crate::DbError::NotFound)?;
             let probe = CasePt {
                 id: k.id,
                 code: String::new(),
@@ -1197,17 +1627,31 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
             if !viewer.sees_case(&seen, &probe) {
                 return Err(crate::DbError::NotFound);
             }
-            let item = crate::entity::case_item::Entity::find_by_id(k.item_code.clone()).one(c).await?.map(|i| i.name).unwrap_or_default();
-            let state_label = zongguan_core::case_flow::CaseState::parse(&k.state).map(|s| s.zh()).unwrap_or("");
+            let item = crate::entity::case_item::Entity::find_by_id(k.item_code.clone())
+                .one(c)
+                .await?
+                .map(|i| i.name)
+                .unwrap_or_default();
+            let state_label = zongguan_core::case_flow::CaseState::parse(&k.state)
+                .map(|s| s.zh())
+                .unwrap_or("");
             (
-                k.lon.zip(k.lat).map(|(x, y)| point(x, y)).unwrap_or(serde_json::Value::Null),
+                k.lon
+                    .zip(k.lat)
+                    .map(|(x, y)| point(x, y))
+                    .unwrap_or(serde_json::Value::Null),
                 json!({"id": k.id, "code": k.code, "item_name": item, "state": k.state, "state_label": state_label,
                     "deadline_at": k.deadline_at.map(|d| d.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string()),
                     "overdue": !k.state.eq("closed") && probe.overdue(Utc::now()), "address": k.address, "grid_name": unit_name(k.grid_id),
                     "link": format!("/cases/{}", k.id)}),
             )
         }
-        _ => return Err(crate::DbError::invalid("layer", format!("图层须为 {}", LAYERS.join("、")))),
+        _ => {
+            return Err(crate::DbError::invalid(
+                "layer",
+                format!("图层须为 {}", LAYERS.join("、")),
+            ));
+        }
     };
     Ok(json!({"type": "Feature", "id": id, "geometry": geometry, "properties": props}))
 }
@@ -1235,25 +1679,72 @@ pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult
     let layers = db.map.layers(db).await?;
     let seen = viewer.units(&layers.units);
     let mut hits = Vec::new();
-    for u in layers.units.list.iter().filter(|u| seen.contains(&u.id) && (u.name.contains(q) || u.code.starts_with(q))).take(limit) {
-        let (Some(r), Some(c)) = (u.shape.bounding_rect(), u.shape.centroid()) else { continue };
+    for u in layers
+        .units
+        .list
+        .iter()
+        .filter(|u| seen.contains(&u.id) && (u.name.contains(q) || u.code.starts_with(q)))
+        .take(limit)
+    {
+        let (Some(r), Some(c)) = (u.shape.bounding_rect(), u.shape.centroid()) else {
+            continue;
+        };
         let layer = if u.level == "grid" { "grids" } else { "divisions" };
-        hits.push(SearchHit { layer: layer.into(), id: u.id, label: format!("{} {}", u.name, u.code), lon: c.x(), lat: c.y(), bbox: Some([r.min().x, r.min().y, r.max().x, r.max().y]) });
+        hits.push(SearchHit {
+            layer: layer.into(),
+            id: u.id,
+            label: format!("{} {}", u.name, u.code),
+            lon: c.x(),
+            lat: c.y(),
+            bbox: Some([r.min().x, r.min().y, r.max().x, r.max().y]),
+        });
     }
     type Found = (i64, String, String, String, f64, f64, i64, Option<i64>);
     let found: Vec<Found> = building::Entity::find()
         .select_only()
-        .columns([building::Column::Id, building::Column::Code, building::Column::Name, building::Column::Address, building::Column::Lon, building::Column::Lat, building::Column::GridId, building::Column::CreatedBy])
+        .columns([
+            building::Column::Id,
+            building::Column::Code,
+            building::Column::Name,
+            building::Column::Address,
+            building::Column::Lon,
+            building::Column::Lat,
+            building::Column::GridId,
+            building::Column::CreatedBy,
+        ])
         .filter(building::Column::Id.in_subquery(crate::registry::buildings_matching(db, q)))
         .limit(limit as u64 * 4)
         .into_tuple()
         .all(&db.conn)
         .await?;
-    for (id, code, name, address, lon, lat, ..) in found.into_iter().filter(|b| viewer.sees_row(&seen, b.6, b.7)).take(limit) {
-        hits.push(SearchHit { layer: "buildings".into(), id, label: format!("{name}（{code}）{address}"), lon, lat, bbox: None });
+    for (id, code, name, address, lon, lat, ..) in found
+        .into_iter()
+        .filter(|b| viewer.sees_row(&seen, b.6, b.7))
+        .take(limit)
+    {
+        hits.push(SearchHit {
+            layer: "buildings".into(),
+            id,
+            label: format!("{name}（{code}）{address}"),
+            lon,
+            lat,
+            bbox: None,
+        });
     }
-    for p in layers.places.iter().filter(|p| p.name.contains(q) && viewer.sees_row(&seen, p.unit_id, p.created_by)).take(limit) {
-        hits.push(SearchHit { layer: p.layer.into(), id: p.id, label: p.name.clone(), lon: p.lon, lat: p.lat, bbox: None });
+    for p in layers
+        .places
+        .iter()
+        .filter(|p| p.name.contains(q) && viewer.sees_row(&seen, p.unit_id, p.created_by))
+        .take(limit)
+    {
+        hits.push(SearchHit {
+            layer: p.layer.into(),
+            id: p.id,
+            label: p.name.clone(),
+            lon: p.lon,
+            lat: p.lat,
+            bbox: None,
+        });
     }
     Ok(hits)
 }

@@ -5,7 +5,18 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002Registry), Box::new(M0003Stats), Box::new(M0004Search), Box::new(M0005Cases), Box::new(M0006Map), Box::new(M0007CaseTurn), Box::new(M0008ImportSpeed), Box::new(M0009NameByUnit), Box::new(M0010IdKey)]
+        vec![
+            Box::new(M0001Foundation),
+            Box::new(M0002Registry),
+            Box::new(M0003Stats),
+            Box::new(M0004Search),
+            Box::new(M0005Cases),
+            Box::new(M0006Map),
+            Box::new(M0007CaseTurn),
+            Box::new(M0008ImportSpeed),
+            Box::new(M0009NameByUnit),
+            Box::new(M0010IdKey),
+        ]
     }
 }
 
@@ -107,7 +118,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(big_integer("staff_id"))
                 .primary_key(Index::create().col("grid_id").col("staff_id"))
                 .foreign_key(&mut fk("grid_assignment", "grid_id", "org_unit"))
-                .foreign_key(ForeignKey::create().from("grid_assignment", "staff_id").to("staff", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("grid_assignment", "staff_id")
+                        .to("staff", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -160,7 +176,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(big_integer("user_id"))
                 .col(string_len("role_code", 50))
                 .primary_key(Index::create().col("user_id").col("role_code"))
-                .foreign_key(ForeignKey::create().from("user_role", "user_id").to("app_user", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("user_role", "user_id")
+                        .to("app_user", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .foreign_key(ForeignKey::create().from("user_role", "role_code").to("role", "code"))
                 .to_owned(),
         )
@@ -171,7 +192,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(big_integer("user_id"))
                 .col(big_integer("org_unit_id"))
                 .primary_key(Index::create().col("user_id").col("org_unit_id"))
-                .foreign_key(ForeignKey::create().from("user_scope_unit", "user_id").to("app_user", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("user_scope_unit", "user_id")
+                        .to("app_user", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .foreign_key(&mut fk("user_scope_unit", "org_unit_id", "org_unit"))
                 .to_owned(),
         )
@@ -187,7 +213,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(ts("last_seen_at"))
                 .col(string_len("client_addr", 64).default(""))
                 .col(string_len("user_agent", 255).default(""))
-                .foreign_key(ForeignKey::create().from("session", "user_id").to("app_user", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("session", "user_id")
+                        .to("app_user", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -203,7 +234,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(ts_null("expires_at"))
                 .col(ts_null("last_used_at"))
                 .col(ts_null("revoked_at"))
-                .foreign_key(ForeignKey::create().from("api_token", "user_id").to("app_user", "id").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("api_token", "user_id")
+                        .to("app_user", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .to_owned(),
         )
         .await?;
@@ -286,7 +322,9 @@ impl MigrationName for M0002Registry {
 }
 
 fn audit_cols(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(big_integer_null("created_by")).col(ts("created_at")).col(ts("updated_at"))
+    t.col(big_integer_null("created_by"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
 }
 
 #[async_trait::async_trait]
@@ -357,7 +395,16 @@ impl MigrationTrait for M0002Registry {
             .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("uq_house_building_room").table("house").col("building_id").col("room").unique().to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("uq_house_building_room")
+                .table("house")
+                .col("building_id")
+                .col("room")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_index(idx("house", &["grid_id", "is_rental"])).await?;
 
         m.create_table(
@@ -396,7 +443,11 @@ impl MigrationTrait for M0002Registry {
         )
         .await?;
         // Covers the summary counts and the usual list filters without touching the rows.
-        m.create_index(idx("resident", &["org_unit_id", "registration_type", "gender", "birth_date"])).await?;
+        m.create_index(idx(
+            "resident",
+            &["org_unit_id", "registration_type", "gender", "birth_date"],
+        ))
+        .await?;
         m.create_index(idx("resident", &["name"])).await?;
         m.create_index(idx("resident", &["birth_date"])).await?;
 
@@ -451,7 +502,8 @@ impl MigrationTrait for M0002Registry {
                 .col(text_null("phone_enc"))
                 .col(string_len("phone_masked", 20).default(""));
             if extra {
-                tc.col(string_len("place_type", 30)).col(string_len("owner", 100).default(""));
+                tc.col(string_len("place_type", 30))
+                    .col(string_len("owner", 100).default(""));
             } else {
                 tc.col(string_len("credit_code", 18).default(""))
                     .col(string_len("industry", 30))
@@ -499,7 +551,11 @@ impl MigrationName for M0003Stats {
 }
 
 /// Tables whose rows are counted per org unit, with the column that names the unit.
-const COUNTED: &[(&str, &str)] = &[("resident", "org_unit_id"), ("house", "grid_id"), ("building", "grid_id")];
+const COUNTED: &[(&str, &str)] = &[
+    ("resident", "org_unit_id"),
+    ("house", "grid_id"),
+    ("building", "grid_id"),
+];
 
 /// One version counter per org unit, bumped by triggers whenever a counted row of the unit changes,
 /// in the writer's own transaction. The in-memory counts (`stats.rs`) recompute only the units
@@ -517,8 +573,12 @@ impl MigrationTrait for M0003Stats {
         .await?;
         let c = m.get_connection();
         // Special-group members are few: a partial index finds them without reading everyone.
-        c.execute_unprepared("CREATE INDEX idx_resident_special ON resident (org_unit_id, special_groups) WHERE special_groups <> ''").await?;
-        c.execute_unprepared("INSERT INTO stat_version (org_unit_id, version) SELECT id, 0 FROM org_unit").await?;
+        c.execute_unprepared(
+            "CREATE INDEX idx_resident_special ON resident (org_unit_id, special_groups) WHERE special_groups <> ''",
+        )
+        .await?;
+        c.execute_unprepared("INSERT INTO stat_version (org_unit_id, version) SELECT id, 0 FROM org_unit")
+            .await?;
         match m.get_database_backend() {
             sea_orm::DbBackend::Postgres => {
                 // Statement-level triggers with transition tables: one UPDATE per statement, not per row.
@@ -546,7 +606,11 @@ impl MigrationTrait for M0003Stats {
                 )
                 .await?;
                 for (t, col) in COUNTED {
-                    for (ev, refs) in [("INSERT", "NEW TABLE AS new_rows"), ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows"), ("DELETE", "OLD TABLE AS old_rows")] {
+                    for (ev, refs) in [
+                        ("INSERT", "NEW TABLE AS new_rows"),
+                        ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows"),
+                        ("DELETE", "OLD TABLE AS old_rows"),
+                    ] {
                         c.execute_unprepared(&format!(
                             "CREATE TRIGGER stat_{t}_{} AFTER {ev} ON {t} REFERENCING {refs} FOR EACH STATEMENT EXECUTE FUNCTION stat_touch('{col}')",
                             ev.to_lowercase()
@@ -561,10 +625,19 @@ impl MigrationTrait for M0003Stats {
                        INSERT OR IGNORE INTO stat_version (org_unit_id, version) VALUES (NEW.id, 0); END",
                 )
                 .await?;
-                let bump = |of: &str| format!("UPDATE stat_version SET version = version + 1 WHERE org_unit_id = {of};");
+                let bump =
+                    |of: &str| format!("UPDATE stat_version SET version = version + 1 WHERE org_unit_id = {of};");
                 for (t, col) in COUNTED {
-                    c.execute_unprepared(&format!("CREATE TRIGGER stat_{t}_insert AFTER INSERT ON {t} BEGIN {} END", bump(&format!("NEW.{col}")))).await?;
-                    c.execute_unprepared(&format!("CREATE TRIGGER stat_{t}_delete AFTER DELETE ON {t} BEGIN {} END", bump(&format!("OLD.{col}")))).await?;
+                    c.execute_unprepared(&format!(
+                        "CREATE TRIGGER stat_{t}_insert AFTER INSERT ON {t} BEGIN {} END",
+                        bump(&format!("NEW.{col}"))
+                    ))
+                    .await?;
+                    c.execute_unprepared(&format!(
+                        "CREATE TRIGGER stat_{t}_delete AFTER DELETE ON {t} BEGIN {} END",
+                        bump(&format!("OLD.{col}"))
+                    ))
+                    .await?;
                     c.execute_unprepared(&format!(
                         "CREATE TRIGGER stat_{t}_update AFTER UPDATE ON {t} BEGIN {} {} END",
                         bump(&format!("OLD.{col}")),
@@ -599,7 +672,10 @@ impl MigrationTrait for M0004Search {
                 // One database, many schemas (tests): create the extension once, in public.
                 c.execute_unprepared("SELECT pg_advisory_xact_lock(727011)").await?;
                 let have = c
-                    .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT 1 AS x FROM pg_extension WHERE extname = 'pg_trgm'"))
+                    .query_one_raw(sea_orm::Statement::from_string(
+                        sea_orm::DbBackend::Postgres,
+                        "SELECT 1 AS x FROM pg_extension WHERE extname = 'pg_trgm'",
+                    ))
                     .await?
                     .is_some();
                 if !have {
@@ -613,7 +689,10 @@ impl MigrationTrait for M0004Search {
                 // Not on building.code: pg_trgm's GIN also answers `=`, and the planner then picked it
                 // over the unique b-tree for the imports' `code IN (…)` (18 s a chunk at district scale).
                 for (t, col) in [("resident", "name"), ("building", "name"), ("building", "address")] {
-                    c.execute_unprepared(&format!("CREATE INDEX idx_{t}_{col}_trgm ON {t} USING gin ({col} {schema}.gin_trgm_ops)")).await?;
+                    c.execute_unprepared(&format!(
+                        "CREATE INDEX idx_{t}_{col}_trgm ON {t} USING gin ({col} {schema}.gin_trgm_ops)"
+                    ))
+                    .await?;
                 }
             }
             _ => {
@@ -639,8 +718,10 @@ impl MigrationTrait for M0004Search {
                        INSERT INTO building_fts (rowid, code, name, address) VALUES (NEW.id, NEW.code, NEW.name, NEW.address); END",
                 )
                 .await?;
-                c.execute_unprepared("INSERT INTO resident_fts (resident_fts) VALUES ('rebuild')").await?;
-                c.execute_unprepared("INSERT INTO building_fts (building_fts) VALUES ('rebuild')").await?;
+                c.execute_unprepared("INSERT INTO resident_fts (resident_fts) VALUES ('rebuild')")
+                    .await?;
+                c.execute_unprepared("INSERT INTO building_fts (building_fts) VALUES ('rebuild')")
+                    .await?;
             }
         }
         Ok(())
@@ -685,7 +766,12 @@ impl MigrationTrait for M0005Cases {
                 .col(boolean("enabled").default(true))
                 .col(integer("sort").default(0))
                 .col(ts("updated_at"))
-                .foreign_key(&mut ForeignKey::create().from("case_item", "category_code").to("case_category", "code").to_owned())
+                .foreign_key(
+                    &mut ForeignKey::create()
+                        .from("case_item", "category_code")
+                        .to("case_category", "code")
+                        .to_owned(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -749,14 +835,21 @@ impl MigrationTrait for M0005Cases {
         m.create_index(idx("case_record", &["grid_id", "state"])).await?;
         m.create_index(idx("case_record", &["community_id", "state"])).await?;
         m.create_index(idx("case_record", &["subdistrict_id", "state"])).await?;
-        m.create_index(idx("case_record", &["reporter_user_id", "state"])).await?;
-        m.create_index(idx("case_record", &["item_code", "reported_at"])).await?;
+        m.create_index(idx("case_record", &["reporter_user_id", "state"]))
+            .await?;
+        m.create_index(idx("case_record", &["item_code", "reported_at"]))
+            .await?;
         // Covers the overdue counts (and leads the overdue job to its rows).
-        m.create_index(idx("case_record", &["state", "deadline_at", "paused", "department_id"])).await?;
+        m.create_index(idx("case_record", &["state", "deadline_at", "paused", "department_id"]))
+            .await?;
         m.create_index(idx("case_record", &["reported_at"])).await?;
         m.create_index(idx("case_record", &["open311_token"])).await?;
         // Covers the counts by state, item and department without touching the rows.
-        m.create_index(idx("case_record", &["state", "department_id", "item_code", "late", "rework_count"])).await?;
+        m.create_index(idx(
+            "case_record",
+            &["state", "department_id", "item_code", "late", "rework_count"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -815,7 +908,8 @@ impl MigrationTrait for M0005Cases {
         )
         .await?;
         m.create_index(idx("case_notice", &["case_id"])).await?;
-        m.create_index(idx("case_notice", &["issuing_unit_id", "issued_at"])).await?;
+        m.create_index(idx("case_notice", &["issuing_unit_id", "issued_at"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -847,7 +941,16 @@ impl MigrationTrait for M0005Cases {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("uq_case_alert_case_step").table("case_alert").col("case_id").col("step").unique().to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("uq_case_alert_case_step")
+                .table("case_alert")
+                .col("case_id")
+                .col("step")
+                .unique()
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -864,9 +967,17 @@ impl MigrationTrait for M0005Cases {
         )
         .await?;
 
-        m.create_table(Table::create().table("org_version").col(integer("id").primary_key()).col(big_integer("version").default(0)).to_owned()).await?;
+        m.create_table(
+            Table::create()
+                .table("org_version")
+                .col(integer("id").primary_key())
+                .col(big_integer("version").default(0))
+                .to_owned(),
+        )
+        .await?;
         let c = m.get_connection();
-        c.execute_unprepared("INSERT INTO org_version (id, version) VALUES (1, 0)").await?;
+        c.execute_unprepared("INSERT INTO org_version (id, version) VALUES (1, 0)")
+            .await?;
         match m.get_database_backend() {
             sea_orm::DbBackend::Postgres => {
                 c.execute_unprepared(
@@ -979,7 +1090,9 @@ impl MigrationName for M0008ImportSpeed {
 #[async_trait::async_trait]
 impl MigrationTrait for M0008ImportSpeed {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.get_connection().execute_unprepared("DROP INDEX IF EXISTS idx_resident_birth_date").await?;
+        m.get_connection()
+            .execute_unprepared("DROP INDEX IF EXISTS idx_resident_birth_date")
+            .await?;
         Ok(())
     }
 }
@@ -1001,7 +1114,9 @@ impl MigrationName for M0009NameByUnit {
 #[async_trait::async_trait]
 impl MigrationTrait for M0009NameByUnit {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.get_connection().execute_unprepared("DROP INDEX IF EXISTS idx_resident_name").await?;
+        m.get_connection()
+            .execute_unprepared("DROP INDEX IF EXISTS idx_resident_name")
+            .await?;
         m.create_index(idx("resident", &["org_unit_id", "name"])).await?;
         Ok(())
     }
@@ -1049,7 +1164,18 @@ async fn seed_cases(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     m.exec_stmt(cats).await?;
     let mut items = Query::insert();
     items.into_table("case_item").columns([
-        "code", "category_code", "name", "department_seq", "severity", "accept_limit", "dispatch_limit", "handle_limit", "verify_limit", "enabled", "sort", "updated_at",
+        "code",
+        "category_code",
+        "name",
+        "department_seq",
+        "severity",
+        "accept_limit",
+        "dispatch_limit",
+        "handle_limit",
+        "verify_limit",
+        "enabled",
+        "sort",
+        "updated_at",
     ]);
     for c in CATEGORIES {
         for (i, it) in c.items.iter().enumerate() {

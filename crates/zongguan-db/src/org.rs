@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::mask;
@@ -11,7 +14,7 @@ use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
 use crate::entity::{app_user, department, grid_assignment, org_unit, staff};
-use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
 
 pub const LEVELS: [&str; 4] = ["district", "subdistrict", "community", "grid"];
 
@@ -110,7 +113,10 @@ fn check_geometry(g: &serde_json::Value) -> DbResult<String> {
     let t = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let ok = matches!(t, "Polygon" | "MultiPolygon") && g.get("coordinates").is_some_and(|c| c.is_array());
     if !ok {
-        return Err(DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"));
+        return Err(DbError::invalid(
+            "geometry",
+            "范围须为 GeoJSON 的 Polygon 或 MultiPolygon",
+        ));
     }
     Ok(g.to_string())
 }
@@ -126,17 +132,30 @@ fn level_label(level: &str) -> &'static str {
 
 /// A unit's shape must lie within its parent's and overlap no sibling by more than a sliver
 /// (422 naming the parent or the sibling; nothing is saved).
-async fn check_fit<C: ConnectionTrait>(c: &C, id: Option<i64>, level: &str, parent: Option<&org_unit::Model>, geometry: &serde_json::Value) -> DbResult<()> {
+async fn check_fit<C: ConnectionTrait>(
+    c: &C,
+    id: Option<i64>,
+    level: &str,
+    parent: Option<&org_unit::Model>,
+    geometry: &serde_json::Value,
+) -> DbResult<()> {
     use zongguan_core::geometry::{self, Misfit};
-    let shape = geometry::from_geojson(geometry).ok_or_else(|| DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?;
+    let shape = geometry::from_geojson(geometry)
+        .ok_or_else(|| DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?;
     let Some(parent) = parent else {
         return geometry::check_fit(&shape, None, &[]).map_err(|m| match m {
             Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
             _ => DbError::invalid("geometry", "范围无效"),
         });
     };
-    let parent_shape = parent.geometry.as_deref().and_then(|g| serde_json::from_str(g).ok()).and_then(|v: serde_json::Value| geometry::from_geojson(&v));
-    let mut q = org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(parent.id)).filter(org_unit::Column::Geometry.is_not_null());
+    let parent_shape = parent
+        .geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok())
+        .and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+    let mut q = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(parent.id))
+        .filter(org_unit::Column::Geometry.is_not_null());
     if let Some(id) = id {
         q = q.filter(org_unit::Column::Id.ne(id));
     }
@@ -156,11 +175,21 @@ async fn check_fit<C: ConnectionTrait>(c: &C, id: Option<i64>, level: &str, pare
         Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
         Misfit::LeavesParent { area_m2 } => DbError::invalid(
             "geometry",
-            format!("{label}范围超出所属{}「{}」约 {area_m2:.0} 平方米，请调整边界", level_label(&parent.level), parent.name),
+            format!(
+                "{label}范围超出所属{}「{}」约 {area_m2:.0} 平方米，请调整边界",
+                level_label(&parent.level),
+                parent.name
+            ),
         ),
         Misfit::Overlaps { sibling, area_m2 } => {
             let s = &siblings[sibling].0;
-            DbError::invalid("geometry", format!("{label}范围与{label}「{}」（{}）重叠约 {area_m2:.0} 平方米，请调整边界", s.name, s.code))
+            DbError::invalid(
+                "geometry",
+                format!(
+                    "{label}范围与{label}「{}」（{}）重叠约 {area_m2:.0} 平方米，请调整边界",
+                    s.name, s.code
+                ),
+            )
         }
     })
 }
@@ -180,7 +209,10 @@ fn check_code(level: &str, code: &str, parent: Option<&org_unit::Model>) -> DbRe
     if let Some(p) = parent
         && !code.starts_with(&p.code[..prefix])
     {
-        return Err(DbError::invalid("code", format!("编码须以上级编码的前 {prefix} 位 {} 开头", &p.code[..prefix])));
+        return Err(DbError::invalid(
+            "code",
+            format!("编码须以上级编码的前 {prefix} 位 {} 开头", &p.code[..prefix]),
+        ));
     }
     Ok(())
 }
@@ -200,15 +232,34 @@ pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -
     }
     if let Some(l) = f.level.as_deref() {
         if !LEVELS.contains(&l) {
-            return Err(DbError::invalid("level", "层级须为 district、subdistrict、community 或 grid"));
+            return Err(DbError::invalid(
+                "level",
+                "层级须为 district、subdistrict、community 或 grid",
+            ));
         }
         q = q.filter(org_unit::Column::Level.eq(l));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(sea_orm::Condition::any().add(org_unit::Column::Name.contains(t)).add(org_unit::Column::Code.starts_with(t)));
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(org_unit::Column::Name.contains(t))
+                .add(org_unit::Column::Code.starts_with(t)),
+        );
     }
-    let (items, total) = page_of(db, q, |q| q.order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code), p).await?;
-    Ok(Page { items: items.into_iter().map(OrgUnit::from).collect(), total })
+    let (items, total) = page_of(
+        db,
+        q,
+        |q| {
+            q.order_by_asc(org_unit::Column::Sort)
+                .order_by_asc(org_unit::Column::Code)
+        },
+        p,
+    )
+    .await?;
+    Ok(Page {
+        items: items.into_iter().map(OrgUnit::from).collect(),
+        total,
+    })
 }
 
 pub async fn get_unit(db: &Db, scope: &Scope, id: i64) -> DbResult<OrgUnit> {
@@ -219,7 +270,13 @@ pub async fn get_unit(db: &Db, scope: &Scope, id: i64) -> DbResult<OrgUnit> {
 pub async fn tree(db: &Db, scope: &Scope) -> DbResult<Vec<OrgUnitNode>> {
     let rows: Vec<(i64, String, String, String, Option<i64>)> = org_unit::Entity::find()
         .select_only()
-        .columns([org_unit::Column::Id, org_unit::Column::Level, org_unit::Column::Code, org_unit::Column::Name, org_unit::Column::ParentId])
+        .columns([
+            org_unit::Column::Id,
+            org_unit::Column::Level,
+            org_unit::Column::Code,
+            org_unit::Column::Name,
+            org_unit::Column::ParentId,
+        ])
         .filter(scope::org_units(scope))
         .order_by_asc(org_unit::Column::Sort)
         .order_by_asc(org_unit::Column::Code)
@@ -232,7 +289,11 @@ pub async fn tree(db: &Db, scope: &Scope) -> DbResult<Vec<OrgUnitNode>> {
         let parent = r.4.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(i);
     }
-    fn build(i: usize, rows: &[(i64, String, String, String, Option<i64>)], ch: &HashMap<Option<i64>, Vec<usize>>) -> OrgUnitNode {
+    fn build(
+        i: usize,
+        rows: &[(i64, String, String, String, Option<i64>)],
+        ch: &HashMap<Option<i64>, Vec<usize>>,
+    ) -> OrgUnitNode {
         let r = &rows[i];
         OrgUnitNode {
             id: r.0,
@@ -240,10 +301,16 @@ pub async fn tree(db: &Db, scope: &Scope) -> DbResult<Vec<OrgUnitNode>> {
             code: r.2.clone(),
             name: r.3.clone(),
             parent_id: r.4,
-            children: ch.get(&Some(r.0)).map(|v| v.iter().map(|&j| build(j, rows, ch)).collect()).unwrap_or_default(),
+            children: ch
+                .get(&Some(r.0))
+                .map(|v| v.iter().map(|&j| build(j, rows, ch)).collect())
+                .unwrap_or_default(),
         }
     }
-    Ok(children.get(&None).map(|v| v.iter().map(|&i| build(i, &rows, &children)).collect()).unwrap_or_default())
+    Ok(children
+        .get(&None)
+        .map(|v| v.iter().map(|&i| build(i, &rows, &children)).collect())
+        .unwrap_or_default())
 }
 
 pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgUnit> {
@@ -256,7 +323,11 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
     let geometry = n.geometry.as_ref().map(check_geometry).transpose()?;
     let txn = db.begin_write().await?;
     let parent = match n.parent_id {
-        Some(pid) => Some(visible_unit(&*txn, &actor.scope, pid).await.map_err(|_| DbError::invalid("parent_id", "上级单位不存在"))?),
+        Some(pid) => Some(
+            visible_unit(&*txn, &actor.scope, pid)
+                .await
+                .map_err(|_| DbError::invalid("parent_id", "上级单位不存在"))?,
+        ),
         None => None,
     };
     match (&parent, level_idx) {
@@ -265,7 +336,10 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
         (Some(p), i) => {
             let pi = LEVELS.iter().position(|l| *l == p.level).unwrap_or(0);
             if pi + 1 != i {
-                return Err(DbError::invalid("level", format!("{} 的下级只能是 {}", p.name, LEVELS.get(pi + 1).unwrap_or(&"无"))));
+                return Err(DbError::invalid(
+                    "level",
+                    format!("{} 的下级只能是 {}", p.name, LEVELS.get(pi + 1).unwrap_or(&"无")),
+                ));
             }
         }
     }
@@ -295,7 +369,13 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
     let mut am: org_unit::ActiveModel = m.into();
     am.path = Set(path);
     let m = am.update(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "org_unit", m.id).detail(format!("{} {}", m.code, m.name))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "org_unit", m.id).detail(format!("{} {}", m.code, m.name)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
 }
@@ -336,8 +416,17 @@ pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitUpdate) -> D
         });
     }
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique("编码已存在"))?;
-    audit::append(&*txn, db.backend, actor, Event::ok("update", "org_unit", id).detail(format!("{} {}", m.code, m.name))).await?;
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique("编码已存在"))?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "org_unit", id).detail(format!("{} {}", m.code, m.name)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.into())
 }
@@ -346,20 +435,47 @@ pub async fn delete_unit(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_unit(&*txn, &actor.scope, id).await?;
     let c = &*txn;
-    let used = org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(id)).count(c).await?
-        + department::Entity::find().filter(department::Column::OrgUnitId.eq(id)).count(c).await?
-        + staff::Entity::find().filter(staff::Column::OrgUnitId.eq(id)).count(c).await?
-        + app_user::Entity::find().filter(app_user::Column::OrgUnitId.eq(id)).count(c).await?;
+    let used = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(id))
+        .count(c)
+        .await?
+        + department::Entity::find()
+            .filter(department::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?
+        + staff::Entity::find()
+            .filter(staff::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?
+        + app_user::Entity::find()
+            .filter(app_user::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?;
     if used > 0 {
-        return Err(DbError::Conflict(format!("{} 下还有下级单位、成员单位、人员或用户，不能删除", cur.name)));
+        return Err(DbError::Conflict(format!(
+            "{} 下还有下级单位、成员单位、人员或用户，不能删除",
+            cur.name
+        )));
     }
-    grid_assignment::Entity::delete_many().filter(grid_assignment::Column::GridId.eq(id)).exec(c).await?;
+    grid_assignment::Entity::delete_many()
+        .filter(grid_assignment::Column::GridId.eq(id))
+        .exec(c)
+        .await?;
     org_unit::Entity::delete_by_id(id).exec(c).await?;
-    audit::append(c, db.backend, actor, Event::ok("delete", "org_unit", id).detail(format!("{} {}", cur.code, cur.name))).await?;
+    audit::append(
+        c,
+        db.backend,
+        actor,
+        Event::ok("delete", "org_unit", id).detail(format!("{} {}", cur.code, cur.name)),
+    )
+    .await?;
     txn.commit().await
 }
 
-pub async fn unit_names<C: ConnectionTrait>(c: &C, ids: impl IntoIterator<Item = i64>) -> DbResult<HashMap<i64, String>> {
+pub async fn unit_names<C: ConnectionTrait>(
+    c: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> DbResult<HashMap<i64, String>> {
     let ids: Vec<i64> = ids.into_iter().collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -374,7 +490,10 @@ pub async fn unit_names<C: ConnectionTrait>(c: &C, ids: impl IntoIterator<Item =
     Ok(rows.into_iter().collect())
 }
 
-pub async fn department_names<C: ConnectionTrait>(c: &C, ids: impl IntoIterator<Item = i64>) -> DbResult<HashMap<i64, String>> {
+pub async fn department_names<C: ConnectionTrait>(
+    c: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> DbResult<HashMap<i64, String>> {
     let ids: Vec<i64> = ids.into_iter().collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -409,7 +528,11 @@ pub async fn grid_workers(db: &Db, scope: &Scope, grid_id: i64) -> DbResult<Vec<
         .into_tuple()
         .all(&db.conn)
         .await?;
-    let rows = staff::Entity::find().filter(staff::Column::Id.is_in(ids)).order_by_asc(staff::Column::Id).all(&db.conn).await?;
+    let rows = staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .order_by_asc(staff::Column::Id)
+        .all(&db.conn)
+        .await?;
     staff_views(db, rows).await
 }
 
@@ -420,7 +543,10 @@ pub async fn set_grid_workers(db: &Db, actor: &Actor, grid_id: i64, w: GridWorke
     if g.level != "grid" {
         return Err(DbError::invalid("id", "只有网格可以指派网格员"));
     }
-    let community = org_unit::Entity::find_by_id(g.parent_id.unwrap_or(0)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+    let community = org_unit::Entity::find_by_id(g.parent_id.unwrap_or(0))
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     for sid in &w.staff_ids {
         let s = staff::Entity::find_by_id(*sid).one(&*txn).await?;
         let ok = match &s {
@@ -428,19 +554,34 @@ pub async fn set_grid_workers(db: &Db, actor: &Actor, grid_id: i64, w: GridWorke
             None => false,
         };
         if !ok {
-            return Err(DbError::invalid("staff_ids", format!("人员 {sid} 不属于 {}", community.name)));
+            return Err(DbError::invalid(
+                "staff_ids",
+                format!("人员 {sid} 不属于 {}", community.name),
+            ));
         }
     }
-    grid_assignment::Entity::delete_many().filter(grid_assignment::Column::GridId.eq(grid_id)).exec(&*txn).await?;
+    grid_assignment::Entity::delete_many()
+        .filter(grid_assignment::Column::GridId.eq(grid_id))
+        .exec(&*txn)
+        .await?;
     let mut ids = w.staff_ids.clone();
     ids.sort_unstable();
     ids.dedup();
     if !ids.is_empty() {
-        grid_assignment::Entity::insert_many(ids.iter().map(|s| grid_assignment::ActiveModel { grid_id: Set(grid_id), staff_id: Set(*s) }))
-            .exec_without_returning(&*txn)
-            .await?;
+        grid_assignment::Entity::insert_many(ids.iter().map(|s| grid_assignment::ActiveModel {
+            grid_id: Set(grid_id),
+            staff_id: Set(*s),
+        }))
+        .exec_without_returning(&*txn)
+        .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("assign_grid_workers", "org_unit", grid_id).detail(format!("{ids:?}"))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("assign_grid_workers", "org_unit", grid_id).detail(format!("{ids:?}")),
+    )
+    .await?;
     txn.commit().await?;
     grid_workers(db, &Scope::All, grid_id).await
 }
@@ -501,7 +642,11 @@ async fn department_views(db: &Db, rows: Vec<department::Model>) -> DbResult<Vec
 }
 
 fn dept_scope(scope: &Scope) -> sea_orm::Condition {
-    scope::unit_column(scope, department::Column::OrgUnitId, Some(department::Column::CreatedBy))
+    scope::unit_column(
+        scope,
+        department::Column::OrgUnitId,
+        Some(department::Column::CreatedBy),
+    )
 }
 
 pub async fn list_departments(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageReq) -> DbResult<Page<Department>> {
@@ -510,14 +655,25 @@ pub async fn list_departments(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageR
         q = q.filter(department::Column::OrgUnitId.eq(u));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(sea_orm::Condition::any().add(department::Column::Name.contains(t)).add(department::Column::Code.contains(t)));
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(department::Column::Name.contains(t))
+                .add(department::Column::Code.contains(t)),
+        );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(department::Column::Code), p).await?;
-    Ok(Page { items: department_views(db, rows).await?, total })
+    Ok(Page {
+        items: department_views(db, rows).await?,
+        total,
+    })
 }
 
 async fn visible_department<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<department::Model> {
-    department::Entity::find_by_id(id).filter(dept_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    department::Entity::find_by_id(id)
+        .filter(dept_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 pub async fn get_department(db: &Db, scope: &Scope, id: i64) -> DbResult<Department> {
@@ -529,7 +685,9 @@ pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbRe
     let code = text_field("code", "编码", &n.code, 32)?;
     let name = text_field("name", "名称", &n.name, 100)?;
     let txn = db.begin_write().await?;
-    let unit = visible_unit(&*txn, &actor.scope, n.org_unit_id).await.map_err(|_| DbError::invalid("org_unit_id", "所属中心不存在"))?;
+    let unit = visible_unit(&*txn, &actor.scope, n.org_unit_id)
+        .await
+        .map_err(|_| DbError::invalid("org_unit_id", "所属中心不存在"))?;
     if unit.level == "grid" {
         return Err(DbError::invalid("org_unit_id", "成员单位须隶属于区、街道或社区中心"));
     }
@@ -548,7 +706,13 @@ pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbRe
     .insert(&*txn)
     .await
     .map_err(|e| DbError::from(e).unique(&format!("编码 {code} 已存在")))?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "department", m.id).detail(m.name.clone())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "department", m.id).detail(m.name.clone()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(department_views(db, vec![m]).await?.remove(0))
 }
@@ -570,7 +734,10 @@ pub async fn update_department(db: &Db, actor: &Actor, id: i64, u: DepartmentUpd
         am.phone = Set(p);
     }
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique("编码已存在"))?;
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique("编码已存在"))?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "department", id)).await?;
     txn.commit().await?;
     Ok(department_views(db, vec![m]).await?.remove(0))
@@ -579,13 +746,25 @@ pub async fn update_department(db: &Db, actor: &Actor, id: i64, u: DepartmentUpd
 pub async fn delete_department(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_department(&*txn, &actor.scope, id).await?;
-    let used = staff::Entity::find().filter(staff::Column::DepartmentId.eq(id)).count(&*txn).await?
-        + app_user::Entity::find().filter(app_user::Column::DepartmentId.eq(id)).count(&*txn).await?;
+    let used = staff::Entity::find()
+        .filter(staff::Column::DepartmentId.eq(id))
+        .count(&*txn)
+        .await?
+        + app_user::Entity::find()
+            .filter(app_user::Column::DepartmentId.eq(id))
+            .count(&*txn)
+            .await?;
     if used > 0 {
         return Err(DbError::Conflict(format!("{} 还有人员或用户，不能删除", cur.name)));
     }
     department::Entity::delete_by_id(id).exec(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("delete", "department", id).detail(cur.name)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("delete", "department", id).detail(cur.name),
+    )
+    .await?;
     txn.commit().await
 }
 
@@ -633,12 +812,20 @@ pub struct StaffUpdate {
 /// Mainland mobile (1[3-9] + 9 digits) or a landline of digits and dashes.
 pub fn check_phone(p: &str) -> DbResult<String> {
     let p = p.trim().replace(' ', "");
-    let mobile = p.len() == 11 && p.starts_with('1') && p.as_bytes()[1].is_ascii_digit() && p.as_bytes()[1] >= b'3' && p.chars().all(|c| c.is_ascii_digit());
-    let landline = (7..=20).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit() || c == '-') && !p.starts_with('1');
+    let mobile = p.len() == 11
+        && p.starts_with('1')
+        && p.as_bytes()[1].is_ascii_digit()
+        && p.as_bytes()[1] >= b'3'
+        && p.chars().all(|c| c.is_ascii_digit());
+    let landline =
+        (7..=20).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit() || c == '-') && !p.starts_with('1');
     if mobile || landline {
         Ok(p)
     } else {
-        Err(DbError::invalid("phone", "电话号码格式不正确（手机 11 位，或座机号码）"))
+        Err(DbError::invalid(
+            "phone",
+            "电话号码格式不正确（手机 11 位，或座机号码）",
+        ))
     }
 }
 
@@ -659,7 +846,11 @@ pub(crate) async fn staff_views(db: &Db, rows: Vec<staff::Model>) -> DbResult<Ve
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let users: Vec<(i64, String, Option<i64>)> = app_user::Entity::find()
         .select_only()
-        .columns([app_user::Column::Id, app_user::Column::Username, app_user::Column::StaffId])
+        .columns([
+            app_user::Column::Id,
+            app_user::Column::Username,
+            app_user::Column::StaffId,
+        ])
         .filter(app_user::Column::StaffId.is_in(ids.clone()))
         .into_tuple()
         .all(&db.conn)
@@ -676,7 +867,11 @@ pub(crate) async fn staff_views(db: &Db, rows: Vec<staff::Model>) -> DbResult<Ve
         .map(|r| {
             let user = users.iter().find(|u| u.2 == Some(r.id));
             Staff {
-                phone: r.phone_enc.as_deref().and_then(|e| db.cipher.decrypt(e).ok()).map(|p| mask::phone(&p)),
+                phone: r
+                    .phone_enc
+                    .as_deref()
+                    .and_then(|e| db.cipher.decrypt(e).ok())
+                    .map(|p| mask::phone(&p)),
                 org_unit_name: units.get(&r.org_unit_id).cloned().unwrap_or_default(),
                 department_name: r.department_id.and_then(|d| depts.get(&d).cloned()),
                 user_id: user.map(|u| u.0),
@@ -699,14 +894,25 @@ pub async fn list_staff(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageReq) ->
         q = q.filter(staff::Column::OrgUnitId.eq(u));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(sea_orm::Condition::any().add(staff::Column::Name.contains(t)).add(staff::Column::Post.contains(t)));
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(staff::Column::Name.contains(t))
+                .add(staff::Column::Post.contains(t)),
+        );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(staff::Column::Id), p).await?;
-    Ok(Page { items: staff_views(db, rows).await?, total })
+    Ok(Page {
+        items: staff_views(db, rows).await?,
+        total,
+    })
 }
 
 async fn visible_staff<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<staff::Model> {
-    staff::Entity::find_by_id(id).filter(staff_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    staff::Entity::find_by_id(id)
+        .filter(staff_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 pub async fn get_staff(db: &Db, scope: &Scope, id: i64) -> DbResult<Staff> {
@@ -717,16 +923,30 @@ pub async fn get_staff(db: &Db, scope: &Scope, id: i64) -> DbResult<Staff> {
 /// Checks that a department may be chosen for a person of this org unit.
 async fn check_department<C: ConnectionTrait>(c: &C, scope: &Scope, dept: Option<i64>) -> DbResult<()> {
     if let Some(d) = dept {
-        visible_department(c, scope, d).await.map_err(|_| DbError::invalid("department_id", "成员单位不存在"))?;
+        visible_department(c, scope, d)
+            .await
+            .map_err(|_| DbError::invalid("department_id", "成员单位不存在"))?;
     }
     Ok(())
 }
 
-pub(crate) async fn insert_staff<C: ConnectionTrait>(c: &C, db: &Db, actor: &Actor, n: NewStaff) -> DbResult<staff::Model> {
+pub(crate) async fn insert_staff<C: ConnectionTrait>(
+    c: &C,
+    db: &Db,
+    actor: &Actor,
+    n: NewStaff,
+) -> DbResult<staff::Model> {
     let name = text_field("name", "姓名", &n.name, 50)?;
     let gender = check_gender(&n.gender)?;
-    let phone = n.phone.as_deref().filter(|p| !p.trim().is_empty()).map(check_phone).transpose()?;
-    visible_unit(c, &actor.scope, n.org_unit_id).await.map_err(|_| DbError::invalid("org_unit_id", "所属单位不存在"))?;
+    let phone = n
+        .phone
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(check_phone)
+        .transpose()?;
+    visible_unit(c, &actor.scope, n.org_unit_id)
+        .await
+        .map_err(|_| DbError::invalid("org_unit_id", "所属单位不存在"))?;
     check_department(c, &actor.scope, n.department_id).await?;
     let now = Utc::now();
     Ok(staff::ActiveModel {
@@ -749,7 +969,13 @@ pub(crate) async fn insert_staff<C: ConnectionTrait>(c: &C, db: &Db, actor: &Act
 pub async fn create_staff(db: &Db, actor: &Actor, n: NewStaff) -> DbResult<Staff> {
     let txn = db.begin_write().await?;
     let m = insert_staff(&*txn, db, actor, n).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "staff", m.id).detail(m.name.clone())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "staff", m.id).detail(m.name.clone()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(staff_views(db, vec![m]).await?.remove(0))
 }
@@ -765,7 +991,11 @@ pub async fn update_staff(db: &Db, actor: &Actor, id: i64, u: StaffUpdate) -> Db
         am.gender = Set(check_gender(&g)?);
     }
     if let Some(p) = u.phone {
-        let p = Some(p).filter(|p| !p.trim().is_empty()).as_deref().map(check_phone).transpose()?;
+        let p = Some(p)
+            .filter(|p| !p.trim().is_empty())
+            .as_deref()
+            .map(check_phone)
+            .transpose()?;
         am.phone_hash = Set(p.as_deref().map(|p| db.cipher.keyed_hash(p)));
         am.phone_enc = Set(p.as_deref().map(|p| db.cipher.encrypt(p)));
     }
@@ -786,11 +1016,22 @@ pub async fn update_staff(db: &Db, actor: &Actor, id: i64, u: StaffUpdate) -> Db
 pub async fn delete_staff(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_staff(&*txn, &actor.scope, id).await?;
-    if app_user::Entity::find().filter(app_user::Column::StaffId.eq(id)).count(&*txn).await? > 0 {
+    if app_user::Entity::find()
+        .filter(app_user::Column::StaffId.eq(id))
+        .count(&*txn)
+        .await?
+        > 0
+    {
         return Err(DbError::Conflict(format!("{} 有用户账号，请先处理账号", cur.name)));
     }
     staff::Entity::delete_by_id(id).exec(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("delete", "staff", id).detail(cur.name)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("delete", "staff", id).detail(cur.name),
+    )
+    .await?;
     txn.commit().await
 }
 

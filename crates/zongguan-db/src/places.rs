@@ -1,16 +1,18 @@
 //! Property companies, key places and key enterprises: organisations in the registries, each
 //! belonging to an org unit (data scope) and with a contact phone kept encrypted.
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
-use zongguan_core::registry as rules;
 use zongguan_core::rbac::Scope;
+use zongguan_core::registry as rules;
 
 use crate::audit::{self, Event};
 use crate::entity::{key_enterprise, key_place, org_unit, property_company};
-use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
 
 #[derive(Debug, Default, Clone)]
 pub struct PlaceFilter {
@@ -30,12 +32,19 @@ async fn unit_in_scope(db: &Db, s: &Scope, id: i64) -> DbResult<()> {
 }
 
 async fn under(db: &Db, unit: i64) -> DbResult<Scope> {
-    let u = org_unit::Entity::find_by_id(unit).one(&db.conn).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+    let u = org_unit::Entity::find_by_id(unit)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
     Ok(Scope::Subtree { path: u.path })
 }
 
 /// The encrypted and masked phone to store. A phone sent back masked keeps `current`.
-fn phone_fields(db: &Db, p: &Option<String>, current: Option<(Option<String>, String)>) -> DbResult<(Option<String>, String)> {
+fn phone_fields(
+    db: &Db,
+    p: &Option<String>,
+    current: Option<(Option<String>, String)>,
+) -> DbResult<(Option<String>, String)> {
     if let (Some(p), Some(cur)) = (p.as_deref(), current)
         && p.contains('*')
     {
@@ -108,27 +117,56 @@ async fn pc_views(db: &Db, rows: Vec<property_company::Model>) -> DbResult<Vec<P
 }
 
 fn pc_scope(s: &Scope) -> Condition {
-    scope::unit_column(s, property_company::Column::OrgUnitId, Some(property_company::Column::CreatedBy))
+    scope::unit_column(
+        s,
+        property_company::Column::OrgUnitId,
+        Some(property_company::Column::CreatedBy),
+    )
 }
 
-pub async fn list_property_companies(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) -> DbResult<Page<PropertyCompany>> {
+pub async fn list_property_companies(
+    db: &Db,
+    s: &Scope,
+    f: &PlaceFilter,
+    p: PageReq,
+) -> DbResult<Page<PropertyCompany>> {
     let mut q = property_company::Entity::find().filter(pc_scope(s));
     if let Some(u) = f.org_unit_id {
-        q = q.filter(scope::unit_column(&under(db, u).await?, property_company::Column::OrgUnitId, None));
+        q = q.filter(scope::unit_column(
+            &under(db, u).await?,
+            property_company::Column::OrgUnitId,
+            None,
+        ));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(property_company::Column::Name.contains(t)).add(property_company::Column::Address.contains(t)));
+        q = q.filter(
+            Condition::any()
+                .add(property_company::Column::Name.contains(t))
+                .add(property_company::Column::Address.contains(t)),
+        );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(property_company::Column::Id), p).await?;
-    Ok(Page { items: pc_views(db, rows).await?, total })
+    Ok(Page {
+        items: pc_views(db, rows).await?,
+        total,
+    })
 }
 
 pub async fn get_property_company(db: &Db, s: &Scope, id: i64) -> DbResult<PropertyCompany> {
-    let m = property_company::Entity::find_by_id(id).filter(pc_scope(s)).one(&db.conn).await?.ok_or(DbError::NotFound)?;
+    let m = property_company::Entity::find_by_id(id)
+        .filter(pc_scope(s))
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     Ok(pc_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn save_property_company(db: &Db, actor: &Actor, id: Option<i64>, i: PropertyCompanyInput) -> DbResult<PropertyCompany> {
+pub async fn save_property_company(
+    db: &Db,
+    actor: &Actor,
+    id: Option<i64>,
+    i: PropertyCompanyInput,
+) -> DbResult<PropertyCompany> {
     let name = rules::required("name", "企业名称", &i.name, 100)?;
     let credit = match i.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => rules::credit_code("credit_code", c)?,
@@ -137,31 +175,64 @@ pub async fn save_property_company(db: &Db, actor: &Actor, id: Option<i64>, i: P
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     if !credit.is_empty() {
-        let taken = property_company::Entity::find().filter(property_company::Column::CreditCode.eq(&credit)).one(&*txn).await?;
+        let taken = property_company::Entity::find()
+            .filter(property_company::Column::CreditCode.eq(&credit))
+            .one(&*txn)
+            .await?;
         if taken.is_some_and(|t| Some(t.id) != id) {
-            return Err(DbError::Taken { field: "credit_code".into(), message: format!("统一社会信用代码 {credit} 已登记") });
+            return Err(DbError::Taken {
+                field: "credit_code".into(),
+                message: format!("统一社会信用代码 {credit} 已登记"),
+            });
         }
     }
     let now = Utc::now();
     let (mut am, current): (property_company::ActiveModel, _) = match id {
         Some(id) => {
-            let m = property_company::Entity::find_by_id(id).filter(pc_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let m = property_company::Entity::find_by_id(id)
+                .filter(pc_scope(&actor.scope))
+                .one(&*txn)
+                .await?
+                .ok_or(DbError::NotFound)?;
             let cur = (m.phone_enc.clone(), m.phone_masked.clone());
             (m.into(), Some(cur))
         }
-        None => (property_company::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
+        None => (
+            property_company::ActiveModel {
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                ..Default::default()
+            },
+            None,
+        ),
     };
     let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.credit_code = Set(credit);
-    am.contact = Set(rules::optional_text("contact", "联系人", i.contact.as_deref().unwrap_or(""), 50)?);
+    am.contact = Set(rules::optional_text(
+        "contact",
+        "联系人",
+        i.contact.as_deref().unwrap_or(""),
+        50,
+    )?);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
-    am.address = Set(rules::optional_text("address", "地址", i.address.as_deref().unwrap_or(""), 200)?);
+    am.address = Set(rules::optional_text(
+        "address",
+        "地址",
+        i.address.as_deref().unwrap_or(""),
+        200,
+    )?);
     am.org_unit_id = Set(i.org_unit_id);
     am.updated_at = Set(now);
     let m = am.save(&*txn).await?.try_into_model()?;
-    audit::append(&*txn, db.backend, actor, Event::ok(if id.is_some() { "update" } else { "create" }, "property_company", m.id)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok(if id.is_some() { "update" } else { "create" }, "property_company", m.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(pc_views(db, vec![m]).await?.remove(0))
 }
@@ -226,20 +297,35 @@ fn kp_scope(s: &Scope) -> Condition {
 pub async fn list_key_places(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) -> DbResult<Page<KeyPlace>> {
     let mut q = key_place::Entity::find().filter(kp_scope(s));
     if let Some(u) = f.org_unit_id {
-        q = q.filter(scope::unit_column(&under(db, u).await?, key_place::Column::OrgUnitId, None));
+        q = q.filter(scope::unit_column(
+            &under(db, u).await?,
+            key_place::Column::OrgUnitId,
+            None,
+        ));
     }
     if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(key_place::Column::PlaceType.eq(k));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(key_place::Column::Name.contains(t)).add(key_place::Column::Address.contains(t)));
+        q = q.filter(
+            Condition::any()
+                .add(key_place::Column::Name.contains(t))
+                .add(key_place::Column::Address.contains(t)),
+        );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_place::Column::Id), p).await?;
-    Ok(Page { items: kp_views(db, rows).await?, total })
+    Ok(Page {
+        items: kp_views(db, rows).await?,
+        total,
+    })
 }
 
 pub async fn get_key_place(db: &Db, s: &Scope, id: i64) -> DbResult<KeyPlace> {
-    let m = key_place::Entity::find_by_id(id).filter(kp_scope(s)).one(&db.conn).await?.ok_or(DbError::NotFound)?;
+    let m = key_place::Entity::find_by_id(id)
+        .filter(kp_scope(s))
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     Ok(kp_views(db, vec![m]).await?.remove(0))
 }
 
@@ -252,26 +338,58 @@ pub async fn save_key_place(db: &Db, actor: &Actor, id: Option<i64>, i: KeyPlace
     let now = Utc::now();
     let (mut am, current): (key_place::ActiveModel, _) = match id {
         Some(id) => {
-            let m = key_place::Entity::find_by_id(id).filter(kp_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let m = key_place::Entity::find_by_id(id)
+                .filter(kp_scope(&actor.scope))
+                .one(&*txn)
+                .await?
+                .ok_or(DbError::NotFound)?;
             let cur = (m.phone_enc.clone(), m.phone_masked.clone());
             (m.into(), Some(cur))
         }
-        None => (key_place::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
+        None => (
+            key_place::ActiveModel {
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                ..Default::default()
+            },
+            None,
+        ),
     };
     let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.place_type = Set(place_type.into());
-    am.address = Set(rules::optional_text("address", "地址", i.address.as_deref().unwrap_or(""), 200)?);
+    am.address = Set(rules::optional_text(
+        "address",
+        "地址",
+        i.address.as_deref().unwrap_or(""),
+        200,
+    )?);
     am.lon = Set(i.lon);
     am.lat = Set(i.lat);
     am.org_unit_id = Set(i.org_unit_id);
-    am.owner = Set(rules::optional_text("owner", "产权单位", i.owner.as_deref().unwrap_or(""), 100)?);
-    am.person_in_charge = Set(rules::optional_text("person_in_charge", "负责人", i.person_in_charge.as_deref().unwrap_or(""), 50)?);
+    am.owner = Set(rules::optional_text(
+        "owner",
+        "产权单位",
+        i.owner.as_deref().unwrap_or(""),
+        100,
+    )?);
+    am.person_in_charge = Set(rules::optional_text(
+        "person_in_charge",
+        "负责人",
+        i.person_in_charge.as_deref().unwrap_or(""),
+        50,
+    )?);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
     am.updated_at = Set(now);
     let m = am.save(&*txn).await?.try_into_model()?;
-    audit::append(&*txn, db.backend, actor, Event::ok(if id.is_some() { "update" } else { "create" }, "key_place", m.id)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok(if id.is_some() { "update" } else { "create" }, "key_place", m.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(kp_views(db, vec![m]).await?.remove(0))
 }
@@ -339,30 +457,54 @@ async fn ke_views(db: &Db, rows: Vec<key_enterprise::Model>) -> DbResult<Vec<Key
 }
 
 fn ke_scope(s: &Scope) -> Condition {
-    scope::unit_column(s, key_enterprise::Column::OrgUnitId, Some(key_enterprise::Column::CreatedBy))
+    scope::unit_column(
+        s,
+        key_enterprise::Column::OrgUnitId,
+        Some(key_enterprise::Column::CreatedBy),
+    )
 }
 
 pub async fn list_key_enterprises(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) -> DbResult<Page<KeyEnterprise>> {
     let mut q = key_enterprise::Entity::find().filter(ke_scope(s));
     if let Some(u) = f.org_unit_id {
-        q = q.filter(scope::unit_column(&under(db, u).await?, key_enterprise::Column::OrgUnitId, None));
+        q = q.filter(scope::unit_column(
+            &under(db, u).await?,
+            key_enterprise::Column::OrgUnitId,
+            None,
+        ));
     }
     if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(key_enterprise::Column::Industry.eq(k));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(key_enterprise::Column::Name.contains(t)).add(key_enterprise::Column::Address.contains(t)));
+        q = q.filter(
+            Condition::any()
+                .add(key_enterprise::Column::Name.contains(t))
+                .add(key_enterprise::Column::Address.contains(t)),
+        );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_enterprise::Column::Id), p).await?;
-    Ok(Page { items: ke_views(db, rows).await?, total })
+    Ok(Page {
+        items: ke_views(db, rows).await?,
+        total,
+    })
 }
 
 pub async fn get_key_enterprise(db: &Db, s: &Scope, id: i64) -> DbResult<KeyEnterprise> {
-    let m = key_enterprise::Entity::find_by_id(id).filter(ke_scope(s)).one(&db.conn).await?.ok_or(DbError::NotFound)?;
+    let m = key_enterprise::Entity::find_by_id(id)
+        .filter(ke_scope(s))
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
     Ok(ke_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn save_key_enterprise(db: &Db, actor: &Actor, id: Option<i64>, i: KeyEnterpriseInput) -> DbResult<KeyEnterprise> {
+pub async fn save_key_enterprise(
+    db: &Db,
+    actor: &Actor,
+    id: Option<i64>,
+    i: KeyEnterpriseInput,
+) -> DbResult<KeyEnterprise> {
     let name = rules::required("name", "企业名称", &i.name, 100)?;
     let industry = rules::coded("industry", "行业", dict::INDUSTRIES, &i.industry)?;
     let credit = match i.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -377,37 +519,80 @@ pub async fn save_key_enterprise(db: &Db, actor: &Actor, id: Option<i64>, i: Key
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     if !credit.is_empty() {
-        let taken = key_enterprise::Entity::find().filter(key_enterprise::Column::CreditCode.eq(&credit)).one(&*txn).await?;
+        let taken = key_enterprise::Entity::find()
+            .filter(key_enterprise::Column::CreditCode.eq(&credit))
+            .one(&*txn)
+            .await?;
         if taken.is_some_and(|t| Some(t.id) != id) {
-            return Err(DbError::Taken { field: "credit_code".into(), message: format!("统一社会信用代码 {credit} 已登记") });
+            return Err(DbError::Taken {
+                field: "credit_code".into(),
+                message: format!("统一社会信用代码 {credit} 已登记"),
+            });
         }
     }
     let now = Utc::now();
     let (mut am, current): (key_enterprise::ActiveModel, _) = match id {
         Some(id) => {
-            let m = key_enterprise::Entity::find_by_id(id).filter(ke_scope(&actor.scope)).one(&*txn).await?.ok_or(DbError::NotFound)?;
+            let m = key_enterprise::Entity::find_by_id(id)
+                .filter(ke_scope(&actor.scope))
+                .one(&*txn)
+                .await?
+                .ok_or(DbError::NotFound)?;
             let cur = (m.phone_enc.clone(), m.phone_masked.clone());
             (m.into(), Some(cur))
         }
-        None => (key_enterprise::ActiveModel { created_by: Set(actor.user_id), created_at: Set(now), ..Default::default() }, None),
+        None => (
+            key_enterprise::ActiveModel {
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                ..Default::default()
+            },
+            None,
+        ),
     };
     let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
     am.name = Set(name);
     am.credit_code = Set(credit);
     am.industry = Set(industry.into());
-    am.hazard_class = Set(rules::optional_text("hazard_class", "危险等级", i.hazard_class.as_deref().unwrap_or(""), 10)?);
+    am.hazard_class = Set(rules::optional_text(
+        "hazard_class",
+        "危险等级",
+        i.hazard_class.as_deref().unwrap_or(""),
+        10,
+    )?);
     am.staff_count = Set(staff);
-    am.licence_numbers = Set(rules::optional_text("licence_numbers", "许可证号", i.licence_numbers.as_deref().unwrap_or(""), 200)?);
-    am.address = Set(rules::optional_text("address", "地址", i.address.as_deref().unwrap_or(""), 200)?);
+    am.licence_numbers = Set(rules::optional_text(
+        "licence_numbers",
+        "许可证号",
+        i.licence_numbers.as_deref().unwrap_or(""),
+        200,
+    )?);
+    am.address = Set(rules::optional_text(
+        "address",
+        "地址",
+        i.address.as_deref().unwrap_or(""),
+        200,
+    )?);
     am.lon = Set(i.lon);
     am.lat = Set(i.lat);
     am.org_unit_id = Set(i.org_unit_id);
-    am.person_in_charge = Set(rules::optional_text("person_in_charge", "负责人", i.person_in_charge.as_deref().unwrap_or(""), 50)?);
+    am.person_in_charge = Set(rules::optional_text(
+        "person_in_charge",
+        "负责人",
+        i.person_in_charge.as_deref().unwrap_or(""),
+        50,
+    )?);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
     am.updated_at = Set(now);
     let m = am.save(&*txn).await?.try_into_model()?;
-    audit::append(&*txn, db.backend, actor, Event::ok(if id.is_some() { "update" } else { "create" }, "key_enterprise", m.id)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok(if id.is_some() { "update" } else { "create" }, "key_enterprise", m.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(ke_views(db, vec![m]).await?.remove(0))
 }

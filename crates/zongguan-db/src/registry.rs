@@ -3,16 +3,19 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
-use zongguan_core::registry::{self as rules, FieldError, ResidentInput, ResidentRecord};
 use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{self as rules, FieldError, ResidentInput, ResidentRecord};
 
 use crate::audit::{self, Event};
 use crate::entity::{building, house, org_unit, residence, resident};
-use crate::{page_of, Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
 
 impl From<FieldError> for DbError {
     fn from(e: FieldError) -> Self {
@@ -21,7 +24,11 @@ impl From<FieldError> for DbError {
 }
 
 fn first(errors: Vec<FieldError>) -> DbError {
-    errors.into_iter().next().map(DbError::from).unwrap_or(DbError::NotFound)
+    errors
+        .into_iter()
+        .next()
+        .map(DbError::from)
+        .unwrap_or(DbError::NotFound)
 }
 
 /// A grid in the caller's scope (buildings sit in grids).
@@ -39,7 +46,10 @@ async fn visible_grid<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64, field: 
 
 /// Rows under an org unit (the unit and everything below it), for list filters.
 async fn under_unit<C: ConnectionTrait, Col: ColumnTrait>(c: &C, unit: i64, col: Col) -> DbResult<Condition> {
-    let u = org_unit::Entity::find_by_id(unit).one(c).await?.ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+    let u = org_unit::Entity::find_by_id(unit)
+        .one(c)
+        .await?
+        .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
     Ok(scope::unit_column(&Scope::Subtree { path: u.path }, col, None))
 }
 
@@ -90,22 +100,47 @@ pub struct CheckedBuilding {
 }
 
 /// Field checks that need no database (shared with the import).
-pub fn check_building(code: &str, name: &str, address: &str, lon: f64, lat: f64, floors: i32, use_type: &str) -> Result<CheckedBuilding, Vec<FieldError>> {
+pub fn check_building(
+    code: &str,
+    name: &str,
+    address: &str,
+    lon: f64,
+    lat: f64,
+    floors: i32,
+    use_type: &str,
+) -> Result<CheckedBuilding, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let code = rules::required("code", "楼栋编码", code, 32).map_err(|e| errors.push(e)).ok();
-    let name = rules::required("name", "楼栋名称", name, 100).map_err(|e| errors.push(e)).ok();
-    let address = rules::optional_text("address", "地址", address, 200).map_err(|e| errors.push(e)).ok();
+    let code = rules::required("code", "楼栋编码", code, 32)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let name = rules::required("name", "楼栋名称", name, 100)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let address = rules::optional_text("address", "地址", address, 200)
+        .map_err(|e| errors.push(e))
+        .ok();
     // Mainland China's extent; a swapped pair or a 0,0 is caught here.
     if !(73.0..=136.0).contains(&lon) {
-        errors.push(FieldError { field: "lon", message: format!("经度 {lon} 不在中国境内（73–136）") });
+        errors.push(FieldError {
+            field: "lon",
+            message: format!("经度 {lon} 不在中国境内（73–136）"),
+        });
     }
     if !(3.0..=54.0).contains(&lat) {
-        errors.push(FieldError { field: "lat", message: format!("纬度 {lat} 不在中国境内（3–54）") });
+        errors.push(FieldError {
+            field: "lat",
+            message: format!("纬度 {lat} 不在中国境内（3–54）"),
+        });
     }
     if !(1..=200).contains(&floors) {
-        errors.push(FieldError { field: "floors", message: "层数须在 1–200 之间".into() });
+        errors.push(FieldError {
+            field: "floors",
+            message: "层数须在 1–200 之间".into(),
+        });
     }
-    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type).map_err(|e| errors.push(e)).ok();
+    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
+        .map_err(|e| errors.push(e))
+        .ok();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -165,11 +200,18 @@ pub async fn list_buildings(db: &Db, scope: &Scope, f: &BuildingFilter, p: PageR
         q = q.filter(building::Column::Id.in_subquery(buildings_matching(db, t)));
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(building::Column::Code), p).await?;
-    Ok(Page { items: building_views(db, rows).await?, total })
+    Ok(Page {
+        items: building_views(db, rows).await?,
+        total,
+    })
 }
 
 async fn visible_building<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<building::Model> {
-    building::Entity::find_by_id(id).filter(building_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    building::Entity::find_by_id(id)
+        .filter(building_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 pub async fn get_building(db: &Db, scope: &Scope, id: i64) -> DbResult<Building> {
@@ -177,12 +219,29 @@ pub async fn get_building(db: &Db, scope: &Scope, id: i64) -> DbResult<Building>
     Ok(building_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn building_by_code<C: ConnectionTrait>(c: &C, scope: &Scope, code: &str) -> DbResult<Option<building::Model>> {
-    Ok(building::Entity::find().filter(building::Column::Code.eq(code.trim())).filter(building_scope(scope)).one(c).await?)
+pub async fn building_by_code<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    code: &str,
+) -> DbResult<Option<building::Model>> {
+    Ok(building::Entity::find()
+        .filter(building::Column::Code.eq(code.trim()))
+        .filter(building_scope(scope))
+        .one(c)
+        .await?)
 }
 
 pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResult<Building> {
-    let c = check_building(&b.code, &b.name, b.address.as_deref().unwrap_or(""), b.lon, b.lat, b.floors.unwrap_or(1), &b.use_type).map_err(first)?;
+    let c = check_building(
+        &b.code,
+        &b.name,
+        b.address.as_deref().unwrap_or(""),
+        b.lon,
+        b.lat,
+        b.floors.unwrap_or(1),
+        &b.use_type,
+    )
+    .map_err(first)?;
     let txn = db.begin_write().await?;
     visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
     let now = Utc::now();
@@ -207,13 +266,28 @@ pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResu
     .insert(&*txn)
     .await
     .map_err(|e| DbError::from(e).unique_on("code", &format!("楼栋编码 {} 已存在", c.code)))?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "building", m.id).detail(m.code.clone())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "building", m.id).detail(m.code.clone()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(building_views(db, vec![m]).await?.remove(0))
 }
 
 pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) -> DbResult<Building> {
-    let c = check_building(&b.code, &b.name, b.address.as_deref().unwrap_or(""), b.lon, b.lat, b.floors.unwrap_or(1), &b.use_type).map_err(first)?;
+    let c = check_building(
+        &b.code,
+        &b.name,
+        b.address.as_deref().unwrap_or(""),
+        b.lon,
+        b.lat,
+        b.floors.unwrap_or(1),
+        &b.use_type,
+    )
+    .map_err(first)?;
     let txn = db.begin_write().await?;
     let cur = visible_building(&*txn, &actor.scope, id).await?;
     visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
@@ -231,7 +305,10 @@ pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) 
     am.property_company_id = Set(b.property_company_id);
     am.manager = Set(b.manager.unwrap_or_default());
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique_on("code", "楼栋编码已存在"))?;
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique_on("code", "楼栋编码已存在"))?;
     if moved {
         // Houses follow their building into the new grid.
         house::Entity::update_many()
@@ -250,7 +327,11 @@ pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) 
                         .and_where(residence::Column::Until.is_null())
                         .and_where(
                             residence::Column::HouseId.in_subquery(
-                                sea_orm::sea_query::Query::select().column(house::Column::Id).from(house::Entity).and_where(house::Column::BuildingId.eq(id)).to_owned(),
+                                sea_orm::sea_query::Query::select()
+                                    .column(house::Column::Id)
+                                    .from(house::Entity)
+                                    .and_where(house::Column::BuildingId.eq(id))
+                                    .to_owned(),
                             ),
                         )
                         .to_owned(),
@@ -309,11 +390,20 @@ fn trigram_phrase(db: &Db, t: &str) -> Option<String> {
 pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Alias, Expr, Query};
     match trigram_phrase(db, t) {
-        Some(phrase) => Query::select().expr(Expr::col(Alias::new("rowid"))).from(Alias::new("building_fts")).and_where(Expr::cust_with_values("building_fts MATCH ?", [phrase])).to_owned(),
+        Some(phrase) => Query::select()
+            .expr(Expr::col(Alias::new("rowid")))
+            .from(Alias::new("building_fts"))
+            .and_where(Expr::cust_with_values("building_fts MATCH ?", [phrase]))
+            .to_owned(),
         None => Query::select()
             .column(building::Column::Id)
             .from(building::Entity)
-            .cond_where(Condition::any().add(building::Column::Code.contains(t)).add(building::Column::Name.contains(t)).add(building::Column::Address.contains(t)))
+            .cond_where(
+                Condition::any()
+                    .add(building::Column::Code.contains(t))
+                    .add(building::Column::Name.contains(t))
+                    .add(building::Column::Address.contains(t)),
+            )
             .to_owned(),
     }
 }
@@ -321,9 +411,15 @@ pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::Select
 fn resident_name_matching(db: &Db, t: &str) -> Condition {
     use sea_orm::sea_query::{Alias, Expr, Query};
     match trigram_phrase(db, t) {
-        Some(phrase) => Condition::all().add(resident::Column::Id.in_subquery(
-            Query::select().expr(Expr::col(Alias::new("rowid"))).from(Alias::new("resident_fts")).and_where(Expr::cust_with_values("resident_fts MATCH ?", [phrase])).to_owned(),
-        )),
+        Some(phrase) => Condition::all().add(
+            resident::Column::Id.in_subquery(
+                Query::select()
+                    .expr(Expr::col(Alias::new("rowid")))
+                    .from(Alias::new("resident_fts"))
+                    .and_where(Expr::cust_with_values("resident_fts MATCH ?", [phrase]))
+                    .to_owned(),
+            ),
+        ),
         None => Condition::all().add(resident::Column::Name.contains(t)),
     }
 }
@@ -334,13 +430,20 @@ fn house_scope(scope: &Scope) -> Condition {
 
 pub fn check_house(room: &str, area: Option<f64>, use_type: &str) -> Result<(String, &'static str), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let room = rules::required("room", "房号", room, 20).map_err(|e| errors.push(e)).ok();
+    let room = rules::required("room", "房号", room, 20)
+        .map_err(|e| errors.push(e))
+        .ok();
     if let Some(a) = area
         && !(a > 0.0 && a < 100_000.0)
     {
-        errors.push(FieldError { field: "area", message: format!("面积 {a} 须大于 0 且小于 100000 平方米") });
+        errors.push(FieldError {
+            field: "area",
+            message: format!("面积 {a} 须大于 0 且小于 100000 平方米"),
+        });
     }
-    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type).map_err(|e| errors.push(e)).ok();
+    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
+        .map_err(|e| errors.push(e))
+        .ok();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -349,8 +452,13 @@ pub fn check_house(room: &str, area: Option<f64>, use_type: &str) -> Result<(Str
 
 async fn house_views(db: &Db, rows: Vec<house::Model>) -> DbResult<Vec<House>> {
     let bids: Vec<i64> = rows.iter().map(|r| r.building_id).collect();
-    let buildings: HashMap<i64, building::Model> =
-        building::Entity::find().filter(building::Column::Id.is_in(bids)).all(&db.conn).await?.into_iter().map(|b| (b.id, b)).collect();
+    let buildings: HashMap<i64, building::Model> = building::Entity::find()
+        .filter(building::Column::Id.is_in(bids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
     let hids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let counts: HashMap<i64, i64> = residence::Entity::find()
         .select_only()
@@ -413,14 +521,34 @@ pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) ->
         q = q.filter(house::Column::IsRental.eq(r));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Condition::any().add(house::Column::Room.contains(t)).add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))));
+        q = q.filter(
+            Condition::any()
+                .add(house::Column::Room.contains(t))
+                .add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))),
+        );
     }
-    let (rows, total) = page_of(db, q, |q| q.order_by_asc(house::Column::BuildingId).order_by_asc(house::Column::Room), p).await?;
-    Ok(Page { items: house_views(db, rows).await?, total })
+    let (rows, total) = page_of(
+        db,
+        q,
+        |q| {
+            q.order_by_asc(house::Column::BuildingId)
+                .order_by_asc(house::Column::Room)
+        },
+        p,
+    )
+    .await?;
+    Ok(Page {
+        items: house_views(db, rows).await?,
+        total,
+    })
 }
 
 async fn visible_house<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<house::Model> {
-    house::Entity::find_by_id(id).filter(house_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    house::Entity::find_by_id(id)
+        .filter(house_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// A house with its building and its occupants, past and present.
@@ -433,8 +561,15 @@ pub struct HouseDetail {
 
 pub async fn get_house(db: &Db, actor: &Actor, id: i64) -> DbResult<HouseDetail> {
     let m = visible_house(&db.conn, &actor.scope, id).await?;
-    let b = building::Entity::find_by_id(m.building_id).one(&db.conn).await?.ok_or(DbError::NotFound)?;
-    let rows = residence::Entity::find().filter(residence::Column::HouseId.eq(id)).order_by_desc(residence::Column::Since).all(&db.conn).await?;
+    let b = building::Entity::find_by_id(m.building_id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let rows = residence::Entity::find()
+        .filter(residence::Column::HouseId.eq(id))
+        .order_by_desc(residence::Column::Since)
+        .all(&db.conn)
+        .await?;
     Ok(HouseDetail {
         house: house_views(db, vec![m]).await?.remove(0),
         building: building_views(db, vec![b]).await?.remove(0),
@@ -445,7 +580,9 @@ pub async fn get_house(db: &Db, actor: &Actor, id: i64) -> DbResult<HouseDetail>
 pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<House> {
     let (room, use_type) = check_house(&h.room, h.area, &h.use_type).map_err(first)?;
     let txn = db.begin_write().await?;
-    let b = visible_building(&*txn, &actor.scope, h.building_id).await.map_err(|_| DbError::invalid("building_id", "楼栋不存在"))?;
+    let b = visible_building(&*txn, &actor.scope, h.building_id)
+        .await
+        .map_err(|_| DbError::invalid("building_id", "楼栋不存在"))?;
     let now = Utc::now();
     let m = house::ActiveModel {
         building_id: Set(b.id),
@@ -466,7 +603,13 @@ pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<Hou
     .insert(&*txn)
     .await
     .map_err(|e| DbError::from(e).unique_on("room", &format!("{} 已有房号 {room}", b.code)))?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "house", m.id).detail(format!("{} {}", b.code, m.room))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "house", m.id).detail(format!("{} {}", b.code, m.room)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(house_views(db, vec![m]).await?.remove(0))
 }
@@ -484,7 +627,10 @@ pub async fn update_house(db: &Db, actor: &Actor, id: i64, h: HouseInput) -> DbR
     am.is_rental = Set(h.is_rental.unwrap_or(false));
     am.rental_use = Set(h.rental_use.unwrap_or_default());
     am.updated_at = Set(Utc::now());
-    let m = am.update(&*txn).await.map_err(|e| DbError::from(e).unique_on("room", "该楼栋已有此房号"))?;
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique_on("room", "该楼栋已有此房号"))?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "house", id)).await?;
     txn.commit().await?;
     Ok(house_views(db, vec![m]).await?.remove(0))
@@ -627,7 +773,12 @@ fn resident_view(r: &resident::Model, unit_name: String, today: NaiveDate) -> Re
         phone: r.phone_masked.clone(),
         org_unit_id: r.org_unit_id,
         org_unit_name: unit_name,
-        special_groups: r.special_groups.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+        special_groups: r
+            .special_groups
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
     }
 }
 
@@ -687,11 +838,22 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         let living_in = sea_orm::sea_query::Query::select()
             .column((residence::Entity, residence::Column::ResidentId))
             .from(residence::Entity)
-            .inner_join(house::Entity, sea_orm::sea_query::Expr::col((house::Entity, house::Column::Id)).equals((residence::Entity, residence::Column::HouseId)))
+            .inner_join(
+                house::Entity,
+                sea_orm::sea_query::Expr::col((house::Entity, house::Column::Id))
+                    .equals((residence::Entity, residence::Column::HouseId)),
+            )
             .and_where(residence::Column::Until.is_null())
-            .and_where(sea_orm::sea_query::Expr::col((house::Entity, house::Column::BuildingId)).in_subquery(buildings_matching(db, t)))
+            .and_where(
+                sea_orm::sea_query::Expr::col((house::Entity, house::Column::BuildingId))
+                    .in_subquery(buildings_matching(db, t)),
+            )
             .to_owned();
-        q = q.filter(Condition::any().add(resident_name_matching(db, t)).add(resident::Column::Id.in_subquery(living_in)));
+        q = q.filter(
+            Condition::any()
+                .add(resident_name_matching(db, t))
+                .add(resident::Column::Id.in_subquery(living_in)),
+        );
     }
     let total = q.clone().count(&db.conn).await?;
     let (col, desc) = match f.sort.as_deref().unwrap_or("id") {
@@ -701,25 +863,57 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         "-birth_date" => (resident::Column::BirthDate, true),
         "-id" => (resident::Column::Id, true),
         "id" => (resident::Column::Id, false),
-        _ => return Err(DbError::invalid("sort", "排序字段须为 name、birth_date 或 id（前加 - 为降序）")),
+        _ => {
+            return Err(DbError::invalid(
+                "sort",
+                "排序字段须为 name、birth_date 或 id（前加 - 为降序）",
+            ));
+        }
     };
-    let q = if desc { q.order_by_desc(col) } else { q.order_by_asc(col) };
-    let rows = q.order_by_asc(resident::Column::Id).offset(p.offset()).limit(p.page_size).all(&db.conn).await?;
+    let q = if desc {
+        q.order_by_desc(col)
+    } else {
+        q.order_by_asc(col)
+    };
+    let rows = q
+        .order_by_asc(resident::Column::Id)
+        .offset(p.offset())
+        .limit(p.page_size)
+        .all(&db.conn)
+        .await?;
     let names = org::unit_names(&db.conn, rows.iter().map(|r| r.org_unit_id)).await?;
-    let items = rows.iter().map(|r| resident_view(r, names.get(&r.org_unit_id).cloned().unwrap_or_default(), today)).collect();
+    let items = rows
+        .iter()
+        .map(|r| resident_view(r, names.get(&r.org_unit_id).cloned().unwrap_or_default(), today))
+        .collect();
     Ok(Page { items, total })
 }
 
 async fn visible_resident<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<resident::Model> {
-    resident::Entity::find_by_id(id).filter(resident_scope(scope)).one(c).await?.ok_or(DbError::NotFound)
+    resident::Entity::find_by_id(id)
+        .filter(resident_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 async fn residence_views(db: &Db, rows: Vec<residence::Model>) -> DbResult<Vec<Residence>> {
     let hids: Vec<i64> = rows.iter().map(|r| r.house_id).collect();
-    let houses: HashMap<i64, house::Model> = house::Entity::find().filter(house::Column::Id.is_in(hids)).all(&db.conn).await?.into_iter().map(|h| (h.id, h)).collect();
+    let houses: HashMap<i64, house::Model> = house::Entity::find()
+        .filter(house::Column::Id.is_in(hids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
     let bids: Vec<i64> = houses.values().map(|h| h.building_id).collect();
-    let buildings: HashMap<i64, building::Model> =
-        building::Entity::find().filter(building::Column::Id.is_in(bids)).all(&db.conn).await?.into_iter().map(|b| (b.id, b)).collect();
+    let buildings: HashMap<i64, building::Model> = building::Entity::find()
+        .filter(building::Column::Id.is_in(bids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
     let rids: Vec<i64> = rows.iter().map(|r| r.resident_id).collect();
     let names: HashMap<i64, String> = resident::Entity::find()
         .select_only()
@@ -738,7 +932,10 @@ async fn residence_views(db: &Db, rows: Vec<residence::Model>) -> DbResult<Vec<R
             Residence {
                 id: r.id,
                 resident_id: r.resident_id,
-                resident_name: names.get(&r.resident_id).map(|n| zongguan_core::mask::name(n)).unwrap_or_default(),
+                resident_name: names
+                    .get(&r.resident_id)
+                    .map(|n| zongguan_core::mask::name(n))
+                    .unwrap_or_default(),
                 house_id: r.house_id,
                 building_code: b.map(|b| b.code.clone()).unwrap_or_default(),
                 room: h.map(|h| h.room.clone()).unwrap_or_default(),
@@ -759,15 +956,34 @@ async fn residence_views(db: &Db, rows: Vec<residence::Model>) -> DbResult<Vec<R
 pub async fn get_resident(db: &Db, actor: &Actor, id: i64, unmasked: bool) -> DbResult<ResidentDetail> {
     let r = visible_resident(&db.conn, &actor.scope, id).await?;
     let today = chrono::Local::now().date_naive();
-    let unit = org::unit_names(&db.conn, [r.org_unit_id]).await?.remove(&r.org_unit_id).unwrap_or_default();
+    let unit = org::unit_names(&db.conn, [r.org_unit_id])
+        .await?
+        .remove(&r.org_unit_id)
+        .unwrap_or_default();
     let mut view = resident_view(&r, unit, today);
     if unmasked {
-        view.id_number = db.cipher.decrypt(&r.id_number_enc).map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
-        view.phone = r.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()).unwrap_or_default();
+        view.id_number = db
+            .cipher
+            .decrypt(&r.id_number_enc)
+            .map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
+        view.phone = r
+            .phone_enc
+            .as_deref()
+            .and_then(|p| db.cipher.decrypt(p).ok())
+            .unwrap_or_default();
     }
-    let rows = residence::Entity::find().filter(residence::Column::ResidentId.eq(id)).order_by_desc(residence::Column::Since).all(&db.conn).await?;
+    let rows = residence::Entity::find()
+        .filter(residence::Column::ResidentId.eq(id))
+        .order_by_desc(residence::Column::Since)
+        .all(&db.conn)
+        .await?;
     let residences = residence_views(db, rows).await?;
-    audit::record(db, actor, Event::ok(if unmasked { "read_unmasked" } else { "read" }, "resident", id)).await?;
+    audit::record(
+        db,
+        actor,
+        Event::ok(if unmasked { "read_unmasked" } else { "read" }, "resident", id),
+    )
+    .await?;
     Ok(ResidentDetail {
         resident: view,
         former_name: r.former_name,
@@ -791,9 +1007,14 @@ fn check_division_code(field: &'static str, v: &Option<String>) -> DbResult<Stri
     if v.is_empty() {
         return Ok(String::new());
     }
-    let ok = (v.len() == 6 || v.len() == 12) && v.chars().all(|c| c.is_ascii_digit()) && zongguan_core::id_number::PROVINCES.contains(&&v[..2]);
+    let ok = (v.len() == 6 || v.len() == 12)
+        && v.chars().all(|c| c.is_ascii_digit())
+        && zongguan_core::id_number::PROVINCES.contains(&&v[..2]);
     if !ok {
-        return Err(DbError::invalid(field, "行政区划代码须为 6 位或 12 位数字，且省级代码存在"));
+        return Err(DbError::invalid(
+            field,
+            "行政区划代码须为 6 位或 12 位数字，且省级代码存在",
+        ));
     }
     Ok(v.to_string())
 }
@@ -801,7 +1022,8 @@ fn check_division_code(field: &'static str, v: &Option<String>) -> DbResult<Stri
 fn check_special_groups(v: &Option<Vec<String>>) -> DbResult<String> {
     let mut out = Vec::new();
     for g in v.iter().flatten() {
-        let c = dict::code_of(dict::SPECIAL_GROUPS, g).ok_or_else(|| DbError::invalid("special_groups", format!("未知的特殊人群类别 {g}")))?;
+        let c = dict::code_of(dict::SPECIAL_GROUPS, g)
+            .ok_or_else(|| DbError::invalid("special_groups", format!("未知的特殊人群类别 {g}")))?;
         if !out.contains(&c) {
             out.push(c);
         }
@@ -868,7 +1090,10 @@ fn apply_extra(am: &mut resident::ActiveModel, f: &ResidentForm) -> DbResult<()>
     };
     am.former_name = Set(text("former_name", "曾用名", &f.former_name, 50)?);
     am.native_place_code = Set(check_division_code("native_place_code", &f.native_place_code)?);
-    am.registered_address_code = Set(check_division_code("registered_address_code", &f.registered_address_code)?);
+    am.registered_address_code = Set(check_division_code(
+        "registered_address_code",
+        &f.registered_address_code,
+    )?);
     am.registered_address = Set(text("registered_address", "户籍地址", &f.registered_address, 200)?);
     am.current_address = Set(text("current_address", "现住址", &f.current_address, 200)?);
     am.education = Set(text("education", "文化程度", &f.education, 20)?);
@@ -883,18 +1108,29 @@ fn apply_extra(am: &mut resident::ActiveModel, f: &ResidentForm) -> DbResult<()>
 pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResult<ResidentDetail> {
     let today = chrono::Local::now().date_naive();
     let rec = rules::check_resident(&f.input(), today).map_err(first)?;
-    let since = f.since.as_deref().filter(|s| !s.trim().is_empty()).map(|s| rules::date("since", "入住日期", s)).transpose()?;
+    let since = f
+        .since
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| rules::date("since", "入住日期", s))
+        .transpose()?;
     let relation = match f.relation.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(r) => Some(rules::coded("relation", "与户主关系", dict::RELATIONS, r)?),
         None => None,
     };
     let txn = db.begin_write().await?;
     if let Some(existing) = id_for_number(&*txn, db, &rec.id_number).await? {
-        return Err(DbError::Duplicate { field: "id_number".into(), message: format!("证件号码 {} 已登记，请打开已有记录", rec.id_masked), existing_id: existing });
+        return Err(DbError::Duplicate {
+            field: "id_number".into(),
+            message: format!("证件号码 {} 已登记，请打开已有记录", rec.id_masked),
+            existing_id: existing,
+        });
     }
     let (unit, house) = match (f.house_id, f.org_unit_id) {
         (Some(h), _) => {
-            let h = visible_house(&*txn, &actor.scope, h).await.map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
+            let h = visible_house(&*txn, &actor.scope, h)
+                .await
+                .map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
             (h.grid_id, Some(h))
         }
         (None, Some(u)) => {
@@ -909,7 +1145,10 @@ pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResul
     };
     let mut am = resident_model(db, actor, &rec, unit);
     apply_extra(&mut am, &f)?;
-    let m = am.insert(&*txn).await.map_err(|e| DbError::from(e).unique("证件号码已登记"))?;
+    let m = am
+        .insert(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique("证件号码已登记"))?;
     if let Some(h) = house {
         residence::ActiveModel {
             resident_id: Set(m.id),
@@ -924,7 +1163,13 @@ pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResul
         .insert(&*txn)
         .await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "resident", m.id).detail(rec.id_masked.clone())).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "resident", m.id).detail(rec.id_masked.clone()),
+    )
+    .await?;
     txn.commit().await?;
     get_resident(db, actor, m.id, false).await
 }
@@ -936,7 +1181,10 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentFor
     let txn = db.begin_write().await?;
     let cur = visible_resident(&*txn, &actor.scope, id).await?;
     if f.id_number.trim().is_empty() || f.id_number.contains('*') {
-        f.id_number = db.cipher.decrypt(&cur.id_number_enc).map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
+        f.id_number = db
+            .cipher
+            .decrypt(&cur.id_number_enc)
+            .map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
     }
     match f.phone.as_deref() {
         None => f.phone = cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
@@ -947,7 +1195,11 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentFor
     if let Some(other) = id_for_number(&*txn, db, &rec.id_number).await?
         && other != id
     {
-        return Err(DbError::Duplicate { field: "id_number".into(), message: "该证件号码属于另一条记录".into(), existing_id: other });
+        return Err(DbError::Duplicate {
+            field: "id_number".into(),
+            message: "该证件号码属于另一条记录".into(),
+            existing_id: other,
+        });
     }
     let fresh = resident_model(db, actor, &rec, cur.org_unit_id);
     let mut am: resident::ActiveModel = cur.into();
@@ -995,14 +1247,23 @@ pub async fn move_in(db: &Db, actor: &Actor, resident_id: i64, m: MoveIn) -> DbR
     };
     let txn = db.begin_write().await?;
     let r = visible_resident(&*txn, &actor.scope, resident_id).await?;
-    let h = visible_house(&*txn, &actor.scope, m.house_id).await.map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
-    let current = residence::Entity::find().filter(residence::Column::ResidentId.eq(resident_id)).filter(residence::Column::Until.is_null()).all(&*txn).await?;
+    let h = visible_house(&*txn, &actor.scope, m.house_id)
+        .await
+        .map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
+    let current = residence::Entity::find()
+        .filter(residence::Column::ResidentId.eq(resident_id))
+        .filter(residence::Column::Until.is_null())
+        .all(&*txn)
+        .await?;
     for c in current {
         if c.house_id == h.id {
             return Err(DbError::Conflict("已居住在该房屋".into()));
         }
         if since <= c.since {
-            return Err(DbError::invalid("since", format!("入住日期须晚于当前居住登记的入住日期 {}", c.since)));
+            return Err(DbError::invalid(
+                "since",
+                format!("入住日期须晚于当前居住登记的入住日期 {}", c.since),
+            ));
         }
         let end = since.pred_opt().unwrap_or(since);
         let mut am: residence::ActiveModel = c.into();
@@ -1025,7 +1286,13 @@ pub async fn move_in(db: &Db, actor: &Actor, resident_id: i64, m: MoveIn) -> DbR
     am.org_unit_id = Set(h.grid_id);
     am.updated_at = Set(Utc::now());
     am.update(&*txn).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("move_in", "resident", resident_id).detail(format!("house {}", h.id))).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("move_in", "resident", resident_id).detail(format!("house {}", h.id)),
+    )
+    .await?;
     txn.commit().await?;
     get_resident(db, actor, resident_id, false).await
 }
@@ -1046,20 +1313,31 @@ pub async fn move_out(db: &Db, actor: &Actor, resident_id: i64, m: MoveOut) -> D
     };
     let txn = db.begin_write().await?;
     visible_resident(&*txn, &actor.scope, resident_id).await?;
-    let current = residence::Entity::find().filter(residence::Column::ResidentId.eq(resident_id)).filter(residence::Column::Until.is_null()).all(&*txn).await?;
+    let current = residence::Entity::find()
+        .filter(residence::Column::ResidentId.eq(resident_id))
+        .filter(residence::Column::Until.is_null())
+        .all(&*txn)
+        .await?;
     if current.is_empty() {
         return Err(DbError::Conflict("该人员当前没有居住登记".into()));
     }
     for c in current {
         if until < c.since {
-            return Err(DbError::invalid("until", format!("迁出日期不能早于入住日期 {}", c.since)));
+            return Err(DbError::invalid(
+                "until",
+                format!("迁出日期不能早于入住日期 {}", c.since),
+            ));
         }
         let mut am: residence::ActiveModel = c.into();
         am.until = Set(Some(until));
         am.update(&*txn).await?;
     }
     // Touching the resident bumps its unit's counts version, so the map's per-building figures follow.
-    resident::Entity::update_many().col_expr(resident::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now())).filter(resident::Column::Id.eq(resident_id)).exec(&*txn).await?;
+    resident::Entity::update_many()
+        .col_expr(resident::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(resident::Column::Id.eq(resident_id))
+        .exec(&*txn)
+        .await?;
     audit::append(&*txn, db.backend, actor, Event::ok("move_out", "resident", resident_id)).await?;
     txn.commit().await?;
     get_resident(db, actor, resident_id, false).await
@@ -1092,14 +1370,27 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
     // The units to report on.
     let units: Vec<org_unit::Model> = match org_unit_id {
         Some(id) => {
-            let parent = org_unit::Entity::find_by_id(id).filter(scope::org_units(scope)).one(&db.conn).await?.ok_or(DbError::NotFound)?;
-            let kids = org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(id)).filter(scope::org_units(scope)).order_by_asc(org_unit::Column::Sort).order_by_asc(org_unit::Column::Code).all(&db.conn).await?;
+            let parent = org_unit::Entity::find_by_id(id)
+                .filter(scope::org_units(scope))
+                .one(&db.conn)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            let kids = org_unit::Entity::find()
+                .filter(org_unit::Column::ParentId.eq(id))
+                .filter(scope::org_units(scope))
+                .order_by_asc(org_unit::Column::Sort)
+                .order_by_asc(org_unit::Column::Code)
+                .all(&db.conn)
+                .await?;
             if kids.is_empty() { vec![parent] } else { kids }
         }
         None => {
             let tree = org::tree(db, scope).await?;
             let ids: Vec<i64> = tree.iter().map(|n| n.id).collect();
-            org_unit::Entity::find().filter(org_unit::Column::Id.is_in(ids)).all(&db.conn).await?
+            org_unit::Entity::find()
+                .filter(org_unit::Column::Id.is_in(ids))
+                .all(&db.conn)
+                .await?
         }
     };
     // Map every visible unit id to the reported unit whose subtree holds it.
@@ -1116,7 +1407,15 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
             owner.insert(*id, i);
         }
     }
-    let mut out: Vec<UnitSummary> = units.iter().map(|u| UnitSummary { org_unit_id: u.id, code: u.code.clone(), name: u.name.clone(), ..Default::default() }).collect();
+    let mut out: Vec<UnitSummary> = units
+        .iter()
+        .map(|u| UnitSummary {
+            org_unit_id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            ..Default::default()
+        })
+        .collect();
     if let Scope::OwnRecords { .. } = scope {
         // Rows the user created: few, and not what the per-unit counts hold.
         summary_sql(db, scope, &owner, &mut out, adult, senior).await?;
@@ -1126,7 +1425,9 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
     db.stats
         .with(db, |counts| {
             for (unit, i) in &owner {
-                let (Some(c), Some(s)) = (counts.get(unit), out.get_mut(*i)) else { continue };
+                let (Some(c), Some(s)) = (counts.get(unit), out.get_mut(*i)) else {
+                    continue;
+                };
                 for ((reg, gender), (births, unknown)) in &c.people {
                     let n = births.len() as u64 + unknown;
                     s.residents += n;
@@ -1134,7 +1435,12 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
                     *s.by_gender.entry(gender.clone()).or_default() += n;
                     let young = crate::stats::UnitCounts::born_between(births, adult, i32::MAX);
                     let working = crate::stats::UnitCounts::born_between(births, senior, adult);
-                    for (band, k) in [("0-17", young), ("18-59", working), ("60+", births.len() as u64 - young - working), ("unknown", *unknown)] {
+                    for (band, k) in [
+                        ("0-17", young),
+                        ("18-59", working),
+                        ("60+", births.len() as u64 - young - working),
+                        ("unknown", *unknown),
+                    ] {
                         if k > 0 {
                             *s.by_age_band.entry(band.into()).or_default() += k;
                         }
@@ -1155,7 +1461,14 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
 }
 
 /// The summary straight from the tables, for scopes the per-unit counts cannot answer.
-async fn summary_sql(db: &Db, scope: &Scope, owner: &HashMap<i64, usize>, out: &mut [UnitSummary], adult: NaiveDate, senior: NaiveDate) -> DbResult<()> {
+async fn summary_sql(
+    db: &Db,
+    scope: &Scope,
+    owner: &HashMap<i64, usize>,
+    out: &mut [UnitSummary],
+    adult: NaiveDate,
+    senior: NaiveDate,
+) -> DbResult<()> {
     // The age band is computed in SQL so that the database returns a few rows per grid.
     // The two dates are computed here, never user input, so they are written as literals (bound
     // parameters are spelt differently on the two backends inside custom SQL).
@@ -1166,7 +1479,11 @@ async fn summary_sql(db: &Db, scope: &Scope, owner: &HashMap<i64, usize>, out: &
     ));
     let rows: Vec<(i64, String, String, String, i64)> = resident::Entity::find()
         .select_only()
-        .columns([resident::Column::OrgUnitId, resident::Column::RegistrationType, resident::Column::Gender])
+        .columns([
+            resident::Column::OrgUnitId,
+            resident::Column::RegistrationType,
+            resident::Column::Gender,
+        ])
         .column_as(band, "band")
         .column_as(resident::Column::Id.count(), "n")
         .filter(resident_scope(scope))
@@ -1229,7 +1546,11 @@ async fn summary_sql(db: &Db, scope: &Scope, owner: &HashMap<i64, usize>, out: &
 pub async fn unmasked_values(db: &Db, ids: &[i64]) -> DbResult<HashMap<i64, (String, String)>> {
     let rows: Vec<(i64, String, Option<String>)> = resident::Entity::find()
         .select_only()
-        .columns([resident::Column::Id, resident::Column::IdNumberEnc, resident::Column::PhoneEnc])
+        .columns([
+            resident::Column::Id,
+            resident::Column::IdNumberEnc,
+            resident::Column::PhoneEnc,
+        ])
         .filter(resident::Column::Id.is_in(ids.to_vec()))
         .into_tuple()
         .all(&db.conn)
@@ -1289,13 +1610,22 @@ fn sg_view(m: crate::entity::special_group_record::Model) -> SpecialGroupRecord 
 pub async fn special_groups(db: &Db, actor: &Actor, resident_id: i64) -> DbResult<Vec<SpecialGroupRecord>> {
     use crate::entity::special_group_record as sg;
     visible_resident(&db.conn, &actor.scope, resident_id).await?;
-    let rows = sg::Entity::find().filter(sg::Column::ResidentId.eq(resident_id)).order_by_asc(sg::Column::Id).all(&db.conn).await?;
+    let rows = sg::Entity::find()
+        .filter(sg::Column::ResidentId.eq(resident_id))
+        .order_by_asc(sg::Column::Id)
+        .all(&db.conn)
+        .await?;
     audit::record(db, actor, Event::ok("read_special_groups", "resident", resident_id)).await?;
     Ok(rows.into_iter().map(sg_view).collect())
 }
 
 /// Adds a record and the tag on the resident, in one transaction.
-pub async fn add_special_group(db: &Db, actor: &Actor, resident_id: i64, i: SpecialGroupInput) -> DbResult<SpecialGroupRecord> {
+pub async fn add_special_group(
+    db: &Db,
+    actor: &Actor,
+    resident_id: i64,
+    i: SpecialGroupInput,
+) -> DbResult<SpecialGroupRecord> {
     use crate::entity::special_group_record as sg;
     let kind = rules::coded("kind", "特殊人群类别", dict::SPECIAL_GROUPS, &i.kind)?;
     let level = match i.attention_level.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -1308,7 +1638,10 @@ pub async fn add_special_group(db: &Db, actor: &Actor, resident_id: i64, i: Spec
         _ => "",
     };
     let date = |f: &'static str, l: &str, v: &Option<String>| -> DbResult<Option<NaiveDate>> {
-        Ok(v.as_deref().filter(|s| !s.trim().is_empty()).map(|s| rules::date(f, l, s)).transpose()?)
+        Ok(v.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| rules::date(f, l, s))
+            .transpose()?)
     };
     let since = date("since", "起始日期", &i.since)?;
     let until = date("until", "结束日期", &i.until)?;
@@ -1325,7 +1658,12 @@ pub async fn add_special_group(db: &Db, actor: &Actor, resident_id: i64, i: Spec
         kind: Set(kind.into()),
         attention_level: Set(level.into()),
         youth_type: Set(youth.into()),
-        detail: Set(rules::optional_text("detail", "情况说明", i.detail.as_deref().unwrap_or(""), 2000)?),
+        detail: Set(rules::optional_text(
+            "detail",
+            "情况说明",
+            i.detail.as_deref().unwrap_or(""),
+            2000,
+        )?),
         since: Set(since),
         until: Set(until),
         created_by: Set(actor.user_id),
@@ -1335,7 +1673,12 @@ pub async fn add_special_group(db: &Db, actor: &Actor, resident_id: i64, i: Spec
     }
     .insert(&*txn)
     .await?;
-    let mut tags: Vec<String> = r.special_groups.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+    let mut tags: Vec<String> = r
+        .special_groups
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     if !tags.iter().any(|t| t == kind) {
         tags.push(kind.into());
         let mut am: resident::ActiveModel = r.into();
@@ -1343,7 +1686,13 @@ pub async fn add_special_group(db: &Db, actor: &Actor, resident_id: i64, i: Spec
         am.updated_at = Set(now);
         am.update(&*txn).await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("add_special_group", "resident", resident_id).detail(kind)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("add_special_group", "resident", resident_id).detail(kind),
+    )
+    .await?;
     txn.commit().await?;
     Ok(sg_view(m))
 }

@@ -93,7 +93,11 @@ pub async fn create(db: &Db, actor: &Actor, trigger_unit_id: Option<i64>) -> DbR
 pub async fn run(db: &Db, actor: &Actor, id: i64) -> DbResult<RegridRun> {
     let _one = db.map.regrid_lock.lock().await;
     let outcome = reassign(db, actor, id).await;
-    let mut am: regrid_run::ActiveModel = regrid_run::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?.into();
+    let mut am: regrid_run::ActiveModel = regrid_run::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?
+        .into();
     am.finished_at = Set(Some(Utc::now()));
     match &outcome {
         Ok(o) => {
@@ -103,7 +107,10 @@ pub async fn run(db: &Db, actor: &Actor, id: i64) -> DbResult<RegridRun> {
             am.outside = Set(o.outside);
             am.houses_moved = Set(o.houses);
             am.residents_moved = Set(o.residents);
-            am.moves = Set(serde_json::to_string(&o.moves.iter().take(KEPT_MOVES).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()));
+            am.moves = Set(
+                serde_json::to_string(&o.moves.iter().take(KEPT_MOVES).collect::<Vec<_>>())
+                    .unwrap_or_else(|_| "[]".into()),
+            );
         }
         Err(e) => {
             am.status = Set("failed".into());
@@ -170,7 +177,11 @@ async fn reassign(db: &Db, actor: &Actor, run_id: i64) -> DbResult<Outcome> {
                 let living_here = Query::select()
                     .column((residence::Entity, residence::Column::ResidentId))
                     .from(residence::Entity)
-                    .inner_join(house::Entity, Expr::col((house::Entity, house::Column::Id)).equals((residence::Entity, residence::Column::HouseId)))
+                    .inner_join(
+                        house::Entity,
+                        Expr::col((house::Entity, house::Column::Id))
+                            .equals((residence::Entity, residence::Column::HouseId)),
+                    )
                     .and_where(Expr::col((residence::Entity, residence::Column::Until)).is_null())
                     .and_where(Expr::col((house::Entity, house::Column::BuildingId)).is_in(chunk.to_vec()))
                     .to_owned();
@@ -187,23 +198,54 @@ async fn reassign(db: &Db, actor: &Actor, run_id: i64) -> DbResult<Outcome> {
             &*txn,
             db.backend,
             actor,
-            Event::ok("regrid", "regrid_run", run_id).detail(format!("楼栋 {} 栋、房屋 {houses} 套、人口 {residents} 人调整网格", moves.len())),
+            Event::ok("regrid", "regrid_run", run_id).detail(format!(
+                "楼栋 {} 栋、房屋 {houses} 套、人口 {residents} 人调整网格",
+                moves.len()
+            )),
         )
         .await?;
         txn.commit().await?;
     }
-    let label = |g: i64| routing.grid(g).map(|i| format!("{} {}", i.grid_code, i.grid_name)).unwrap_or_else(|| g.to_string());
+    let label = |g: i64| {
+        routing
+            .grid(g)
+            .map(|i| format!("{} {}", i.grid_code, i.grid_name))
+            .unwrap_or_else(|| g.to_string())
+    };
     let moves = moves
         .into_iter()
-        .map(|(building_id, building_code, building_name, from, to)| RegridMove { building_id, building_code, building_name, from_grid: label(from), to_grid: label(to) })
+        .map(|(building_id, building_code, building_name, from, to)| RegridMove {
+            building_id,
+            building_code,
+            building_name,
+            from_grid: label(from),
+            to_grid: label(to),
+        })
         .collect();
-    Ok(Outcome { checked, outside, houses, residents, moves })
+    Ok(Outcome {
+        checked,
+        outside,
+        houses,
+        residents,
+        moves,
+    })
 }
 
 pub async fn get(db: &Db, id: i64) -> DbResult<RegridRun> {
-    Ok(regrid_run::Entity::find_by_id(id).one(&db.conn).await?.ok_or(DbError::NotFound)?.into())
+    Ok(regrid_run::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?
+        .into())
 }
 
 pub async fn recent(db: &Db, limit: u64) -> DbResult<Vec<RegridRun>> {
-    Ok(regrid_run::Entity::find().order_by_desc(regrid_run::Column::Id).limit(limit).all(&db.conn).await?.into_iter().map(RegridRun::from).collect())
+    Ok(regrid_run::Entity::find()
+        .order_by_desc(regrid_run::Column::Id)
+        .limit(limit)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(RegridRun::from)
+        .collect())
 }

@@ -47,24 +47,34 @@ pub async fn resolve<C: ConnectionTrait>(c: &C, user: &app_user::Model) -> DbRes
         .into_iter()
         .map(|r| r.role_code)
         .collect();
-    let roles = role::Entity::find().filter(role::Column::Code.is_in(codes)).all(c).await?;
+    let roles = role::Entity::find()
+        .filter(role::Column::Code.is_in(codes))
+        .all(c)
+        .await?;
     let kind = widest(roles.iter().filter_map(|r| DataScopeKind::parse(&r.data_scope)));
     Ok(match kind {
         DataScopeKind::All => Scope::All,
         DataScopeKind::UnitAndBelow => {
-            let unit = org_unit::Entity::find_by_id(user.org_unit_id).one(c).await?.ok_or(DbError::NotFound)?;
+            let unit = org_unit::Entity::find_by_id(user.org_unit_id)
+                .one(c)
+                .await?
+                .ok_or(DbError::NotFound)?;
             Scope::Subtree { path: unit.path }
         }
-        DataScopeKind::UnitOnly => Scope::Units { ids: vec![user.org_unit_id] },
+        DataScopeKind::UnitOnly => Scope::Units {
+            ids: vec![user.org_unit_id],
+        },
         DataScopeKind::OwnGrids => {
             let ids = match user.staff_id {
-                Some(s) => grid_assignment::Entity::find()
-                    .select_only()
-                    .column(grid_assignment::Column::GridId)
-                    .filter(grid_assignment::Column::StaffId.eq(s))
-                    .into_tuple::<i64>()
-                    .all(c)
-                    .await?,
+                Some(s) => {
+                    grid_assignment::Entity::find()
+                        .select_only()
+                        .column(grid_assignment::Column::GridId)
+                        .filter(grid_assignment::Column::StaffId.eq(s))
+                        .into_tuple::<i64>()
+                        .all(c)
+                        .await?
+                }
                 None => vec![],
             };
             Scope::Units { ids }
