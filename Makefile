@@ -7,7 +7,7 @@ BIN := target/debug/zongguan
 DEMO_PASSWORD ?= Zongguan@2026
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: demo test deps web build release openapi serve clean-data bench
+.PHONY: demo test lint deps web build release openapi serve clean-data bench
 
 demo: deps web build
 	$(BIN) demo --scale small --password '$(DEMO_PASSWORD)' --accounts-out data/demo-accounts.json
@@ -16,6 +16,12 @@ demo: deps web build
 
 test:
 	bash scripts/test.sh
+
+# The gate CI runs before the tests: formatting, clippy with warnings as errors, the front end's types.
+lint: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd web && npm run lint
 
 deps:
 	bash scripts/deps.sh

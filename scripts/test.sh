@@ -18,6 +18,9 @@ if [ -n "${ZONGGUAN_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null; then
     | psql "$ZONGGUAN_TEST_POSTGRES_URL" -q >/dev/null 2>&1 || true
 fi
 
+echo "==> lint: rustfmt, clippy -D warnings, vue-tsc"
+make --no-print-directory lint
+
 echo "==> front end: type check, build, unit tests"
 (cd web && npm run build && npm test)
 

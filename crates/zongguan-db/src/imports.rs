@@ -486,7 +486,7 @@ pub async fn run(
     // Where the writer's time goes (RUST_LOG=zongguan_db=debug): waiting for the checking stage, writing.
     let (mut waited, mut wrote) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut batch: Option<Batch> = None;
-    let mut pending: Option<tokio::task::JoinHandle<DbResult<(Vec<PreparedResident>, Places, ChunkPlaces)>>> = None;
+    let mut pending: Option<tokio::task::JoinHandle<DbResult<CheckedChunk>>> = None;
     loop {
         let next = rows.recv().await.transpose().map_err(|m| DbError::invalid("file", m))?;
         if kind != Kind::Residents {
@@ -937,6 +937,9 @@ impl Places {
 }
 
 /// A chunk's accepted residents with their ids, written while the next chunk is checked.
+/// A chunk the checking stage hands the writer: its residents, the places known so far, the chunk's own.
+type CheckedChunk = (Vec<PreparedResident>, Places, ChunkPlaces);
+
 struct Batch {
     /// The residents' insert statements, built while the batch before is written.
     statements: Vec<sea_orm::Statement>,

@@ -1,4 +1,8 @@
 //! Schema migrations, shared by SQLite and PostgreSQL.
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "MigrationTrait (async_trait) declares `up(&self, &SchemaManager)`; naming the lifetime breaks the match"
+)]
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migrator;
