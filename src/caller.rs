@@ -40,8 +40,11 @@ impl Caller {
         Actor {
             user_id: Some(self.user.id),
             username: self.user.username.clone(),
+            name: self.user.display_name.clone(),
             org_unit_id: Some(self.user.org_unit_id),
+            department_id: self.user.department_id,
             scope: self.scope.clone(),
+            permissions: self.permissions.clone(),
             client_addr: self.client_addr.clone(),
         }
     }

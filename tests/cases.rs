@@ -1113,26 +1113,9 @@ on_both!(open311_georeport_v2, |app: TestApp| async move {
 
 /// The caller as the case workflow sees an account, as the API builds it from a session.
 async fn case_user(app: &TestApp, username: &str) -> zongguan_db::cases::CaseUser {
-    let u = zongguan_db::auth::find_by_username(&app.db, username)
+    zongguan_db::cases::CaseUser::load(&app.db, username, "test")
         .await
-        .expect("query")
-        .expect("account");
-    let scope = zongguan_db::scope::resolve(&app.db.conn, &u).await.expect("scope");
-    let permissions = zongguan_db::auth::permissions(&app.db.conn, u.id)
-        .await
-        .expect("permissions");
-    zongguan_db::cases::CaseUser {
-        actor: zongguan_db::Actor {
-            user_id: Some(u.id),
-            username: u.username.clone(),
-            org_unit_id: Some(u.org_unit_id),
-            scope,
-            client_addr: "test".into(),
-        },
-        name: u.display_name,
-        department_id: u.department_id,
-        permissions,
-    }
+        .expect("account")
 }
 
 /// The in-memory counts and the SQL ones for every caller and filter: the same answer, or the

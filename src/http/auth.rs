@@ -62,8 +62,11 @@ fn actor_for(user: &app_user::Model, client: &ClientInfo) -> Actor {
     Actor {
         user_id: Some(user.id),
         username: user.username.clone(),
+        name: user.display_name.clone(),
         org_unit_id: Some(user.org_unit_id),
+        department_id: user.department_id,
         scope: Scope::OwnRecords { user_id: user.id },
+        permissions: vec![],
         client_addr: client.addr.clone(),
     }
 }

@@ -476,22 +476,12 @@ impl CaseUser {
     }
     /// An account as the workflow sees it, by user name: the demo, the bench and the command line.
     pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
-        let u = crate::auth::find_by_username(db, username)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        let scope = scope::resolve(&db.conn, &u).await?;
-        let permissions = crate::auth::permissions(&db.conn, u.id).await?;
+        let actor = Actor::load(db, username, client_addr).await?;
         Ok(Self {
-            actor: Actor {
-                user_id: Some(u.id),
-                username: u.username.clone(),
-                org_unit_id: Some(u.org_unit_id),
-                scope,
-                client_addr: client_addr.into(),
-            },
-            name: u.display_name,
-            department_id: u.department_id,
-            permissions,
+            name: actor.name.clone(),
+            department_id: actor.department_id,
+            permissions: actor.permissions.clone(),
+            actor,
         })
     }
     fn can(&self, p: &str) -> bool {

@@ -92,26 +92,55 @@ impl DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
-/// Who is acting: for data scope, `created_by` and the audit log.
+/// Who is acting, below the HTTP edge: data scope, permissions and department for the checks,
+/// user and name for `created_by`, the timeline and the audit log.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
+    /// Display name, for timelines.
+    pub name: String,
     pub org_unit_id: Option<i64>,
+    pub department_id: Option<i64>,
     pub scope: Scope,
+    pub permissions: Vec<String>,
     pub client_addr: String,
 }
 
 impl Actor {
-    /// The system itself (CLI, demo loader, jobs): sees everything.
+    /// The system itself (CLI, demo loader, jobs): sees everything, holds no permission codes.
     pub fn system(what: &str) -> Self {
         Self {
             user_id: None,
             username: what.into(),
+            name: what.into(),
             org_unit_id: None,
+            department_id: None,
             scope: Scope::All,
+            permissions: vec![],
             client_addr: "local".into(),
         }
+    }
+
+    /// An account by user name, as a session would see it: the demo, the bench, the command line, tests.
+    pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
+        let u = auth::find_by_username(db, username).await?.ok_or(DbError::NotFound)?;
+        let scope = scope::resolve(&db.conn, &u).await?;
+        let permissions = auth::permissions(&db.conn, u.id).await?;
+        Ok(Self {
+            user_id: Some(u.id),
+            username: u.username,
+            name: u.display_name,
+            org_unit_id: Some(u.org_unit_id),
+            department_id: u.department_id,
+            scope,
+            permissions,
+            client_addr: client_addr.into(),
+        })
+    }
+
+    pub fn can(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
     }
 }
 
