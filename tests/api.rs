@@ -466,6 +466,9 @@ on_both!(api_tokens_and_totp, |app: TestApp| async move {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let token = v["token"].as_str().expect("token").to_string();
     let tid = v["info"]["id"].as_i64().expect("id");
+    let (_, list) = admin.get("/api/v1/auth/tokens").await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["id"], tid);
     let mut bot = app.anonymous();
     bot.bearer = Some(token.clone());
     let (s, v) = bot.get("/api/v1/org-units?level=subdistrict").await;
@@ -578,6 +581,19 @@ on_both!(custom_and_unit_only_scopes, |app: TestApp| async move {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Role and permission lists answer {items, total}, as every list does.
+    let (_, roles) = sec.get("/api/v1/roles").await;
+    assert_eq!(
+        roles["total"].as_u64(),
+        roles["items"].as_array().map(|a| a.len() as u64)
+    );
+    assert!(items(&roles).iter().any(|r| r["code"] == "inspector"));
+    let (_, perms) = sec.get("/api/v1/permissions").await;
+    assert!(items(&perms).iter().any(|p| p["code"] == "staff:read"), "{perms}");
+    assert_eq!(
+        perms["total"].as_u64(),
+        perms["items"].as_array().map(|a| a.len() as u64)
+    );
     let (s, _) = sec
         .put(
             "/api/v1/roles/sys_admin",

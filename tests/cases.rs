@@ -793,7 +793,8 @@ on_both!(taxonomy_and_calendar_as_data, |app: TestApp| async move {
     let g = app.login("grid_00300201").await;
     let (s, cats) = g.get("/api/v1/case-categories").await;
     assert_eq!(s, StatusCode::OK);
-    let cats = cats.as_array().expect("categories");
+    assert_eq!(cats["total"], 19);
+    let cats = cats["items"].as_array().expect("categories");
     assert_eq!(cats.len(), 19);
     assert_eq!(
         cats.iter()
@@ -990,6 +991,9 @@ on_both!(open311_georeport_v2, |app: TestApp| async move {
     let (s, k) = admin.post("/api/v1/api-keys", json!({"name":"i深圳"})).await;
     assert_eq!(s, StatusCode::CREATED, "{k}");
     let key = k["api_key"].as_str().expect("key").to_string();
+    let (_, keys) = admin.get("/api/v1/api-keys").await;
+    assert_eq!(keys["total"], 1, "{keys}");
+    assert_eq!(keys["items"][0]["name"], "i深圳");
     let (s, _) = app
         .login("community_003002")
         .await

@@ -461,7 +461,8 @@ on_both!(special_group_records, |app: TestApp| async move {
     assert_eq!(v["total"], 1);
     assert_eq!(v["items"][0]["special_groups"], json!(["at_risk_youth"]));
     let (_, v) = officer.get(&format!("/api/v1/residents/{rid}/special-groups")).await;
-    assert_eq!(v.as_array().expect("records").len(), 1);
+    assert_eq!(v["items"].as_array().expect("records").len(), 1);
+    assert_eq!(v["total"], 1);
     let other = app.login("community_003004").await;
     let (s, _) = other.get(&format!("/api/v1/residents/{rid}/special-groups")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);

@@ -17,6 +17,10 @@ use crate::app::AppState;
 use crate::caller::{COOKIE, Caller, ClientInfo, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, AppError, AppResult};
 
+use super::list_type;
+
+list_type!(ApiTokenList, ApiToken);
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
@@ -300,9 +304,9 @@ pub async fn totp_enable(
 }
 
 /// The caller's personal API tokens.
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", responses((status = 200, body = Vec<ApiToken>)))]
-pub async fn list_tokens(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<ApiToken>>> {
-    Ok(Json(auth::list_tokens(&st.db, caller.user.id).await?))
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", responses((status = 200, body = ApiTokenList)))]
+pub async fn list_tokens(State(st): State<AppState>, caller: Caller) -> AppResult<Json<ApiTokenList>> {
+    Ok(Json(auth::list_tokens(&st.db, caller.user.id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -21,6 +21,8 @@ use crate::caller::{Caller, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 
 list_type!(CaseList, Case);
+list_type!(CaseCategoryList, CaseCategory);
+list_type!(ApiKeyList, ApiKey);
 
 /// Largest photo accepted.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
@@ -57,9 +59,9 @@ fn require_case_reader(c: &Caller) -> AppResult<()> {
 }
 
 /// Categories with their items, limits and default departments.
-#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", responses((status = 200, body = Vec<CaseCategory>)))]
-pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -> AppResult<Json<Vec<CaseCategory>>> {
-    Ok(Json(cases::categories(&st.db).await?))
+#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", responses((status = 200, body = CaseCategoryList)))]
+pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -> AppResult<Json<CaseCategoryList>> {
+    Ok(Json(cases::categories(&st.db).await?.into()))
 }
 
 /// Edit an item's name, default department duty, severity and step limits (permission `org:write`).
@@ -115,23 +117,18 @@ pub struct CaseQuery {
     pub date_from: Option<NaiveDate>,
     /// Report date to (inclusive).
     pub date_to: Option<NaiveDate>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Cases in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = CaseList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery, Paging), responses((status = 200, body = CaseList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn list_cases(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<CaseQuery>,
+    paging: Paging,
 ) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = CaseFilter {
         state: q.state,
         item_code: q.item_code,
@@ -149,13 +146,11 @@ pub async fn list_cases(
 /// dispatch, verification or closure; a department's dispatched and handling cases; a grid worker's
 /// reported cases waiting for their check.
 #[utoipa::path(get, path = "/api/v1/cases/inbox", tag = "cases", params(Paging), responses((status = 200, body = CaseList)))]
-pub async fn case_inbox(
-    State(st): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<Paging>,
-) -> AppResult<Json<CaseList>> {
+pub async fn case_inbox(State(st): State<AppState>, caller: Caller, paging: Paging) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::inbox(&st.db, &case_user(&caller), q.req()?).await?.into()))
+    Ok(Json(
+        cases::inbox(&st.db, &case_user(&caller), paging.req()).await?.into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -491,8 +486,8 @@ pub async fn create_api_key(
 }
 
 /// The issued Open311 API keys (without the keys).
-#[utoipa::path(get, path = "/api/v1/api-keys", tag = "cases", responses((status = 200, body = Vec<ApiKey>), (status = 403, body = ApiError)))]
-pub async fn list_api_keys(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<ApiKey>>> {
+#[utoipa::path(get, path = "/api/v1/api-keys", tag = "cases", responses((status = 200, body = ApiKeyList), (status = 403, body = ApiError)))]
+pub async fn list_api_keys(State(st): State<AppState>, caller: Caller) -> AppResult<Json<ApiKeyList>> {
     caller.require("org:write")?;
-    Ok(Json(api_keys::list(&st.db).await?))
+    Ok(Json(api_keys::list(&st.db).await?.into()))
 }

@@ -16,6 +16,10 @@ use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 
+use super::list_type;
+
+list_type!(RegridRunList, RegridRun);
+
 const CASE_READERS: [&str; 5] = [
     "case:report",
     "case:dispatch",
@@ -462,10 +466,10 @@ pub async fn map_search(
 }
 
 /// The latest re-assignments of buildings to grids.
-#[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = Vec<RegridRun>)))]
-pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<RegridRun>>> {
+#[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = RegridRunList)))]
+pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RegridRunList>> {
     caller.require("org:read")?;
-    Ok(Json(regrid::recent(&st.db, 20).await?))
+    Ok(Json(regrid::recent(&st.db, 20).await?.into()))
 }
 
 /// Re-assign every building to the grid its point lies in (runs in the background; poll the run).

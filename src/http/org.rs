@@ -26,23 +26,18 @@ pub struct OrgUnitQuery {
     pub level: Option<String>,
     /// Part of the name or the start of the code.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Org units in the caller's data scope.
-#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery, Paging), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
 pub async fn list_org_units(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<OrgUnitQuery>,
+    paging: Paging,
 ) -> AppResult<Json<OrgUnitList>> {
     caller.require("org:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = OrgUnitFilter {
         parent_id: q.parent_id,
         level: q.level,
@@ -145,36 +140,30 @@ pub async fn set_grid_workers(
 pub struct SimpleQuery {
     pub org_unit_id: Option<i64>,
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 impl SimpleQuery {
-    fn split(self) -> AppResult<(SimpleFilter, zongguan_db::PageReq)> {
-        let p = Paging {
-            page: self.page,
-            page_size: self.page_size,
-        }
-        .req()?;
-        Ok((
+    fn split(self, paging: Paging) -> (SimpleFilter, zongguan_db::PageReq) {
+        (
             SimpleFilter {
                 org_unit_id: self.org_unit_id,
                 q: self.q,
             },
-            p,
-        ))
+            paging.req(),
+        )
     }
 }
 
 /// Member departments in scope.
-#[utoipa::path(get, path = "/api/v1/departments", tag = "org", params(SimpleQuery), responses((status = 200, body = DepartmentList)))]
+#[utoipa::path(get, path = "/api/v1/departments", tag = "org", params(SimpleQuery, Paging), responses((status = 200, body = DepartmentList)))]
 pub async fn list_departments(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleQuery>,
+    paging: Paging,
 ) -> AppResult<Json<DepartmentList>> {
     caller.require("department:read")?;
-    let (f, p) = q.split()?;
+    let (f, p) = q.split(paging);
     Ok(Json(org::list_departments(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
@@ -224,14 +213,15 @@ pub async fn delete_department(
 }
 
 /// Staff in scope; phones masked.
-#[utoipa::path(get, path = "/api/v1/staff", tag = "org", params(SimpleQuery), responses((status = 200, body = StaffList)))]
+#[utoipa::path(get, path = "/api/v1/staff", tag = "org", params(SimpleQuery, Paging), responses((status = 200, body = StaffList)))]
 pub async fn list_staff(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleQuery>,
+    paging: Paging,
 ) -> AppResult<Json<StaffList>> {
     caller.require("staff:read")?;
-    let (f, p) = q.split()?;
+    let (f, p) = q.split(paging);
     Ok(Json(org::list_staff(&st.db, &caller.scope, &f, p).await?.into()))
 }
 

@@ -28,35 +28,30 @@ pub struct PlaceQuery {
     pub kind: Option<String>,
     /// Part of the name or address.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 impl PlaceQuery {
-    fn split(self) -> AppResult<(PlaceFilter, zongguan_db::PageReq)> {
-        Ok((
+    fn split(self, paging: Paging) -> (PlaceFilter, zongguan_db::PageReq) {
+        (
             PlaceFilter {
                 org_unit_id: self.org_unit_id,
                 kind: self.kind,
                 q: self.q,
             },
-            Paging {
-                page: self.page,
-                page_size: self.page_size,
-            }
-            .req()?,
-        ))
+            paging.req(),
+        )
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/property-companies", tag = "registry", params(PlaceQuery), responses((status = 200, body = PropertyCompanyList)))]
+#[utoipa::path(get, path = "/api/v1/property-companies", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = PropertyCompanyList)))]
 pub async fn list_property_companies(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<PropertyCompanyList>> {
     caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    let (f, p) = q.split(paging);
     Ok(Json(
         places::list_property_companies(&st.db, &caller.scope, &f, p)
             .await?
@@ -100,14 +95,15 @@ pub async fn update_property_company(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/key-places", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyPlaceList)))]
+#[utoipa::path(get, path = "/api/v1/key-places", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = KeyPlaceList)))]
 pub async fn list_key_places(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<KeyPlaceList>> {
     caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    let (f, p) = q.split(paging);
     Ok(Json(
         places::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
     ))
@@ -149,14 +145,15 @@ pub async fn update_key_place(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/key-enterprises", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyEnterpriseList)))]
+#[utoipa::path(get, path = "/api/v1/key-enterprises", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = KeyEnterpriseList)))]
 pub async fn list_key_enterprises(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<KeyEnterpriseList>> {
     caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    let (f, p) = q.split(paging);
     Ok(Json(
         places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into(),
     ))

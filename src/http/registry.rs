@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 list_type!(BuildingList, Building);
 list_type!(HouseList, House);
 list_type!(ResidentList, Resident);
+list_type!(SpecialGroupList, registry::SpecialGroupRecord);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,22 +31,17 @@ pub struct BuildingQuery {
     pub use_type: Option<String>,
     /// Part of the name, address or code.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingQuery), responses((status = 200, body = BuildingList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingQuery, Paging), responses((status = 200, body = BuildingList), (status = 403, body = ApiError)))]
 pub async fn list_buildings(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<BuildingQuery>,
+    paging: Paging,
 ) -> AppResult<Json<BuildingList>> {
     caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = BuildingFilter {
         org_unit_id: q.org_unit_id,
         use_type: q.use_type,
@@ -100,22 +96,17 @@ pub struct HouseQuery {
     pub is_rental: Option<bool>,
     /// Part of the room number or the building's code, name or address.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseQuery), responses((status = 200, body = HouseList)))]
+#[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseQuery, Paging), responses((status = 200, body = HouseList)))]
 pub async fn list_houses(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<HouseQuery>,
+    paging: Paging,
 ) -> AppResult<Json<HouseList>> {
     caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = HouseFilter {
         org_unit_id: q.org_unit_id,
         building_id: q.building_id,
@@ -179,23 +170,18 @@ pub struct ResidentQuery {
     pub id_number: Option<String>,
     /// name | birth_date | id; prefix `-` for descending.
     pub sort: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Residents in scope; identity numbers and phones masked.
-#[utoipa::path(get, path = "/api/v1/residents", tag = "registry", params(ResidentQuery), responses((status = 200, body = ResidentList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/residents", tag = "registry", params(ResidentQuery, Paging), responses((status = 200, body = ResidentList), (status = 403, body = ApiError)))]
 pub async fn list_residents(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ResidentQuery>,
+    paging: Paging,
 ) -> AppResult<Json<ResidentList>> {
     caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = ResidentFilter {
         org_unit_id: q.org_unit_id,
         registration_type: q.registration_type,
@@ -620,14 +606,16 @@ impl Export {
 }
 
 /// A resident's special-group records (sensitive; audited).
-#[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = Vec<registry::SpecialGroupRecord>), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = SpecialGroupList), (status = 404, body = ApiError)))]
 pub async fn list_special_groups(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<Json<Vec<registry::SpecialGroupRecord>>> {
+) -> AppResult<Json<SpecialGroupList>> {
     caller.require("resident:read")?;
-    Ok(Json(registry::special_groups(&st.db, &caller.actor(), id).await?))
+    Ok(Json(
+        registry::special_groups(&st.db, &caller.actor(), id).await?.into(),
+    ))
 }
 
 /// Add a special-group record (and its tag on the resident).

@@ -12,6 +12,8 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
 
 list_type!(UserList, User);
+list_type!(RoleList, Role);
+list_type!(PermissionList, Permission);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -21,23 +23,18 @@ pub struct UserQuery {
     pub org_unit_id: Option<i64>,
     /// Role code.
     pub role: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Accounts in the caller's data scope.
-#[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery, Paging), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
 pub async fn list_users(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<UserQuery>,
+    paging: Paging,
 ) -> AppResult<Json<UserList>> {
     caller.require("user:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = UserFilter {
         q: q.q,
         org_unit_id: q.org_unit_id,
@@ -133,17 +130,17 @@ pub async fn set_user_roles(
 }
 
 /// Roles with their data scope and permissions.
-#[utoipa::path(get, path = "/api/v1/roles", tag = "system", responses((status = 200, body = Vec<Role>)))]
-pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<Role>>> {
+#[utoipa::path(get, path = "/api/v1/roles", tag = "system", responses((status = 200, body = RoleList)))]
+pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RoleList>> {
     caller.require("role:read")?;
-    Ok(Json(auth::list_roles(&st.db).await?))
+    Ok(Json(auth::list_roles(&st.db).await?.into()))
 }
 
 /// The permission catalogue.
-#[utoipa::path(get, path = "/api/v1/permissions", tag = "system", responses((status = 200, body = Vec<Permission>)))]
-pub async fn list_permissions(caller: Caller) -> AppResult<Json<Vec<Permission>>> {
+#[utoipa::path(get, path = "/api/v1/permissions", tag = "system", responses((status = 200, body = PermissionList)))]
+pub async fn list_permissions(caller: Caller) -> AppResult<Json<PermissionList>> {
     caller.require("role:read")?;
-    Ok(Json(auth::permission_catalogue()))
+    Ok(Json(auth::permission_catalogue().into()))
 }
 
 /// Define a role with its data scope and permissions (security administrator).

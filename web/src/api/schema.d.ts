@@ -1514,6 +1514,11 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKey"][];
+            /** Format: int64 */
+            total: number;
+        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -1527,6 +1532,11 @@ export interface components {
             /** @description The first characters, to tell tokens apart. */
             prefix: string;
             revoked: boolean;
+        };
+        ApiTokenList: {
+            items: components["schemas"]["ApiToken"][];
+            /** Format: int64 */
+            total: number;
         };
         AuditLog: {
             action: string;
@@ -1693,6 +1703,11 @@ export interface components {
             code: string;
             items: components["schemas"]["CaseItem"][];
             name: string;
+        };
+        CaseCategoryList: {
+            items: components["schemas"]["CaseCategory"][];
+            /** Format: int64 */
+            total: number;
         };
         CaseDetail: components["schemas"]["Case"] & {
             /** @description Overdue alerts raised by the background job. */
@@ -2266,6 +2281,11 @@ export interface components {
             code: string;
             name: string;
         };
+        PermissionList: {
+            items: components["schemas"]["Permission"][];
+            /** Format: int64 */
+            total: number;
+        };
         Photo: {
             content_type: string;
             has_thumbnail: boolean;
@@ -2421,6 +2441,11 @@ export interface components {
             /** Format: int64 */
             trigger_unit_id?: number | null;
         };
+        RegridRunList: {
+            items: components["schemas"]["RegridRun"][];
+            /** Format: int64 */
+            total: number;
+        };
         /** @description Why a row was rejected. */
         Rejection: {
             /** @description The column's header. */
@@ -2554,6 +2579,11 @@ export interface components {
             name: string;
             permissions: string[];
         };
+        RoleList: {
+            items: components["schemas"]["Role"][];
+            /** Format: int64 */
+            total: number;
+        };
         ScopeUnits: {
             org_unit_ids: number[];
         };
@@ -2587,6 +2617,11 @@ export interface components {
             since?: string | null;
             until?: string | null;
             youth_type?: string | null;
+        };
+        SpecialGroupList: {
+            items: components["schemas"]["SpecialGroupRecord"][];
+            /** Format: int64 */
+            total: number;
         };
         /** @description A special-group record of a resident (sensitive: every read is audited with the person's record). */
         SpecialGroupRecord: {
@@ -2775,7 +2810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKey"][];
+                    "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
             403: {
@@ -2988,7 +3023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiToken"][];
+                    "application/json": components["schemas"]["ApiTokenList"];
                 };
             };
         };
@@ -3359,7 +3394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseCategory"][];
+                    "application/json": components["schemas"]["CaseCategoryList"];
                 };
             };
         };
@@ -4729,7 +4764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegridRun"][];
+                    "application/json": components["schemas"]["RegridRunList"];
                 };
             };
         };
@@ -5145,7 +5180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Permission"][];
+                    "application/json": components["schemas"]["PermissionList"];
                 };
             };
         };
@@ -5585,7 +5620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SpecialGroupRecord"][];
+                    "application/json": components["schemas"]["SpecialGroupList"];
                 };
             };
             404: {
@@ -5645,7 +5680,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Role"][];
+                    "application/json": components["schemas"]["RoleList"];
                 };
             };
         };
