@@ -1,7 +1,7 @@
 //! The committed OpenAPI document (source of the front end's types) matches the server.
 #[test]
 fn openapi_snapshot_is_current() {
-    let live: serde_json::Value = serde_json::from_str(&zongguan::app::openapi_json()).expect("json");
+    let live: serde_json::Value = serde_json::from_str(&zongguan::router::openapi_json()).expect("json");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/web/openapi.json");
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("web/openapi.json exists")).expect("json");

@@ -481,7 +481,7 @@ on_both!(sm4_cipher_setting, |app: TestApp| async move {
     .await
     .expect("connect");
     let sm4 = TestApp {
-        router: zongguan::app::router(zongguan::app::AppState::new(
+        router: zongguan::router::router(zongguan::app::AppState::new(
             db.clone(),
             zongguan::config::Config::default(),
         )),

@@ -483,7 +483,7 @@ pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> App
             "全区楼栋重新划分网格须由全区范围的管理员发起",
         ));
     }
-    let id = regrid::start(&st.db, &caller.actor(), None).await?;
+    let id = crate::jobs::regrid::start(&st, &caller.actor(), None).await?;
     Ok((StatusCode::ACCEPTED, Json(regrid::get(&st.db, id).await?)))
 }
 

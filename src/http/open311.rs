@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -459,7 +458,7 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
 
 // ---------- routing ----------
 
-async fn root_get(
+pub async fn root_get(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(file): Path<String>,
@@ -476,7 +475,7 @@ async fn root_get(
     }
 }
 
-async fn root_post(
+pub async fn root_post(
     State(st): State<AppState>,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
@@ -494,34 +493,25 @@ async fn root_post(
     create_request(&st, &form, f).await
 }
 
-async fn service_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn service_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((code, f)) => service_definition(&st, code, f).await,
         None => not_found(Format::Json),
     }
 }
 
-async fn request_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn request_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((id, f)) => get_request(&st, id, f).await,
         None => not_found(Format::Json),
     }
 }
 
-async fn token_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn token_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((token, f)) => get_token(&st, token, f).await,
         None => not_found(Format::Json),
     }
-}
-
-pub fn routes() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/open311/v2/{file}", get(root_get).post(root_post))
-        .route("/open311/v2/services/{file}", get(service_get))
-        .route("/open311/v2/requests/{file}", get(request_get))
-        .route("/open311/v2/tokens/{file}", get(token_get))
 }
 
 #[derive(OpenApi)]

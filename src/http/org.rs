@@ -76,7 +76,7 @@ pub async fn create_org_unit(
     let regrid = n.level == "grid" && n.geometry.is_some();
     let mut u = org::create_unit(&st.db, &actor, n).await?;
     if regrid {
-        u.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(u.id)).await?);
+        u.regrid_run_id = Some(crate::jobs::regrid::start(&st, &actor, Some(u.id)).await?);
     }
     Ok((StatusCode::CREATED, Json(u)))
 }
@@ -95,7 +95,7 @@ pub async fn update_org_unit(
     let mut unit = org::update_unit(&st.db, &actor, id, u).await?;
     // A grid's new shape re-assigns buildings by point-in-polygon, in the background.
     if reshaped && unit.level == "grid" {
-        unit.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(unit.id)).await?);
+        unit.regrid_run_id = Some(crate::jobs::regrid::start(&st, &actor, Some(unit.id)).await?);
     }
     Ok(Json(unit))
 }

@@ -773,3 +773,47 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     f.add("peak_rss", peak_rss_mib(), "MiB");
     Ok(f)
 }
+
+/// Which figures `zongguan bench` measures.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum BenchWhat {
+    Registry,
+    Cases,
+    Map,
+}
+
+/// `zongguan bench`: a fresh database unless one is given, the demo loaded into it, then the figures.
+pub async fn run(
+    mut config: crate::config::Config,
+    what: BenchWhat,
+    scale: demo::Scale,
+    json: bool,
+    import_rows: usize,
+    cases_n: u64,
+) -> anyhow::Result<std::process::ExitCode> {
+    // A fresh database unless one is given: the bench loads the demo itself.
+    let mut scratch = None;
+    if config.database_url.is_none() {
+        let dir = std::env::temp_dir().join(format!("zongguan-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        config.database_url = Some(format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
+        config.data_dir = dir.clone();
+        scratch = Some(dir);
+    }
+    let db = crate::open_db(&config).await?;
+    let outline: serde_json::Value = crate::longgang_outline_geometry()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let figures = match what {
+        BenchWhat::Registry => registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
+        BenchWhat::Cases => cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases_n).await,
+        BenchWhat::Map => map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
+    };
+    db.close().await.ok();
+    // The scratch database can be gigabytes at district scale.
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    figures?.print(json);
+    Ok(std::process::ExitCode::SUCCESS)
+}
