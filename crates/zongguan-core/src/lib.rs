@@ -11,6 +11,7 @@ pub mod id_number;
 pub mod mask;
 pub mod mvt;
 pub mod password;
+pub mod permission;
 pub mod rbac;
 pub mod registry;
 pub mod spatial;
