@@ -80,7 +80,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         start.elapsed().as_secs_f64()
     );
     println!(
-        "  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300201"
+        "  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300202 · 部门 dept_440307003_02（演示数据在平湖街道）"
     );
     Ok(ExitCode::SUCCESS)
 }
