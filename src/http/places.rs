@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use zongguan_db::places::{
+use zongguan_db::registry::{
     self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany,
     PropertyCompanyInput,
 };
@@ -58,7 +58,7 @@ pub async fn list_property_companies(
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
     Ok(Json(
-        places::list_property_companies(&st.db, &caller.scope, &f, p)
+        registry::list_property_companies(&st.db, &caller.scope, &f, p)
             .await?
             .into(),
     ))
@@ -71,7 +71,7 @@ pub async fn get_property_company(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_property_company(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_property_company(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/property-companies", tag = "registry", request_body = PropertyCompanyInput, responses((status = 201, body = PropertyCompany), (status = 422, body = ApiError)))]
@@ -83,7 +83,7 @@ pub async fn create_property_company(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_property_company(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_property_company(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -96,7 +96,7 @@ pub async fn update_property_company(
 ) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
@@ -109,7 +109,7 @@ pub async fn list_key_places(
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
     Ok(Json(
-        places::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
     ))
 }
 
@@ -120,7 +120,7 @@ pub async fn get_key_place(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_key_place(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_key_place(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-places", tag = "registry", request_body = KeyPlaceInput, responses((status = 201, body = KeyPlace), (status = 422, body = ApiError)))]
@@ -132,7 +132,7 @@ pub async fn create_key_place(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_place(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_place(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -145,7 +145,7 @@ pub async fn update_key_place(
 ) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
@@ -158,7 +158,9 @@ pub async fn list_key_enterprises(
     caller.require("resident:read")?;
     let (f, p) = q.split()?;
     Ok(Json(
-        places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_enterprises(&st.db, &caller.scope, &f, p)
+            .await?
+            .into(),
     ))
 }
 
@@ -169,7 +171,7 @@ pub async fn get_key_enterprise(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_key_enterprise(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_key_enterprise(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-enterprises", tag = "registry", request_body = KeyEnterpriseInput, responses((status = 201, body = KeyEnterprise), (status = 422, body = ApiError)))]
@@ -181,7 +183,7 @@ pub async fn create_key_enterprise(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -194,6 +196,6 @@ pub async fn update_key_enterprise(
 ) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }

@@ -12,7 +12,6 @@ pub mod imports;
 pub mod map;
 pub mod migration;
 pub mod org;
-pub mod places;
 pub mod registry;
 pub mod regrid;
 pub mod scope;
