@@ -16,6 +16,7 @@ pub mod registry;
 pub mod regrid;
 pub mod scope;
 pub mod stats;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -347,7 +348,7 @@ impl Db {
 
     pub async fn migrate(&self) -> DbResult<()> {
         migration::Migrator::up(&self.conn, None).await?;
-        auth::sync_builtin_roles(self).await?;
+        users::sync_builtin_roles(self).await?;
         Ok(())
     }
 
