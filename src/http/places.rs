@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use zongguan_db::places::{
+use zongguan_db::registry::{
     self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany,
     PropertyCompanyInput,
 };
@@ -53,7 +53,7 @@ pub async fn list_property_companies(
     caller.require("resident:read")?;
     let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_property_companies(&st.db, &caller.scope, &f, p)
+        registry::list_property_companies(&st.db, &caller.scope, &f, p)
             .await?
             .into(),
     ))
@@ -66,7 +66,7 @@ pub async fn get_property_company(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_property_company(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_property_company(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/property-companies", tag = "registry", request_body = PropertyCompanyInput, responses((status = 201, body = PropertyCompany), (status = 422, body = ApiError)))]
@@ -78,7 +78,7 @@ pub async fn create_property_company(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_property_company(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_property_company(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -91,7 +91,7 @@ pub async fn update_property_company(
 ) -> AppResult<Json<PropertyCompany>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
@@ -105,7 +105,7 @@ pub async fn list_key_places(
     caller.require("resident:read")?;
     let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
     ))
 }
 
@@ -116,7 +116,7 @@ pub async fn get_key_place(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_key_place(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_key_place(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-places", tag = "registry", request_body = KeyPlaceInput, responses((status = 201, body = KeyPlace), (status = 422, body = ApiError)))]
@@ -128,7 +128,7 @@ pub async fn create_key_place(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_place(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_place(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -141,7 +141,7 @@ pub async fn update_key_place(
 ) -> AppResult<Json<KeyPlace>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
@@ -155,7 +155,9 @@ pub async fn list_key_enterprises(
     caller.require("resident:read")?;
     let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_enterprises(&st.db, &caller.scope, &f, p)
+            .await?
+            .into(),
     ))
 }
 
@@ -166,7 +168,7 @@ pub async fn get_key_enterprise(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:read")?;
-    Ok(Json(places::get_key_enterprise(&st.db, &caller.scope, id).await?))
+    Ok(Json(registry::get_key_enterprise(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-enterprises", tag = "registry", request_body = KeyEnterpriseInput, responses((status = 201, body = KeyEnterprise), (status = 422, body = ApiError)))]
@@ -178,7 +180,7 @@ pub async fn create_key_enterprise(
     caller.require("resident:write")?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -191,6 +193,6 @@ pub async fn update_key_enterprise(
 ) -> AppResult<Json<KeyEnterprise>> {
     caller.require("resident:write")?;
     Ok(Json(
-        places::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
