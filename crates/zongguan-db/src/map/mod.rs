@@ -1,0 +1,28 @@
+//! The map office (图上办公): layers in memory, and the tiles, features, queries and thematic maps drawn from them.
+mod access;
+mod features;
+mod index;
+mod query;
+mod search;
+mod thematic;
+mod tiles;
+
+pub use access::Viewer;
+pub use features::{MAX_FEATURES, feature_detail, features};
+pub use index::{BuildingCounts, BuildingPt, CasePt, Layers, MapIndex, PlacePt, UnitShape, Units};
+pub use query::{QueryBuilding, QueryCounts, QueryPoint, QueryResult, circle, query, split_grids};
+pub use search::{SearchHit, search};
+pub use thematic::{Heat, METRICS, Thematic, ThematicValue, heat, quantile_breaks, thematic};
+pub use tiles::tile;
+
+pub const LAYERS: [&str; 6] = [
+    "divisions",
+    "grids",
+    "buildings",
+    "key_places",
+    "key_enterprises",
+    "cases",
+];
+
+/// (min lon, min lat, max lon, max lat).
+pub type Bbox = (f64, f64, f64, f64);
