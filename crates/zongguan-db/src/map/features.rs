@@ -6,16 +6,17 @@ use sea_orm::EntityTrait;
 use zongguan_core::geometry;
 use zongguan_core::rbac::Scope;
 
-use super::{Bbox, CasePt, LAYERS, Layers, Viewer, tiles::in_bbox};
+use super::index::overdue;
+use super::{Bbox, LAYERS, Layers, Visible, tiles::in_bbox};
 use crate::entity::{building, case_record, key_enterprise, key_place};
-use crate::{Db, DbResult};
+use crate::{Actor, Db, DbResult};
 
 pub const MAX_FEATURES: usize = 5000;
 
 /// A GeoJSON FeatureCollection of one layer inside the box (at most [`MAX_FEATURES`]).
-pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Option<serde_json::Value> {
+pub fn features(layers: &Layers, actor: &Actor, name: &str, bb: Bbox) -> Option<serde_json::Value> {
     use serde_json::json;
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let point = |lon: f64, lat: f64| json!({"type": "Point", "coordinates": [lon, lat]});
     let mut out: Vec<serde_json::Value> = Vec::new();
     match name {
@@ -23,7 +24,7 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
             for u in layers
                 .units
                 .in_box(bb)
-                .filter(|u| (u.level == "grid") == (name == "grids") && seen.contains(&u.id))
+                .filter(|u| (u.level == "grid") == (name == "grids") && visible.unit(u.id))
             {
                 out.push(json!({"type": "Feature", "id": u.id, "geometry": geometry::to_geojson(&u.shape),
                     "properties": {"id": u.id, "level": u.level, "code": u.code, "name": u.name, "parent_id": u.parent_id}}));
@@ -36,7 +37,7 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
                     .get(&g.id)
                     .iter()
                     .flat_map(|l| l.iter())
-                    .filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by))
+                    .filter(|b| in_bbox(bb, b.lon, b.lat) && visible.row(b.grid_id, b.created_by))
                 {
                     out.push(json!({"type": "Feature", "id": b.id, "geometry": point(b.lon, b.lat),
                         "properties": {"id": b.id, "code": &*b.code, "name": &*b.name, "use_type": &*b.use_type, "grid_id": b.grid_id}}));
@@ -44,9 +45,11 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
             }
         }
         "key_places" | "key_enterprises" => {
-            for p in layers.places.iter().filter(|p| {
-                p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by)
-            }) {
+            for p in layers
+                .places
+                .iter()
+                .filter(|p| p.layer == name && in_bbox(bb, p.lon, p.lat) && visible.row(p.unit_id, p.created_by))
+            {
                 out.push(json!({"type": "Feature", "id": p.id, "geometry": point(p.lon, p.lat), "properties": {"id": p.id, "name": p.name, "kind": p.kind}}));
             }
         }
@@ -55,7 +58,7 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
             for c in layers
                 .cases
                 .values()
-                .filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c))
+                .filter(|c| in_bbox(bb, c.lon, c.lat) && visible.case(c))
             {
                 out.push(json!({"type": "Feature", "id": c.id, "geometry": point(c.lon, c.lat),
                     "properties": {"id": c.id, "code": c.code, "state": c.state, "item_code": c.item_code, "overdue": c.overdue(now)}}));
@@ -69,12 +72,12 @@ pub fn features(layers: &Layers, viewer: &Viewer, name: &str, bb: Bbox) -> Optio
 }
 
 /// One feature with the fields a popup shows (personal data masked), or NotFound when the record
-/// is missing or outside the viewer's scope.
-pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> DbResult<serde_json::Value> {
+/// is missing or outside the actor's scope.
+pub async fn feature_detail(db: &Db, actor: &Actor, name: &str, id: i64) -> DbResult<serde_json::Value> {
     use serde_json::json;
     use zongguan_core::dict;
     let layers = db.map.layers(db).await?;
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let c = &db.conn;
     let point = |lon: f64, lat: f64| json!({"type": "Point", "coordinates": [lon, lat]});
     let unit_name = |id: i64| layers.units.get(id).map(|u| u.name.clone()).unwrap_or_default();
@@ -83,7 +86,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
             let u = layers
                 .units
                 .get(id)
-                .filter(|u| seen.contains(&u.id))
+                .filter(|u| visible.unit(u.id))
                 .ok_or(crate::DbError::NotFound)?;
             // The unit and everything below it.
             let below: HashSet<i64> = layers
@@ -123,7 +126,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 .one(c)
                 .await?
                 .ok_or(crate::DbError::NotFound)?;
-            if !viewer.sees_row(&seen, b.grid_id, b.created_by) {
+            if !visible.row(b.grid_id, b.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             let counts = db.map.building_counts(db, &[b.grid_id]).await?;
@@ -145,7 +148,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 .one(c)
                 .await?
                 .ok_or(crate::DbError::NotFound)?;
-            if !viewer.sees_row(&seen, p.org_unit_id, p.created_by) {
+            if !visible.row(p.org_unit_id, p.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             (
@@ -163,7 +166,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 .one(c)
                 .await?
                 .ok_or(crate::DbError::NotFound)?;
-            if !viewer.sees_row(&seen, p.org_unit_id, p.created_by) {
+            if !visible.row(p.org_unit_id, p.created_by) {
                 return Err(crate::DbError::NotFound);
             }
             (
@@ -181,20 +184,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                 .one(c)
                 .await?
                 .ok_or(crate::DbError::NotFound)?;
-            let probe = CasePt {
-                id: k.id,
-                code: String::new(),
-                lon: 0.0,
-                lat: 0.0,
-                state: String::new(),
-                item_code: String::new(),
-                grid_id: k.grid_id,
-                department_id: k.department_id,
-                reporter_user_id: k.reporter_user_id,
-                deadline_at: k.deadline_at,
-                paused: k.paused,
-            };
-            if !viewer.sees_case(&seen, &probe) {
+            if !visible.case_of(k.grid_id, k.department_id, k.reporter_user_id) {
                 return Err(crate::DbError::NotFound);
             }
             let item = crate::entity::case_item::Entity::find_by_id(k.item_code.clone())
@@ -212,7 +202,7 @@ pub async fn feature_detail(db: &Db, viewer: &Viewer, name: &str, id: i64) -> Db
                     .unwrap_or(serde_json::Value::Null),
                 json!({"id": k.id, "code": k.code, "item_name": item, "state": k.state, "state_label": state_label,
                     "deadline_at": k.deadline_at.map(|d| d.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string()),
-                    "overdue": !k.state.eq("closed") && probe.overdue(Utc::now()), "address": k.address, "grid_name": unit_name(k.grid_id),
+                    "overdue": !k.state.eq("closed") && overdue(k.deadline_at, k.paused, Utc::now()), "address": k.address, "grid_name": unit_name(k.grid_id),
                     "link": format!("/cases/{}", k.id)}),
             )
         }

@@ -118,8 +118,13 @@ pub struct CasePt {
 
 impl CasePt {
     pub fn overdue(&self, now: DateTime<Utc>) -> bool {
-        !self.paused && self.deadline_at.is_some_and(|d| d < now)
+        overdue(self.deadline_at, self.paused, now)
     }
+}
+
+/// A running step clock past its deadline.
+pub(super) fn overdue(deadline_at: Option<DateTime<Utc>>, paused: bool, now: DateTime<Utc>) -> bool {
+    !paused && deadline_at.is_some_and(|d| d < now)
 }
 
 /// One consistent picture of every layer; cheap to clone.

@@ -7,7 +7,7 @@ mod search;
 mod thematic;
 mod tiles;
 
-pub use access::Viewer;
+pub use access::{CASE_READERS, Visible, reads_cases};
 pub use features::{MAX_FEATURES, feature_detail, features};
 pub use index::{BuildingCounts, BuildingPt, CasePt, Layers, MapIndex, PlacePt, UnitShape, Units};
 pub use query::{QueryBuilding, QueryCounts, QueryPoint, QueryResult, circle, query, split_grids};

@@ -7,10 +7,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::coords::metres_per_degree;
 use zongguan_core::geometry;
-use zongguan_core::rbac::Scope;
 
-use super::{BuildingPt, Layers, Viewer, tiles::in_bbox};
-use crate::{Db, DbResult};
+use super::{BuildingPt, Layers, Visible, tiles::in_bbox};
+use crate::{Actor, Db, DbResult};
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct QueryCounts {
@@ -94,11 +93,10 @@ impl RTreeObject for Edge {
 const COVER_TOLERANCE: f64 = 1e-5;
 
 /// How the grids relate to the shape: wholly inside, or cut by it.
-pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) -> (Vec<i64>, Vec<i64>) {
+pub fn split_grids(layers: &Layers, visible: &Visible<'_>, shape: &MultiPolygon<f64>) -> (Vec<i64>, Vec<i64>) {
     let Some(r) = shape.bounding_rect() else {
         return (vec![], vec![]);
     };
-    let seen = viewer.units(&layers.units);
     // The shape's edges in an R-tree: a grid whose box meets none of them is wholly inside or
     // wholly outside, and one point decides which; only grids on the shape's edge need an overlay.
     let edges: RTree<Edge> = RTree::bulk_load(
@@ -114,13 +112,13 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
     );
     let (mut inside, mut cut) = (Vec::new(), Vec::new());
     // Under the own-records scope the grids themselves are not visible: count building by building.
-    let own = matches!(viewer.scope, Scope::OwnRecords { .. });
+    let own = visible.own_records();
     for g in layers
         .units
         .in_box((r.min().x, r.min().y, r.max().x, r.max().y))
         .filter(|u| u.level == "grid")
     {
-        if !own && !seen.contains(&g.id) {
+        if !own && !visible.unit(g.id) {
             continue;
         }
         let Some(gr) = g.shape.bounding_rect() else { continue };
@@ -169,75 +167,78 @@ pub fn split_grids(layers: &Layers, viewer: &Viewer, shape: &MultiPolygon<f64>) 
     (inside, cut)
 }
 
-/// Everything inside the shape, within the viewer's scope.
-pub async fn query(db: &Db, viewer: &Viewer, shape: MultiPolygon<f64>, list_limit: usize) -> DbResult<QueryResult> {
+/// Everything inside the shape, within the actor's scope.
+pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit: usize) -> DbResult<QueryResult> {
     let layers = db.map.layers(db).await?;
-    let (inside, cut, mut res, picked) = {
-        let (layers, viewer, shape) = (layers.clone(), viewer.clone(), shape.clone());
-        tokio::task::spawn_blocking(move || {
-            let (inside, cut) = split_grids(&layers, &viewer, &shape);
-            let seen = viewer.units(&layers.units);
-            let mut res = QueryResult::default();
-            let mut picked: Vec<&BuildingPt> = Vec::new();
-            for g in &inside {
-                picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
-            }
-            for g in &cut {
-                picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()).filter(|b| {
-                    viewer.sees_row(&seen, b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))
-                }));
-            }
-            res.buildings_total = picked.len() as u64;
-            res.counts.buildings = picked.len() as u64;
-            // Every building's (id, grid) for the counts; names only for the listed ones.
-            let picked_ids: Vec<(i64, i64, String, String, f64, f64)> = picked
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    if i < list_limit {
-                        (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat)
-                    } else {
-                        (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat)
-                    }
-                })
-                .collect();
-            let bb = shape
-                .bounding_rect()
-                .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
-                .unwrap_or_default();
-            for p in layers.places.iter().filter(|p| {
-                p.layer == "key_places"
-                    && in_bbox(bb, p.lon, p.lat)
-                    && viewer.sees_row(&seen, p.unit_id, p.created_by)
-                    && shape.contains(&Point::new(p.lon, p.lat))
-            }) {
-                res.counts.key_places += 1;
-                res.key_places.push(QueryPoint {
-                    id: p.id,
-                    label: p.name.clone(),
-                    kind: p.kind.clone(),
-                    lon: p.lon,
-                    lat: p.lat,
-                });
-            }
-            for c in layers.cases.values().filter(|c| {
-                in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c) && shape.contains(&Point::new(c.lon, c.lat))
-            }) {
-                res.counts.open_cases += 1;
-                res.open_cases.push(QueryPoint {
-                    id: c.id,
-                    label: c.code.clone(),
-                    kind: c.state.clone(),
-                    lon: c.lon,
-                    lat: c.lat,
-                });
-            }
-            res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
-            (inside, cut, res, picked_ids)
-        })
-        .await
-        .map_err(|e| crate::DbError::Db(sea_orm::DbErr::Custom(format!("spatial query: {e}"))))?
-    };
+    let (inside, cut, mut res, picked) =
+        {
+            let (layers, actor, shape) = (layers.clone(), actor.clone(), shape.clone());
+            tokio::task::spawn_blocking(move || {
+                let visible = Visible::new(&actor, &layers.units);
+                let (inside, cut) = split_grids(&layers, &visible, &shape);
+                let mut res = QueryResult::default();
+                let mut picked: Vec<&BuildingPt> = Vec::new();
+                for g in &inside {
+                    picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
+                }
+                for g in &cut {
+                    picked.extend(
+                        layers.buildings.get(g).iter().flat_map(|l| l.iter()).filter(|b| {
+                            visible.row(b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))
+                        }),
+                    );
+                }
+                res.buildings_total = picked.len() as u64;
+                res.counts.buildings = picked.len() as u64;
+                // Every building's (id, grid) for the counts; names only for the listed ones.
+                let picked_ids: Vec<(i64, i64, String, String, f64, f64)> = picked
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        if i < list_limit {
+                            (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat)
+                        } else {
+                            (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat)
+                        }
+                    })
+                    .collect();
+                let bb = shape
+                    .bounding_rect()
+                    .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
+                    .unwrap_or_default();
+                for p in layers.places.iter().filter(|p| {
+                    p.layer == "key_places"
+                        && in_bbox(bb, p.lon, p.lat)
+                        && visible.row(p.unit_id, p.created_by)
+                        && shape.contains(&Point::new(p.lon, p.lat))
+                }) {
+                    res.counts.key_places += 1;
+                    res.key_places.push(QueryPoint {
+                        id: p.id,
+                        label: p.name.clone(),
+                        kind: p.kind.clone(),
+                        lon: p.lon,
+                        lat: p.lat,
+                    });
+                }
+                for c in layers.cases.values().filter(|c| {
+                    in_bbox(bb, c.lon, c.lat) && visible.case(c) && shape.contains(&Point::new(c.lon, c.lat))
+                }) {
+                    res.counts.open_cases += 1;
+                    res.open_cases.push(QueryPoint {
+                        id: c.id,
+                        label: c.code.clone(),
+                        kind: c.state.clone(),
+                        lon: c.lon,
+                        lat: c.lat,
+                    });
+                }
+                res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
+                (inside, cut, res, picked_ids)
+            })
+            .await
+            .map_err(|e| crate::DbError::Db(sea_orm::DbErr::Custom(format!("spatial query: {e}"))))?
+        };
     res.grids_inside = inside.len() as u64;
     res.grids_cut = cut.len() as u64;
     // Wholly covered grids: the registry's own per-grid figures.

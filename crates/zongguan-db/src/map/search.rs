@@ -5,9 +5,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::Viewer;
+use super::Visible;
 use crate::entity::building;
-use crate::{Db, DbResult};
+use crate::{Actor, Db, DbResult};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchHit {
@@ -21,20 +21,20 @@ pub struct SearchHit {
 }
 
 /// Org units by name or code, buildings by code, name or address, key places and enterprises by name.
-pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult<Vec<SearchHit>> {
+pub async fn search(db: &Db, actor: &Actor, q: &str, limit: usize) -> DbResult<Vec<SearchHit>> {
     use geo::Centroid;
     let q = q.trim();
     if q.is_empty() {
         return Ok(vec![]);
     }
     let layers = db.map.layers(db).await?;
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let mut hits = Vec::new();
     for u in layers
         .units
         .list
         .iter()
-        .filter(|u| seen.contains(&u.id) && (u.name.contains(q) || u.code.starts_with(q)))
+        .filter(|u| visible.unit(u.id) && (u.name.contains(q) || u.code.starts_with(q)))
         .take(limit)
     {
         let (Some(r), Some(c)) = (u.shape.bounding_rect(), u.shape.centroid()) else {
@@ -68,11 +68,7 @@ pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult
         .into_tuple()
         .all(&db.conn)
         .await?;
-    for (id, code, name, address, lon, lat, ..) in found
-        .into_iter()
-        .filter(|b| viewer.sees_row(&seen, b.6, b.7))
-        .take(limit)
-    {
+    for (id, code, name, address, lon, lat, ..) in found.into_iter().filter(|b| visible.row(b.6, b.7)).take(limit) {
         hits.push(SearchHit {
             layer: "buildings".into(),
             id,
@@ -85,7 +81,7 @@ pub async fn search(db: &Db, viewer: &Viewer, q: &str, limit: usize) -> DbResult
     for p in layers
         .places
         .iter()
-        .filter(|p| p.name.contains(q) && viewer.sees_row(&seen, p.unit_id, p.created_by))
+        .filter(|p| p.name.contains(q) && visible.row(p.unit_id, p.created_by))
         .take(limit)
     {
         hits.push(SearchHit {

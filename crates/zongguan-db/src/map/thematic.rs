@@ -6,9 +6,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{CasePt, UnitShape, Viewer};
+use super::{UnitShape, Visible};
 use crate::entity::case_record;
-use crate::{Db, DbResult};
+use crate::{Actor, Db, DbResult};
 
 pub const METRICS: [(&str, &str, &str); 5] = [
     ("residents", "实有人口", "人"),
@@ -64,7 +64,7 @@ pub fn quantile_breaks(values: &[f64], classes: usize) -> Vec<f64> {
 }
 
 /// Grids or communities coloured by a metric.
-pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, classes: usize) -> DbResult<Thematic> {
+pub async fn thematic(db: &Db, actor: &Actor, level: &str, metric: &str, classes: usize) -> DbResult<Thematic> {
     let Some((_, title, unit)) = METRICS.iter().find(|m| m.0 == metric) else {
         return Err(crate::DbError::invalid(
             "metric",
@@ -78,12 +78,12 @@ pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, class
         ));
     }
     let layers = db.map.layers(db).await?;
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let targets: Vec<&UnitShape> = layers
         .units
         .list
         .iter()
-        .filter(|u| u.level == level && seen.contains(&u.id))
+        .filter(|u| u.level == level && visible.unit(u.id))
         .collect();
     // Sum over each target's subtree by walking every counted unit's path upwards.
     let paths: HashMap<i64, &str> = layers.units.list.iter().map(|u| (u.id, u.path.as_str())).collect();
@@ -134,7 +134,7 @@ pub async fn thematic(db: &Db, viewer: &Viewer, level: &str, metric: &str, class
             for c in layers
                 .cases
                 .values()
-                .filter(|c| viewer.sees_case(&seen, c) && (metric == "open_cases" || c.overdue(now)))
+                .filter(|c| visible.case(c) && (metric == "open_cases" || c.overdue(now)))
             {
                 for a in ancestors(c.grid_id) {
                     *num.entry(a).or_default() += 1.0;
@@ -185,13 +185,13 @@ pub struct Heat {
 /// Cases reported in `[from, to)` (any state), binned for a heatmap.
 pub async fn heat(
     db: &Db,
-    viewer: &Viewer,
+    actor: &Actor,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     item_code: Option<&str>,
 ) -> DbResult<Heat> {
     let layers = db.map.layers(db).await?;
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let mut q = case_record::Entity::find()
         .filter(case_record::Column::ReportedAt.gte(from))
         .filter(case_record::Column::ReportedAt.lt(to))
@@ -217,20 +217,7 @@ pub async fn heat(
     let mut total = 0;
     for (lon, lat, grid_id, department_id, reporter_user_id) in rows {
         let (Some(lon), Some(lat)) = (lon, lat) else { continue };
-        let probe = CasePt {
-            id: 0,
-            code: String::new(),
-            lon,
-            lat,
-            state: String::new(),
-            item_code: String::new(),
-            grid_id,
-            department_id,
-            reporter_user_id,
-            deadline_at: None,
-            paused: false,
-        };
-        if !viewer.sees_case(&seen, &probe) {
+        if !visible.case_of(grid_id, department_id, reporter_user_id) {
             continue;
         }
         total += 1;

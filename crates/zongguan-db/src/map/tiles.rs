@@ -5,9 +5,9 @@ use chrono::Utc;
 use geo::MultiPolygon;
 use zongguan_core::coords::{lonlat_to_tile, tile_bbox};
 use zongguan_core::mvt::{self, Geom, Layer, Value};
-use zongguan_core::rbac::Scope;
 
-use super::{Bbox, BuildingPt, LAYERS, Layers, Viewer};
+use super::{Bbox, BuildingPt, LAYERS, Layers, Visible};
+use crate::Actor;
 
 /// Point layers are aggregated below these zooms (and whenever a tile would hold too many points).
 const BUILDING_CLUSTER_BELOW: u8 = 16;
@@ -147,19 +147,19 @@ fn add_totals(layer: &mut Layer, proj: &TileProj, points: Vec<(f64, f64, u32)>) 
 }
 
 /// One layer's vector tile.
-pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
+pub fn tile(layers: &Layers, actor: &Actor, name: &str, z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
     if !LAYERS.contains(&name) || z > 22 || x >= (1u32 << z) || y >= (1u32 << z) {
         return None;
     }
     let proj = TileProj::new(z, x, y);
     let bb = buffered_bbox(z, x, y);
-    let seen = viewer.units(&layers.units);
+    let visible = Visible::new(actor, &layers.units);
     let mut layer = Layer::new(name);
     match name {
         "divisions" | "grids" => {
             let want_grid = name == "grids";
             for u in layers.units.in_box(bb) {
-                if (u.level == "grid") != want_grid || !seen.contains(&u.id) {
+                if (u.level == "grid") != want_grid || !visible.unit(u.id) {
                     continue;
                 }
                 let mut props = vec![
@@ -175,14 +175,14 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                 layer.add(Some(u.id as u64), &proj.polygons(&u.shape), &props);
             }
         }
-        "buildings" if z < GRID_TOTALS_BELOW && !matches!(viewer.scope, Scope::OwnRecords { .. }) => {
+        "buildings" if z < GRID_TOTALS_BELOW && !visible.own_records() => {
             // Far out, one weighted point per grid (its buildings' mean position in the tile), then
             // cells: no per-building work beyond a sum.
             let mut pts = Vec::new();
             for g in layers
                 .units
                 .in_box(bb)
-                .filter(|u| u.level == "grid" && seen.contains(&u.id))
+                .filter(|u| u.level == "grid" && visible.unit(u.id))
             {
                 let Some(list) = layers.buildings.get(&g.id) else {
                     continue;
@@ -207,7 +207,7 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
                 };
                 pts.extend(
                     list.iter()
-                        .filter(|b| in_bbox(bb, b.lon, b.lat) && viewer.sees_row(&seen, b.grid_id, b.created_by))
+                        .filter(|b| in_bbox(bb, b.lon, b.lat) && visible.row(b.grid_id, b.created_by))
                         .map(|b| (b.lon, b.lat, b)),
                 );
             }
@@ -227,9 +227,7 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
             let pts = layers
                 .places
                 .iter()
-                .filter(|p| {
-                    p.layer == name && in_bbox(bb, p.lon, p.lat) && viewer.sees_row(&seen, p.unit_id, p.created_by)
-                })
+                .filter(|p| p.layer == name && in_bbox(bb, p.lon, p.lat) && visible.row(p.unit_id, p.created_by))
                 .map(|p| {
                     let mut props = vec![("id", Value::Int(p.id)), ("name", p.name.clone().into())];
                     if name == "key_places" {
@@ -248,7 +246,7 @@ pub fn tile(layers: &Layers, viewer: &Viewer, name: &str, z: u8, x: u32, y: u32)
             let pts = layers
                 .cases
                 .values()
-                .filter(|c| in_bbox(bb, c.lon, c.lat) && viewer.sees_case(&seen, c))
+                .filter(|c| in_bbox(bb, c.lon, c.lat) && visible.case(c))
                 .map(|c| {
                     let props = vec![
                         ("id", Value::Int(c.id)),
