@@ -287,7 +287,7 @@ impl MapQuery {
                 if !(c.radius_m > 0.0 && c.radius_m <= 50_000.0) {
                     return Err(AppError::invalid("circle.radius_m", "半径须在 0 到 50000 米之间"));
                 }
-                map::circle(c.lon, c.lat, c.radius_m)
+                geometry::circle(c.lon, c.lat, c.radius_m)
             }
             (None, None) => return Err(AppError::invalid("geometry", "请画出查询范围（多边形或圆）")),
         };

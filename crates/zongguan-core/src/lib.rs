@@ -14,4 +14,6 @@ pub mod password;
 pub mod rbac;
 pub mod registry;
 pub mod spatial;
+pub mod thematic;
+pub mod tile;
 pub mod totp;

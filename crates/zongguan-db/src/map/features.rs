@@ -7,7 +7,7 @@ use zongguan_core::geometry;
 use zongguan_core::rbac::Scope;
 
 use super::index::overdue;
-use super::{Bbox, LAYERS, Layers, Visible, tiles::in_bbox};
+use super::{Bbox, LAYERS, Layers, Visible, in_bbox};
 use crate::entity::{building, case_record, key_enterprise, key_place};
 use crate::{Actor, Db, DbResult};
 

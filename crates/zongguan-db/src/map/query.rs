@@ -1,14 +1,12 @@
 //! The spatial query: what lies inside a polygon or circle, counted and listed.
 use std::collections::{BTreeMap, HashSet};
 
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point};
-use rstar::{AABB, RTree, RTreeObject};
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::coords::metres_per_degree;
-use zongguan_core::geometry;
+use zongguan_core::geometry::{Relation, ShapeEdges};
 
-use super::{BuildingPt, Layers, Visible, tiles::in_bbox};
+use super::{BuildingPt, Layers, Visible, in_bbox};
 use crate::{Actor, Db, DbResult};
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -64,104 +62,24 @@ pub struct QueryResult {
     pub grids_cut: u64,
 }
 
-/// A circle as a 64-sided polygon.
-pub fn circle(lon: f64, lat: f64, radius_m: f64) -> MultiPolygon<f64> {
-    let (mx, my) = metres_per_degree(lat);
-    let ring: Vec<Coord<f64>> = (0..=64)
-        .map(|i| {
-            let a = f64::from(i % 64) / 64.0 * std::f64::consts::TAU;
-            Coord {
-                x: lon + radius_m * a.cos() / mx,
-                y: lat + radius_m * a.sin() / my,
-            }
-        })
-        .collect();
-    MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::new(ring), vec![])])
-}
-
-struct Edge(AABB<[f64; 2]>);
-
-impl RTreeObject for Edge {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        self.0
-    }
-}
-
-/// Share of a grid's area that may lie outside a shape drawn along the same edges (float noise in
-/// the overlay, a few square metres) for the grid to count as wholly inside.
-const COVER_TOLERANCE: f64 = 1e-5;
-
-/// How the grids relate to the shape: wholly inside, or cut by it.
+/// How the grids relate to the shape: wholly inside, or cut by it. Under the own-records scope
+/// the grids themselves are not visible: every grid the shape meets is counted building by building.
 pub fn split_grids(layers: &Layers, visible: &Visible<'_>, shape: &MultiPolygon<f64>) -> (Vec<i64>, Vec<i64>) {
     let Some(r) = shape.bounding_rect() else {
         return (vec![], vec![]);
     };
-    // The shape's edges in an R-tree: a grid whose box meets none of them is wholly inside or
-    // wholly outside, and one point decides which; only grids on the shape's edge need an overlay.
-    let edges: RTree<Edge> = RTree::bulk_load(
-        shape
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| {
-                r.lines()
-                    .map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y])))
-            })
-            .collect(),
-    );
-    let (mut inside, mut cut) = (Vec::new(), Vec::new());
-    // Under the own-records scope the grids themselves are not visible: count building by building.
+    let edges = ShapeEdges::new(shape);
     let own = visible.own_records();
+    let (mut inside, mut cut) = (Vec::new(), Vec::new());
     for g in layers
         .units
         .in_box((r.min().x, r.min().y, r.max().x, r.max().y))
-        .filter(|u| u.level == "grid")
+        .filter(|u| u.level == "grid" && (own || visible.unit(u.id)))
     {
-        if !own && !visible.unit(g.id) {
-            continue;
-        }
-        let Some(gr) = g.shape.bounding_rect() else { continue };
-        let near_edge = edges
-            .locate_in_envelope_intersecting(&AABB::from_corners([gr.min().x, gr.min().y], [gr.max().x, gr.max().y]))
-            .next()
-            .is_some();
-        if !near_edge {
-            let Some(v) = g.shape.0.first().and_then(|p| p.exterior().0.first()) else {
-                continue;
-            };
-            if shape.contains(&Point::from(*v)) {
-                if own { cut.push(g.id) } else { inside.push(g.id) }
-            }
-            continue;
-        }
-        // On the shape's edge: overlay the grid with the part of the shape near it. A grid drawn
-        // along the shape's own edges may poke out, or a neighbour poke in, by float noise.
-        use geo::{Area, BooleanOps};
-        let own_area = g.shape.unsigned_area();
-        let margin = (gr.width().max(gr.height())) * 0.01;
-        let near = geometry::clip_to_box(
-            shape,
-            geo::Rect::new(
-                Coord {
-                    x: gr.min().x - margin,
-                    y: gr.min().y - margin,
-                },
-                Coord {
-                    x: gr.max().x + margin,
-                    y: gr.max().y + margin,
-                },
-            ),
-        );
-        let shared = near.intersection(&g.shape).unsigned_area();
-        if shared <= own_area * COVER_TOLERANCE {
-            continue;
-        }
-        let covered = shared >= own_area * (1.0 - COVER_TOLERANCE);
-        if covered && !own {
-            inside.push(g.id);
-        } else {
-            cut.push(g.id);
+        match edges.relate(&g.shape) {
+            Relation::Inside if !own => inside.push(g.id),
+            Relation::Inside | Relation::Cut => cut.push(g.id),
+            Relation::Outside => {}
         }
     }
     (inside, cut)
@@ -309,17 +227,4 @@ pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit:
     res.key_places.truncate(list_limit);
     res.open_cases.truncate(list_limit);
     Ok(res)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn circles_have_the_radius() {
-        let c = circle(114.25, 22.72, 500.0);
-        let area = geometry::area_m2(&c);
-        let want = std::f64::consts::PI * 500.0 * 500.0;
-        assert!((area - want).abs() / want < 0.01, "{area} vs {want}");
-    }
 }

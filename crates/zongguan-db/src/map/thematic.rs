@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
+use zongguan_core::thematic::{per_100, quantile_breaks};
 
 use super::{UnitShape, Visible};
 use crate::entity::case_record;
@@ -35,32 +36,6 @@ pub struct Thematic {
     pub values: Vec<ThematicValue>,
     /// Class limits, lowest first: `classes + 1` numbers (fewer when values repeat).
     pub breaks: Vec<f64>,
-}
-
-/// Quantile class breaks over the distinct values (so a district where most grids read 0 still
-/// gets several classes), rounded to one decimal.
-pub fn quantile_breaks(values: &[f64], classes: usize) -> Vec<f64> {
-    let mut v: Vec<f64> = values
-        .iter()
-        .copied()
-        .filter(|x| x.is_finite())
-        .map(|x| (x * 10.0).round() / 10.0)
-        .collect();
-    if v.is_empty() {
-        return vec![];
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v.dedup();
-    let k = classes.clamp(1, 9);
-    let mut out: Vec<f64> = (0..=k)
-        .map(|i| v[((v.len() - 1) * i) / k])
-        .map(|x| (x * 10.0).round() / 10.0)
-        .collect();
-    out.dedup();
-    if out.len() == 1 {
-        out.push(out[0]);
-    }
-    out
 }
 
 /// Grids or communities coloured by a metric.
@@ -147,10 +122,7 @@ pub async fn thematic(db: &Db, actor: &Actor, level: &str, metric: &str, classes
         .map(|u| {
             let n = num.get(&u.id).copied().unwrap_or(0.0);
             let value = match metric {
-                "migrant_share" | "rental_per_100" => {
-                    let d = den.get(&u.id).copied().unwrap_or(0.0);
-                    if d > 0.0 { (n / d * 1000.0).round() / 10.0 } else { 0.0 }
-                }
+                "migrant_share" | "rental_per_100" => per_100(n, den.get(&u.id).copied().unwrap_or(0.0)),
                 _ => n,
             };
             ThematicValue {
@@ -234,21 +206,4 @@ pub async fn heat(
         .map(|(x, y, n)| [x / n as f64, y / n as f64, n as f64])
         .collect();
     Ok(Heat { points, max, total })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantile_breaks_cover_the_range() {
-        let v: Vec<f64> = (0..100).map(f64::from).collect();
-        assert_eq!(quantile_breaks(&v, 5), vec![0.0, 19.0, 39.0, 59.0, 79.0, 99.0]);
-        assert_eq!(quantile_breaks(&[3.0, 3.0, 3.0], 5), vec![3.0, 3.0]);
-        // Mostly zeros: the classes spread over the values that occur.
-        let mut v = vec![0.0; 500];
-        v.extend([83.0, 166.0, 249.0, 332.0, 888.0]);
-        assert_eq!(quantile_breaks(&v, 5), vec![0.0, 83.0, 166.0, 249.0, 332.0, 888.0]);
-        assert!(quantile_breaks(&[], 5).is_empty());
-    }
 }
