@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::coords::Crs;
 use zongguan_core::geometry;
-use zongguan_db::map::{self, Heat, QueryResult, SearchHit, Thematic, Viewer};
+use zongguan_db::Actor;
+use zongguan_db::map::{self, Heat, QueryResult, SearchHit, Thematic};
 use zongguan_db::regrid::{self, RegridRun};
 
 use crate::app::AppState;
@@ -20,22 +21,19 @@ use super::list_type;
 
 list_type!(RegridRunList, RegridRun);
 
-const CASE_READERS: [&str; 5] = [
-    "case:report",
-    "case:dispatch",
-    "case:handle",
-    "case:supervise",
-    "report:read",
-];
-
-fn viewer(c: &Caller) -> AppResult<Viewer> {
+/// The caller below the edge; every map endpoint needs `map:read`.
+fn map_reader(c: &Caller) -> AppResult<Actor> {
     c.require("map:read")?;
-    Ok(Viewer {
-        scope: c.scope.clone(),
-        user_id: Some(c.user.id),
-        department_id: c.user.department_id,
-        cases: CASE_READERS.iter().any(|p| c.can(p)),
-    })
+    Ok(c.actor())
+}
+
+/// Cases on the map (their layer, heatmap and thematic metrics) need a case reader's permission.
+fn require_case_reader(a: &Actor) -> AppResult<()> {
+    if map::reads_cases(a) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(&map::CASE_READERS.join(" | ")))
+    }
 }
 
 fn check_layer(layer: &str) -> AppResult<()> {
@@ -99,9 +97,10 @@ const LAYER_TITLES: [(&str, &str, &str); 6] = [
 #[utoipa::path(get, path = "/api/v1/map/config", tag = "map", responses((status = 200, body = MapConfig), (status = 403, body = ApiError)))]
 pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult<Json<MapConfig>> {
     use geo::BoundingRect;
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     let layers = st.db.map.layers(&st.db).await?;
-    let seen = v.units(&layers.units);
+    let seen = map::Visible::new(&v, &layers.units).units;
+    let cases = map::reads_cases(&v);
     // The caller's area: the union of the boxes of the top visible units.
     let mut extent: Option<[f64; 4]> = None;
     for u in layers
@@ -153,7 +152,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
         base_map,
         layers: LAYER_TITLES
             .iter()
-            .filter(|(n, ..)| *n != "cases" || v.cases)
+            .filter(|(n, ..)| *n != "cases" || cases)
             .map(|(n, t, k)| MapLayerInfo {
                 name: (*n).into(),
                 title: (*t).into(),
@@ -162,7 +161,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
             .collect(),
         thematic_metrics: map::METRICS
             .iter()
-            .filter(|(c, ..)| v.cases || !c.ends_with("_cases"))
+            .filter(|(c, ..)| cases || !c.ends_with("_cases"))
             .map(|(c, t, u)| MetricInfo {
                 code: (*c).into(),
                 title: (*t).into(),
@@ -182,12 +181,10 @@ pub async fn map_tile(
     caller: Caller,
     ApiPath((layer, z, x, y)): ApiPath<(String, u8, u32, String)>,
 ) -> AppResult<Response> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     check_layer(&layer)?;
-    if layer == "cases" && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    if layer == "cases" {
+        require_case_reader(&v)?;
     }
     let y: u32 = y
         .strip_suffix(".mvt")
@@ -236,12 +233,10 @@ pub async fn map_features(
     caller: Caller,
     ApiQuery(q): ApiQuery<FeaturesQuery>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     check_layer(&q.layer)?;
-    if q.layer == "cases" && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    if q.layer == "cases" {
+        require_case_reader(&v)?;
     }
     let bb = parse_bbox(&q.bbox)?;
     let layers = st.db.map.layers(&st.db).await?;
@@ -257,7 +252,7 @@ pub async fn map_feature(
     caller: Caller,
     ApiPath((layer, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     check_layer(&layer)?;
     Ok(Json(map::feature_detail(&st.db, &v, &layer, id).await?))
 }
@@ -296,7 +291,7 @@ impl MapQuery {
                 if !(c.radius_m > 0.0 && c.radius_m <= 50_000.0) {
                     return Err(AppError::invalid("circle.radius_m", "半径须在 0 到 50000 米之间"));
                 }
-                map::circle(c.lon, c.lat, c.radius_m)
+                geometry::circle(c.lon, c.lat, c.radius_m)
             }
             (None, None) => return Err(AppError::invalid("geometry", "请画出查询范围（多边形或圆）")),
         };
@@ -318,7 +313,7 @@ pub async fn map_query(
     caller: Caller,
     ApiJson(q): ApiJson<MapQuery>,
 ) -> AppResult<Json<QueryResult>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     Ok(Json(map::query(&st.db, &v, q.shape()?, 200).await?))
 }
 
@@ -330,7 +325,7 @@ pub async fn map_query_xlsx(
     caller: Caller,
     ApiJson(q): ApiJson<MapQuery>,
 ) -> AppResult<Response> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     let r = map::query(&st.db, &v, q.shape()?, 100_000).await?;
     let layers = st.db.map.layers(&st.db).await?;
     let mut out = crate::http::registry::Export::new(
@@ -381,11 +376,9 @@ pub async fn map_thematic(
     caller: Caller,
     ApiQuery(q): ApiQuery<ThematicQuery>,
 ) -> AppResult<Json<Thematic>> {
-    let v = viewer(&caller)?;
-    if q.metric.ends_with("_cases") && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    let v = map_reader(&caller)?;
+    if q.metric.ends_with("_cases") {
+        require_case_reader(&v)?;
     }
     Ok(Json(
         map::thematic(
@@ -416,12 +409,8 @@ pub async fn map_heat(
     caller: Caller,
     ApiQuery(q): ApiQuery<HeatQuery>,
 ) -> AppResult<Json<Heat>> {
-    let v = viewer(&caller)?;
-    if !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
-    }
+    let v = map_reader(&caller)?;
+    require_case_reader(&v)?;
     let bj = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::invalid("from", "时区"))?;
     let today = chrono::Utc::now().with_timezone(&bj).date_naive();
     let day = |field: &str, s: Option<&str>, default: NaiveDate| -> AppResult<NaiveDate> {
@@ -461,7 +450,7 @@ pub async fn map_search(
     caller: Caller,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<Vec<SearchHit>>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     Ok(Json(map::search(&st.db, &v, &q.q, 10).await?))
 }
 

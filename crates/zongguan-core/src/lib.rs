@@ -15,4 +15,6 @@ pub mod permission;
 pub mod rbac;
 pub mod registry;
 pub mod spatial;
+pub mod thematic;
+pub mod tile;
 pub mod totp;
