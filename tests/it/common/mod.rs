@@ -1,5 +1,4 @@
 //! Test harness: a fresh migrated database with the demo loaded, and an in-process client.
-#![allow(dead_code)]
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -342,12 +341,12 @@ macro_rules! on_both {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = common::TestApp::sqlite().await;
+                let app = $crate::common::TestApp::sqlite().await;
                 ($body)(app).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match common::TestApp::postgres().await {
+                match $crate::common::TestApp::postgres().await {
                     Some(app) => ($body)(app).await,
                     None => eprintln!("ZONGGUAN_TEST_POSTGRES_URL not set: PostgreSQL run left out"),
                 }

@@ -1,8 +1,7 @@
 //! The demo district: geography nests exactly, buildings lie in their grids, people are valid,
 //! and the same seed gives the same district; on both databases.
-mod common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use geo::{Area, BooleanOps, Contains, Point};
 use zongguan_core::geometry;
 use zongguan_db::demo_data::{self, Volume};

@@ -1,8 +1,8 @@
 //! Registry API on SQLite and PostgreSQL: buildings, houses, residents, masking and its audit.
-mod common;
 
+use crate::common;
+use crate::common::{TestApp, assert_error};
 use axum::http::StatusCode;
-use common::{TestApp, assert_error};
 use serde_json::{Value, json};
 
 fn items(v: &Value) -> &Vec<Value> {

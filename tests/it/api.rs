@@ -1,8 +1,7 @@
 //! API integration tests: the router in-process against SQLite and PostgreSQL.
-mod common;
 
+use crate::common::{PW, TestApp, assert_error};
 use axum::http::StatusCode;
-use common::{PW, TestApp, assert_error};
 use serde_json::{Value, json};
 use zongguan_db::sea_orm::ConnectionTrait;
 

@@ -1,10 +1,10 @@
 //! The map office on SQLite and PostgreSQL: tiles decode and hold the right features, spatial
 //! query counts equal the registry's, grid drawing refuses overlaps and re-assigns buildings,
 //! thematic maps, heatmap, search, popups and the data-scope refusals.
-mod common;
 
+use crate::common;
+use crate::common::{TestApp, assert_error};
 use axum::http::StatusCode;
-use common::{TestApp, assert_error};
 use geo::{BooleanOps, BoundingRect, Contains, Coord, MapCoords, MultiPolygon, Point, Rect};
 use serde_json::{Value, json};
 use zongguan_core::coords::{Crs, lonlat_to_tile};

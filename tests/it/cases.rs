@@ -1,11 +1,11 @@
 //! Cases on SQLite and PostgreSQL: routing, the workflow as each post sees it, deadlines on the
 //! working-day calendar, concurrency, refusals, photos, the overdue job and Open311.
-mod common;
 
+use crate::common;
+use crate::common::{Client, TestApp, assert_error};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
-use common::{Client, TestApp, assert_error};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;

@@ -1,11 +1,11 @@
 //! Spreadsheet import and export on SQLite and PostgreSQL: every kind of bad row, both modes.
-mod common;
 
+use crate::common;
 use std::io::Cursor;
 
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use calamine::Reader;
-use common::TestApp;
 use serde_json::{Value, json};
 
 fn id(body: &str) -> String {
