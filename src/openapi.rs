@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zongguan 综管 API", description = "大综管（综治·信访·维稳）信息管理系统的接口。列表返回 {items,total}；错误返回 {error:{code,message,field}}。"),
-    components(schemas(crate::error::ApiError)),
+    components(schemas(crate::error::ApiError, PermissionCode)),
     tags(
         (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
         (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
@@ -18,6 +18,24 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// A permission code (`<object>:<verb>`): the schema lists every one of core's `Permission`s, so the
+/// front end's `PermissionCode` is a generated union, not a copy.
+pub struct PermissionCode;
+
+impl utoipa::PartialSchema for PermissionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let codes = zongguan_core::permission::Permission::ALL.iter().map(|p| p.code());
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(codes))
+            .description(Some("权限代码 `<对象>:<操作>`"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PermissionCode {}
 
 /// The header, tags and shared schemas, before the routes add their paths.
 pub fn base() -> utoipa::openapi::OpenApi {

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use zongguan_core::geometry::Rng;
+use zongguan_core::permission::Permission;
 use zongguan_db::imports::{self, Kind, Mode};
 use zongguan_db::registry::{self, ResidentFilter};
 use zongguan_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -592,9 +593,9 @@ pub async fn map(db: &Db, scale: demo::Scale, divisions: &str, outline: &serde_j
     anyhow::ensure!(!buildings.is_empty(), "no buildings to draw");
 
     // Tiles where people look: around random buildings, zoom 10 to 18, each layer in turn.
-    // The whole district, cases included (`report:read` makes a case reader).
+    // The whole district, cases included (`stats:read` makes a case reader).
     let viewer = Actor {
-        permissions: vec!["report:read".into()],
+        permissions: vec![Permission::StatsRead.code().into()],
         ..Actor::system("bench")
     };
     let mut rng = Rng::new(7);

@@ -10,6 +10,7 @@ use super::Paging;
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditLog {
@@ -60,7 +61,7 @@ pub async fn list_audit_logs(
     ApiQuery(q): ApiQuery<AuditQuery>,
     paging: Paging,
 ) -> AppResult<Json<AuditLogList>> {
-    caller.require("audit:read")?;
+    caller.require(Permission::AuditRead)?;
     check_date("from", &q.from)?;
     check_date("to", &q.to)?;
     let p = paging.req();
@@ -127,7 +128,7 @@ pub async fn list_login_logs(
     ApiQuery(q): ApiQuery<LoginQuery>,
     paging: Paging,
 ) -> AppResult<Json<LoginLogList>> {
-    caller.require("audit:read")?;
+    caller.require(Permission::AuditRead)?;
     let p = paging.req();
     let f = LoginFilter {
         username: q.username,

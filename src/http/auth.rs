@@ -18,6 +18,7 @@ use crate::caller::{COOKIE, Caller, ClientInfo, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, AppError, AppResult};
 
 use super::list_type;
+use zongguan_core::permission::Permission;
 
 list_type!(ApiTokenList, ApiToken);
 
@@ -35,6 +36,7 @@ pub struct LoginRequest {
 pub struct Session {
     pub user: User,
     pub roles: Vec<String>,
+    #[schema(value_type = Vec<crate::openapi::PermissionCode>)]
     pub permissions: Vec<String>,
     pub csrf_token: String,
     pub must_change_password: bool,
@@ -332,7 +334,7 @@ pub async fn create_token(
     caller: Caller,
     ApiJson(req): ApiJson<NewToken>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
-    caller.require("token:create")?;
+    caller.require(Permission::TokenCreate)?;
     if caller.session_id.is_none() {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,

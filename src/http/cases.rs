@@ -19,6 +19,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::{Caller, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(CaseList, Case);
 list_type!(CaseCategoryList, CaseCategory);
@@ -40,22 +41,7 @@ pub fn case_user(c: &Caller) -> CaseUser {
 
 /// Reading cases needs some part in the workflow (or the reports).
 fn require_case_reader(c: &Caller) -> AppResult<()> {
-    if [
-        "case:report",
-        "case:dispatch",
-        "case:handle",
-        "case:supervise",
-        "report:read",
-    ]
-    .iter()
-    .any(|p| c.can(p))
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise",
-        ))
-    }
+    c.require_any(&zongguan_core::permission::CASE_READERS)
 }
 
 /// Categories with their items, limits and default departments.
@@ -73,7 +59,7 @@ pub async fn update_case_item(
     ApiPath(code): ApiPath<String>,
     ApiJson(f): ApiJson<CaseItemInput>,
 ) -> AppResult<Json<CaseItem>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(cases::update_item(&st.db, &caller.actor(), &code, f).await?))
 }
 
@@ -96,7 +82,7 @@ pub async fn set_calendar(
     ApiPath(year): ApiPath<i32>,
     ApiJson(f): ApiJson<CalendarInput>,
 ) -> AppResult<Json<CalendarYear>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(cases::set_calendar_year(&st.db, &caller.actor(), year, f).await?))
 }
 
@@ -188,7 +174,7 @@ pub async fn create_case(
     caller: Caller,
     ApiJson(mut n): ApiJson<NewCase>,
 ) -> AppResult<(StatusCode, Json<CreatedCase>)> {
-    caller.require("case:report")?;
+    caller.require(Permission::CaseReport)?;
     if n.source.is_none() {
         n.source = Some(
             if caller.roles.iter().any(|r| r == "grid_worker") {
@@ -239,7 +225,7 @@ pub async fn merge_case(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MergeInput>,
 ) -> AppResult<Json<CaseDetail>> {
-    caller.require("case:dispatch")?;
+    caller.require(Permission::CaseDispatch)?;
     Ok(Json(cases::merge(&st.db, &case_user(&caller), id, m).await?))
 }
 
@@ -479,7 +465,7 @@ pub async fn create_api_key(
     caller: Caller,
     ApiJson(n): ApiJson<NewApiKey>,
 ) -> AppResult<(StatusCode, Json<CreatedApiKey>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let (key, hash, prefix) = new_api_key();
     let info = api_keys::create(&st.db, &caller.actor(), &n.name, &hash, &prefix).await?;
     Ok((StatusCode::CREATED, Json(CreatedApiKey { api_key: key, info })))
@@ -488,6 +474,6 @@ pub async fn create_api_key(
 /// The issued Open311 API keys (without the keys).
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "cases", responses((status = 200, body = ApiKeyList), (status = 403, body = ApiError)))]
 pub async fn list_api_keys(State(st): State<AppState>, caller: Caller) -> AppResult<Json<ApiKeyList>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(api_keys::list(&st.db).await?.into()))
 }

@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiPath, AppError, AppResult};
 use crate::sheets;
+use zongguan_core::permission::Permission;
 
 fn kind_of(s: &str) -> AppResult<Kind> {
     Kind::parse(s).ok_or_else(|| AppError::invalid("kind", "kind 须为 residents、buildings 或 houses"))
@@ -76,7 +77,7 @@ pub async fn start_import(
     caller: Caller,
     mut form: Multipart,
 ) -> AppResult<(StatusCode, Json<ImportStarted>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let (mut kind, mut mode, mut file) = (None, None, None);
     while let Some(field) = form
         .next_field()
@@ -120,7 +121,7 @@ pub async fn get_import(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ImportJob>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let mut job: ImportJob = imports::get_job(&st.db, &caller.actor(), id).await?.into();
     if job.status == "running"
         && let Some(n) = st.jobs.get(id)
@@ -138,7 +139,7 @@ pub async fn rejected_rows(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Response> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let job = imports::get_job(&st.db, &caller.actor(), id).await?;
     let header: Vec<String> = serde_json::from_str(&job.header).unwrap_or_default();
     let rows: Vec<SheetRow> = serde_json::from_str(&job.rejected_rows).unwrap_or_default();

@@ -18,12 +18,13 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 
 use super::list_type;
+use zongguan_core::permission::Permission;
 
 list_type!(RegridRunList, RegridRun);
 
 /// The caller below the edge; every map endpoint needs `map:read`.
 fn map_reader(c: &Caller) -> AppResult<Actor> {
-    c.require("map:read")?;
+    c.require(Permission::MapRead)?;
     Ok(c.actor())
 }
 
@@ -32,7 +33,9 @@ fn require_case_reader(a: &Actor) -> AppResult<()> {
     if map::reads_cases(a) {
         Ok(())
     } else {
-        Err(AppError::forbidden(&map::CASE_READERS.join(" | ")))
+        Err(AppError::forbidden(&zongguan_core::permission::any_of(
+            &map::CASE_READERS,
+        )))
     }
 }
 
@@ -457,14 +460,14 @@ pub async fn map_search(
 /// The latest re-assignments of buildings to grids.
 #[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = RegridRunList)))]
 pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RegridRunList>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(regrid::recent(&st.db, 20).await?.into()))
 }
 
 /// Re-assign every building to the grid its point lies in (runs in the background; poll the run).
 #[utoipa::path(post, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 202, body = RegridRun), (status = 403, body = ApiError)))]
 pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> AppResult<(StatusCode, Json<RegridRun>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     if caller.scope != zongguan_core::rbac::Scope::All {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
@@ -483,6 +486,6 @@ pub async fn get_regrid_run(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<RegridRun>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(regrid::get(&st.db, id).await?))
 }

@@ -13,6 +13,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(OrgUnitList, OrgUnit);
 list_type!(DepartmentList, Department);
@@ -36,7 +37,7 @@ pub async fn list_org_units(
     ApiQuery(q): ApiQuery<OrgUnitQuery>,
     paging: Paging,
 ) -> AppResult<Json<OrgUnitList>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     let p = paging.req();
     let f = OrgUnitFilter {
         parent_id: q.parent_id,
@@ -49,7 +50,7 @@ pub async fn list_org_units(
 /// The org tree of the caller's data scope, nested.
 #[utoipa::path(get, path = "/api/v1/org-units/tree", tag = "org", responses((status = 200, body = Vec<OrgUnitNode>)))]
 pub async fn org_tree(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<OrgUnitNode>>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::tree(&st.db, &caller.scope).await?))
 }
 
@@ -60,7 +61,7 @@ pub async fn get_org_unit(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<OrgUnit>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::get_unit(&st.db, &caller.scope, id).await?))
 }
 
@@ -71,7 +72,7 @@ pub async fn create_org_unit(
     caller: Caller,
     ApiJson(n): ApiJson<NewOrgUnit>,
 ) -> AppResult<(StatusCode, Json<OrgUnit>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let actor = caller.actor();
     let regrid = n.level == "grid" && n.geometry.is_some();
     let mut u = org::create_unit(&st.db, &actor, n).await?;
@@ -89,7 +90,7 @@ pub async fn update_org_unit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<OrgUnitUpdate>,
 ) -> AppResult<Json<OrgUnit>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let actor = caller.actor();
     let reshaped = u.geometry.is_some();
     let mut unit = org::update_unit(&st.db, &actor, id, u).await?;
@@ -107,7 +108,7 @@ pub async fn delete_org_unit(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     org::delete_unit(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -119,7 +120,7 @@ pub async fn get_grid_workers(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<Staff>>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::grid_workers(&st.db, &caller.scope, id).await?))
 }
 
@@ -131,7 +132,7 @@ pub async fn set_grid_workers(
     ApiPath(id): ApiPath<i64>,
     ApiJson(w): ApiJson<GridWorkers>,
 ) -> AppResult<Json<Vec<Staff>>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(org::set_grid_workers(&st.db, &caller.actor(), id, w).await?))
 }
 
@@ -162,7 +163,7 @@ pub async fn list_departments(
     ApiQuery(q): ApiQuery<SimpleQuery>,
     paging: Paging,
 ) -> AppResult<Json<DepartmentList>> {
-    caller.require("department:read")?;
+    caller.require(Permission::DepartmentRead)?;
     let (f, p) = q.split(paging);
     Ok(Json(org::list_departments(&st.db, &caller.scope, &f, p).await?.into()))
 }
@@ -173,7 +174,7 @@ pub async fn get_department(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Department>> {
-    caller.require("department:read")?;
+    caller.require(Permission::DepartmentRead)?;
     Ok(Json(org::get_department(&st.db, &caller.scope, id).await?))
 }
 
@@ -183,7 +184,7 @@ pub async fn create_department(
     caller: Caller,
     ApiJson(n): ApiJson<NewDepartment>,
 ) -> AppResult<(StatusCode, Json<Department>)> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_department(&st.db, &caller.actor(), n).await?),
@@ -197,7 +198,7 @@ pub async fn update_department(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<DepartmentUpdate>,
 ) -> AppResult<Json<Department>> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     Ok(Json(org::update_department(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -207,7 +208,7 @@ pub async fn delete_department(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     org::delete_department(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -220,7 +221,7 @@ pub async fn list_staff(
     ApiQuery(q): ApiQuery<SimpleQuery>,
     paging: Paging,
 ) -> AppResult<Json<StaffList>> {
-    caller.require("staff:read")?;
+    caller.require(Permission::StaffRead)?;
     let (f, p) = q.split(paging);
     Ok(Json(org::list_staff(&st.db, &caller.scope, &f, p).await?.into()))
 }
@@ -231,7 +232,7 @@ pub async fn get_staff(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Staff>> {
-    caller.require("staff:read")?;
+    caller.require(Permission::StaffRead)?;
     Ok(Json(org::get_staff(&st.db, &caller.scope, id).await?))
 }
 
@@ -241,7 +242,7 @@ pub async fn create_staff(
     caller: Caller,
     ApiJson(n): ApiJson<NewStaff>,
 ) -> AppResult<(StatusCode, Json<Staff>)> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_staff(&st.db, &caller.actor(), n).await?),
@@ -255,7 +256,7 @@ pub async fn update_staff(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<StaffUpdate>,
 ) -> AppResult<Json<Staff>> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     Ok(Json(org::update_staff(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -265,7 +266,7 @@ pub async fn delete_staff(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     org::delete_staff(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,6 +13,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(PropertyCompanyList, PropertyCompany);
 list_type!(KeyPlaceList, KeyPlace);
@@ -50,7 +51,7 @@ pub async fn list_property_companies(
     ApiQuery(q): ApiQuery<PlaceQuery>,
     paging: Paging,
 ) -> AppResult<Json<PropertyCompanyList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let (f, p) = q.split(paging);
     Ok(Json(
         registry::list_property_companies(&st.db, &caller.scope, &f, p)
@@ -65,7 +66,7 @@ pub async fn get_property_company(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PropertyCompany>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_property_company(&st.db, &caller.scope, id).await?))
 }
 
@@ -75,7 +76,7 @@ pub async fn create_property_company(
     caller: Caller,
     ApiJson(i): ApiJson<PropertyCompanyInput>,
 ) -> AppResult<(StatusCode, Json<PropertyCompany>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::save_property_company(&st.db, &caller.actor(), None, i).await?),
@@ -89,7 +90,7 @@ pub async fn update_property_company(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<PropertyCompanyInput>,
 ) -> AppResult<Json<PropertyCompany>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
         registry::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
     ))
@@ -102,7 +103,7 @@ pub async fn list_key_places(
     ApiQuery(q): ApiQuery<PlaceQuery>,
     paging: Paging,
 ) -> AppResult<Json<KeyPlaceList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let (f, p) = q.split(paging);
     Ok(Json(
         registry::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
@@ -115,7 +116,7 @@ pub async fn get_key_place(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyPlace>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_key_place(&st.db, &caller.scope, id).await?))
 }
 
@@ -125,7 +126,7 @@ pub async fn create_key_place(
     caller: Caller,
     ApiJson(i): ApiJson<KeyPlaceInput>,
 ) -> AppResult<(StatusCode, Json<KeyPlace>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::save_key_place(&st.db, &caller.actor(), None, i).await?),
@@ -139,7 +140,7 @@ pub async fn update_key_place(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<KeyPlaceInput>,
 ) -> AppResult<Json<KeyPlace>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
         registry::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
     ))
@@ -152,7 +153,7 @@ pub async fn list_key_enterprises(
     ApiQuery(q): ApiQuery<PlaceQuery>,
     paging: Paging,
 ) -> AppResult<Json<KeyEnterpriseList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let (f, p) = q.split(paging);
     Ok(Json(
         registry::list_key_enterprises(&st.db, &caller.scope, &f, p)
@@ -167,7 +168,7 @@ pub async fn get_key_enterprise(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyEnterprise>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_key_enterprise(&st.db, &caller.scope, id).await?))
 }
 
@@ -177,7 +178,7 @@ pub async fn create_key_enterprise(
     caller: Caller,
     ApiJson(i): ApiJson<KeyEnterpriseInput>,
 ) -> AppResult<(StatusCode, Json<KeyEnterprise>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
@@ -191,7 +192,7 @@ pub async fn update_key_enterprise(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<KeyEnterpriseInput>,
 ) -> AppResult<Json<KeyEnterprise>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
         registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
     ))

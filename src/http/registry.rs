@@ -17,6 +17,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(BuildingList, Building);
 list_type!(HouseList, House);
@@ -40,7 +41,7 @@ pub async fn list_buildings(
     ApiQuery(q): ApiQuery<BuildingQuery>,
     paging: Paging,
 ) -> AppResult<Json<BuildingList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let p = paging.req();
     let f = BuildingFilter {
         org_unit_id: q.org_unit_id,
@@ -58,7 +59,7 @@ pub async fn get_building(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Building>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_building(&st.db, &caller.scope, id).await?))
 }
 
@@ -68,7 +69,7 @@ pub async fn create_building(
     caller: Caller,
     ApiJson(b): ApiJson<BuildingInput>,
 ) -> AppResult<(StatusCode, Json<Building>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_building(&st.db, &caller.actor(), b).await?),
@@ -82,7 +83,7 @@ pub async fn update_building(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<BuildingInput>,
 ) -> AppResult<Json<Building>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(registry::update_building(&st.db, &caller.actor(), id, b).await?))
 }
 
@@ -105,7 +106,7 @@ pub async fn list_houses(
     ApiQuery(q): ApiQuery<HouseQuery>,
     paging: Paging,
 ) -> AppResult<Json<HouseList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let p = paging.req();
     let f = HouseFilter {
         org_unit_id: q.org_unit_id,
@@ -124,7 +125,7 @@ pub async fn get_house(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<HouseDetail>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_house(&st.db, &caller.actor(), id).await?))
 }
 
@@ -134,7 +135,7 @@ pub async fn create_house(
     caller: Caller,
     ApiJson(h): ApiJson<HouseInput>,
 ) -> AppResult<(StatusCode, Json<House>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_house(&st.db, &caller.actor(), h).await?),
@@ -148,7 +149,7 @@ pub async fn update_house(
     ApiPath(id): ApiPath<i64>,
     ApiJson(h): ApiJson<HouseInput>,
 ) -> AppResult<Json<House>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(registry::update_house(&st.db, &caller.actor(), id, h).await?))
 }
 
@@ -180,7 +181,7 @@ pub async fn list_residents(
     ApiQuery(q): ApiQuery<ResidentQuery>,
     paging: Paging,
 ) -> AppResult<Json<ResidentList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     let p = paging.req();
     let f = ResidentFilter {
         org_unit_id: q.org_unit_id,
@@ -214,16 +215,16 @@ pub async fn get_resident(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DetailQuery>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     let unmasked = q.unmasked.unwrap_or(false);
-    if unmasked && !caller.can("resident:read_full") {
+    if unmasked && !caller.can(Permission::ResidentReadFull) {
         zongguan_db::audit::record(
             &st.db,
             &caller.actor(),
             zongguan_db::audit::Event::ok("read_unmasked", "resident", id).result("denied"),
         )
         .await?;
-        caller.require("resident:read_full")?;
+        caller.require(Permission::ResidentReadFull)?;
     }
     Ok(Json(
         registry::get_resident(&st.db, &caller.actor(), id, unmasked).await?,
@@ -237,7 +238,7 @@ pub async fn create_resident(
     caller: Caller,
     ApiJson(f): ApiJson<ResidentForm>,
 ) -> AppResult<(StatusCode, Json<ResidentDetail>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_resident(&st.db, &caller.actor(), f).await?),
@@ -251,7 +252,7 @@ pub async fn update_resident(
     ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<ResidentForm>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::update_resident(&st.db, &caller.actor(), id, f).await?))
 }
 
@@ -263,7 +264,7 @@ pub async fn move_in(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MoveIn>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::move_in(&st.db, &caller.actor(), id, m).await?))
 }
 
@@ -275,7 +276,7 @@ pub async fn move_out(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MoveOut>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::move_out(&st.db, &caller.actor(), id, m).await?))
 }
 
@@ -293,7 +294,7 @@ pub async fn registry_summary(
     caller: Caller,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> AppResult<Json<Vec<UnitSummary>>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::summary(&st.db, &caller.scope, q.org_unit_id).await?))
 }
 
@@ -365,10 +366,10 @@ pub async fn export_residents(
     caller: Caller,
     ApiQuery(q): ApiQuery<ResidentExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     let unmasked = q.unmasked.unwrap_or(false);
     if unmasked {
-        caller.require("resident:read_full")?;
+        caller.require(Permission::ResidentReadFull)?;
     }
     let mut f = ResidentFilter {
         org_unit_id: q.org_unit_id,
@@ -456,7 +457,7 @@ pub async fn export_buildings(
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let f = BuildingFilter {
         org_unit_id: q.org_unit_id,
         use_type: q.use_type,
@@ -511,7 +512,7 @@ pub async fn export_houses(
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let f = HouseFilter {
         org_unit_id: q.org_unit_id,
         building_id: None,
@@ -612,7 +613,7 @@ pub async fn list_special_groups(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<SpecialGroupList>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     Ok(Json(
         registry::special_groups(&st.db, &caller.actor(), id).await?.into(),
     ))
@@ -627,7 +628,7 @@ pub async fn add_special_group(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<registry::SpecialGroupInput>,
 ) -> AppResult<(StatusCode, Json<registry::SpecialGroupRecord>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::add_special_group(&st.db, &caller.actor(), id, i).await?),

@@ -79,6 +79,11 @@ pub const RENAMED: &[(&str, &[&str])] = &[
     ("report:read", &["stats:read"]),
 ];
 
+/// The codes of a set of which any one suffices, as a refusal names them: `a | b | c`.
+pub fn any_of(set: &[Permission]) -> String {
+    set.iter().map(|p| p.code()).collect::<Vec<_>>().join(" | ")
+}
+
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

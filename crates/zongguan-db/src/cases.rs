@@ -26,6 +26,7 @@ use crate::entity::{
     department, org_unit, org_version,
 };
 use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
+use zongguan_core::permission::Permission;
 
 /// Where a case may come from.
 pub const SOURCES: &[&str] = &["grid_worker", "phone", "visit", "portal", "open311", "system"];
@@ -484,8 +485,8 @@ impl CaseUser {
             actor,
         })
     }
-    fn can(&self, p: &str) -> bool {
-        self.permissions.iter().any(|x| x == p)
+    fn can(&self, p: Permission) -> bool {
+        self.permissions.iter().any(|x| x == p.code())
     }
 }
 
@@ -653,17 +654,17 @@ async fn roles_for<C: ConnectionTrait>(
 ) -> DbResult<Vec<CaseRole>> {
     let mut roles = Vec::new();
     let center_perm = match action {
-        Some(CaseAction::Supervise) => u.can("case:supervise"),
-        Some(_) => u.can("case:dispatch"),
-        None => u.can("case:dispatch") || u.can("case:supervise"),
+        Some(CaseAction::Supervise) => u.can(Permission::CaseSupervise),
+        Some(_) => u.can(Permission::CaseDispatch),
+        None => u.can(Permission::CaseDispatch) || u.can(Permission::CaseSupervise),
     };
     if center_perm && is_center(c, u, case).await? {
         roles.push(CaseRole::Center);
     }
-    if u.can("case:handle") && u.department_id.is_some() && u.department_id == case.department_id {
+    if u.can(Permission::CaseHandle) && u.department_id.is_some() && u.department_id == case.department_id {
         roles.push(CaseRole::Department);
     }
-    if u.can("case:report") && u.actor.user_id.is_some() && u.actor.user_id == case.reporter_user_id {
+    if u.can(Permission::CaseReport) && u.actor.user_id.is_some() && u.actor.user_id == case.reporter_user_id {
         roles.push(CaseRole::Reporter);
     }
     Ok(roles)
@@ -1002,8 +1003,8 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
     for a in CaseAction::ALL {
         let ok = roles.iter().any(|r| {
             let needs = match (r, a) {
-                (CaseRole::Center, CaseAction::Supervise) => u.can("case:supervise"),
-                (CaseRole::Center, _) => u.can("case:dispatch"),
+                (CaseRole::Center, CaseAction::Supervise) => u.can(Permission::CaseSupervise),
+                (CaseRole::Center, _) => u.can(Permission::CaseDispatch),
                 _ => true,
             };
             needs && case_flow::transition(&f, &a, *r).is_ok()
@@ -1012,7 +1013,7 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
             allowed.push(a.as_str().into());
         }
     }
-    if roles.contains(&CaseRole::Center) && u.can("case:dispatch") && !f.state.is_terminal() && !f.paused {
+    if roles.contains(&CaseRole::Center) && u.can(Permission::CaseDispatch) && !f.state.is_terminal() && !f.paused {
         allowed.push("merge".into());
     }
     let timeline = case_event::Entity::find()
@@ -1991,7 +1992,7 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
             format!("目标事件 {} 已办结，不能并入", target.code),
         ));
     }
-    if !(u.can("case:dispatch") && is_center(c, u, &cur).await?) {
+    if !(u.can(Permission::CaseDispatch) && is_center(c, u, &cur).await?) {
         return Err(DbError::Forbidden(Refusal::NotForRole.to_string()));
     }
     let now = now();
@@ -2147,7 +2148,7 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
     let c = &db.conn;
     let mut any = Condition::any();
     let mut some = false;
-    if (u.can("case:dispatch") || u.can("case:supervise"))
+    if (u.can(Permission::CaseDispatch) || u.can(Permission::CaseSupervise))
         && let Some(unit) = u.actor.org_unit_id
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
@@ -2168,7 +2169,7 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         any = any.add(owned);
         some = true;
     }
-    if u.can("case:handle")
+    if u.can(Permission::CaseHandle)
         && let Some(d) = u.department_id
     {
         any = any.add(
@@ -2178,7 +2179,7 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         );
         some = true;
     }
-    if u.can("case:report")
+    if u.can(Permission::CaseReport)
         && let Some(uid) = u.actor.user_id
     {
         any = any.add(

@@ -139,8 +139,8 @@ impl Actor {
         })
     }
 
-    pub fn can(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
+    pub fn can(&self, permission: zongguan_core::permission::Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.code())
     }
 }
 

@@ -25,7 +25,7 @@ pub async fn sync_builtin_roles(db: &Db) -> DbResult<()> {
             name: Set(r.name.into()),
             description: Set(r.description.into()),
             data_scope: Set(r.data_scope.as_str().into()),
-            permissions: Set(r.permissions.join(",")),
+            permissions: Set(r.permissions.iter().map(|p| p.code()).collect::<Vec<_>>().join(",")),
             builtin: Set(true),
         };
         if role::Entity::find_by_id(r.code).one(&db.conn).await?.is_some() {
@@ -55,11 +55,11 @@ pub struct Permission {
 }
 
 pub fn permission_catalogue() -> Vec<Permission> {
-    rbac::PERMISSIONS
+    zongguan_core::permission::Permission::ALL
         .iter()
-        .map(|(c, n)| Permission {
-            code: (*c).into(),
-            name: (*n).into(),
+        .map(|p| Permission {
+            code: p.code().into(),
+            name: p.name().into(),
         })
         .collect()
 }
@@ -487,7 +487,10 @@ fn check_role_input(r: &RoleInput) -> DbResult<(String, String, Vec<String>)> {
     let mut perms = r.permissions.clone();
     perms.sort();
     perms.dedup();
-    if let Some(p) = perms.iter().find(|p| !rbac::PERMISSIONS.iter().any(|(c, _)| c == p)) {
+    if let Some(p) = perms
+        .iter()
+        .find(|p| zongguan_core::permission::Permission::parse(p).is_none())
+    {
         return Err(DbError::invalid("permissions", format!("未知的权限 {p}")));
     }
     // Separation of duties: a custom role may not mix audit reading with anything else, nor grant roles.

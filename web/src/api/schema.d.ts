@@ -2281,6 +2281,11 @@ export interface components {
             code: string;
             name: string;
         };
+        /**
+         * @description 权限代码 `<对象>:<操作>`
+         * @enum {string}
+         */
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** Format: int64 */
@@ -2606,7 +2611,7 @@ export interface components {
             idle_timeout_minutes: number;
             must_change_password: boolean;
             must_enroll_totp: boolean;
-            permissions: string[];
+            permissions: components["schemas"]["PermissionCode"][];
             roles: string[];
             user: components["schemas"]["User"];
         };

@@ -6,19 +6,11 @@ use zongguan_core::rbac::Scope;
 use super::{CasePt, Units};
 use crate::Actor;
 
-/// The permissions that let their holder read cases: a part in the workflow, or the reports.
-/// Named here for the map alone until the case-reader set is defined once for every module.
-pub const CASE_READERS: [&str; 5] = [
-    "case:report",
-    "case:dispatch",
-    "case:handle",
-    "case:supervise",
-    "report:read",
-];
+pub use zongguan_core::permission::CASE_READERS;
 
 /// May the actor read cases (hold one of [`CASE_READERS`])?
 pub fn reads_cases(actor: &Actor) -> bool {
-    CASE_READERS.iter().any(|p| actor.can(p))
+    CASE_READERS.iter().any(|p| actor.can(*p))
 }
 
 /// What one actor sees of one snapshot, worked out once per request.
