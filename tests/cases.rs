@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use zongguan_core::calendar::{self, Limit, WorkCalendar};
 use zongguan_core::geometry::{self, Rng};
+use zongguan_core::time::{cst_date, cst_midnight};
 
 const GRID: &str = "44030700300201";
 
@@ -407,7 +408,7 @@ on_both!(
     |app: TestApp| async move {
         geography(&app).await;
         let admin = app.login("admin").await;
-        let today = (Utc::now() + TimeDelta::hours(8)).date_naive();
+        let today = cst_date(Utc::now());
         let (holidays, workdays) = test_calendar(today);
         // Install the calendar for every year it touches (a PUT replaces the year).
         let mut years: Vec<i32> = holidays.iter().chain(&workdays).map(|d| d.year()).collect();
@@ -454,11 +455,8 @@ on_both!(
         );
         // The holiday is skipped and the make-up Saturday counts: the plain week gives another answer.
         assert_ne!(deadline, plain.add_working_days(started, 5));
-        let local = (deadline + TimeDelta::hours(8)).date_naive();
-        assert!(
-            cal.is_working_day(local) || (deadline + TimeDelta::hours(8)).time() == chrono::NaiveTime::MIN,
-            "{local}"
-        );
+        let local = cst_date(deadline);
+        assert!(cal.is_working_day(local) || deadline == cst_midnight(local), "{local}");
         assert_eq!(v["urgency"], "normal");
 
         // Pause: the clock stops; resume moves the deadline by the working time paused.
@@ -1212,7 +1210,7 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
         u.actor.user_id = None;
         users.push(u);
     }
-    let today = (Utc::now() + TimeDelta::hours(8)).date_naive();
+    let today = cst_date(Utc::now());
     let mut filters = vec![StatsFilter::default()];
     for code in ["440307000000", "440307003000", "440307003002", GRID] {
         filters.push(StatsFilter {

@@ -158,9 +158,8 @@ fn not_found(f: Format) -> Response {
 
 /// W3C date-time in China Standard Time, e.g. `2026-11-26T09:30:00+08:00`.
 fn w3c(t: DateTime<Utc>) -> String {
-    (t + chrono::TimeDelta::hours(8))
-        .naive_utc()
-        .format("%Y-%m-%dT%H:%M:%S+08:00")
+    t.with_timezone(&zongguan_core::time::cst())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
 

@@ -14,4 +14,5 @@ pub mod password;
 pub mod rbac;
 pub mod registry;
 pub mod spatial;
+pub mod time;
 pub mod totp;

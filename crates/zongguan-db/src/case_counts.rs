@@ -244,7 +244,7 @@ impl State {
         }
         let row = Row {
             deadline: deadline.map(|d| d.timestamp_micros()).unwrap_or(i64::MAX),
-            day: crate::stats::day_number(crate::cases::cst_date(reported)),
+            day: crate::stats::day_number(zongguan_core::time::cst_date(reported)),
             grid: self.units.put(&grid),
             community: self.units.put(&community),
             subdistrict: self.units.put(&subdistrict),

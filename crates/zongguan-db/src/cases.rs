@@ -18,6 +18,7 @@ use zongguan_core::case_flow::{self, CaseAction, CaseFacts, CaseRole, CaseState,
 use zongguan_core::case_taxonomy::{DEPARTMENTS, SEVERITIES};
 use zongguan_core::rbac::Scope;
 use zongguan_core::spatial::{PolygonIndex, distance_m};
+use zongguan_core::time::{cst, cst_date, cst_midnight};
 
 use crate::audit::{self, Event};
 use crate::case_counts::{Area, CaseCounts, Counted, Visible};
@@ -1170,11 +1171,6 @@ impl NewCase {
     }
 }
 
-/// China Standard Time date of a moment (the case code's date).
-pub(crate) fn cst_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + TimeDelta::hours(8)).date_naive()
-}
-
 fn limit_of(item: &case_item::Model, step: Step) -> Limit {
     let text = match step {
         Step::Accept => &item.accept_limit,
@@ -1669,9 +1665,7 @@ async fn notice_serial<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<String> {
     let year = cst_date(now).year();
-    let start = NaiveDate::from_ymd_opt(year, 1, 1)
-        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8))
-        .unwrap_or(now);
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).map(cst_midnight).unwrap_or(now);
     let mut q = case_notice::Entity::find().filter(case_notice::Column::IssuedAt.gte(start));
     q = match unit_id {
         Some(u) => q.filter(case_notice::Column::IssuingUnitId.eq(u)),
@@ -1897,7 +1891,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
         let n = format!(
             "督办 {serial}：请于 {} 前办结并书面反馈",
             deadline
-                .map(|d| (d + TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+                .map(|d| d.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default()
         );
         case_notice::ActiveModel {
@@ -2078,10 +2072,6 @@ pub struct CaseFilter {
     /// Report dates, China time, inclusive.
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
-}
-
-fn cst_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8)
 }
 
 async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTime<Utc>) -> DbResult<Condition> {

@@ -568,7 +568,7 @@ async fn history_in(
         .map(|d| (d.code, d.id))
         .collect();
     let now = Utc::now();
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = zongguan_core::time::cst_date(now);
     let mut seq: HashMap<NaiveDate, u32> = HashMap::new();
     let open = [
         CaseState::Reported,
@@ -596,8 +596,7 @@ async fn history_in(
         let s = seq.entry(date).or_default();
         *s += 1;
         let code = format!("SJ{}{:06}", date.format("%Y%m%d"), s);
-        let reported = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
-            + Duration::seconds(rng.below(86_400) as i64);
+        let reported = zongguan_core::time::cst_midnight(date) + Duration::seconds(rng.below(86_400) as i64);
         let roll = rng.below(1000);
         // Older cases are settled but for a few long-running ones.
         let state = if back > 30 {
