@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use zongguan_db::api_keys::{self, ApiKey};
 use zongguan_db::cases::{
     self, ActionInput, CalendarInput, CalendarYear, Case, CaseCategory, CaseDetail, CaseFilter, CaseItem,
-    CaseItemInput, CaseStats, CaseUser, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
+    CaseItemInput, CaseStats, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
 };
 
 use super::{Paging, list_type};
@@ -26,15 +26,6 @@ list_type!(CaseList, Case);
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 /// The upload route's body limit: the photo plus the form around it.
 pub const PHOTO_BODY_LIMIT: usize = MAX_PHOTO_BYTES + 256 * 1024;
-
-pub fn case_user(c: &Caller) -> CaseUser {
-    CaseUser {
-        actor: c.actor(),
-        name: c.user.display_name.clone(),
-        department_id: c.user.department_id,
-        permissions: c.permissions.clone(),
-    }
-}
 
 /// Reading cases needs some part in the workflow (or the reports).
 fn require_case_reader(c: &Caller) -> AppResult<()> {
@@ -142,7 +133,7 @@ pub async fn list_cases(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::list(&st.db, &case_user(&caller), &f, p).await?.into()))
+    Ok(Json(cases::list(&st.db, &caller.actor(), &f, p).await?.into()))
 }
 
 /// The caller's to-do list, most urgent deadline first: a center's cases waiting for acceptance,
@@ -155,7 +146,7 @@ pub async fn case_inbox(
     ApiQuery(q): ApiQuery<Paging>,
 ) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::inbox(&st.db, &case_user(&caller), q.req()?).await?.into()))
+    Ok(Json(cases::inbox(&st.db, &caller.actor(), q.req()?).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -181,7 +172,7 @@ pub async fn case_stats(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::stats(&st.db, &case_user(&caller), &f).await?))
+    Ok(Json(cases::stats(&st.db, &caller.actor(), &f).await?))
 }
 
 /// Report a case. Its location (or building) fixes grid, community center and department; the
@@ -206,7 +197,7 @@ pub async fn create_case(
     }
     Ok((
         StatusCode::CREATED,
-        Json(cases::create(&st.db, &case_user(&caller), n).await?),
+        Json(cases::create(&st.db, &caller.actor(), n).await?),
     ))
 }
 
@@ -218,7 +209,7 @@ pub async fn get_case(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::get_case(&st.db, &case_user(&caller), id).await?))
+    Ok(Json(cases::get_case(&st.db, &caller.actor(), id).await?))
 }
 
 /// Take an action on a case. Send the `version` you saw: a stale one answers 409. A case in the
@@ -232,7 +223,7 @@ pub async fn case_action(
     ApiJson(a): ApiJson<ActionInput>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::act(&st.db, &case_user(&caller), id, a).await?))
+    Ok(Json(cases::act(&st.db, &caller.actor(), id, a).await?))
 }
 
 /// Close this case as a duplicate of `into` (the owning center); both timelines record it.
@@ -245,7 +236,7 @@ pub async fn merge_case(
     ApiJson(m): ApiJson<MergeInput>,
 ) -> AppResult<Json<CaseDetail>> {
     caller.require("case:dispatch")?;
-    Ok(Json(cases::merge(&st.db, &case_user(&caller), id, m).await?))
+    Ok(Json(cases::merge(&st.db, &caller.actor(), id, m).await?))
 }
 
 /// The image type by its first bytes, never by the name or the declared type.
@@ -359,7 +350,7 @@ pub async fn upload_case_photo(
     }
     let (content_type, ext) =
         sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
-    let user = case_user(&caller);
+    let user = caller.actor();
     cases::photo_target(&st.db, &user, id, &stage).await?;
     let bytes = file.clone();
     let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes, content_type))
@@ -429,7 +420,7 @@ pub async fn get_case_photo(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     serve_object(&st, &p.object_key, &p.content_type).await
 }
 
@@ -442,7 +433,7 @@ pub async fn get_case_photo_thumb(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     match &p.thumb_key {
         Some(k) => serve_object(&st, k, "image/jpeg").await,
         None => serve_object(&st, &p.object_key, &p.content_type).await,

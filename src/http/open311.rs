@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
-use zongguan_db::cases::{self, Case, CaseUser, Location, NewCase, PublicFilter};
+use zongguan_db::Actor;
+use zongguan_db::cases::{self, Case, Location, NewCase, PublicFilter};
 
 use crate::app::AppState;
 use crate::caller::sha256_hex;
@@ -427,7 +428,7 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
     n.reporter_contact = Some(contact.chars().take(200).collect());
     let token = crate::http::cases::random_token();
     n.open311_token = Some(token.clone());
-    let user = CaseUser::system(&format!("open311:{}", key.name));
+    let user = Actor::system(&format!("open311:{}", key.name));
     let created = match cases::create(&st.db, &user, n).await {
         Ok(c) => c,
         Err(zongguan_db::DbError::Validation { field, message }) => {

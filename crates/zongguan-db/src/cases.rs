@@ -1,6 +1,6 @@
 //! Cases (事件): the taxonomy and calendar as data, routing by point or building, duplicates, the
 //! workflow with its clock and timeline, inboxes, counts, photos' records and the overdue job.
-//! Every read and write takes the caller (`CaseUser`): data scope plus their department.
+//! Every read and write takes the actor: data scope, permissions and department.
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -454,41 +454,7 @@ pub async fn set_calendar_year(db: &Db, actor: &Actor, year: i32, f: CalendarInp
     calendar_year(db, year).await
 }
 
-// ---------- who is acting ----------
-
-/// The caller as the case workflow sees them.
-#[derive(Debug, Clone)]
-pub struct CaseUser {
-    pub actor: Actor,
-    /// Display name, for the timeline.
-    pub name: String,
-    pub department_id: Option<i64>,
-    pub permissions: Vec<String>,
-}
-
-impl CaseUser {
-    pub fn system(what: &str) -> Self {
-        Self {
-            actor: Actor::system(what),
-            name: what.into(),
-            department_id: None,
-            permissions: vec![],
-        }
-    }
-    /// An account as the workflow sees it, by user name: the demo, the bench and the command line.
-    pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
-        let actor = Actor::load(db, username, client_addr).await?;
-        Ok(Self {
-            name: actor.name.clone(),
-            department_id: actor.department_id,
-            permissions: actor.permissions.clone(),
-            actor,
-        })
-    }
-    fn can(&self, p: &str) -> bool {
-        self.permissions.iter().any(|x| x == p)
-    }
-}
+// ---------- who sees what ----------
 
 /// A subtree that starts at the only root is everything: answer with no condition, so the
 /// district's counts use the covering index instead of a subquery per row.
@@ -516,19 +482,19 @@ struct Visibility {
 
 /// The cases a user may see: those located in their data scope, those dispatched to (or assisted
 /// by) their department, and those they reported. `None`: every case.
-async fn visibility<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Option<Visibility>> {
-    let scope = effective_scope(c, &u.actor.scope).await?;
+async fn visibility<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<Option<Visibility>> {
+    let scope = effective_scope(c, &u.scope).await?;
     if scope == Scope::All {
         return Ok(None);
     }
     Ok(Some(Visibility {
         located: located(c, &scope).await?,
-        reporter: u.actor.user_id,
+        reporter: u.user_id,
         department: u.department_id,
     }))
 }
 
-async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+async fn visible<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<Condition> {
     let Some(v) = visibility(c, u).await? else {
         return Ok(Condition::all());
     };
@@ -618,7 +584,7 @@ async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condit
     Ok(located(c, scope).await?.condition())
 }
 
-async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
+async fn visible_case<C: ConnectionTrait>(c: &C, u: &Actor, id: i64) -> DbResult<case_record::Model> {
     case_record::Entity::find_by_id(id)
         .filter(visible(c, u).await?)
         .one(c)
@@ -628,9 +594,9 @@ async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbRes
 
 /// Whether the user stands as the center for this case: their unit is the owning center's unit or
 /// above it, and their data scope reaches it.
-async fn is_center<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::Model) -> DbResult<bool> {
-    let Some(unit) = u.actor.org_unit_id else {
-        return Ok(u.actor.scope == Scope::All);
+async fn is_center<C: ConnectionTrait>(c: &C, u: &Actor, case: &case_record::Model) -> DbResult<bool> {
+    let Some(unit) = u.org_unit_id else {
+        return Ok(u.scope == Scope::All);
     };
     let rows = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in([unit, case.owner_unit_id]))
@@ -642,13 +608,13 @@ async fn is_center<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::
     ) else {
         return Ok(false);
     };
-    Ok(owner.path.starts_with(&mine.path) && u.actor.scope.sees_unit(owner.id, &owner.path))
+    Ok(owner.path.starts_with(&mine.path) && u.scope.sees_unit(owner.id, &owner.path))
 }
 
 /// The roles the user holds for this case and action, each with the permission it needs.
 async fn roles_for<C: ConnectionTrait>(
     c: &C,
-    u: &CaseUser,
+    u: &Actor,
     case: &case_record::Model,
     action: Option<CaseAction>,
 ) -> DbResult<Vec<CaseRole>> {
@@ -664,7 +630,7 @@ async fn roles_for<C: ConnectionTrait>(
     if u.can("case:handle") && u.department_id.is_some() && u.department_id == case.department_id {
         roles.push(CaseRole::Department);
     }
-    if u.can("case:report") && u.actor.user_id.is_some() && u.actor.user_id == case.reporter_user_id {
+    if u.can("case:report") && u.user_id.is_some() && u.user_id == case.reporter_user_id {
         roles.push(CaseRole::Reporter);
     }
     Ok(roles)
@@ -990,12 +956,12 @@ fn view_one(
     }
 }
 
-pub async fn get_case(db: &Db, u: &CaseUser, id: i64) -> DbResult<CaseDetail> {
+pub async fn get_case(db: &Db, u: &Actor, id: i64) -> DbResult<CaseDetail> {
     let m = visible_case(&db.conn, u, id).await?;
     detail(db, u, m).await
 }
 
-async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDetail> {
+async fn detail(db: &Db, u: &Actor, m: case_record::Model) -> DbResult<CaseDetail> {
     let c = &db.conn;
     let f = facts(&m);
     let roles = roles_for(c, u, &m, None).await?;
@@ -1368,8 +1334,8 @@ async fn department_by_code<C: ConnectionTrait>(c: &C, code: &str) -> DbResult<O
 }
 
 /// Center (org unit) and department names of the actor, for the timeline.
-async fn actor_names<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<(String, String)> {
-    let unit = match u.actor.org_unit_id {
+async fn actor_names<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<(String, String)> {
+    let unit = match u.org_unit_id {
         Some(id) => org_unit::Entity::find_by_id(id)
             .one(c)
             .await?
@@ -1394,7 +1360,7 @@ fn event(
     action: &str,
     from: Option<&str>,
     to: &str,
-    u: &CaseUser,
+    u: &Actor,
     names: &(String, String),
     note: String,
     at: DateTime<Utc>,
@@ -1404,9 +1370,9 @@ fn event(
         action: Set(action.into()),
         from_state: Set(from.map(String::from)),
         to_state: Set(to.into()),
-        actor_user_id: Set(u.actor.user_id),
+        actor_user_id: Set(u.user_id),
         actor_name: Set(u.name.clone()),
-        unit_id: Set(u.actor.org_unit_id),
+        unit_id: Set(u.org_unit_id),
         unit_name: Set(names.0.clone()),
         department_id: Set(u.department_id),
         department_name: Set(names.1.clone()),
@@ -1418,7 +1384,7 @@ fn event(
 
 /// Reports a case: routes it to its grid, community center and department, starts the accept
 /// clock, looks for duplicates, writes the first timeline row and the audit row in one transaction.
-pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> {
+pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     let item_code = n.item_code.trim().to_string();
     let description = n.description.trim().to_string();
     if description.is_empty() || description.chars().count() > 2000 {
@@ -1471,8 +1437,7 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     };
     let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
     let names = (
-        u.actor
-            .org_unit_id
+        u.org_unit_id
             .and_then(|i| routing.unit_names.get(&i))
             .cloned()
             .unwrap_or_default(),
@@ -1529,21 +1494,21 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         rework_count: Set(0),
         late: Set(false),
         merged_into_id: Set(None),
-        reporter_user_id: Set(u.actor.user_id),
+        reporter_user_id: Set(u.user_id),
         reporter_name: Set(reporter_name),
         reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
         open311_token: Set(n.open311_token.clone()),
         reported_at: Set(now),
         dispatched_at: Set(None),
         closed_at: Set(None),
-        created_by: Set(u.actor.user_id),
+        created_by: Set(u.user_id),
         updated_at: Set(now),
     };
     let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
     let audited = |id: i64| {
         audit::row_after(
             tail.clone(),
-            &u.actor,
+            u,
             Event::ok("create", "case", id).detail(format!("{code} {}", item.name)),
         )
     };
@@ -1681,7 +1646,7 @@ async fn notice_serial<C: ConnectionTrait>(
 
 /// Takes an action: checks the version, the state and the caller's role on this case, moves the
 /// clock, writes the timeline row, the notice (supervision) and the audit row in one transaction.
-pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
+pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
     let action = CaseAction::parse(input.action.trim(), input.passed).ok_or_else(|| {
         if input.action.trim() == "verify" {
             DbError::invalid("passed", "核查须给出 passed（true 或 false）")
@@ -1879,7 +1844,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     }
     let names = actor_names(c, u).await?;
     if let Some((original, late)) = supervision {
-        let serial = notice_serial(c, u.actor.org_unit_id, &names.0, now).await?;
+        let serial = notice_serial(c, u.org_unit_id, &names.0, now).await?;
         let dept = match cur.department_id {
             Some(d) => department::Entity::find_by_id(d)
                 .one(c)
@@ -1898,7 +1863,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             case_id: Set(id),
             kind: Set("supervision".into()),
             serial: Set(serial),
-            issuing_unit_id: Set(u.actor.org_unit_id),
+            issuing_unit_id: Set(u.org_unit_id),
             issuing_unit_name: Set(names.0.clone()),
             department_id: Set(cur.department_id),
             department_name: Set(dept),
@@ -1906,7 +1871,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             new_deadline: Set(deadline),
             overdue_seconds: Set(late),
             note: Set(note.clone()),
-            issued_by: Set(u.actor.user_id),
+            issued_by: Set(u.user_id),
             issued_at: Set(now),
             ..Default::default()
         }
@@ -1935,7 +1900,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     audit::append(
         c,
         db.backend,
-        &u.actor,
+        u,
         Event::ok(action.as_str(), "case", id).detail(format!("{} {from} → {}", cur.code, out.state.as_str())),
     )
     .await?;
@@ -1943,7 +1908,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     get_case_unchecked(db, u, id).await
 }
 
-async fn get_case_unchecked(db: &Db, u: &CaseUser, id: i64) -> DbResult<CaseDetail> {
+async fn get_case_unchecked(db: &Db, u: &Actor, id: i64) -> DbResult<CaseDetail> {
     let m = case_record::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
@@ -1962,7 +1927,7 @@ pub struct MergeInput {
 }
 
 /// Closes a duplicate as merged into another open case; both timelines record it.
-pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResult<CaseDetail> {
+pub async fn merge(db: &Db, u: &Actor, id: i64, input: MergeInput) -> DbResult<CaseDetail> {
     if input.into == id {
         return Err(DbError::invalid("into", "不能并入自身"));
     }
@@ -2051,7 +2016,7 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     audit::append(
         c,
         db.backend,
-        &u.actor,
+        u,
         Event::ok("merge", "case", id).detail(format!("{} → {}", cur.code, target.code)),
     )
     .await?;
@@ -2119,7 +2084,7 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
     Ok(cond)
 }
 
-pub async fn list(db: &Db, u: &CaseUser, f: &CaseFilter, p: PageReq) -> DbResult<Page<Case>> {
+pub async fn list(db: &Db, u: &Actor, f: &CaseFilter, p: PageReq) -> DbResult<Page<Case>> {
     let now = now();
     let q = case_record::Entity::find()
         .filter(visible(&db.conn, u).await?)
@@ -2133,12 +2098,12 @@ pub async fn list(db: &Db, u: &CaseUser, f: &CaseFilter, p: PageReq) -> DbResult
 
 /// The caller's to-do list: a center's reported, accepted, feedback and verified cases of its
 /// units; a department's dispatched and handling cases; a reporter's cases waiting for a check.
-pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
+pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
     let c = &db.conn;
     let mut any = Condition::any();
     let mut some = false;
     if (u.can("case:dispatch") || u.can("case:supervise"))
-        && let Some(unit) = u.actor.org_unit_id
+        && let Some(unit) = u.org_unit_id
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
         // Cases are owned by centers (never by grids): the centers at or below the caller's unit.
@@ -2169,7 +2134,7 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         some = true;
     }
     if u.can("case:report")
-        && let Some(uid) = u.actor.user_id
+        && let Some(uid) = u.user_id
     {
         any = any.add(
             Condition::all()
@@ -2293,7 +2258,7 @@ pub(crate) struct Tally {
 /// Counts by state, item and department with the evaluation figures, for the cases the caller
 /// sees (in a unit and a range of report dates when asked): a scan of the in-memory copy of every
 /// case, brought up to date first, so the answer is what [`stats_sql`] would give.
-pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+pub async fn stats(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let visible = match visibility(c, u).await? {
@@ -2353,7 +2318,7 @@ pub async fn warm_counts(db: &Db) -> DbResult<()> {
 
 /// The counts of [`stats`] grouped in SQL: the reference the in-memory path is tested against,
 /// and what answers when that copy cannot hold the cases.
-pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let filter = CaseFilter {
@@ -2517,7 +2482,7 @@ async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
 pub const PHOTO_STAGES: [&str; 2] = ["report", "feedback"];
 
 /// The case, if the caller may add a photo to it at this stage.
-pub async fn photo_target(db: &Db, u: &CaseUser, case_id: i64, stage: &str) -> DbResult<case_record::Model> {
+pub async fn photo_target(db: &Db, u: &Actor, case_id: i64, stage: &str) -> DbResult<case_record::Model> {
     if !PHOTO_STAGES.contains(&stage) {
         return Err(DbError::invalid("stage", "stage 须为 report 或 feedback"));
     }
@@ -2544,7 +2509,7 @@ pub struct NewPhoto {
     pub thumb_key: Option<String>,
 }
 
-pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbResult<Photo> {
+pub async fn add_photo(db: &Db, u: &Actor, case_id: i64, p: NewPhoto) -> DbResult<Photo> {
     let txn = db.begin_write().await?;
     let c = &*txn;
     let cur = visible_case(c, u, case_id).await?;
@@ -2556,7 +2521,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
         size: Set(p.size),
         object_key: Set(p.object_key),
         thumb_key: Set(p.thumb_key),
-        uploaded_by: Set(u.actor.user_id),
+        uploaded_by: Set(u.user_id),
         uploaded_at: Set(now),
         ..Default::default()
     }
@@ -2583,7 +2548,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     audit::append(
         c,
         db.backend,
-        &u.actor,
+        u,
         Event::ok("upload_photo", "case", case_id).detail(format!("{} #{}", cur.code, m.id)),
     )
     .await?;
@@ -2591,7 +2556,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     Ok(photo_view(case_id, m))
 }
 
-pub async fn get_photo(db: &Db, u: &CaseUser, case_id: i64, photo_id: i64) -> DbResult<case_photo::Model> {
+pub async fn get_photo(db: &Db, u: &Actor, case_id: i64, photo_id: i64) -> DbResult<case_photo::Model> {
     visible_case(&db.conn, u, case_id).await?;
     case_photo::Entity::find_by_id(photo_id)
         .filter(case_photo::Column::CaseId.eq(case_id))

@@ -753,7 +753,7 @@ pub const LIVE_STAGES: &[&str] = &[
 /// same workflow the API runs, so every inbox has work and every timeline real steps. Adds
 /// nothing when cases exist.
 pub async fn cases(db: &Db, seed: u64, v: CaseVolume) -> DbResult<CaseTally> {
-    use crate::cases::{self, ActionInput, CaseUser, NewCase};
+    use crate::cases::{self, ActionInput, NewCase};
     use crate::entity::{app_user, case_record, grid_assignment};
     use sea_orm::{JoinType, QuerySelect};
     if case_record::Entity::find().count(&db.conn).await? > 0 {
@@ -837,10 +837,10 @@ pub async fn cases(db: &Db, seed: u64, v: CaseVolume) -> DbResult<CaseTally> {
         .flat_map(|c| c.items.iter().map(|i| (i.code, i.name)))
         .collect();
     let mut rng = Rng::new(seed ^ 0x5eed_ca5e);
-    let mut users: HashMap<String, CaseUser> = HashMap::new();
-    async fn user<'a>(db: &Db, users: &'a mut HashMap<String, CaseUser>, name: &str) -> DbResult<&'a CaseUser> {
+    let mut users: HashMap<String, Actor> = HashMap::new();
+    async fn user<'a>(db: &Db, users: &'a mut HashMap<String, Actor>, name: &str) -> DbResult<&'a Actor> {
         if !users.contains_key(name) {
-            let u = CaseUser::load(db, name, "demo").await?;
+            let u = Actor::load(db, name, "demo").await?;
             users.insert(name.to_string(), u);
         }
         Ok(&users[name])
