@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
+use zongguan_core::case_flow::CaseState;
 use zongguan_db::Actor;
 use zongguan_db::cases::{self, Case, Location, NewCase, PublicFilter};
 
@@ -250,7 +251,7 @@ fn internal(f: Format, e: impl std::fmt::Display) -> Response {
 }
 
 fn status_of(c: &Case) -> &'static str {
-    if cases::OPEN_STATES.contains(&c.state.as_str()) {
+    if CaseState::parse(&c.state).is_some_and(|s| cases::OPEN_STATES.contains(&s)) {
         "open"
     } else {
         "closed"

@@ -21,7 +21,7 @@ use zongguan_core::spatial::{PolygonIndex, distance_m};
 use zongguan_core::time::{cst, cst_date, cst_midnight};
 
 use crate::audit::{self, Event};
-use crate::case_counts::{Area, CaseCounts, Counted, Visible};
+use crate::case_counts::{Area, CaseCounts, Counted, DISPATCHED_STATES, Visible};
 use crate::entity::{
     calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record,
     department, org_unit, org_version,
@@ -30,8 +30,7 @@ use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
 
 /// Where a case may come from.
 pub const SOURCES: &[&str] = &["grid_worker", "phone", "visit", "portal", "open311", "system"];
-/// States in which a case still waits for someone.
-pub const OPEN_STATES: [&str; 6] = ["reported", "accepted", "dispatched", "handling", "feedback", "verified"];
+pub use zongguan_core::case_flow::OPEN_STATES;
 /// Time allowed to close a verified case: the taxonomy has no column for it.
 const CLOSE_LIMIT: Limit = Limit::WorkingDays(1);
 /// Duplicates: the same item, open, this close and this recent.
@@ -636,16 +635,16 @@ async fn roles_for<C: ConnectionTrait>(
     Ok(roles)
 }
 
+/// The stored state as the workflow's value; a state the code does not know counts as closed.
+fn state_of(m: &case_record::Model) -> CaseState {
+    CaseState::parse(&m.state).unwrap_or(CaseState::Closed)
+}
+
 fn facts(m: &case_record::Model) -> CaseFacts {
-    let level = match m.level.as_str() {
-        "district" => Level::District,
-        "subdistrict" => Level::Subdistrict,
-        _ => Level::Community,
-    };
     CaseFacts {
-        state: CaseState::parse(&m.state).unwrap_or(CaseState::Closed),
+        state: state_of(m),
         paused: m.paused,
-        level,
+        level: Level::parse(&m.level).unwrap_or(Level::Community),
     }
 }
 
@@ -654,24 +653,6 @@ fn refusal(r: Refusal) -> DbError {
         Refusal::NotForRole => DbError::Forbidden(r.to_string()),
         Refusal::NotInState | Refusal::Paused | Refusal::TopLevel => DbError::Conflict(r.to_string()),
     }
-}
-
-/// Decides an action: state refusals (409) come before role refusals (403), as in the state machine.
-fn decide(f: &CaseFacts, action: &CaseAction, roles: &[CaseRole]) -> DbResult<(CaseRole, case_flow::Outcome)> {
-    // Terminal, paused and wrong-state refusals come before the role check, so any role shows them.
-    if let Err(r @ (Refusal::NotInState | Refusal::Paused)) = case_flow::transition(f, action, CaseRole::Center) {
-        return Err(refusal(r));
-    }
-    let mut first = None;
-    for role in roles {
-        match case_flow::transition(f, action, *role) {
-            Ok(out) => return Ok((*role, out)),
-            Err(e) => {
-                first.get_or_insert(e);
-            }
-        }
-    }
-    Err(refusal(first.unwrap_or(Refusal::NotForRole)))
 }
 
 // ---------- views ----------
@@ -833,12 +814,12 @@ pub struct CaseDetail {
 }
 
 fn is_overdue(m: &case_record::Model, now: DateTime<Utc>) -> bool {
-    !m.paused && OPEN_STATES.contains(&m.state.as_str()) && m.deadline_at.is_some_and(|d| d < now)
+    !m.paused && OPEN_STATES.contains(&state_of(m)) && m.deadline_at.is_some_and(|d| d < now)
 }
 
 fn urgency_of(m: &case_record::Model, now: DateTime<Utc>) -> Urgency {
     match (m.step_started_at, m.deadline_at) {
-        (Some(s), Some(d)) if OPEN_STATES.contains(&m.state.as_str()) => {
+        (Some(s), Some(d)) if OPEN_STATES.contains(&state_of(m)) => {
             calendar::urgency(s, d, if m.paused { m.paused_at.unwrap_or(now) } else { now })
         }
         _ => Urgency::Normal,
@@ -909,7 +890,7 @@ fn view_one(
 ) -> Case {
     let g = routing.grid(m.grid_id).cloned();
     let d = m.department_id.and_then(|i| depts.get(&i)).cloned();
-    let state = CaseState::parse(&m.state);
+    let state = state_of(&m);
     Case {
         overdue: is_overdue(&m, now),
         urgency: urgency_of(&m, now).as_str().into(),
@@ -923,7 +904,7 @@ fn view_one(
         subdistrict_name: g.as_ref().map(|g| g.subdistrict_name.clone()).unwrap_or_default(),
         department_code: d.as_ref().map(|d| d.0.clone()),
         department_name: d.map(|d| d.1),
-        state_name: state.map(|s| s.zh()).unwrap_or("已结案").into(),
+        state_name: state.zh().into(),
         id: m.id,
         code: m.code,
         item_code: m.item_code,
@@ -1148,12 +1129,6 @@ fn limit_of(item: &case_item::Model, step: Step) -> Limit {
     text.parse().unwrap_or(Limit::WorkingDays(5))
 }
 
-fn step_parse(s: &str) -> Option<Step> {
-    [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-}
-
 /// The department that handles an item in a subdistrict: the subdistrict's own office for police,
 /// enforcement, work safety and justice, else the district member department of the duty.
 pub fn department_code_for(duty: &str, subdistrict_code: &str) -> (Option<String>, String) {
@@ -1251,7 +1226,7 @@ async fn duplicates<C: ConnectionTrait>(
         ])
         .filter(case_record::Column::ItemCode.eq(item))
         .filter(case_record::Column::ReportedAt.gte(now - TimeDelta::days(DUPLICATE_DAYS)))
-        .filter(case_record::Column::State.is_in(OPEN_STATES))
+        .filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .filter(case_record::Column::Lat.between(lat - dlat, lat + dlat))
         .filter(case_record::Column::Lon.between(lon - dlon, lon + dlon))
         .order_by_desc(case_record::Column::ReportedAt)
@@ -1358,8 +1333,8 @@ async fn actor_names<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<(String, 
 fn event(
     case_id: i64,
     action: &str,
-    from: Option<&str>,
-    to: &str,
+    from: Option<CaseState>,
+    to: CaseState,
     u: &Actor,
     names: &(String, String),
     note: String,
@@ -1368,8 +1343,8 @@ fn event(
     case_event::ActiveModel {
         case_id: Set(case_id),
         action: Set(action.into()),
-        from_state: Set(from.map(String::from)),
-        to_state: Set(to.into()),
+        from_state: Set(from.map(|s| s.as_str().into())),
+        to_state: Set(to.as_str().into()),
         actor_user_id: Set(u.user_id),
         actor_name: Set(u.name.clone()),
         unit_id: Set(u.org_unit_id),
@@ -1518,17 +1493,8 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
             let pg = sea_orm::DbBackend::Postgres;
             let parts = [
                 case_record::Entity::insert(am).build(pg),
-                case_event::Entity::insert(event(
-                    id,
-                    "report",
-                    None,
-                    CaseState::Reported.as_str(),
-                    u,
-                    &names,
-                    note,
-                    now,
-                ))
-                .build(pg),
+                case_event::Entity::insert(event(id, "report", None, CaseState::Reported, u, &names, note, now))
+                    .build(pg),
                 crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
             ];
             let mut sqls = Vec::new();
@@ -1550,18 +1516,9 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
         }
         None => {
             let m = am.insert(&*txn).await.map_err(taken)?;
-            case_event::Entity::insert(event(
-                m.id,
-                "report",
-                None,
-                CaseState::Reported.as_str(),
-                u,
-                &names,
-                note,
-                now,
-            ))
-            .exec_without_returning(&*txn)
-            .await?;
+            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported, u, &names, note, now))
+                .exec_without_returning(&*txn)
+                .await?;
             crate::entity::audit_log::Entity::insert(audited(m.id))
                 .exec_without_returning(&*txn)
                 .await?;
@@ -1666,10 +1623,10 @@ pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<Ca
     }
     let roles = roles_for(c, u, &cur, Some(action)).await?;
     let f = facts(&cur);
-    let (role, out) = decide(&f, &action, &roles)?;
+    let (role, out) = case_flow::decide(&f, &action, &roles).map_err(refusal)?;
     let item = item_by_code(db, &cur.item_code).await?.ok_or(DbError::NotFound)?;
     let now = now();
-    let from = cur.state.clone();
+    let from = f.state;
     let mut am: case_record::ActiveModel = Default::default();
     let mut note = text(&input.note).unwrap_or_default();
     let mut assist: Option<Vec<department::Model>> = None;
@@ -1794,7 +1751,7 @@ pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<Ca
             am.paused_at = Set(Some(now));
         }
         Clock::Resume => {
-            let step = cur.step.as_deref().and_then(step_parse).unwrap_or(Step::Handle);
+            let step = cur.step.as_deref().and_then(Step::parse).unwrap_or(Step::Handle);
             if let (Some(d), Some(p)) = (cur.deadline_at, cur.paused_at) {
                 deadline = Some(calendar::resume_deadline(&cal, d, &limit_of(&item, step), p, now));
             }
@@ -1885,23 +1842,19 @@ pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<Ca
     } else {
         (names.0, String::new())
     };
-    case_event::Entity::insert(event(
-        id,
-        action.as_str(),
-        Some(&from),
-        out.state.as_str(),
-        u,
-        &names,
-        note,
-        now,
-    ))
-    .exec_without_returning(c)
-    .await?;
+    case_event::Entity::insert(event(id, action.as_str(), Some(from), out.state, u, &names, note, now))
+        .exec_without_returning(c)
+        .await?;
     audit::append(
         c,
         db.backend,
         u,
-        Event::ok(action.as_str(), "case", id).detail(format!("{} {from} → {}", cur.code, out.state.as_str())),
+        Event::ok(action.as_str(), "case", id).detail(format!(
+            "{} {} → {}",
+            cur.code,
+            from.as_str(),
+            out.state.as_str()
+        )),
     )
     .await?;
     txn.commit().await?;
@@ -1944,7 +1897,8 @@ pub async fn merge(db: &Db, u: &Actor, id: i64, input: MergeInput) -> DbResult<C
     if f.state.is_terminal() || f.paused {
         return Err(DbError::Conflict(Refusal::NotInState.to_string()));
     }
-    if !OPEN_STATES.contains(&target.state.as_str()) {
+    let target_state = state_of(&target);
+    if !OPEN_STATES.contains(&target_state) {
         return Err(DbError::invalid(
             "into",
             format!("目标事件 {} 已办结，不能并入", target.code),
@@ -1992,8 +1946,8 @@ pub async fn merge(db: &Db, u: &Actor, id: i64, input: MergeInput) -> DbResult<C
     case_event::Entity::insert(event(
         id,
         "merge",
-        Some(&cur.state),
-        CaseState::Closed.as_str(),
+        Some(f.state),
+        CaseState::Closed,
         u,
         &names,
         format!("并入 {}{extra}", target.code),
@@ -2004,8 +1958,8 @@ pub async fn merge(db: &Db, u: &Actor, id: i64, input: MergeInput) -> DbResult<C
     case_event::Entity::insert(event(
         target.id,
         "merged_from",
-        Some(&target.state),
-        &target.state,
+        Some(target_state),
+        target_state,
         u,
         &names,
         format!("{} 并入本案{extra}", cur.code),
@@ -2042,9 +1996,10 @@ pub struct CaseFilter {
 async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTime<Utc>) -> DbResult<Condition> {
     let mut cond = Condition::all();
     if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
-        let states: Vec<&str> = s.split(',').map(str::trim).collect();
-        if let Some(bad) = states.iter().find(|s| CaseState::parse(s).is_none()) {
-            return Err(DbError::invalid("state", format!("未知状态 {bad}")));
+        let mut states = Vec::new();
+        for name in s.split(',').map(str::trim) {
+            let state = CaseState::parse(name).ok_or_else(|| DbError::invalid("state", format!("未知状态 {name}")))?;
+            states.push(state.as_str());
         }
         cond = cond.add(case_record::Column::State.is_in(states));
     }
@@ -2071,7 +2026,7 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
     }
     if f.overdue == Some(true) {
         cond = cond
-            .add(case_record::Column::State.is_in(OPEN_STATES))
+            .add(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
             .add(case_record::Column::Paused.eq(false))
             .add(case_record::Column::DeadlineAt.lt(now));
     }
@@ -2107,8 +2062,17 @@ pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
         // Cases are owned by centers (never by grids): the centers at or below the caller's unit.
-        let mut owned =
-            Condition::all().add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]));
+        let mut owned = Condition::all().add(
+            case_record::Column::State.is_in(
+                [
+                    CaseState::Reported,
+                    CaseState::Accepted,
+                    CaseState::Feedback,
+                    CaseState::Verified,
+                ]
+                .map(CaseState::as_str),
+            ),
+        );
         if effective_scope(c, &Scope::Subtree { path: m.path.clone() }).await? != Scope::All {
             let centers: Vec<i64> = org_unit::Entity::find()
                 .select_only()
@@ -2126,11 +2090,9 @@ pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
     if u.can("case:handle")
         && let Some(d) = u.department_id
     {
-        any = any.add(
-            Condition::all()
-                .add(case_record::Column::DepartmentId.eq(d))
-                .add(case_record::Column::State.is_in(["dispatched", "handling"])),
-        );
+        any = any.add(Condition::all().add(case_record::Column::DepartmentId.eq(d)).add(
+            case_record::Column::State.is_in([CaseState::Dispatched, CaseState::Handling].map(CaseState::as_str)),
+        ));
         some = true;
     }
     if u.can("case:report")
@@ -2139,7 +2101,7 @@ pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
         any = any.add(
             Condition::all()
                 .add(case_record::Column::ReporterUserId.eq(uid))
-                .add(case_record::Column::State.eq("feedback")),
+                .add(case_record::Column::State.eq(CaseState::Feedback.as_str())),
         );
         some = true;
     }
@@ -2355,7 +2317,7 @@ pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStat
         .select_only()
         .column(case_record::Column::DepartmentId)
         .filter(cond)
-        .filter(case_record::Column::State.is_in(OPEN_STATES))
+        .filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .filter(case_record::Column::Paused.eq(false))
         .filter(case_record::Column::DeadlineAt.lt(now))
         .into_tuple()
@@ -2366,22 +2328,22 @@ pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStat
         *overdue.entry(d).or_default() += 1;
     }
     let mut t = Tally::default();
-    let dispatched_states = ["dispatched", "handling", "feedback", "verified", "closed"];
     for (state, dept, item, late, rework, n) in rows {
         let n = n as u64;
+        let known = CaseState::parse(&state);
         *t.by_state.entry(state.clone()).or_default() += n;
         *t.by_item.entry(item).or_default() += n;
         let (count, fig) = t.by_dept.entry(dept).or_default();
         *count += n;
         for x in [&mut *fig, &mut t.all] {
             x.reported += n;
-            if dispatched_states.contains(&state.as_str()) {
+            if known.is_some_and(|s| DISPATCHED_STATES.contains(&s)) {
                 x.dispatched += n;
             }
             if rework > 0 {
                 x.reworked += n;
             }
-            if state == "closed" {
+            if known == Some(CaseState::Closed) {
                 x.closed += n;
                 x.due_for_closure += n;
                 if !late {
@@ -2487,7 +2449,7 @@ pub async fn photo_target(db: &Db, u: &Actor, case_id: i64, stage: &str) -> DbRe
         return Err(DbError::invalid("stage", "stage 须为 report 或 feedback"));
     }
     let m = visible_case(&db.conn, u, case_id).await?;
-    if CaseState::parse(&m.state).is_none_or(|s| s.is_terminal()) {
+    if state_of(&m).is_terminal() {
         return Err(DbError::Conflict("事件已办结，不能再上传照片".into()));
     }
     let roles = roles_for(&db.conn, u, &m, None).await?;
@@ -2536,8 +2498,8 @@ pub async fn add_photo(db: &Db, u: &Actor, case_id: i64, p: NewPhoto) -> DbResul
     case_event::Entity::insert(event(
         case_id,
         "photo",
-        Some(&cur.state),
-        &cur.state,
+        Some(state_of(&cur)),
+        state_of(&cur),
         u,
         &names,
         stage.into(),
@@ -2597,8 +2559,8 @@ pub async fn public_cases(db: &Db, f: &PublicFilter) -> DbResult<Vec<Case>> {
         }
     }
     match f.open {
-        Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES)),
-        Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES)),
+        Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str))),
+        Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES.map(CaseState::as_str))),
         None => {}
     }
     let rows = q
@@ -2644,7 +2606,7 @@ pub async fn raise_overdue_alerts(db: &Db, now: DateTime<Utc>) -> DbResult<u64> 
         .column((case_record::Entity, case_record::Column::DeadlineAt))
         .expr(Expr::val(now))
         .from(case_record::Entity)
-        .and_where(case_record::Column::State.is_in(OPEN_STATES))
+        .and_where(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .and_where(case_record::Column::Paused.eq(false))
         .and_where(case_record::Column::Step.is_not_null())
         .and_where(case_record::Column::DeadlineAt.lt(now))
