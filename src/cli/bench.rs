@@ -313,9 +313,9 @@ pub async fn registry(
     Ok(f)
 }
 
-/// The caller as the case workflow sees a demo account.
-async fn case_user(db: &Db, username: &str) -> anyhow::Result<zongguan_db::cases::CaseUser> {
-    zongguan_db::cases::CaseUser::load(db, username, "bench")
+/// A demo account as a session would see it.
+async fn actor(db: &Db, username: &str) -> anyhow::Result<zongguan_db::Actor> {
+    zongguan_db::Actor::load(db, username, "bench")
         .await
         .map_err(|e| anyhow::anyhow!("{username}: {e}"))
 }
@@ -385,7 +385,7 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
             .filter_map(|_| zongguan_core::geometry::random_point_in(&shape, &mut rng))
             .map(|p| (p.x(), p.y()))
             .collect();
-        reporters.push((case_user(db, name).await?, points));
+        reporters.push((actor(db, name).await?, points));
     }
     let items: Vec<String> = zongguan_core::case_taxonomy::CATEGORIES
         .iter()
@@ -397,7 +397,7 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     let creates = if n >= 100_000 { 3000 } else { 750 };
     let reporters = std::sync::Arc::new(reporters);
     let items = std::sync::Arc::new(items);
-    type Reporters = std::sync::Arc<Vec<(zongguan_db::cases::CaseUser, Vec<(f64, f64)>)>>;
+    type Reporters = std::sync::Arc<Vec<(zongguan_db::Actor, Vec<(f64, f64)>)>>;
     let report = |db: Db,
                   reporters: Reporters,
                   items: std::sync::Arc<Vec<String>>,
@@ -453,7 +453,7 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
     f.add("create_with_duplicates", dup_hits as f64, "cases");
 
     // A transition: the district center accepts (version check, role, clock, timeline, audit).
-    let district = case_user(db, "district_officer").await?;
+    let district = actor(db, "district_officer").await?;
     let mut times = Vec::new();
     for (id, version) in created.iter().take(500) {
         let t = Instant::now();
@@ -492,7 +492,7 @@ pub async fn cases(db: &Db, divisions: &str, outline: &serde_json::Value, n: u64
         .await?;
     let mut users = Vec::new();
     for name in communities.iter().chain(&depts) {
-        users.push(case_user(db, name).await?);
+        users.push(actor(db, name).await?);
     }
     let mut times = Vec::new();
     for i in 0..200 {

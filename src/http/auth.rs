@@ -116,9 +116,7 @@ pub async fn login(
     }
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         log(Some(user.id), "locked").await?;
-        let local = until.with_timezone(
-            &chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
-        );
+        let local = until.with_timezone(&zongguan_core::time::cst());
         return Err(AppError::new(
             StatusCode::LOCKED,
             "account_locked",

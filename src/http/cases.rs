@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use zongguan_db::api_keys::{self, ApiKey};
 use zongguan_db::cases::{
     self, ActionInput, CalendarInput, CalendarYear, Case, CaseCategory, CaseDetail, CaseFilter, CaseItem,
-    CaseItemInput, CaseStats, CaseUser, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
+    CaseItemInput, CaseStats, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
 };
 
 use super::{Paging, list_type};
@@ -29,15 +29,6 @@ list_type!(ApiKeyList, ApiKey);
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 /// The upload route's body limit: the photo plus the form around it.
 pub const PHOTO_BODY_LIMIT: usize = MAX_PHOTO_BYTES + 256 * 1024;
-
-pub fn case_user(c: &Caller) -> CaseUser {
-    CaseUser {
-        actor: c.actor(),
-        name: c.user.display_name.clone(),
-        department_id: c.user.department_id,
-        permissions: c.permissions.clone(),
-    }
-}
 
 /// Reading cases needs some part in the workflow (or the reports).
 fn require_case_reader(c: &Caller) -> AppResult<()> {
@@ -125,7 +116,7 @@ pub async fn list_cases(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::list(&st.db, &case_user(&caller), &f, p).await?.into()))
+    Ok(Json(cases::list(&st.db, &caller.actor(), &f, p).await?.into()))
 }
 
 /// The caller's to-do list, most urgent deadline first: a center's cases waiting for acceptance,
@@ -134,9 +125,7 @@ pub async fn list_cases(
 #[utoipa::path(get, path = "/api/v1/cases/inbox", tag = "cases", params(Paging), responses((status = 200, body = CaseList)))]
 pub async fn case_inbox(State(st): State<AppState>, caller: Caller, paging: Paging) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    Ok(Json(
-        cases::inbox(&st.db, &case_user(&caller), paging.req()).await?.into(),
-    ))
+    Ok(Json(cases::inbox(&st.db, &caller.actor(), paging.req()).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -162,7 +151,7 @@ pub async fn case_stats(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::stats(&st.db, &case_user(&caller), &f).await?))
+    Ok(Json(cases::stats(&st.db, &caller.actor(), &f).await?))
 }
 
 /// Report a case. Its location (or building) fixes grid, community center and department; the
@@ -187,7 +176,7 @@ pub async fn create_case(
     }
     Ok((
         StatusCode::CREATED,
-        Json(cases::create(&st.db, &case_user(&caller), n).await?),
+        Json(cases::create(&st.db, &caller.actor(), n).await?),
     ))
 }
 
@@ -199,7 +188,7 @@ pub async fn get_case(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::get_case(&st.db, &case_user(&caller), id).await?))
+    Ok(Json(cases::get_case(&st.db, &caller.actor(), id).await?))
 }
 
 /// Take an action on a case. Send the `version` you saw: a stale one answers 409. A case in the
@@ -213,7 +202,7 @@ pub async fn case_action(
     ApiJson(a): ApiJson<ActionInput>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::act(&st.db, &case_user(&caller), id, a).await?))
+    Ok(Json(cases::act(&st.db, &caller.actor(), id, a).await?))
 }
 
 /// Close this case as a duplicate of `into` (the owning center); both timelines record it.
@@ -226,7 +215,7 @@ pub async fn merge_case(
     ApiJson(m): ApiJson<MergeInput>,
 ) -> AppResult<Json<CaseDetail>> {
     caller.require(Permission::CaseDispatch)?;
-    Ok(Json(cases::merge(&st.db, &case_user(&caller), id, m).await?))
+    Ok(Json(cases::merge(&st.db, &caller.actor(), id, m).await?))
 }
 
 /// The image type by its first bytes, never by the name or the declared type.
@@ -340,7 +329,7 @@ pub async fn upload_case_photo(
     }
     let (content_type, ext) =
         sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
-    let user = case_user(&caller);
+    let user = caller.actor();
     cases::photo_target(&st.db, &user, id, &stage).await?;
     let bytes = file.clone();
     let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes, content_type))
@@ -410,7 +399,7 @@ pub async fn get_case_photo(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     serve_object(&st, &p.object_key, &p.content_type).await
 }
 
@@ -423,7 +412,7 @@ pub async fn get_case_photo_thumb(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     match &p.thumb_key {
         Some(k) => serve_object(&st, k, "image/jpeg").await,
         None => serve_object(&st, &p.object_key, &p.content_type).await,

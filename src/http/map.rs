@@ -414,7 +414,7 @@ pub async fn map_heat(
 ) -> AppResult<Json<Heat>> {
     let v = map_reader(&caller)?;
     require_case_reader(&v)?;
-    let bj = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::invalid("from", "时区"))?;
+    let bj = zongguan_core::time::cst();
     let today = chrono::Utc::now().with_timezone(&bj).date_naive();
     let day = |field: &str, s: Option<&str>, default: NaiveDate| -> AppResult<NaiveDate> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
-use zongguan_db::cases::{self, Case, CaseUser, Location, NewCase, PublicFilter};
+use zongguan_core::case_flow::CaseState;
+use zongguan_db::Actor;
+use zongguan_db::cases::{self, Case, Location, NewCase, PublicFilter};
 
 use crate::app::AppState;
 use crate::caller::sha256_hex;
@@ -157,9 +159,8 @@ fn not_found(f: Format) -> Response {
 
 /// W3C date-time in China Standard Time, e.g. `2026-11-26T09:30:00+08:00`.
 fn w3c(t: DateTime<Utc>) -> String {
-    (t + chrono::TimeDelta::hours(8))
-        .naive_utc()
-        .format("%Y-%m-%dT%H:%M:%S+08:00")
+    t.with_timezone(&zongguan_core::time::cst())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
 
@@ -249,7 +250,7 @@ fn internal(f: Format, e: impl std::fmt::Display) -> Response {
 }
 
 fn status_of(c: &Case) -> &'static str {
-    if cases::OPEN_STATES.contains(&c.state.as_str()) {
+    if CaseState::parse(&c.state).is_some_and(|s| cases::OPEN_STATES.contains(&s)) {
         "open"
     } else {
         "closed"
@@ -427,7 +428,7 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
     n.reporter_contact = Some(contact.chars().take(200).collect());
     let token = crate::http::cases::random_token();
     n.open311_token = Some(token.clone());
-    let user = CaseUser::system(&format!("open311:{}", key.name));
+    let user = Actor::system(&format!("open311:{}", key.name));
     let created = match cases::create(&st.db, &user, n).await {
         Ok(c) => c,
         Err(zongguan_db::DbError::Validation { field, message }) => {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use zongguan_core::calendar::{self, Limit, WorkCalendar};
 use zongguan_core::geometry::{self, Rng};
+use zongguan_core::time::{cst_date, cst_midnight};
 
 const GRID: &str = "44030700300201";
 
@@ -407,7 +408,7 @@ on_both!(
     |app: TestApp| async move {
         geography(&app).await;
         let admin = app.login("admin").await;
-        let today = (Utc::now() + TimeDelta::hours(8)).date_naive();
+        let today = cst_date(Utc::now());
         let (holidays, workdays) = test_calendar(today);
         // Install the calendar for every year it touches (a PUT replaces the year).
         let mut years: Vec<i32> = holidays.iter().chain(&workdays).map(|d| d.year()).collect();
@@ -454,11 +455,8 @@ on_both!(
         );
         // The holiday is skipped and the make-up Saturday counts: the plain week gives another answer.
         assert_ne!(deadline, plain.add_working_days(started, 5));
-        let local = (deadline + TimeDelta::hours(8)).date_naive();
-        assert!(
-            cal.is_working_day(local) || (deadline + TimeDelta::hours(8)).time() == chrono::NaiveTime::MIN,
-            "{local}"
-        );
+        let local = cst_date(deadline);
+        assert!(cal.is_working_day(local) || deadline == cst_midnight(local), "{local}");
         assert_eq!(v["urgency"], "normal");
 
         // Pause: the clock stops; resume moves the deadline by the working time paused.
@@ -1115,9 +1113,9 @@ on_both!(open311_georeport_v2, |app: TestApp| async move {
     assert_eq!(js(&body).as_array().map(Vec::len), Some(1));
 });
 
-/// The caller as the case workflow sees an account, as the API builds it from a session.
-async fn case_user(app: &TestApp, username: &str) -> zongguan_db::cases::CaseUser {
-    zongguan_db::cases::CaseUser::load(&app.db, username, "test")
+/// An account as the API builds its actor from a session.
+async fn actor(app: &TestApp, username: &str) -> zongguan_db::Actor {
+    zongguan_db::Actor::load(&app.db, username, "test")
         .await
         .expect("account")
 }
@@ -1126,7 +1124,7 @@ async fn case_user(app: &TestApp, username: &str) -> zongguan_db::cases::CaseUse
 /// same refusal.
 async fn same_counts(
     app: &TestApp,
-    users: &[zongguan_db::cases::CaseUser],
+    users: &[zongguan_db::Actor],
     filters: &[zongguan_db::cases::StatsFilter],
     when: &str,
 ) {
@@ -1140,12 +1138,12 @@ async fn same_counts(
                         serde_json::to_value(&a).expect("json"),
                         serde_json::to_value(&b).expect("json"),
                     );
-                    assert_eq!(a, b, "{when}: {} {:?} {f:?}", u.actor.username, u.actor.scope);
+                    assert_eq!(a, b, "{when}: {} {:?} {f:?}", u.username, u.scope);
                 }
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{when}: {} {f:?}", u.actor.username),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{when}: {} {f:?}", u.username),
                 (a, b) => panic!(
                     "{when}: {} {f:?}: in memory {:?}, SQL {:?}",
-                    u.actor.username,
+                    u.username,
                     a.map(|s| s.total),
                     b.map(|s| s.total)
                 ),
@@ -1187,11 +1185,11 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
         "dept_440307_05",
         "leader",
     ] {
-        users.push(case_user(&app, name).await);
+        users.push(actor(&app, name).await);
     }
     // Scopes no demo role has: own records, a list of units that are not grids, and a subtree path
     // that is no unit's own (matched as a prefix of org unit paths).
-    let grid_worker = case_user(&app, "grid_00300201").await;
+    let grid_worker = actor(&app, "grid_00300201").await;
     let sd = app.unit_id("440307003000").await;
     let community = app.unit_id("440307003002").await;
     let sd_path = zongguan_db::entity::org_unit::Entity::find_by_id(sd)
@@ -1202,7 +1200,7 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
         .path;
     for scope in [
         Scope::OwnRecords {
-            user_id: grid_worker.actor.user_id.expect("id"),
+            user_id: grid_worker.user_id.expect("id"),
         },
         Scope::Units {
             ids: vec![community, app.unit_id(GRID).await],
@@ -1212,11 +1210,11 @@ on_both!(counts_in_memory_match_sql, |app: TestApp| async move {
         },
     ] {
         let mut u = grid_worker.clone();
-        u.actor.scope = scope;
-        u.actor.user_id = None;
+        u.scope = scope;
+        u.user_id = None;
         users.push(u);
     }
-    let today = (Utc::now() + TimeDelta::hours(8)).date_naive();
+    let today = cst_date(Utc::now());
     let mut filters = vec![StatsFilter::default()];
     for code in ["440307000000", "440307003000", "440307003002", GRID] {
         filters.push(StatsFilter {

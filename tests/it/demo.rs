@@ -151,7 +151,8 @@ async fn same_seed_same_district() {
 }
 
 on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
-    use zongguan_db::cases::{self, CaseUser};
+    use zongguan_db::Actor;
+    use zongguan_db::cases;
     use zongguan_db::entity::case_record;
     use zongguan_db::sea_orm::{ColumnTrait, QueryFilter};
     load(&app, 7).await;
@@ -208,7 +209,7 @@ on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
 
     // The closed case's timeline names every step and who took it.
     let closed = live.iter().find(|c| c.state == "closed").expect("closed");
-    let center = CaseUser::load(&app.db, "district_officer", "test")
+    let center = Actor::load(&app.db, "district_officer", "test")
         .await
         .expect("district officer");
     let detail = cases::get_case(&app.db, &center, closed.id).await.expect("detail");
@@ -229,7 +230,7 @@ on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
         .await
         .expect("unit")
         .expect("community");
-    let officer = CaseUser::load(&app.db, &format!("community_{}", &community.code[6..]), "test")
+    let officer = Actor::load(&app.db, &format!("community_{}", &community.code[6..]), "test")
         .await
         .expect("community officer");
     let inbox = cases::inbox(

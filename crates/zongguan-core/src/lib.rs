@@ -17,4 +17,5 @@ pub mod registry;
 pub mod spatial;
 pub mod thematic;
 pub mod tile;
+pub mod time;
 pub mod totp;
