@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use zongguan_core::geometry::{self, Rng};
 use zongguan_core::id_number::check_char;
+use zongguan_core::phone::Phone;
 use zongguan_core::registry::ResidentRecord;
 
 use crate::audit::{self, Event};
@@ -127,7 +128,8 @@ fn person(rng: &mut Rng, today: NaiveDate) -> ResidentRecord {
         birth_date: Some(born),
         ethnicity,
         registration_type: kind,
-        phone,
+        // Generated from mobile prefixes, so every one parses.
+        phone: phone.and_then(|p| Phone::parse(&p).ok()),
         nationality,
     }
 }

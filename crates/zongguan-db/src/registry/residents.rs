@@ -9,6 +9,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
+use zongguan_core::phone::Phone;
 use zongguan_core::rbac::Scope;
 use zongguan_core::registry::{self as rules, ResidentInput, ResidentRecord};
 
@@ -361,9 +362,9 @@ pub(crate) fn resident_model(db: &Db, actor: &Actor, r: &ResidentRecord, org_uni
         birth_date: Set(r.birth_date),
         ethnicity: Set(r.ethnicity.into()),
         registration_type: Set(r.registration_type.into()),
-        phone_enc: Set(r.phone.as_deref().map(|p| db.cipher.encrypt(p))),
-        phone_hash: Set(r.phone.as_deref().map(|p| db.cipher.keyed_hash(p))),
-        phone_masked: Set(r.phone.as_deref().map(zongguan_core::mask::phone).unwrap_or_default()),
+        phone_enc: Set(r.phone.as_ref().map(|p| db.cipher.encrypt(p.as_str()))),
+        phone_hash: Set(r.phone.as_ref().map(|p| db.cipher.keyed_hash(p.as_str()))),
+        phone_masked: Set(r.phone.as_ref().map(Phone::masked).unwrap_or_default()),
         nationality: Set(r.nationality.clone()),
         former_name: Set(String::new()),
         native_place_code: Set(String::new()),
