@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use zongguan_core::coords::Crs;
 use zongguan_core::geometry;
 use zongguan_db::Actor;
-use zongguan_db::map::{self, Heat, QueryResult, SearchHit, Thematic};
+use zongguan_db::map::{self, FeatureCollection, Heat, PopupFeature, QueryResult, SearchHit, Thematic};
 use zongguan_db::regrid::{self, RegridRun};
 
 use crate::app::AppState;
@@ -230,12 +230,12 @@ fn parse_bbox(s: &str) -> AppResult<map::Bbox> {
 }
 
 /// A GeoJSON FeatureCollection of one layer in a small box (at most 5,000 features; `truncated` says more were there).
-#[utoipa::path(get, path = "/api/v1/map/features", tag = "map", params(FeaturesQuery), responses((status = 200, body = Object), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/map/features", tag = "map", params(FeaturesQuery), responses((status = 200, body = FeatureCollection), (status = 422, body = ApiError)))]
 pub async fn map_features(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<FeaturesQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<FeatureCollection>> {
     let v = map_reader(&caller)?;
     check_layer(&q.layer)?;
     if q.layer == "cases" {
@@ -249,12 +249,12 @@ pub async fn map_features(
 }
 
 /// One feature with what its popup shows (personal data masked) and a `link` to its record.
-#[utoipa::path(get, path = "/api/v1/map/features/{layer}/{id}", tag = "map", params(("layer" = String, Path), ("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/map/features/{layer}/{id}", tag = "map", params(("layer" = String, Path), ("id" = i64, Path)), responses((status = 200, body = PopupFeature), (status = 404, body = ApiError)))]
 pub async fn map_feature(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath((layer, id)): ApiPath<(String, i64)>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<PopupFeature>> {
     let v = map_reader(&caller)?;
     check_layer(&layer)?;
     Ok(Json(map::feature_detail(&st.db, &v, &layer, id).await?))
@@ -272,7 +272,7 @@ pub struct Circle {
 #[serde(deny_unknown_fields)]
 pub struct MapQuery {
     /// GeoJSON Polygon or MultiPolygon.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<map::Area>)]
     pub geometry: Option<serde_json::Value>,
     /// Or a circle.
     pub circle: Option<Circle>,

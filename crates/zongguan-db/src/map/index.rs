@@ -275,7 +275,16 @@ fn parse_shape(g: Option<&str>) -> Option<MultiPolygon<f64>> {
     geometry::from_geojson(&v)
 }
 
+/// Brings every layer up to date with what was committed since the last look.
 async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
+    refresh_units(db, st).await?;
+    refresh_buildings(db, st).await?;
+    refresh_places(db, st).await?;
+    refresh_cases(db, st).await
+}
+
+/// Org unit shapes, all of them whenever the trigger-bumped `org_version` moved.
+async fn refresh_units(db: &Db, st: &mut State) -> DbResult<()> {
     let c = &db.conn;
     let ov = org_version::Entity::find_by_id(1)
         .one(c)
@@ -303,7 +312,12 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
         st.layers.units = Arc::new(Units::new(list));
         st.org_version = Some(ov);
     }
+    Ok(())
+}
 
+/// The buildings of the grids whose `stat_version` moved (all of them when many did).
+async fn refresh_buildings(db: &Db, st: &mut State) -> DbResult<()> {
+    let c = &db.conn;
     let versions: Vec<(i64, i64)> = stat_version::Entity::find()
         .select_only()
         .columns([stat_version::Column::OrgUnitId, stat_version::Column::Version])
@@ -358,8 +372,12 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
         }
         st.grid_versions = versions.into_iter().collect();
     }
+    Ok(())
+}
 
-    // Key places and enterprises are few: reload both when either's row signature moves.
+/// Key places and enterprises are few: reload both when either's row signature moves.
+async fn refresh_places(db: &Db, st: &mut State) -> DbResult<()> {
+    let c = &db.conn;
     let sig_sql = "SELECT (SELECT COUNT(*) FROM key_place) AS a, (SELECT MAX(updated_at) FROM key_place) AS b, (SELECT COUNT(*) FROM key_enterprise) AS c, (SELECT MAX(updated_at) FROM key_enterprise) AS d";
     let sig = match c
         .query_one_raw(Statement::from_string(c.get_database_backend(), sig_sql))
@@ -419,9 +437,13 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
         st.layers.places = Arc::new(places);
         st.places_sig = Some(sig);
     }
+    Ok(())
+}
 
-    // Cases: everything open on the first read, then what changed since (with an overlap, as a
-    // transaction may commit a little after the time it stamped).
+/// Cases: everything open on the first read, then what changed since (with an overlap, as a
+/// transaction may commit a little after the time it stamped).
+async fn refresh_cases(db: &Db, st: &mut State) -> DbResult<()> {
+    let c = &db.conn;
     let mut q = case_record::Entity::find().filter(case_record::Column::Lon.is_not_null());
     let first = st.cases_since.is_none();
     match st.cases_since {

@@ -85,85 +85,120 @@ pub fn split_grids(layers: &Layers, visible: &Visible<'_>, shape: &MultiPolygon<
     (inside, cut)
 }
 
+/// A building the shape holds: (id, grid, code, name, lon, lat); code and name only for the listed ones.
+type Picked = (i64, i64, String, String, f64, f64);
+
+/// What the shape holds in the snapshot, before the registry's counts are added.
+struct Found {
+    inside: Vec<i64>,
+    cut: Vec<i64>,
+    res: QueryResult,
+    picked: Vec<Picked>,
+}
+
 /// Everything inside the shape, within the actor's scope.
 pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit: usize) -> DbResult<QueryResult> {
     let layers = db.map.layers(db).await?;
-    let (inside, cut, mut res, picked) =
-        {
-            let (layers, actor, shape) = (layers.clone(), actor.clone(), shape.clone());
-            tokio::task::spawn_blocking(move || {
-                let visible = Visible::new(&actor, &layers.units);
-                let (inside, cut) = split_grids(&layers, &visible, &shape);
-                let mut res = QueryResult::default();
-                let mut picked: Vec<&BuildingPt> = Vec::new();
-                for g in &inside {
-                    picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
-                }
-                for g in &cut {
-                    picked.extend(
-                        layers.buildings.get(g).iter().flat_map(|l| l.iter()).filter(|b| {
-                            visible.row(b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))
-                        }),
-                    );
-                }
-                res.buildings_total = picked.len() as u64;
-                res.counts.buildings = picked.len() as u64;
-                // Every building's (id, grid) for the counts; names only for the listed ones.
-                let picked_ids: Vec<(i64, i64, String, String, f64, f64)> = picked
-                    .iter()
-                    .enumerate()
-                    .map(|(i, b)| {
-                        if i < list_limit {
-                            (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat)
-                        } else {
-                            (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat)
-                        }
-                    })
-                    .collect();
-                let bb = shape
-                    .bounding_rect()
-                    .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
-                    .unwrap_or_default();
-                for p in layers.places.iter().filter(|p| {
-                    p.layer == "key_places"
-                        && in_bbox(bb, p.lon, p.lat)
-                        && visible.row(p.unit_id, p.created_by)
-                        && shape.contains(&Point::new(p.lon, p.lat))
-                }) {
-                    res.counts.key_places += 1;
-                    res.key_places.push(QueryPoint {
-                        id: p.id,
-                        label: p.name.clone(),
-                        kind: p.kind.clone(),
-                        lon: p.lon,
-                        lat: p.lat,
-                    });
-                }
-                for c in layers.cases.values().filter(|c| {
-                    in_bbox(bb, c.lon, c.lat) && visible.case(c) && shape.contains(&Point::new(c.lon, c.lat))
-                }) {
-                    res.counts.open_cases += 1;
-                    res.open_cases.push(QueryPoint {
-                        id: c.id,
-                        label: c.code.clone(),
-                        kind: c.state.clone(),
-                        lon: c.lon,
-                        lat: c.lat,
-                    });
-                }
-                res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
-                (inside, cut, res, picked_ids)
-            })
-            .await
-            .map_err(|e| crate::DbError::Db(sea_orm::DbErr::Custom(format!("spatial query: {e}"))))?
-        };
+    let actor = actor.clone();
+    let Found {
+        inside,
+        cut,
+        mut res,
+        picked,
+    } = tokio::task::spawn_blocking(move || pick(&layers, &actor, &shape, list_limit))
+        .await
+        .map_err(|e| crate::DbError::Db(sea_orm::DbErr::Custom(format!("spatial query: {e}"))))?;
     res.grids_inside = inside.len() as u64;
     res.grids_cut = cut.len() as u64;
-    // Wholly covered grids: the registry's own per-grid figures.
-    let full: HashSet<i64> = inside.iter().copied().collect();
+    add_whole_grids(db, &inside, &mut res).await?;
+    add_cut_buildings(db, &inside, &cut, &picked, &mut res).await?;
+    res.counts.migrants = res.residents_by_type.get("migrant").copied().unwrap_or(0);
+    res.buildings = listed(db, picked, list_limit).await?;
+    res.key_places.truncate(list_limit);
+    res.open_cases.truncate(list_limit);
+    Ok(res)
+}
+
+/// The grids, buildings, key places and open cases inside the shape (CPU work, off the runtime).
+fn pick(layers: &Layers, actor: &Actor, shape: &MultiPolygon<f64>, list_limit: usize) -> Found {
+    let visible = Visible::new(actor, &layers.units);
+    let (inside, cut) = split_grids(layers, &visible, shape);
+    let mut res = QueryResult::default();
+    let mut picked: Vec<&BuildingPt> = Vec::new();
+    for g in &inside {
+        picked.extend(layers.buildings.get(g).iter().flat_map(|l| l.iter()));
+    }
+    for g in &cut {
+        picked.extend(
+            layers
+                .buildings
+                .get(g)
+                .iter()
+                .flat_map(|l| l.iter())
+                .filter(|b| visible.row(b.grid_id, b.created_by) && shape.contains(&Point::new(b.lon, b.lat))),
+        );
+    }
+    res.buildings_total = picked.len() as u64;
+    res.counts.buildings = picked.len() as u64;
+    // Every building's (id, grid) for the counts; names only for the listed ones.
+    let picked: Vec<Picked> = picked
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if i < list_limit {
+                (b.id, b.grid_id, b.code.to_string(), b.name.to_string(), b.lon, b.lat)
+            } else {
+                (b.id, b.grid_id, String::new(), String::new(), b.lon, b.lat)
+            }
+        })
+        .collect();
+    let bb = shape
+        .bounding_rect()
+        .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
+        .unwrap_or_default();
+    for p in layers.places.iter().filter(|p| {
+        p.layer == "key_places"
+            && in_bbox(bb, p.lon, p.lat)
+            && visible.row(p.unit_id, p.created_by)
+            && shape.contains(&Point::new(p.lon, p.lat))
+    }) {
+        res.counts.key_places += 1;
+        res.key_places.push(QueryPoint {
+            id: p.id,
+            label: p.name.clone(),
+            kind: p.kind.clone(),
+            lon: p.lon,
+            lat: p.lat,
+        });
+    }
+    for c in layers
+        .cases
+        .values()
+        .filter(|c| in_bbox(bb, c.lon, c.lat) && visible.case(c) && shape.contains(&Point::new(c.lon, c.lat)))
+    {
+        res.counts.open_cases += 1;
+        res.open_cases.push(QueryPoint {
+            id: c.id,
+            label: c.code.clone(),
+            kind: c.state.clone(),
+            lon: c.lon,
+            lat: c.lat,
+        });
+    }
+    res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
+    Found {
+        inside,
+        cut,
+        res,
+        picked,
+    }
+}
+
+/// Wholly covered grids: the registry's own per-grid figures.
+async fn add_whole_grids(db: &Db, inside: &[i64], res: &mut QueryResult) -> DbResult<()> {
     db.stats
         .with(db, |units| {
-            for g in &inside {
+            for g in inside {
                 let Some(u) = units.get(g) else { continue };
                 for ((t, _), (dates, unknown)) in &u.people {
                     let n = dates.len() as u64 + unknown;
@@ -182,11 +217,21 @@ pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit:
                 }
             }
         })
-        .await?;
-    // Cut grids: building by building, from current residences.
-    let counts = db.map.building_counts(db, &cut).await?;
+        .await
+}
+
+/// Cut grids: building by building, from current residences.
+async fn add_cut_buildings(
+    db: &Db,
+    inside: &[i64],
+    cut: &[i64],
+    picked: &[Picked],
+    res: &mut QueryResult,
+) -> DbResult<()> {
+    let full: HashSet<i64> = inside.iter().copied().collect();
+    let counts = db.map.building_counts(db, cut).await?;
     let per_building = |grid: i64, id: i64| counts.get(&grid).and_then(|m| m.get(&id));
-    for (id, grid, ..) in &picked {
+    for (id, grid, ..) in picked {
         if full.contains(grid) {
             continue;
         }
@@ -202,12 +247,15 @@ pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit:
             *res.special_groups_by_kind.entry(k.to_string()).or_default() += n;
         }
     }
-    res.counts.migrants = res.residents_by_type.get("migrant").copied().unwrap_or(0);
-    // The list: per-building figures for what is listed (cached per grid).
+    Ok(())
+}
+
+/// The first `list_limit` buildings with their per-building figures (cached per grid).
+async fn listed(db: &Db, picked: Vec<Picked>, list_limit: usize) -> DbResult<Vec<QueryBuilding>> {
     let listed: Vec<_> = picked.into_iter().take(list_limit).collect();
     let grids: Vec<i64> = listed.iter().map(|b| b.1).collect::<HashSet<_>>().into_iter().collect();
     let counts = db.map.building_counts(db, &grids).await?;
-    res.buildings = listed
+    Ok(listed
         .into_iter()
         .map(|(id, grid_id, code, name, lon, lat)| {
             let c = counts.get(&grid_id).and_then(|m| m.get(&id));
@@ -223,8 +271,5 @@ pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit:
                 rental_houses: Some(c.map_or(0, |c| u64::from(c.rental_houses))),
             }
         })
-        .collect();
-    res.key_places.truncate(list_limit);
-    res.open_cases.truncate(list_limit);
-    Ok(res)
+        .collect())
 }
