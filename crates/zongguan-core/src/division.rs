@@ -22,10 +22,13 @@ impl std::error::Error for DivisionCodeError {}
 impl DivisionCode {
     pub fn parse(s: &str) -> Result<Self, DivisionCodeError> {
         let v = s.trim();
-        let ok = (v.len() == 6 || v.len() == 12)
-            && v.bytes().all(|b| b.is_ascii_digit())
-            && PROVINCES.contains(&&v[..2]);
-        if ok { Ok(Self(v.to_string())) } else { Err(DivisionCodeError) }
+        let ok =
+            (v.len() == 6 || v.len() == 12) && v.bytes().all(|b| b.is_ascii_digit()) && PROVINCES.contains(&&v[..2]);
+        if ok {
+            Ok(Self(v.to_string()))
+        } else {
+            Err(DivisionCodeError)
+        }
     }
 
     pub fn as_str(&self) -> &str {

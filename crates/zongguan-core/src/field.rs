@@ -60,7 +60,10 @@ impl FieldErrors {
 
 impl From<FieldError> for FieldErrors {
     fn from(first: FieldError) -> Self {
-        Self { first, rest: Vec::new() }
+        Self {
+            first,
+            rest: Vec::new(),
+        }
     }
 }
 
@@ -112,12 +115,8 @@ pub fn optional_text(field: &'static str, label: &str, v: &str, max: usize) -> R
 
 /// A dictionary value given as the Chinese word (or the code).
 pub fn coded(field: &'static str, label: &str, d: Dict, v: &str) -> Result<&'static str, FieldError> {
-    dict::code_of(d, v).ok_or_else(|| {
-        FieldError::new(
-            field,
-            format!("{label}“{}”不在可选值中（{}）", v.trim(), short_list(d)),
-        )
-    })
+    dict::code_of(d, v)
+        .ok_or_else(|| FieldError::new(field, format!("{label}“{}”不在可选值中（{}）", v.trim(), short_list(d))))
 }
 
 fn short_list(d: Dict) -> String {
@@ -161,13 +160,19 @@ mod tests {
             Err(FieldError::new("room", "房号不能超过 20 个字符"))
         );
         assert_eq!(optional_text("address", "地址", "", 200), Ok(String::new()));
-        assert!(optional_text("address", "地址", &"字".repeat(200), 200).is_ok(), "characters, not bytes");
+        assert!(
+            optional_text("address", "地址", &"字".repeat(200), 200).is_ok(),
+            "characters, not bytes"
+        );
     }
 
     #[test]
     fn codes_by_word_or_code() {
         assert_eq!(coded("use_type", "用途", dict::USE_TYPES, "住宅"), Ok("residential"));
-        assert_eq!(coded("use_type", "用途", dict::USE_TYPES, "residential"), Ok("residential"));
+        assert_eq!(
+            coded("use_type", "用途", dict::USE_TYPES, "residential"),
+            Ok("residential")
+        );
         assert_eq!(
             coded("use_type", "用途", dict::USE_TYPES, "别墅"),
             Err(FieldError::new(
@@ -183,7 +188,10 @@ mod tests {
     fn dates_in_spreadsheet_forms() {
         assert_eq!(date("d", "日期", "2024/3/5").ok(), NaiveDate::from_ymd_opt(2024, 3, 5));
         assert_eq!(date("d", "日期", "20240305").ok(), NaiveDate::from_ymd_opt(2024, 3, 5));
-        assert_eq!(date("d", "日期", "2024.03.05").ok(), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            date("d", "日期", "2024.03.05").ok(),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(
             date("since", "入住日期", "2024-02-30"),
             Err(FieldError::new(

@@ -187,8 +187,7 @@ mod tests {
             })
         );
         assert_eq!(
-            UnitCode::parse(OrgLevel::Subdistrict, "440308001000", Some("440307000000"))
-                .map_err(|e| e.to_string()),
+            UnitCode::parse(OrgLevel::Subdistrict, "440308001000", Some("440307000000")).map_err(|e| e.to_string()),
             Err("编码须以上级编码的前 6 位 440307 开头".into())
         );
         assert!(UnitCode::parse(OrgLevel::Grid, "44030700300201", Some("440307003002")).is_ok());

@@ -23,8 +23,7 @@ impl Phone {
     pub fn parse(s: &str) -> Result<Self, PhoneError> {
         let p: String = s.trim().chars().filter(|c| *c != ' ').collect();
         let b = p.as_bytes();
-        let mobile =
-            b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
+        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
         let landline =
             (7..=20).contains(&b.len()) && b[0] != b'1' && b.iter().all(|c| c.is_ascii_digit() || *c == b'-');
         if mobile || landline {
@@ -76,12 +75,24 @@ mod tests {
         assert_eq!(Phone::parse(" 138 1234 5678 ").map(|p| p.0), Ok("13812345678".into()));
         assert_eq!(Phone::parse("0755-28888888").map(|p| p.0), Ok("0755-28888888".into()));
         assert_eq!(Phone::parse("0755 2888-8888").map(|p| p.0), Ok("07552888-8888".into()));
-        assert_eq!(Phone::parse("13812345678").map(|p| p.masked()), Ok("138****5678".into()));
+        assert_eq!(
+            Phone::parse("13812345678").map(|p| p.masked()),
+            Ok("138****5678".into())
+        );
     }
 
     #[test]
     fn refusals_show_what_was_read() {
-        for bad in ["", "12345", "12812345678", "1381234567a", "1381234567", "abc", "075512", "0755_2888888"] {
+        for bad in [
+            "",
+            "12345",
+            "12812345678",
+            "1381234567a",
+            "1381234567",
+            "abc",
+            "075512",
+            "0755_2888888",
+        ] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
         // A landline never starts with 1 (that is a mobile of the wrong length).

@@ -58,3 +58,6 @@ export function usePagedList<T, F extends object>(
 
   return { filters, page, size, total, items, loading, load, search, reset, onPageChange, onSizeChange }
 }
+
+/** A list as usePagedList gives it: what ListPage shows. */
+export type PagedList<T = unknown, F extends object = object> = ReturnType<typeof usePagedList<T, F>>

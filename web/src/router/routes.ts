@@ -165,13 +165,13 @@ export const layoutChildren: RouteRecordRaw[] = [
       {
         path: 'case-items',
         name: 'case-items',
-        component: () => import('@/views/cases/items/index.vue'),
+        component: () => import('@/views/system/case-items/index.vue'),
         meta: { title: 'menu.caseItems', perm: 'org:write' },
       },
       {
         path: 'calendar',
         name: 'case-calendar',
-        component: () => import('@/views/cases/calendar/index.vue'),
+        component: () => import('@/views/system/calendar/index.vue'),
         meta: { title: 'menu.caseCalendar', perm: 'org:write' },
       },
       {

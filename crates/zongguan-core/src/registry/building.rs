@@ -22,7 +22,11 @@ impl std::error::Error for FloorsError {}
 
 impl Floors {
     pub fn parse(n: i32) -> Result<Self, FloorsError> {
-        if (1..=200).contains(&n) { Ok(Self(n)) } else { Err(FloorsError) }
+        if (1..=200).contains(&n) {
+            Ok(Self(n))
+        } else {
+            Err(FloorsError)
+        }
     }
     pub fn get(self) -> i32 {
         self.0
@@ -46,7 +50,11 @@ impl std::error::Error for AreaError {}
 
 impl Area {
     pub fn parse(a: f64) -> Result<Self, AreaError> {
-        if a > 0.0 && a < 100_000.0 { Ok(Self(a)) } else { Err(AreaError(a)) }
+        if a > 0.0 && a < 100_000.0 {
+            Ok(Self(a))
+        } else {
+            Err(AreaError(a))
+        }
     }
     pub fn square_metres(self) -> f64 {
         self.0

@@ -33,7 +33,11 @@ impl CreditCode {
             }
             _ => false,
         };
-        if ok { Ok(Self(c)) } else { Err(CreditCodeError { given: c }) }
+        if ok {
+            Ok(Self(c))
+        } else {
+            Err(CreditCodeError { given: c })
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -54,7 +58,10 @@ mod tests {
         );
         assert!(CreditCode::parse("91350100M000100Y44").is_err());
         assert!(CreditCode::parse("91350100M000100Y4").is_err());
-        assert!(CreditCode::parse("91350100M000100YI3").is_err(), "I is not in the alphabet");
+        assert!(
+            CreditCode::parse("91350100M000100YI3").is_err(),
+            "I is not in the alphabet"
+        );
         assert_eq!(
             CreditCode::parse("x").map_err(|e| e.to_string()),
             Err("统一社会信用代码“X”不正确（18 位，末位为校验码）".into())

@@ -83,7 +83,13 @@ mod tests {
         assert_eq!((p.place_type, p.lon), ("school", None));
         assert_eq!(p.lat.map(Latitude::degrees), Some(22.0));
         let field = |d: KeyPlaceDraft<'_>| NewKeyPlace::parse(&d, false).map_err(|e| e.field);
-        assert_eq!(field(KeyPlaceDraft { place_type: "机场", ..d }), Err("place_type"));
+        assert_eq!(
+            field(KeyPlaceDraft {
+                place_type: "机场",
+                ..d
+            }),
+            Err("place_type")
+        );
         assert_eq!(field(KeyPlaceDraft { lon: Some(200.0), ..d }), Err("lon"));
         assert_eq!(field(KeyPlaceDraft { lat: Some(90.0), ..d }), Err("lat"));
         let long = "字".repeat(201);
@@ -96,6 +102,12 @@ mod tests {
             Err("phone"),
             "the phone comes before the address"
         );
-        assert_eq!(field(KeyPlaceDraft { owner: Some(&long), ..d }), Err("owner"));
+        assert_eq!(
+            field(KeyPlaceDraft {
+                owner: Some(&long),
+                ..d
+            }),
+            Err("owner")
+        );
     }
 }

@@ -64,13 +64,19 @@ mod tests {
             ..Default::default()
         };
         let c = NewPropertyCompany::parse(&d, false).expect("valid");
-        assert_eq!(c.credit_code.as_ref().map(CreditCode::as_str), Some("91350100M000100Y43"));
+        assert_eq!(
+            c.credit_code.as_ref().map(CreditCode::as_str),
+            Some("91350100M000100Y43")
+        );
         assert_eq!(c.phone, PhoneEdit::Set(Phone::parse("13711112222").ok()));
         let masked = PropertyCompanyDraft {
             phone: Some("137****2222"),
             ..d
         };
-        assert_eq!(NewPropertyCompany::parse(&masked, true).map(|c| c.phone), Ok(PhoneEdit::Keep));
+        assert_eq!(
+            NewPropertyCompany::parse(&masked, true).map(|c| c.phone),
+            Ok(PhoneEdit::Keep)
+        );
         assert_eq!(
             NewPropertyCompany::parse(&masked, false).map_err(|e| e.field),
             Err("phone")
@@ -92,6 +98,10 @@ mod tests {
             },
             false,
         );
-        assert_eq!(e.map_err(|e| e.field), Err("phone"), "the phone comes before the contact");
+        assert_eq!(
+            e.map_err(|e| e.field),
+            Err("phone"),
+            "the phone comes before the contact"
+        );
     }
 }

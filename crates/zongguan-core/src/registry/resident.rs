@@ -354,7 +354,10 @@ mod tests {
         d.phone = "12345".into();
         let e = ResidentRecord::parse(&d, today()).expect_err("invalid");
         let all = e.clone().into_vec();
-        assert_eq!(fields(e), ["name", "registration_type", "birth_date", "phone", "gender"]);
+        assert_eq!(
+            fields(e),
+            ["name", "registration_type", "birth_date", "phone", "gender"]
+        );
         assert!(all[1].message.contains("常住") && all[1].message.contains("户籍人口"));
         assert_eq!(all[3].message, "联系电话“12345”格式不正确（手机 11 位或座机号码）");
         let mut d = draft();

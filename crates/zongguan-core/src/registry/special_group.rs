@@ -100,7 +100,11 @@ mod tests {
             ..Default::default()
         })
         .expect("valid");
-        assert_eq!((ok.attention_level, ok.youth_type), ("general", ""), "a type only for youth");
+        assert_eq!(
+            (ok.attention_level, ok.youth_type),
+            ("general", ""),
+            "a type only for youth"
+        );
         let bad = |d: SpecialGroupDraft<'_>| NewSpecialGroup::parse(&d).map_err(|e| e.field);
         let base = SpecialGroupDraft {
             kind: "吸毒人员",
@@ -114,7 +118,13 @@ mod tests {
             }),
             Err("attention_level")
         );
-        assert_eq!(bad(SpecialGroupDraft { until: Some("x"), ..base }), Err("until"));
+        assert_eq!(
+            bad(SpecialGroupDraft {
+                until: Some("x"),
+                ..base
+            }),
+            Err("until")
+        );
         assert_eq!(
             bad(SpecialGroupDraft {
                 since: Some("2025-01-02"),

@@ -10,7 +10,7 @@ import {
   outsideYear,
   parseLimit,
   sortDates,
-} from './admin'
+} from './caseAdmin'
 import type { CaseCategory, CaseItem } from '@/api/types'
 
 const zh = (key: string, named?: Record<string, unknown>) =>

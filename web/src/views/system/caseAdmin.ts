@@ -1,8 +1,8 @@
-// Pure logic of the cases admin pages (事项配置, 工作日历): step limits and calendar date lists.
+// Pure logic of the case admin pages under 系统管理 (事项配置, 工作日历): step limits and calendar date lists.
 import type { CaseCategory } from '@/api/types'
-import { isPositiveInt, type Limit, type LimitUnit } from './caseFlow'
+import { isPositiveInt, type Limit, type LimitUnit } from '@/views/cases/caseFlow'
 
-export { isPositiveInt, limitLabel, parseLimit, type Limit, type LimitUnit } from './caseFlow'
+export { isPositiveInt, limitLabel, parseLimit, type Limit, type LimitUnit } from '@/views/cases/caseFlow'
 
 export const LIMIT_UNITS: readonly LimitUnit[] = ['h', 'wd']
 export const SEVERITIES = ['general', 'major', 'urgent'] as const
