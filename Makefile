@@ -5,7 +5,8 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/debug/zongguan
 DEMO_PASSWORD ?= Zongguan@2026
-LISTEN ?= 127.0.0.1:8080
+# `make demo LISTEN=0.0.0.0:8081` or ZONGGUAN_LISTEN=… chooses the address.
+LISTEN ?= $(or $(ZONGGUAN_LISTEN),127.0.0.1:8080)
 
 .PHONY: demo test lint deps web build release openapi serve clean-data bench
 

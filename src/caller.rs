@@ -5,6 +5,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use sha2::{Digest, Sha256};
+use zongguan_core::permission::Permission;
 use zongguan_db::entity::app_user;
 use zongguan_db::{Actor, Scope, auth};
 
@@ -26,14 +27,22 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn can(&self, perm: &str) -> bool {
-        self.permissions.iter().any(|p| p == perm)
+    pub fn can(&self, perm: Permission) -> bool {
+        self.permissions.iter().any(|p| p == perm.code())
     }
-    pub fn require(&self, perm: &str) -> Result<(), AppError> {
+    pub fn require(&self, perm: Permission) -> Result<(), AppError> {
         if self.can(perm) {
             Ok(())
         } else {
-            Err(AppError::forbidden(perm))
+            Err(AppError::forbidden(perm.code()))
+        }
+    }
+    /// Any one of `set` suffices.
+    pub fn require_any(&self, set: &[Permission]) -> Result<(), AppError> {
+        if set.iter().any(|p| self.can(*p)) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(&zongguan_core::permission::any_of(set)))
         }
     }
     pub fn actor(&self) -> Actor {

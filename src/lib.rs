@@ -1,11 +1,13 @@
 //! zongguan (综管): the server and command line of the grid-based social governance platform.
 pub mod app;
-pub mod bench;
 pub mod caller;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod jobs;
+pub mod openapi;
+pub mod router;
 pub mod sheets;
 pub mod web;
 

@@ -10,6 +10,7 @@ use super::Paging;
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditLog {
@@ -40,8 +41,6 @@ pub struct AuditQuery {
     /// `YYYY-MM-DD` or RFC 3339.
     pub from: Option<String>,
     pub to: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 fn check_date(field: &str, v: &Option<String>) -> AppResult<()> {
@@ -55,20 +54,17 @@ fn check_date(field: &str, v: &Option<String>) -> AppResult<()> {
 }
 
 /// The audit log, newest first (permission `audit:read`).
-#[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery), responses((status = 200, body = AuditLogList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", params(AuditQuery, Paging), responses((status = 200, body = AuditLogList), (status = 403, body = ApiError)))]
 pub async fn list_audit_logs(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
+    paging: Paging,
 ) -> AppResult<Json<AuditLogList>> {
-    caller.require("audit:read")?;
+    caller.require(Permission::AuditRead)?;
     check_date("from", &q.from)?;
     check_date("to", &q.to)?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = AuditFilter {
         username: q.username,
         action: q.action,
@@ -122,23 +118,18 @@ pub struct LoginQuery {
     pub result: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Every login attempt, successful or not (permission `audit:read`).
-#[utoipa::path(get, path = "/api/v1/login-logs", tag = "audit", params(LoginQuery), responses((status = 200, body = LoginLogList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/login-logs", tag = "audit", params(LoginQuery, Paging), responses((status = 200, body = LoginLogList), (status = 403, body = ApiError)))]
 pub async fn list_login_logs(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<LoginQuery>,
+    paging: Paging,
 ) -> AppResult<Json<LoginLogList>> {
-    caller.require("audit:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::AuditRead)?;
+    let p = paging.req();
     let f = LoginFilter {
         username: q.username,
         result: q.result,

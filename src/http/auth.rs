@@ -17,6 +17,11 @@ use crate::app::AppState;
 use crate::caller::{COOKIE, Caller, ClientInfo, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, AppError, AppResult};
 
+use super::list_type;
+use zongguan_core::permission::Permission;
+
+list_type!(ApiTokenList, ApiToken);
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
@@ -31,6 +36,7 @@ pub struct LoginRequest {
 pub struct Session {
     pub user: User,
     pub roles: Vec<String>,
+    #[schema(value_type = Vec<crate::openapi::PermissionCode>)]
     pub permissions: Vec<String>,
     pub csrf_token: String,
     pub must_change_password: bool,
@@ -110,9 +116,7 @@ pub async fn login(
     }
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         log(Some(user.id), "locked").await?;
-        let local = until.with_timezone(
-            &chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
-        );
+        let local = until.with_timezone(&zongguan_core::time::cst());
         return Err(AppError::new(
             StatusCode::LOCKED,
             "account_locked",
@@ -300,9 +304,9 @@ pub async fn totp_enable(
 }
 
 /// The caller's personal API tokens.
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", responses((status = 200, body = Vec<ApiToken>)))]
-pub async fn list_tokens(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<ApiToken>>> {
-    Ok(Json(auth::list_tokens(&st.db, caller.user.id).await?))
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth", responses((status = 200, body = ApiTokenList)))]
+pub async fn list_tokens(State(st): State<AppState>, caller: Caller) -> AppResult<Json<ApiTokenList>> {
+    Ok(Json(auth::list_tokens(&st.db, caller.user.id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -328,7 +332,7 @@ pub async fn create_token(
     caller: Caller,
     ApiJson(req): ApiJson<NewToken>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
-    caller.require("token:create")?;
+    caller.require(Permission::TokenCreate)?;
     if caller.session_id.is_none() {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,

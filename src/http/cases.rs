@@ -12,54 +12,33 @@ use utoipa::{IntoParams, ToSchema};
 use zongguan_db::api_keys::{self, ApiKey};
 use zongguan_db::cases::{
     self, ActionInput, CalendarInput, CalendarYear, Case, CaseCategory, CaseDetail, CaseFilter, CaseItem,
-    CaseItemInput, CaseStats, CaseUser, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
+    CaseItemInput, CaseStats, CreatedCase, MergeInput, NewCase, NewPhoto, Photo, StatsFilter,
 };
 
 use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::{Caller, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(CaseList, Case);
+list_type!(CaseCategoryList, CaseCategory);
+list_type!(ApiKeyList, ApiKey);
 
 /// Largest photo accepted.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 /// The upload route's body limit: the photo plus the form around it.
 pub const PHOTO_BODY_LIMIT: usize = MAX_PHOTO_BYTES + 256 * 1024;
 
-pub fn case_user(c: &Caller) -> CaseUser {
-    CaseUser {
-        actor: c.actor(),
-        name: c.user.display_name.clone(),
-        department_id: c.user.department_id,
-        permissions: c.permissions.clone(),
-    }
-}
-
 /// Reading cases needs some part in the workflow (or the reports).
 fn require_case_reader(c: &Caller) -> AppResult<()> {
-    if [
-        "case:report",
-        "case:dispatch",
-        "case:handle",
-        "case:supervise",
-        "report:read",
-    ]
-    .iter()
-    .any(|p| c.can(p))
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise",
-        ))
-    }
+    c.require_any(&zongguan_core::permission::CASE_READERS)
 }
 
 /// Categories with their items, limits and default departments.
-#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", responses((status = 200, body = Vec<CaseCategory>)))]
-pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -> AppResult<Json<Vec<CaseCategory>>> {
-    Ok(Json(cases::categories(&st.db).await?))
+#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", responses((status = 200, body = CaseCategoryList)))]
+pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -> AppResult<Json<CaseCategoryList>> {
+    Ok(Json(cases::categories(&st.db).await?.into()))
 }
 
 /// Edit an item's name, default department duty, severity and step limits (permission `org:write`).
@@ -71,7 +50,7 @@ pub async fn update_case_item(
     ApiPath(code): ApiPath<String>,
     ApiJson(f): ApiJson<CaseItemInput>,
 ) -> AppResult<Json<CaseItem>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(cases::update_item(&st.db, &caller.actor(), &code, f).await?))
 }
 
@@ -94,7 +73,7 @@ pub async fn set_calendar(
     ApiPath(year): ApiPath<i32>,
     ApiJson(f): ApiJson<CalendarInput>,
 ) -> AppResult<Json<CalendarYear>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(cases::set_calendar_year(&st.db, &caller.actor(), year, f).await?))
 }
 
@@ -115,23 +94,18 @@ pub struct CaseQuery {
     pub date_from: Option<NaiveDate>,
     /// Report date to (inclusive).
     pub date_to: Option<NaiveDate>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Cases in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), responses((status = 200, body = CaseList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery, Paging), responses((status = 200, body = CaseList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn list_cases(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<CaseQuery>,
+    paging: Paging,
 ) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    let p = paging.req();
     let f = CaseFilter {
         state: q.state,
         item_code: q.item_code,
@@ -142,20 +116,16 @@ pub async fn list_cases(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::list(&st.db, &case_user(&caller), &f, p).await?.into()))
+    Ok(Json(cases::list(&st.db, &caller.actor(), &f, p).await?.into()))
 }
 
 /// The caller's to-do list, most urgent deadline first: a center's cases waiting for acceptance,
 /// dispatch, verification or closure; a department's dispatched and handling cases; a grid worker's
 /// reported cases waiting for their check.
 #[utoipa::path(get, path = "/api/v1/cases/inbox", tag = "cases", params(Paging), responses((status = 200, body = CaseList)))]
-pub async fn case_inbox(
-    State(st): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<Paging>,
-) -> AppResult<Json<CaseList>> {
+pub async fn case_inbox(State(st): State<AppState>, caller: Caller, paging: Paging) -> AppResult<Json<CaseList>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::inbox(&st.db, &case_user(&caller), q.req()?).await?.into()))
+    Ok(Json(cases::inbox(&st.db, &caller.actor(), paging.req()).await?.into()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -181,7 +151,7 @@ pub async fn case_stats(
         date_from: q.date_from,
         date_to: q.date_to,
     };
-    Ok(Json(cases::stats(&st.db, &case_user(&caller), &f).await?))
+    Ok(Json(cases::stats(&st.db, &caller.actor(), &f).await?))
 }
 
 /// Report a case. Its location (or building) fixes grid, community center and department; the
@@ -193,7 +163,7 @@ pub async fn create_case(
     caller: Caller,
     ApiJson(mut n): ApiJson<NewCase>,
 ) -> AppResult<(StatusCode, Json<CreatedCase>)> {
-    caller.require("case:report")?;
+    caller.require(Permission::CaseReport)?;
     if n.source.is_none() {
         n.source = Some(
             if caller.roles.iter().any(|r| r == "grid_worker") {
@@ -206,7 +176,7 @@ pub async fn create_case(
     }
     Ok((
         StatusCode::CREATED,
-        Json(cases::create(&st.db, &case_user(&caller), n).await?),
+        Json(cases::create(&st.db, &caller.actor(), n).await?),
     ))
 }
 
@@ -218,7 +188,7 @@ pub async fn get_case(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::get_case(&st.db, &case_user(&caller), id).await?))
+    Ok(Json(cases::get_case(&st.db, &caller.actor(), id).await?))
 }
 
 /// Take an action on a case. Send the `version` you saw: a stale one answers 409. A case in the
@@ -232,7 +202,7 @@ pub async fn case_action(
     ApiJson(a): ApiJson<ActionInput>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::act(&st.db, &case_user(&caller), id, a).await?))
+    Ok(Json(cases::act(&st.db, &caller.actor(), id, a).await?))
 }
 
 /// Close this case as a duplicate of `into` (the owning center); both timelines record it.
@@ -244,8 +214,8 @@ pub async fn merge_case(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MergeInput>,
 ) -> AppResult<Json<CaseDetail>> {
-    caller.require("case:dispatch")?;
-    Ok(Json(cases::merge(&st.db, &case_user(&caller), id, m).await?))
+    caller.require(Permission::CaseDispatch)?;
+    Ok(Json(cases::merge(&st.db, &caller.actor(), id, m).await?))
 }
 
 /// The image type by its first bytes, never by the name or the declared type.
@@ -359,7 +329,7 @@ pub async fn upload_case_photo(
     }
     let (content_type, ext) =
         sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
-    let user = case_user(&caller);
+    let user = caller.actor();
     cases::photo_target(&st.db, &user, id, &stage).await?;
     let bytes = file.clone();
     let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes, content_type))
@@ -429,7 +399,7 @@ pub async fn get_case_photo(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     serve_object(&st, &p.object_key, &p.content_type).await
 }
 
@@ -442,7 +412,7 @@ pub async fn get_case_photo_thumb(
     ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
 ) -> AppResult<Response> {
     require_case_reader(&caller)?;
-    let p = cases::get_photo(&st.db, &case_user(&caller), id, photo_id).await?;
+    let p = cases::get_photo(&st.db, &caller.actor(), id, photo_id).await?;
     match &p.thumb_key {
         Some(k) => serve_object(&st, k, "image/jpeg").await,
         None => serve_object(&st, &p.object_key, &p.content_type).await,
@@ -484,15 +454,15 @@ pub async fn create_api_key(
     caller: Caller,
     ApiJson(n): ApiJson<NewApiKey>,
 ) -> AppResult<(StatusCode, Json<CreatedApiKey>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let (key, hash, prefix) = new_api_key();
     let info = api_keys::create(&st.db, &caller.actor(), &n.name, &hash, &prefix).await?;
     Ok((StatusCode::CREATED, Json(CreatedApiKey { api_key: key, info })))
 }
 
 /// The issued Open311 API keys (without the keys).
-#[utoipa::path(get, path = "/api/v1/api-keys", tag = "cases", responses((status = 200, body = Vec<ApiKey>), (status = 403, body = ApiError)))]
-pub async fn list_api_keys(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<ApiKey>>> {
-    caller.require("org:write")?;
-    Ok(Json(api_keys::list(&st.db).await?))
+#[utoipa::path(get, path = "/api/v1/api-keys", tag = "cases", responses((status = 200, body = ApiKeyList), (status = 403, body = ApiError)))]
+pub async fn list_api_keys(State(st): State<AppState>, caller: Caller) -> AppResult<Json<ApiKeyList>> {
+    caller.require(Permission::OrgWrite)?;
+    Ok(Json(api_keys::list(&st.db).await?.into()))
 }

@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiPath, AppError, AppResult};
 use crate::sheets;
+use zongguan_core::permission::Permission;
 
 fn kind_of(s: &str) -> AppResult<Kind> {
     Kind::parse(s).ok_or_else(|| AppError::invalid("kind", "kind 须为 residents、buildings 或 houses"))
@@ -76,7 +77,7 @@ pub async fn start_import(
     caller: Caller,
     mut form: Multipart,
 ) -> AppResult<(StatusCode, Json<ImportStarted>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let (mut kind, mut mode, mut file) = (None, None, None);
     while let Some(field) = form
         .next_field()
@@ -109,49 +110,8 @@ pub async fn start_import(
     let actor = caller.actor();
     let job = imports::create_job(&st.db, &actor, kind, mode, &name).await?;
     let id = job.id;
-    tokio::spawn(async move {
-        run_job(st, actor, id, kind, mode, bytes.to_vec()).await;
-    });
+    crate::jobs::imports::spawn_upload(st, actor, id, kind, mode, bytes.to_vec());
     Ok((StatusCode::ACCEPTED, Json(ImportStarted { id })))
-}
-
-async fn run_job(st: AppState, actor: zongguan_db::Actor, id: i64, kind: Kind, mode: Mode, bytes: Vec<u8>) {
-    // A rough total for the progress bar before the reader has finished: the line count.
-    let estimate = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64;
-    let is_xlsx = bytes.starts_with(b"PK");
-    let (header, rows) = match sheets::stream(bytes).await {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = imports::finish_job(&st.db, id, &[], Err(e)).await;
-            return;
-        }
-    };
-    if let Err(e) = imports::set_running(&st.db, id, if is_xlsx { 0 } else { estimate }).await {
-        tracing::error!(error = %e, "import job {id}");
-    }
-    let board = st.progress.clone();
-    let progress = move |n: u64| {
-        if let Ok(mut m) = board.lock() {
-            m.insert(id, n);
-        }
-    };
-    let result = imports::run(&st.db, &actor, kind, mode, &header, rows, &progress).await;
-    let finished = match &result {
-        Ok(o) => imports::finish_job(&st.db, id, &header, Ok(o)).await,
-        Err(zongguan_db::DbError::Validation { message, .. }) => {
-            imports::finish_job(&st.db, id, &header, Err(message.clone())).await
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "import job {id} failed");
-            imports::finish_job(&st.db, id, &header, Err("导入失败，未写入任何数据".into())).await
-        }
-    };
-    if let Err(e) = finished {
-        tracing::error!(error = %e, "import job {id}: recording the result failed");
-    }
-    if let Ok(mut m) = st.progress.lock() {
-        m.remove(&id);
-    }
 }
 
 /// The job's status, progress and every rejected row with its column and reason.
@@ -161,10 +121,10 @@ pub async fn get_import(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ImportJob>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let mut job: ImportJob = imports::get_job(&st.db, &caller.actor(), id).await?.into();
     if job.status == "running"
-        && let Some(n) = st.progress.lock().ok().and_then(|m| m.get(&id).copied())
+        && let Some(n) = st.jobs.get(id)
     {
         job.processed = n;
     }
@@ -179,7 +139,7 @@ pub async fn rejected_rows(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Response> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     let job = imports::get_job(&st.db, &caller.actor(), id).await?;
     let header: Vec<String> = serde_json::from_str(&job.header).unwrap_or_default();
     let rows: Vec<SheetRow> = serde_json::from_str(&job.rejected_rows).unwrap_or_default();

@@ -9,29 +9,34 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::coords::Crs;
 use zongguan_core::geometry;
-use zongguan_db::map::{self, Heat, QueryResult, SearchHit, Thematic, Viewer};
+use zongguan_db::Actor;
+use zongguan_db::map::{self, FeatureCollection, Heat, PopupFeature, QueryResult, SearchHit, Thematic};
 use zongguan_db::regrid::{self, RegridRun};
 
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 
-const CASE_READERS: [&str; 5] = [
-    "case:report",
-    "case:dispatch",
-    "case:handle",
-    "case:supervise",
-    "report:read",
-];
+use super::list_type;
+use zongguan_core::permission::Permission;
 
-fn viewer(c: &Caller) -> AppResult<Viewer> {
-    c.require("map:read")?;
-    Ok(Viewer {
-        scope: c.scope.clone(),
-        user_id: Some(c.user.id),
-        department_id: c.user.department_id,
-        cases: CASE_READERS.iter().any(|p| c.can(p)),
-    })
+list_type!(RegridRunList, RegridRun);
+
+/// The caller below the edge; every map endpoint needs `map:read`.
+fn map_reader(c: &Caller) -> AppResult<Actor> {
+    c.require(Permission::MapRead)?;
+    Ok(c.actor())
+}
+
+/// Cases on the map (their layer, heatmap and thematic metrics) need a case reader's permission.
+fn require_case_reader(a: &Actor) -> AppResult<()> {
+    if map::reads_cases(a) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(&zongguan_core::permission::any_of(
+            &map::CASE_READERS,
+        )))
+    }
 }
 
 fn check_layer(layer: &str) -> AppResult<()> {
@@ -95,9 +100,10 @@ const LAYER_TITLES: [(&str, &str, &str); 6] = [
 #[utoipa::path(get, path = "/api/v1/map/config", tag = "map", responses((status = 200, body = MapConfig), (status = 403, body = ApiError)))]
 pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult<Json<MapConfig>> {
     use geo::BoundingRect;
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     let layers = st.db.map.layers(&st.db).await?;
-    let seen = v.units(&layers.units);
+    let seen = map::Visible::new(&v, &layers.units).units;
+    let cases = map::reads_cases(&v);
     // The caller's area: the union of the boxes of the top visible units.
     let mut extent: Option<[f64; 4]> = None;
     for u in layers
@@ -149,7 +155,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
         base_map,
         layers: LAYER_TITLES
             .iter()
-            .filter(|(n, ..)| *n != "cases" || v.cases)
+            .filter(|(n, ..)| *n != "cases" || cases)
             .map(|(n, t, k)| MapLayerInfo {
                 name: (*n).into(),
                 title: (*t).into(),
@@ -158,7 +164,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
             .collect(),
         thematic_metrics: map::METRICS
             .iter()
-            .filter(|(c, ..)| v.cases || !c.ends_with("_cases"))
+            .filter(|(c, ..)| cases || !c.ends_with("_cases"))
             .map(|(c, t, u)| MetricInfo {
                 code: (*c).into(),
                 title: (*t).into(),
@@ -178,12 +184,10 @@ pub async fn map_tile(
     caller: Caller,
     ApiPath((layer, z, x, y)): ApiPath<(String, u8, u32, String)>,
 ) -> AppResult<Response> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     check_layer(&layer)?;
-    if layer == "cases" && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    if layer == "cases" {
+        require_case_reader(&v)?;
     }
     let y: u32 = y
         .strip_suffix(".mvt")
@@ -226,18 +230,16 @@ fn parse_bbox(s: &str) -> AppResult<map::Bbox> {
 }
 
 /// A GeoJSON FeatureCollection of one layer in a small box (at most 5,000 features; `truncated` says more were there).
-#[utoipa::path(get, path = "/api/v1/map/features", tag = "map", params(FeaturesQuery), responses((status = 200, body = Object), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/map/features", tag = "map", params(FeaturesQuery), responses((status = 200, body = FeatureCollection), (status = 422, body = ApiError)))]
 pub async fn map_features(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<FeaturesQuery>,
-) -> AppResult<Json<serde_json::Value>> {
-    let v = viewer(&caller)?;
+) -> AppResult<Json<FeatureCollection>> {
+    let v = map_reader(&caller)?;
     check_layer(&q.layer)?;
-    if q.layer == "cases" && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    if q.layer == "cases" {
+        require_case_reader(&v)?;
     }
     let bb = parse_bbox(&q.bbox)?;
     let layers = st.db.map.layers(&st.db).await?;
@@ -247,13 +249,13 @@ pub async fn map_features(
 }
 
 /// One feature with what its popup shows (personal data masked) and a `link` to its record.
-#[utoipa::path(get, path = "/api/v1/map/features/{layer}/{id}", tag = "map", params(("layer" = String, Path), ("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/map/features/{layer}/{id}", tag = "map", params(("layer" = String, Path), ("id" = i64, Path)), responses((status = 200, body = PopupFeature), (status = 404, body = ApiError)))]
 pub async fn map_feature(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath((layer, id)): ApiPath<(String, i64)>,
-) -> AppResult<Json<serde_json::Value>> {
-    let v = viewer(&caller)?;
+) -> AppResult<Json<PopupFeature>> {
+    let v = map_reader(&caller)?;
     check_layer(&layer)?;
     Ok(Json(map::feature_detail(&st.db, &v, &layer, id).await?))
 }
@@ -270,7 +272,7 @@ pub struct Circle {
 #[serde(deny_unknown_fields)]
 pub struct MapQuery {
     /// GeoJSON Polygon or MultiPolygon.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<map::Area>)]
     pub geometry: Option<serde_json::Value>,
     /// Or a circle.
     pub circle: Option<Circle>,
@@ -292,7 +294,7 @@ impl MapQuery {
                 if !(c.radius_m > 0.0 && c.radius_m <= 50_000.0) {
                     return Err(AppError::invalid("circle.radius_m", "半径须在 0 到 50000 米之间"));
                 }
-                map::circle(c.lon, c.lat, c.radius_m)
+                geometry::circle(c.lon, c.lat, c.radius_m)
             }
             (None, None) => return Err(AppError::invalid("geometry", "请画出查询范围（多边形或圆）")),
         };
@@ -314,7 +316,7 @@ pub async fn map_query(
     caller: Caller,
     ApiJson(q): ApiJson<MapQuery>,
 ) -> AppResult<Json<QueryResult>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     Ok(Json(map::query(&st.db, &v, q.shape()?, 200).await?))
 }
 
@@ -326,7 +328,7 @@ pub async fn map_query_xlsx(
     caller: Caller,
     ApiJson(q): ApiJson<MapQuery>,
 ) -> AppResult<Response> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     let r = map::query(&st.db, &v, q.shape()?, 100_000).await?;
     let layers = st.db.map.layers(&st.db).await?;
     let mut out = crate::http::registry::Export::new(
@@ -377,11 +379,9 @@ pub async fn map_thematic(
     caller: Caller,
     ApiQuery(q): ApiQuery<ThematicQuery>,
 ) -> AppResult<Json<Thematic>> {
-    let v = viewer(&caller)?;
-    if q.metric.ends_with("_cases") && !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
+    let v = map_reader(&caller)?;
+    if q.metric.ends_with("_cases") {
+        require_case_reader(&v)?;
     }
     Ok(Json(
         map::thematic(
@@ -412,13 +412,9 @@ pub async fn map_heat(
     caller: Caller,
     ApiQuery(q): ApiQuery<HeatQuery>,
 ) -> AppResult<Json<Heat>> {
-    let v = viewer(&caller)?;
-    if !v.cases {
-        return Err(AppError::forbidden(
-            "case:report | case:dispatch | case:handle | case:supervise | report:read",
-        ));
-    }
-    let bj = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::invalid("from", "时区"))?;
+    let v = map_reader(&caller)?;
+    require_case_reader(&v)?;
+    let bj = zongguan_core::time::cst();
     let today = chrono::Utc::now().with_timezone(&bj).date_naive();
     let day = |field: &str, s: Option<&str>, default: NaiveDate| -> AppResult<NaiveDate> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
@@ -457,21 +453,21 @@ pub async fn map_search(
     caller: Caller,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<Vec<SearchHit>>> {
-    let v = viewer(&caller)?;
+    let v = map_reader(&caller)?;
     Ok(Json(map::search(&st.db, &v, &q.q, 10).await?))
 }
 
 /// The latest re-assignments of buildings to grids.
-#[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = Vec<RegridRun>)))]
-pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<RegridRun>>> {
-    caller.require("org:read")?;
-    Ok(Json(regrid::recent(&st.db, 20).await?))
+#[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = RegridRunList)))]
+pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RegridRunList>> {
+    caller.require(Permission::OrgRead)?;
+    Ok(Json(regrid::recent(&st.db, 20).await?.into()))
 }
 
 /// Re-assign every building to the grid its point lies in (runs in the background; poll the run).
 #[utoipa::path(post, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 202, body = RegridRun), (status = 403, body = ApiError)))]
 pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> AppResult<(StatusCode, Json<RegridRun>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     if caller.scope != zongguan_core::rbac::Scope::All {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
@@ -479,7 +475,7 @@ pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> App
             "全区楼栋重新划分网格须由全区范围的管理员发起",
         ));
     }
-    let id = regrid::start(&st.db, &caller.actor(), None).await?;
+    let id = crate::jobs::regrid::start(&st, &caller.actor(), None).await?;
     Ok((StatusCode::ACCEPTED, Json(regrid::get(&st.db, id).await?)))
 }
 
@@ -490,6 +486,6 @@ pub async fn get_regrid_run(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<RegridRun>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(regrid::get(&st.db, id).await?))
 }

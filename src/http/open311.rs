@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
-use zongguan_db::cases::{self, Case, CaseUser, Location, NewCase, PublicFilter};
+use zongguan_core::case_flow::CaseState;
+use zongguan_db::Actor;
+use zongguan_db::cases::{self, Case, Location, NewCase, PublicFilter};
 
 use crate::app::AppState;
 use crate::caller::sha256_hex;
@@ -158,9 +159,8 @@ fn not_found(f: Format) -> Response {
 
 /// W3C date-time in China Standard Time, e.g. `2026-11-26T09:30:00+08:00`.
 fn w3c(t: DateTime<Utc>) -> String {
-    (t + chrono::TimeDelta::hours(8))
-        .naive_utc()
-        .format("%Y-%m-%dT%H:%M:%S+08:00")
+    t.with_timezone(&zongguan_core::time::cst())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
 
@@ -250,7 +250,7 @@ fn internal(f: Format, e: impl std::fmt::Display) -> Response {
 }
 
 fn status_of(c: &Case) -> &'static str {
-    if cases::OPEN_STATES.contains(&c.state.as_str()) {
+    if CaseState::parse(&c.state).is_some_and(|s| cases::OPEN_STATES.contains(&s)) {
         "open"
     } else {
         "closed"
@@ -428,7 +428,7 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
     n.reporter_contact = Some(contact.chars().take(200).collect());
     let token = crate::http::cases::random_token();
     n.open311_token = Some(token.clone());
-    let user = CaseUser::system(&format!("open311:{}", key.name));
+    let user = Actor::system(&format!("open311:{}", key.name));
     let created = match cases::create(&st.db, &user, n).await {
         Ok(c) => c,
         Err(zongguan_db::DbError::Validation { field, message }) => {
@@ -459,7 +459,7 @@ pub async fn create_request(st: &AppState, form: &HashMap<String, String>, f: Fo
 
 // ---------- routing ----------
 
-async fn root_get(
+pub async fn root_get(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(file): Path<String>,
@@ -476,7 +476,7 @@ async fn root_get(
     }
 }
 
-async fn root_post(
+pub async fn root_post(
     State(st): State<AppState>,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
@@ -494,34 +494,25 @@ async fn root_post(
     create_request(&st, &form, f).await
 }
 
-async fn service_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn service_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((code, f)) => service_definition(&st, code, f).await,
         None => not_found(Format::Json),
     }
 }
 
-async fn request_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn request_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((id, f)) => get_request(&st, id, f).await,
         None => not_found(Format::Json),
     }
 }
 
-async fn token_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn token_get(State(st): State<AppState>, Path(file): Path<String>) -> Response {
     match split(&file) {
         Some((token, f)) => get_token(&st, token, f).await,
         None => not_found(Format::Json),
     }
-}
-
-pub fn routes() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/open311/v2/{file}", get(root_get).post(root_post))
-        .route("/open311/v2/services/{file}", get(service_get))
-        .route("/open311/v2/requests/{file}", get(request_get))
-        .route("/open311/v2/tokens/{file}", get(token_get))
 }
 
 #[derive(OpenApi)]

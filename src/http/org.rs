@@ -13,6 +13,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(OrgUnitList, OrgUnit);
 list_type!(DepartmentList, Department);
@@ -26,23 +27,18 @@ pub struct OrgUnitQuery {
     pub level: Option<String>,
     /// Part of the name or the start of the code.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Org units in the caller's data scope.
-#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery, Paging), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
 pub async fn list_org_units(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<OrgUnitQuery>,
+    paging: Paging,
 ) -> AppResult<Json<OrgUnitList>> {
-    caller.require("org:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::OrgRead)?;
+    let p = paging.req();
     let f = OrgUnitFilter {
         parent_id: q.parent_id,
         level: q.level,
@@ -54,7 +50,7 @@ pub async fn list_org_units(
 /// The org tree of the caller's data scope, nested.
 #[utoipa::path(get, path = "/api/v1/org-units/tree", tag = "org", responses((status = 200, body = Vec<OrgUnitNode>)))]
 pub async fn org_tree(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<OrgUnitNode>>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::tree(&st.db, &caller.scope).await?))
 }
 
@@ -65,7 +61,7 @@ pub async fn get_org_unit(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<OrgUnit>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::get_unit(&st.db, &caller.scope, id).await?))
 }
 
@@ -76,12 +72,12 @@ pub async fn create_org_unit(
     caller: Caller,
     ApiJson(n): ApiJson<NewOrgUnit>,
 ) -> AppResult<(StatusCode, Json<OrgUnit>)> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let actor = caller.actor();
     let regrid = n.level == "grid" && n.geometry.is_some();
     let mut u = org::create_unit(&st.db, &actor, n).await?;
     if regrid {
-        u.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(u.id)).await?);
+        u.regrid_run_id = Some(crate::jobs::regrid::start(&st, &actor, Some(u.id)).await?);
     }
     Ok((StatusCode::CREATED, Json(u)))
 }
@@ -94,13 +90,13 @@ pub async fn update_org_unit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<OrgUnitUpdate>,
 ) -> AppResult<Json<OrgUnit>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     let actor = caller.actor();
     let reshaped = u.geometry.is_some();
     let mut unit = org::update_unit(&st.db, &actor, id, u).await?;
     // A grid's new shape re-assigns buildings by point-in-polygon, in the background.
     if reshaped && unit.level == "grid" {
-        unit.regrid_run_id = Some(zongguan_db::regrid::start(&st.db, &actor, Some(unit.id)).await?);
+        unit.regrid_run_id = Some(crate::jobs::regrid::start(&st, &actor, Some(unit.id)).await?);
     }
     Ok(Json(unit))
 }
@@ -112,7 +108,7 @@ pub async fn delete_org_unit(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     org::delete_unit(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -124,7 +120,7 @@ pub async fn get_grid_workers(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<Staff>>> {
-    caller.require("org:read")?;
+    caller.require(Permission::OrgRead)?;
     Ok(Json(org::grid_workers(&st.db, &caller.scope, id).await?))
 }
 
@@ -136,7 +132,7 @@ pub async fn set_grid_workers(
     ApiPath(id): ApiPath<i64>,
     ApiJson(w): ApiJson<GridWorkers>,
 ) -> AppResult<Json<Vec<Staff>>> {
-    caller.require("org:write")?;
+    caller.require(Permission::OrgWrite)?;
     Ok(Json(org::set_grid_workers(&st.db, &caller.actor(), id, w).await?))
 }
 
@@ -145,36 +141,30 @@ pub async fn set_grid_workers(
 pub struct SimpleQuery {
     pub org_unit_id: Option<i64>,
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 impl SimpleQuery {
-    fn split(self) -> AppResult<(SimpleFilter, zongguan_db::PageReq)> {
-        let p = Paging {
-            page: self.page,
-            page_size: self.page_size,
-        }
-        .req()?;
-        Ok((
+    fn split(self, paging: Paging) -> (SimpleFilter, zongguan_db::PageReq) {
+        (
             SimpleFilter {
                 org_unit_id: self.org_unit_id,
                 q: self.q,
             },
-            p,
-        ))
+            paging.req(),
+        )
     }
 }
 
 /// Member departments in scope.
-#[utoipa::path(get, path = "/api/v1/departments", tag = "org", params(SimpleQuery), responses((status = 200, body = DepartmentList)))]
+#[utoipa::path(get, path = "/api/v1/departments", tag = "org", params(SimpleQuery, Paging), responses((status = 200, body = DepartmentList)))]
 pub async fn list_departments(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleQuery>,
+    paging: Paging,
 ) -> AppResult<Json<DepartmentList>> {
-    caller.require("department:read")?;
-    let (f, p) = q.split()?;
+    caller.require(Permission::DepartmentRead)?;
+    let (f, p) = q.split(paging);
     Ok(Json(org::list_departments(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
@@ -184,7 +174,7 @@ pub async fn get_department(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Department>> {
-    caller.require("department:read")?;
+    caller.require(Permission::DepartmentRead)?;
     Ok(Json(org::get_department(&st.db, &caller.scope, id).await?))
 }
 
@@ -194,7 +184,7 @@ pub async fn create_department(
     caller: Caller,
     ApiJson(n): ApiJson<NewDepartment>,
 ) -> AppResult<(StatusCode, Json<Department>)> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_department(&st.db, &caller.actor(), n).await?),
@@ -208,7 +198,7 @@ pub async fn update_department(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<DepartmentUpdate>,
 ) -> AppResult<Json<Department>> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     Ok(Json(org::update_department(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -218,20 +208,21 @@ pub async fn delete_department(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("department:write")?;
+    caller.require(Permission::DepartmentWrite)?;
     org::delete_department(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Staff in scope; phones masked.
-#[utoipa::path(get, path = "/api/v1/staff", tag = "org", params(SimpleQuery), responses((status = 200, body = StaffList)))]
+#[utoipa::path(get, path = "/api/v1/staff", tag = "org", params(SimpleQuery, Paging), responses((status = 200, body = StaffList)))]
 pub async fn list_staff(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleQuery>,
+    paging: Paging,
 ) -> AppResult<Json<StaffList>> {
-    caller.require("staff:read")?;
-    let (f, p) = q.split()?;
+    caller.require(Permission::StaffRead)?;
+    let (f, p) = q.split(paging);
     Ok(Json(org::list_staff(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
@@ -241,7 +232,7 @@ pub async fn get_staff(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Staff>> {
-    caller.require("staff:read")?;
+    caller.require(Permission::StaffRead)?;
     Ok(Json(org::get_staff(&st.db, &caller.scope, id).await?))
 }
 
@@ -251,7 +242,7 @@ pub async fn create_staff(
     caller: Caller,
     ApiJson(n): ApiJson<NewStaff>,
 ) -> AppResult<(StatusCode, Json<Staff>)> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_staff(&st.db, &caller.actor(), n).await?),
@@ -265,7 +256,7 @@ pub async fn update_staff(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<StaffUpdate>,
 ) -> AppResult<Json<Staff>> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     Ok(Json(org::update_staff(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -275,7 +266,7 @@ pub async fn delete_staff(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    caller.require("staff:write")?;
+    caller.require(Permission::StaffWrite)?;
     org::delete_staff(&st.db, &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

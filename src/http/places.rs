@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use zongguan_db::places::{
+use zongguan_db::registry::{
     self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany,
     PropertyCompanyInput,
 };
@@ -13,6 +13,7 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(PropertyCompanyList, PropertyCompany);
 list_type!(KeyPlaceList, KeyPlace);
@@ -28,37 +29,32 @@ pub struct PlaceQuery {
     pub kind: Option<String>,
     /// Part of the name or address.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 impl PlaceQuery {
-    fn split(self) -> AppResult<(PlaceFilter, zongguan_db::PageReq)> {
-        Ok((
+    fn split(self, paging: Paging) -> (PlaceFilter, zongguan_db::PageReq) {
+        (
             PlaceFilter {
                 org_unit_id: self.org_unit_id,
                 kind: self.kind,
                 q: self.q,
             },
-            Paging {
-                page: self.page,
-                page_size: self.page_size,
-            }
-            .req()?,
-        ))
+            paging.req(),
+        )
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/property-companies", tag = "registry", params(PlaceQuery), responses((status = 200, body = PropertyCompanyList)))]
+#[utoipa::path(get, path = "/api/v1/property-companies", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = PropertyCompanyList)))]
 pub async fn list_property_companies(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<PropertyCompanyList>> {
-    caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    caller.require(Permission::RegistryRead)?;
+    let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_property_companies(&st.db, &caller.scope, &f, p)
+        registry::list_property_companies(&st.db, &caller.scope, &f, p)
             .await?
             .into(),
     ))
@@ -70,8 +66,8 @@ pub async fn get_property_company(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PropertyCompany>> {
-    caller.require("resident:read")?;
-    Ok(Json(places::get_property_company(&st.db, &caller.scope, id).await?))
+    caller.require(Permission::RegistryRead)?;
+    Ok(Json(registry::get_property_company(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/property-companies", tag = "registry", request_body = PropertyCompanyInput, responses((status = 201, body = PropertyCompany), (status = 422, body = ApiError)))]
@@ -80,10 +76,10 @@ pub async fn create_property_company(
     caller: Caller,
     ApiJson(i): ApiJson<PropertyCompanyInput>,
 ) -> AppResult<(StatusCode, Json<PropertyCompany>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_property_company(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_property_company(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -94,22 +90,23 @@ pub async fn update_property_company(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<PropertyCompanyInput>,
 ) -> AppResult<Json<PropertyCompany>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        places::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/key-places", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyPlaceList)))]
+#[utoipa::path(get, path = "/api/v1/key-places", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = KeyPlaceList)))]
 pub async fn list_key_places(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<KeyPlaceList>> {
-    caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    caller.require(Permission::RegistryRead)?;
+    let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_places(&st.db, &caller.scope, &f, p).await?.into(),
     ))
 }
 
@@ -119,8 +116,8 @@ pub async fn get_key_place(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyPlace>> {
-    caller.require("resident:read")?;
-    Ok(Json(places::get_key_place(&st.db, &caller.scope, id).await?))
+    caller.require(Permission::RegistryRead)?;
+    Ok(Json(registry::get_key_place(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-places", tag = "registry", request_body = KeyPlaceInput, responses((status = 201, body = KeyPlace), (status = 422, body = ApiError)))]
@@ -129,10 +126,10 @@ pub async fn create_key_place(
     caller: Caller,
     ApiJson(i): ApiJson<KeyPlaceInput>,
 ) -> AppResult<(StatusCode, Json<KeyPlace>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_place(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_place(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -143,22 +140,25 @@ pub async fn update_key_place(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<KeyPlaceInput>,
 ) -> AppResult<Json<KeyPlace>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        places::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/key-enterprises", tag = "registry", params(PlaceQuery), responses((status = 200, body = KeyEnterpriseList)))]
+#[utoipa::path(get, path = "/api/v1/key-enterprises", tag = "registry", params(PlaceQuery, Paging), responses((status = 200, body = KeyEnterpriseList)))]
 pub async fn list_key_enterprises(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PlaceQuery>,
+    paging: Paging,
 ) -> AppResult<Json<KeyEnterpriseList>> {
-    caller.require("resident:read")?;
-    let (f, p) = q.split()?;
+    caller.require(Permission::RegistryRead)?;
+    let (f, p) = q.split(paging);
     Ok(Json(
-        places::list_key_enterprises(&st.db, &caller.scope, &f, p).await?.into(),
+        registry::list_key_enterprises(&st.db, &caller.scope, &f, p)
+            .await?
+            .into(),
     ))
 }
 
@@ -168,8 +168,8 @@ pub async fn get_key_enterprise(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<KeyEnterprise>> {
-    caller.require("resident:read")?;
-    Ok(Json(places::get_key_enterprise(&st.db, &caller.scope, id).await?))
+    caller.require(Permission::RegistryRead)?;
+    Ok(Json(registry::get_key_enterprise(&st.db, &caller.scope, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/key-enterprises", tag = "registry", request_body = KeyEnterpriseInput, responses((status = 201, body = KeyEnterprise), (status = 422, body = ApiError)))]
@@ -178,10 +178,10 @@ pub async fn create_key_enterprise(
     caller: Caller,
     ApiJson(i): ApiJson<KeyEnterpriseInput>,
 ) -> AppResult<(StatusCode, Json<KeyEnterprise>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(places::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
     ))
 }
 
@@ -192,8 +192,8 @@ pub async fn update_key_enterprise(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<KeyEnterpriseInput>,
 ) -> AppResult<Json<KeyEnterprise>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        places::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
     ))
 }

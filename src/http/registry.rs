@@ -17,10 +17,12 @@ use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use zongguan_core::permission::Permission;
 
 list_type!(BuildingList, Building);
 list_type!(HouseList, House);
 list_type!(ResidentList, Resident);
+list_type!(SpecialGroupList, registry::SpecialGroupRecord);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,22 +32,17 @@ pub struct BuildingQuery {
     pub use_type: Option<String>,
     /// Part of the name, address or code.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingQuery), responses((status = 200, body = BuildingList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingQuery, Paging), responses((status = 200, body = BuildingList), (status = 403, body = ApiError)))]
 pub async fn list_buildings(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<BuildingQuery>,
+    paging: Paging,
 ) -> AppResult<Json<BuildingList>> {
-    caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::RegistryRead)?;
+    let p = paging.req();
     let f = BuildingFilter {
         org_unit_id: q.org_unit_id,
         use_type: q.use_type,
@@ -62,7 +59,7 @@ pub async fn get_building(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Building>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_building(&st.db, &caller.scope, id).await?))
 }
 
@@ -72,7 +69,7 @@ pub async fn create_building(
     caller: Caller,
     ApiJson(b): ApiJson<BuildingInput>,
 ) -> AppResult<(StatusCode, Json<Building>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_building(&st.db, &caller.actor(), b).await?),
@@ -86,7 +83,7 @@ pub async fn update_building(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<BuildingInput>,
 ) -> AppResult<Json<Building>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(registry::update_building(&st.db, &caller.actor(), id, b).await?))
 }
 
@@ -100,22 +97,17 @@ pub struct HouseQuery {
     pub is_rental: Option<bool>,
     /// Part of the room number or the building's code, name or address.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseQuery), responses((status = 200, body = HouseList)))]
+#[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseQuery, Paging), responses((status = 200, body = HouseList)))]
 pub async fn list_houses(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<HouseQuery>,
+    paging: Paging,
 ) -> AppResult<Json<HouseList>> {
-    caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::RegistryRead)?;
+    let p = paging.req();
     let f = HouseFilter {
         org_unit_id: q.org_unit_id,
         building_id: q.building_id,
@@ -133,7 +125,7 @@ pub async fn get_house(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<HouseDetail>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::get_house(&st.db, &caller.actor(), id).await?))
 }
 
@@ -143,7 +135,7 @@ pub async fn create_house(
     caller: Caller,
     ApiJson(h): ApiJson<HouseInput>,
 ) -> AppResult<(StatusCode, Json<House>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_house(&st.db, &caller.actor(), h).await?),
@@ -157,7 +149,7 @@ pub async fn update_house(
     ApiPath(id): ApiPath<i64>,
     ApiJson(h): ApiJson<HouseInput>,
 ) -> AppResult<Json<House>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::RegistryWrite)?;
     Ok(Json(registry::update_house(&st.db, &caller.actor(), id, h).await?))
 }
 
@@ -179,23 +171,18 @@ pub struct ResidentQuery {
     pub id_number: Option<String>,
     /// name | birth_date | id; prefix `-` for descending.
     pub sort: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Residents in scope; identity numbers and phones masked.
-#[utoipa::path(get, path = "/api/v1/residents", tag = "registry", params(ResidentQuery), responses((status = 200, body = ResidentList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/residents", tag = "registry", params(ResidentQuery, Paging), responses((status = 200, body = ResidentList), (status = 403, body = ApiError)))]
 pub async fn list_residents(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ResidentQuery>,
+    paging: Paging,
 ) -> AppResult<Json<ResidentList>> {
-    caller.require("resident:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::ResidentRead)?;
+    let p = paging.req();
     let f = ResidentFilter {
         org_unit_id: q.org_unit_id,
         registration_type: q.registration_type,
@@ -228,16 +215,16 @@ pub async fn get_resident(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DetailQuery>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     let unmasked = q.unmasked.unwrap_or(false);
-    if unmasked && !caller.can("resident:read_full") {
+    if unmasked && !caller.can(Permission::ResidentReadFull) {
         zongguan_db::audit::record(
             &st.db,
             &caller.actor(),
             zongguan_db::audit::Event::ok("read_unmasked", "resident", id).result("denied"),
         )
         .await?;
-        caller.require("resident:read_full")?;
+        caller.require(Permission::ResidentReadFull)?;
     }
     Ok(Json(
         registry::get_resident(&st.db, &caller.actor(), id, unmasked).await?,
@@ -251,7 +238,7 @@ pub async fn create_resident(
     caller: Caller,
     ApiJson(f): ApiJson<ResidentForm>,
 ) -> AppResult<(StatusCode, Json<ResidentDetail>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::create_resident(&st.db, &caller.actor(), f).await?),
@@ -265,7 +252,7 @@ pub async fn update_resident(
     ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<ResidentForm>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::update_resident(&st.db, &caller.actor(), id, f).await?))
 }
 
@@ -277,7 +264,7 @@ pub async fn move_in(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MoveIn>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::move_in(&st.db, &caller.actor(), id, m).await?))
 }
 
@@ -289,7 +276,7 @@ pub async fn move_out(
     ApiPath(id): ApiPath<i64>,
     ApiJson(m): ApiJson<MoveOut>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok(Json(registry::move_out(&st.db, &caller.actor(), id, m).await?))
 }
 
@@ -307,7 +294,7 @@ pub async fn registry_summary(
     caller: Caller,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> AppResult<Json<Vec<UnitSummary>>> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     Ok(Json(registry::summary(&st.db, &caller.scope, q.org_unit_id).await?))
 }
 
@@ -379,10 +366,10 @@ pub async fn export_residents(
     caller: Caller,
     ApiQuery(q): ApiQuery<ResidentExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::ResidentRead)?;
     let unmasked = q.unmasked.unwrap_or(false);
     if unmasked {
-        caller.require("resident:read_full")?;
+        caller.require(Permission::ResidentReadFull)?;
     }
     let mut f = ResidentFilter {
         org_unit_id: q.org_unit_id,
@@ -470,7 +457,7 @@ pub async fn export_buildings(
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let f = BuildingFilter {
         org_unit_id: q.org_unit_id,
         use_type: q.use_type,
@@ -525,7 +512,7 @@ pub async fn export_houses(
     caller: Caller,
     ApiQuery(q): ApiQuery<SimpleExportQuery>,
 ) -> AppResult<Response> {
-    caller.require("resident:read")?;
+    caller.require(Permission::RegistryRead)?;
     let f = HouseFilter {
         org_unit_id: q.org_unit_id,
         building_id: None,
@@ -620,14 +607,16 @@ impl Export {
 }
 
 /// A resident's special-group records (sensitive; audited).
-#[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = Vec<registry::SpecialGroupRecord>), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/residents/{id}/special-groups", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = SpecialGroupList), (status = 404, body = ApiError)))]
 pub async fn list_special_groups(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<Json<Vec<registry::SpecialGroupRecord>>> {
-    caller.require("resident:read")?;
-    Ok(Json(registry::special_groups(&st.db, &caller.actor(), id).await?))
+) -> AppResult<Json<SpecialGroupList>> {
+    caller.require(Permission::ResidentRead)?;
+    Ok(Json(
+        registry::special_groups(&st.db, &caller.actor(), id).await?.into(),
+    ))
 }
 
 /// Add a special-group record (and its tag on the resident).
@@ -639,7 +628,7 @@ pub async fn add_special_group(
     ApiPath(id): ApiPath<i64>,
     ApiJson(i): ApiJson<registry::SpecialGroupInput>,
 ) -> AppResult<(StatusCode, Json<registry::SpecialGroupRecord>)> {
-    caller.require("resident:write")?;
+    caller.require(Permission::ResidentWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(registry::add_special_group(&st.db, &caller.actor(), id, i).await?),

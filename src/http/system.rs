@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use zongguan_db::auth::{self, NewUser, Permission, Role, RoleInput, User, UserFilter, UserUpdate};
+use zongguan_core::permission::Permission;
+use zongguan_db::auth::{self, NewUser, Role, RoleInput, User, UserFilter, UserUpdate};
 
 use super::{Paging, list_type};
 use crate::app::AppState;
@@ -12,6 +13,8 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
 
 list_type!(UserList, User);
+list_type!(RoleList, Role);
+list_type!(PermissionList, auth::Permission);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -21,23 +24,18 @@ pub struct UserQuery {
     pub org_unit_id: Option<i64>,
     /// Role code.
     pub role: Option<String>,
-    pub page: Option<u64>,
-    pub page_size: Option<u64>,
 }
 
 /// Accounts in the caller's data scope.
-#[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "system", params(UserQuery, Paging), responses((status = 200, body = UserList), (status = 403, body = ApiError)))]
 pub async fn list_users(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<UserQuery>,
+    paging: Paging,
 ) -> AppResult<Json<UserList>> {
-    caller.require("user:read")?;
-    let p = Paging {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .req()?;
+    caller.require(Permission::UserRead)?;
+    let p = paging.req();
     let f = UserFilter {
         q: q.q,
         org_unit_id: q.org_unit_id,
@@ -48,7 +46,7 @@ pub async fn list_users(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
 pub async fn get_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
-    caller.require("user:read")?;
+    caller.require(Permission::UserRead)?;
     Ok(Json(auth::get_user(&st.db, &caller.scope, id).await?))
 }
 
@@ -59,7 +57,7 @@ pub async fn create_user(
     caller: Caller,
     ApiJson(n): ApiJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<User>)> {
-    caller.require("user:write")?;
+    caller.require(Permission::UserWrite)?;
     Ok((
         StatusCode::CREATED,
         Json(auth::create_user(&st.db, &caller.actor(), n, true).await?),
@@ -73,14 +71,14 @@ pub async fn update_user(
     ApiPath(id): ApiPath<i64>,
     ApiJson(u): ApiJson<UserUpdate>,
 ) -> AppResult<Json<User>> {
-    caller.require("user:write")?;
+    caller.require(Permission::UserWrite)?;
     Ok(Json(auth::update_user(&st.db, &caller.actor(), id, u).await?))
 }
 
 /// Lock an account (its sessions end).
 #[utoipa::path(post, path = "/api/v1/users/{id}/lock", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
 pub async fn lock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> AppResult<Json<User>> {
-    caller.require("user:write")?;
+    caller.require(Permission::UserWrite)?;
     Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, true).await?))
 }
 
@@ -91,7 +89,7 @@ pub async fn unlock_user(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<User>> {
-    caller.require("user:write")?;
+    caller.require(Permission::UserWrite)?;
     Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, false).await?))
 }
 
@@ -109,7 +107,7 @@ pub async fn reset_user_password(
     ApiPath(id): ApiPath<i64>,
     ApiJson(r): ApiJson<PasswordReset>,
 ) -> AppResult<StatusCode> {
-    caller.require("user:write")?;
+    caller.require(Permission::UserWrite)?;
     auth::reset_password(&st.db, &caller.actor(), id, &r.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -128,22 +126,22 @@ pub async fn set_user_roles(
     ApiPath(id): ApiPath<i64>,
     ApiJson(g): ApiJson<RoleGrant>,
 ) -> AppResult<Json<User>> {
-    caller.require("role:grant")?;
+    caller.require(Permission::RoleGrant)?;
     Ok(Json(auth::set_roles(&st.db, &caller.actor(), id, g.role_codes).await?))
 }
 
 /// Roles with their data scope and permissions.
-#[utoipa::path(get, path = "/api/v1/roles", tag = "system", responses((status = 200, body = Vec<Role>)))]
-pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<Role>>> {
-    caller.require("role:read")?;
-    Ok(Json(auth::list_roles(&st.db).await?))
+#[utoipa::path(get, path = "/api/v1/roles", tag = "system", responses((status = 200, body = RoleList)))]
+pub async fn list_roles(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RoleList>> {
+    caller.require(Permission::RoleRead)?;
+    Ok(Json(auth::list_roles(&st.db).await?.into()))
 }
 
 /// The permission catalogue.
-#[utoipa::path(get, path = "/api/v1/permissions", tag = "system", responses((status = 200, body = Vec<Permission>)))]
-pub async fn list_permissions(caller: Caller) -> AppResult<Json<Vec<Permission>>> {
-    caller.require("role:read")?;
-    Ok(Json(auth::permission_catalogue()))
+#[utoipa::path(get, path = "/api/v1/permissions", tag = "system", responses((status = 200, body = PermissionList)))]
+pub async fn list_permissions(caller: Caller) -> AppResult<Json<PermissionList>> {
+    caller.require(Permission::RoleRead)?;
+    Ok(Json(auth::permission_catalogue().into()))
 }
 
 /// Define a role with its data scope and permissions (security administrator).
@@ -153,7 +151,7 @@ pub async fn create_role(
     caller: Caller,
     ApiJson(r): ApiJson<RoleInput>,
 ) -> AppResult<(StatusCode, Json<Role>)> {
-    caller.require("role:grant")?;
+    caller.require(Permission::RoleGrant)?;
     Ok((
         StatusCode::CREATED,
         Json(auth::create_role(&st.db, &caller.actor(), r).await?),
@@ -168,7 +166,7 @@ pub async fn update_role(
     ApiPath(code): ApiPath<String>,
     ApiJson(r): ApiJson<RoleInput>,
 ) -> AppResult<Json<Role>> {
-    caller.require("role:grant")?;
+    caller.require(Permission::RoleGrant)?;
     Ok(Json(auth::update_role(&st.db, &caller.actor(), &code, r).await?))
 }
 
@@ -179,7 +177,7 @@ pub async fn delete_role(
     caller: Caller,
     ApiPath(code): ApiPath<String>,
 ) -> AppResult<StatusCode> {
-    caller.require("role:grant")?;
+    caller.require(Permission::RoleGrant)?;
     auth::delete_role(&st.db, &caller.actor(), &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -197,7 +195,7 @@ pub async fn get_scope_units(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ScopeUnits>> {
-    caller.require("user:read")?;
+    caller.require(Permission::UserRead)?;
     Ok(Json(ScopeUnits {
         org_unit_ids: auth::scope_units(&st.db, &caller.scope, id).await?,
     }))
@@ -211,7 +209,7 @@ pub async fn set_scope_units(
     ApiPath(id): ApiPath<i64>,
     ApiJson(s): ApiJson<ScopeUnits>,
 ) -> AppResult<Json<ScopeUnits>> {
-    caller.require("role:grant")?;
+    caller.require(Permission::RoleGrant)?;
     Ok(Json(ScopeUnits {
         org_unit_ids: auth::set_scope_units(&st.db, &caller.actor(), id, s.org_unit_ids).await?,
     }))

@@ -6,8 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-/// China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact.
-const CST_OFFSET: TimeDelta = TimeDelta::hours(8);
+const CST_OFFSET: TimeDelta = TimeDelta::seconds(crate::time::CST_OFFSET_SECS as i64);
 const DAY: TimeDelta = TimeDelta::days(1);
 
 fn to_local(t: DateTime<Utc>) -> NaiveDateTime {

@@ -63,6 +63,16 @@ impl CaseState {
     }
 }
 
+/// States in which a case still waits for someone: every state but the terminal ones.
+pub const OPEN_STATES: [CaseState; 6] = [
+    CaseState::Reported,
+    CaseState::Accepted,
+    CaseState::Dispatched,
+    CaseState::Handling,
+    CaseState::Feedback,
+    CaseState::Verified,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaseAction {
     Accept,
@@ -170,6 +180,12 @@ impl Level {
         }
     }
 
+    pub fn parse(name: &str) -> Option<Level> {
+        [Level::Community, Level::Subdistrict, Level::District]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+    }
+
     pub fn up(self) -> Option<Level> {
         match self {
             Level::Community => Some(Level::Subdistrict),
@@ -206,6 +222,12 @@ impl Step {
             Step::Verify => "verify",
             Step::Close => "close",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<Step> {
+        [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close]
+            .into_iter()
+            .find(|s| s.as_str() == name)
     }
 }
 
@@ -347,6 +369,27 @@ pub fn transition(facts: &CaseFacts, action: &CaseAction, role: CaseRole) -> Res
         supervised: *action == CaseAction::Supervise,
         clock: rule.clock,
     })
+}
+
+/// Decides an action for a caller who holds `roles` on the case (none, one or several): the first
+/// role the rules allow acts. Refusals that hold whatever the role (terminal, paused, wrong state)
+/// come first, so a caller with no role on the case still learns that it has moved on (409 rather
+/// than 403); otherwise the first role's refusal, or `NotForRole` when the caller holds none.
+pub fn decide(facts: &CaseFacts, action: &CaseAction, roles: &[CaseRole]) -> Result<(CaseRole, Outcome), Refusal> {
+    // The center may take most actions, so its refusal is a state refusal if there is one.
+    if let Err(r @ (Refusal::NotInState | Refusal::Paused)) = transition(facts, action, CaseRole::Center) {
+        return Err(r);
+    }
+    let mut first = None;
+    for role in roles {
+        match transition(facts, action, *role) {
+            Ok(out) => return Ok((*role, out)),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    Err(first.unwrap_or(Refusal::NotForRole))
 }
 
 /// The names of the actions this role may take now, in a stable order, for the UI's buttons.
@@ -607,6 +650,88 @@ mod tests {
         );
     }
 
+    /// Every subset of the roles, in the order the db layer finds them.
+    fn role_sets() -> Vec<Vec<CaseRole>> {
+        (0..8u8)
+            .map(|bits| {
+                [C, D, R]
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, r)| r)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn decide_lets_the_first_allowed_role_act_and_explains_the_first_obstacle() {
+        for state in S::ALL {
+            for paused in [false, true] {
+                for level in LEVELS {
+                    let facts = CaseFacts { state, paused, level };
+                    for action in actions() {
+                        // Refusals every role meets alike are about the case, not the caller.
+                        let about_case = ROLES
+                            .iter()
+                            .map(|r| transition(&facts, &action, *r))
+                            .find_map(|t| match t {
+                                Err(e @ (Refusal::NotInState | Refusal::Paused)) => Some(e),
+                                _ => None,
+                            });
+                        for roles in role_sets() {
+                            let got = decide(&facts, &action, &roles);
+                            let first_ok = roles
+                                .iter()
+                                .find_map(|r| transition(&facts, &action, *r).ok().map(|out| (*r, out)));
+                            let want = match (about_case, first_ok) {
+                                (Some(e), _) => Err(e),
+                                (None, Some(ok)) => Ok(ok),
+                                (None, None) => Err(roles
+                                    .first()
+                                    .and_then(|r| transition(&facts, &action, *r).err())
+                                    .unwrap_or(Refusal::NotForRole)),
+                            };
+                            assert_eq!(got, want, "{facts:?} {action:?} {roles:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decide_in_examples() {
+        let feedback = facts(S::Feedback);
+        let verify = CaseAction::Verify { passed: true };
+        assert_eq!(decide(&feedback, &verify, &[D, R]).map(|(r, _)| r), Ok(R));
+        assert_eq!(decide(&feedback, &verify, &[C, R]).map(|(r, _)| r), Ok(C));
+        assert_eq!(decide(&feedback, &verify, &[D]), Err(Refusal::NotForRole));
+        assert_eq!(decide(&feedback, &verify, &[]), Err(Refusal::NotForRole));
+        // A closed case is closed for anyone, role or not.
+        assert_eq!(
+            decide(&facts(S::Closed), &CaseAction::Accept, &[]),
+            Err(Refusal::NotInState)
+        );
+        let paused = CaseFacts {
+            paused: true,
+            ..facts(S::Handling)
+        };
+        assert_eq!(decide(&paused, &CaseAction::Feedback, &[D]), Err(Refusal::Paused));
+        let top = CaseFacts {
+            level: Level::District,
+            ..facts(S::Reported)
+        };
+        assert_eq!(decide(&top, &CaseAction::Escalate, &[C]), Err(Refusal::TopLevel));
+        assert_eq!(decide(&top, &CaseAction::Escalate, &[R]), Err(Refusal::NotForRole));
+    }
+
+    #[test]
+    fn open_states_are_the_ones_that_are_not_terminal() {
+        let open: Vec<_> = S::ALL.into_iter().filter(|s| !s.is_terminal()).collect();
+        assert_eq!(open, OPEN_STATES);
+    }
+
     #[test]
     fn names_round_trip_and_match_serde() {
         for s in S::ALL {
@@ -629,6 +754,18 @@ mod tests {
         assert_eq!(CaseAction::parse("accept", Some(true)), Some(CaseAction::Accept));
         assert_eq!(CaseAction::parse("approve", None), None);
         assert_eq!(CaseAction::Escalate.zh(), "上报上级");
+        for l in LEVELS {
+            assert_eq!(Level::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(Level::parse("grid"), None);
+        for step in [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close] {
+            assert_eq!(Step::parse(step.as_str()), Some(step));
+            assert_eq!(
+                serde_json::to_string(&step).expect("serializes"),
+                format!("\"{}\"", step.as_str())
+            );
+        }
+        assert_eq!(Step::parse("report"), None);
         assert_eq!(S::Reported.zh(), "待受理");
     }
 }

@@ -1,10 +1,12 @@
-//! Geometry helpers in pure Rust (so SQLite and PostgreSQL behave the same): GeoJSON in and out,
-//! equal-area partition of a polygon (the demo's subdistricts, communities and grids), random
-//! points inside a polygon.
+//! Geometry helpers in pure Rust, so SQLite and PostgreSQL behave the same.
+//!
+//! GeoJSON in and out, equal-area partition of a polygon (the demo's subdistricts, communities and
+//! grids), random points inside a polygon, circles, and how a part (a grid) lies against a drawn shape.
 use geo::{
     Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, Intersects, MultiPolygon, Point, Polygon, Rect,
     Validation,
 };
+use rstar::{AABB, RTree, RTreeObject};
 
 /// Reads a GeoJSON Polygon or MultiPolygon geometry.
 pub fn from_geojson(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
@@ -263,6 +265,110 @@ pub fn check_fit(
     Ok(())
 }
 
+/// A circle on the ground as a 64-sided polygon (local equirectangular scale at its centre).
+pub fn circle(lon: f64, lat: f64, radius_m: f64) -> MultiPolygon<f64> {
+    let (mx, my) = crate::coords::metres_per_degree(lat);
+    let ring: Vec<Coord<f64>> = (0..=64)
+        .map(|i| {
+            let a = f64::from(i % 64) / 64.0 * std::f64::consts::TAU;
+            Coord {
+                x: lon + radius_m * a.cos() / mx,
+                y: lat + radius_m * a.sin() / my,
+            }
+        })
+        .collect();
+    MultiPolygon::new(vec![Polygon::new(geo::LineString::new(ring), vec![])])
+}
+
+/// How a part (a grid) lies against a shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Inside,
+    Cut,
+    Outside,
+}
+
+/// Share of a part's area that may lie outside a shape drawn along the same edges (float noise in
+/// the overlay, a few square metres) for the part to count as wholly inside.
+const COVER_TOLERANCE: f64 = 1e-5;
+
+struct Edge(AABB<[f64; 2]>);
+
+impl RTreeObject for Edge {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.0
+    }
+}
+
+/// A shape ready to be asked about many parts: its edges in an R-tree. A part whose box meets
+/// none of them is wholly inside or wholly outside, and one vertex decides which; only parts on
+/// the shape's edge need an overlay.
+pub struct ShapeEdges<'a> {
+    shape: &'a MultiPolygon<f64>,
+    edges: RTree<Edge>,
+}
+
+impl<'a> ShapeEdges<'a> {
+    pub fn new(shape: &'a MultiPolygon<f64>) -> Self {
+        let edges = RTree::bulk_load(
+            shape
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| {
+                    r.lines()
+                        .map(|l| Edge(AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y])))
+                })
+                .collect(),
+        );
+        Self { shape, edges }
+    }
+
+    /// Where `part` lies. A part drawn along the shape's own edges may poke out, or a neighbour
+    /// poke in, by float noise: up to [`COVER_TOLERANCE`] of the part's area is not counted.
+    pub fn relate(&self, part: &MultiPolygon<f64>) -> Relation {
+        let Some(pr) = part.bounding_rect() else {
+            return Relation::Outside;
+        };
+        let near_edge = self
+            .edges
+            .locate_in_envelope_intersecting(&AABB::from_corners([pr.min().x, pr.min().y], [pr.max().x, pr.max().y]))
+            .next()
+            .is_some();
+        if !near_edge {
+            return match part.0.first().and_then(|p| p.exterior().0.first()) {
+                Some(v) if self.shape.contains(&Point::from(*v)) => Relation::Inside,
+                _ => Relation::Outside,
+            };
+        }
+        // On the shape's edge: overlay the part with the piece of the shape near it.
+        let own_area = part.unsigned_area();
+        let margin = (pr.width().max(pr.height())) * 0.01;
+        let near = clip_to_box(
+            self.shape,
+            Rect::new(
+                Coord {
+                    x: pr.min().x - margin,
+                    y: pr.min().y - margin,
+                },
+                Coord {
+                    x: pr.max().x + margin,
+                    y: pr.max().y + margin,
+                },
+            ),
+        );
+        let shared = near.intersection(part).unsigned_area();
+        if shared <= own_area * COVER_TOLERANCE {
+            Relation::Outside
+        } else if shared >= own_area * (1.0 - COVER_TOLERANCE) {
+            Relation::Inside
+        } else {
+            Relation::Cut
+        }
+    }
+}
+
 /// SplitMix64: a small deterministic generator for demo data (same seed, same district).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -419,6 +525,51 @@ mod tests {
             clip_to_box(&l, Rect::new(Coord { x: 5.0, y: 5.0 }, Coord { x: 6.0, y: 6.0 }))
                 .0
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn circles_have_the_radius() {
+        let c = circle(114.25, 22.72, 500.0);
+        let area = area_m2(&c);
+        let want = std::f64::consts::PI * 500.0 * 500.0;
+        assert!((area - want).abs() / want < 0.01, "{area} vs {want}");
+    }
+
+    #[test]
+    fn parts_lie_inside_outside_or_cut() {
+        // A community of two grids side by side, and a shape drawn along its outline.
+        let community = rect(114.20, 22.70, 114.21, 22.71);
+        let west = rect(114.20, 22.70, 114.205, 22.71);
+        let east = rect(114.205, 22.70, 114.21, 22.71);
+        let shape = ShapeEdges::new(&community);
+        assert_eq!(
+            shape.relate(&west),
+            Relation::Inside,
+            "on the shape's own edges: inside"
+        );
+        assert_eq!(shape.relate(&east), Relation::Inside);
+        // Away from every edge: one vertex decides.
+        assert_eq!(shape.relate(&rect(114.202, 22.702, 114.203, 22.703)), Relation::Inside);
+        assert_eq!(shape.relate(&rect(114.30, 22.80, 114.31, 22.81)), Relation::Outside);
+        // A neighbour sharing an edge only is outside; one that crosses it is cut.
+        assert_eq!(shape.relate(&rect(114.21, 22.70, 114.22, 22.71)), Relation::Outside);
+        assert_eq!(shape.relate(&rect(114.208, 22.70, 114.22, 22.71)), Relation::Cut);
+        // Float noise along the shared edge does not cut a grid (1e-9 degrees, a tenth of a millimetre).
+        let shifted = rect(114.205 - 1e-9, 22.70, 114.21, 22.71);
+        assert_eq!(shape.relate(&shifted), Relation::Inside);
+        // Inside a hole is outside.
+        let ring = MultiPolygon::new(vec![Polygon::new(
+            rect(114.20, 22.70, 114.21, 22.71).0[0].exterior().clone(),
+            vec![rect(114.203, 22.703, 114.207, 22.707).0[0].exterior().clone()],
+        )]);
+        let holed = ShapeEdges::new(&ring);
+        assert_eq!(holed.relate(&rect(114.204, 22.704, 114.206, 22.706)), Relation::Outside);
+        assert_eq!(holed.relate(&rect(114.202, 22.704, 114.206, 22.706)), Relation::Cut);
+        assert_eq!(
+            holed.relate(&MultiPolygon::new(vec![])),
+            Relation::Outside,
+            "an empty part"
         );
     }
 

@@ -1,30 +1,7 @@
 //! Roles, permission codes and data scope: who may do what, and on which org units' data.
 use serde::{Deserialize, Serialize};
 
-/// Every permission code with its Chinese name. Codes are `<object>:<verb>`.
-pub const PERMISSIONS: &[(&str, &str)] = &[
-    ("org:read", "查看组织架构"),
-    ("org:write", "维护组织架构与网格"),
-    ("department:read", "查看成员单位"),
-    ("department:write", "维护成员单位"),
-    ("staff:read", "查看队伍人员"),
-    ("staff:write", "维护队伍人员"),
-    ("user:read", "查看用户"),
-    ("user:write", "创建、锁定用户及重置密码"),
-    ("role:read", "查看角色"),
-    ("role:grant", "授予角色"),
-    ("audit:read", "查看审计日志与登录日志"),
-    ("token:create", "创建个人访问令牌"),
-    ("resident:read", "查看实有人口"),
-    ("resident:read_full", "查看完整身份证号和电话"),
-    ("resident:write", "维护实有人口"),
-    ("case:report", "上报事件"),
-    ("case:dispatch", "受理与分派事件"),
-    ("case:handle", "处置与反馈事件"),
-    ("case:supervise", "督办事件"),
-    ("report:read", "查看统计报表"),
-    ("map:read", "使用图上办公（地图图层、专题图、空间查询）"),
-];
+use crate::permission::Permission::{self, *};
 
 /// The six kinds of data scope that Chinese admin systems know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,7 +65,7 @@ pub struct RoleDef {
     pub name: &'static str,
     pub description: &'static str,
     pub data_scope: DataScopeKind,
-    pub permissions: &'static [&'static str],
+    pub permissions: &'static [Permission],
 }
 
 pub const SYS_ADMIN: &str = "sys_admin";
@@ -98,33 +75,37 @@ pub const AUDIT_ADMIN: &str = "audit_admin";
 pub const ADMIN_ROLES: [&str; 3] = [SYS_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN];
 
 /// Officers who register people also see identity numbers in full (each view audited).
-const OFFICER_FULL: &[&str] = &[
-    "org:read",
-    "department:read",
-    "staff:read",
-    "user:read",
-    "resident:read",
-    "resident:read_full",
-    "resident:write",
-    "case:report",
-    "case:dispatch",
-    "case:supervise",
-    "report:read",
-    "map:read",
+const OFFICER_FULL: &[Permission] = &[
+    OrgRead,
+    DepartmentRead,
+    StaffRead,
+    UserRead,
+    RegistryRead,
+    RegistryWrite,
+    ResidentRead,
+    ResidentReadFull,
+    ResidentWrite,
+    CaseReport,
+    CaseDispatch,
+    CaseSupervise,
+    StatsRead,
+    MapRead,
 ];
 
-const OFFICER: &[&str] = &[
-    "org:read",
-    "department:read",
-    "staff:read",
-    "user:read",
-    "resident:read",
-    "resident:write",
-    "case:report",
-    "case:dispatch",
-    "case:supervise",
-    "report:read",
-    "map:read",
+const OFFICER: &[Permission] = &[
+    OrgRead,
+    DepartmentRead,
+    StaffRead,
+    UserRead,
+    RegistryRead,
+    RegistryWrite,
+    ResidentRead,
+    ResidentWrite,
+    CaseReport,
+    CaseDispatch,
+    CaseSupervise,
+    StatsRead,
+    MapRead,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -134,17 +115,17 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         description: "维护组织架构、成员单位、队伍人员和用户账号；不能查看审计日志、不能授予角色",
         data_scope: DataScopeKind::All,
         permissions: &[
-            "org:read",
-            "org:write",
-            "department:read",
-            "department:write",
-            "staff:read",
-            "staff:write",
-            "user:read",
-            "user:write",
-            "role:read",
-            "token:create",
-            "map:read",
+            OrgRead,
+            OrgWrite,
+            DepartmentRead,
+            DepartmentWrite,
+            StaffRead,
+            StaffWrite,
+            UserRead,
+            UserWrite,
+            RoleRead,
+            TokenCreate,
+            MapRead,
         ],
     },
     RoleDef {
@@ -152,14 +133,14 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         name: "安全管理员",
         description: "授予和收回角色、解锁账号、重置密码",
         data_scope: DataScopeKind::All,
-        permissions: &["org:read", "user:read", "user:write", "role:read", "role:grant"],
+        permissions: &[OrgRead, UserRead, UserWrite, RoleRead, RoleGrant],
     },
     RoleDef {
         code: AUDIT_ADMIN,
         name: "审计管理员",
         description: "查看审计日志和登录日志，不能做其他操作",
         data_scope: DataScopeKind::All,
-        permissions: &["audit:read"],
+        permissions: &[AuditRead],
     },
     RoleDef {
         code: "district_officer",
@@ -187,14 +168,22 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         name: "网格员",
         description: "巡查本人网格，采集信息，上报事件",
         data_scope: DataScopeKind::OwnGrids,
-        permissions: &["org:read", "resident:read", "resident:write", "case:report", "map:read"],
+        permissions: &[
+            OrgRead,
+            ResidentRead,
+            RegistryRead,
+            ResidentWrite,
+            RegistryWrite,
+            CaseReport,
+            MapRead,
+        ],
     },
     RoleDef {
         code: "department_handler",
         name: "部门处置人员",
         description: "成员单位处置和反馈分派的事件",
         data_scope: DataScopeKind::UnitOnly,
-        permissions: &["org:read", "department:read", "case:handle", "map:read"],
+        permissions: &[OrgRead, DepartmentRead, CaseHandle, MapRead],
     },
     RoleDef {
         code: "leader",
@@ -202,12 +191,13 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
         description: "查看本级及以下的数据和报表，只读",
         data_scope: DataScopeKind::UnitAndBelow,
         permissions: &[
-            "org:read",
-            "department:read",
-            "staff:read",
-            "resident:read",
-            "report:read",
-            "map:read",
+            OrgRead,
+            DepartmentRead,
+            StaffRead,
+            ResidentRead,
+            RegistryRead,
+            StatsRead,
+            MapRead,
         ],
     },
 ];
@@ -267,7 +257,7 @@ mod tests {
     fn every_role_permission_is_in_the_catalogue() {
         for r in BUILTIN_ROLES {
             for p in r.permissions {
-                assert!(PERMISSIONS.iter().any(|(c, _)| c == p), "{} has unknown {p}", r.code);
+                assert!(Permission::ALL.contains(p), "{} has unknown {p}", r.code);
             }
         }
     }
@@ -276,9 +266,9 @@ mod tests {
     fn separation_of_the_three_administrators() {
         let sys = builtin_role(SYS_ADMIN).expect("sys");
         let audit = builtin_role(AUDIT_ADMIN).expect("audit");
-        assert!(!sys.permissions.contains(&"audit:read"));
-        assert!(!sys.permissions.contains(&"role:grant"));
-        assert_eq!(audit.permissions, &["audit:read"]);
+        assert!(!sys.permissions.contains(&AuditRead));
+        assert!(!sys.permissions.contains(&RoleGrant));
+        assert_eq!(audit.permissions, &[AuditRead]);
         assert!(violates_separation(&["sys_admin".into(), "audit_admin".into()]));
         assert!(!violates_separation(&["sys_admin".into(), "leader".into()]));
     }

@@ -9,7 +9,9 @@ use std::hash::Hash;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
-use crate::cases::{Figures, OPEN_STATES, Tally};
+use zongguan_core::case_flow::{CaseState, OPEN_STATES};
+
+use crate::cases::{Figures, Tally};
 use crate::entity::case_record;
 use crate::{Db, DbResult};
 
@@ -19,7 +21,14 @@ const OVERLAP: TimeDelta = TimeDelta::seconds(10);
 const CHUNK: u64 = 20_000;
 /// Case ids index the array directly; an id beyond this turns the copy off (counts use SQL).
 const MAX_ID: i64 = 1 << 28;
-const DISPATCHED_STATES: [&str; 5] = ["dispatched", "handling", "feedback", "verified", "closed"];
+/// States a case reaches only after dispatch, for the figure of dispatched cases.
+pub(crate) const DISPATCHED_STATES: [CaseState; 5] = [
+    CaseState::Dispatched,
+    CaseState::Handling,
+    CaseState::Feedback,
+    CaseState::Verified,
+    CaseState::Closed,
+];
 
 const LATE: u8 = 1;
 const REWORKED: u8 = 2;
@@ -244,7 +253,7 @@ impl State {
         }
         let row = Row {
             deadline: deadline.map(|d| d.timestamp_micros()).unwrap_or(i64::MAX),
-            day: crate::stats::day_number(crate::cases::cst_date(reported)),
+            day: crate::stats::day_number(zongguan_core::time::cst_date(reported)),
             grid: self.units.put(&grid),
             community: self.units.put(&community),
             subdistrict: self.units.put(&subdistrict),
@@ -355,15 +364,20 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
         )
     });
     let (from, to) = (q.day_from.unwrap_or(i32::MIN), q.day_to.unwrap_or(i32::MAX));
-    let state_is = |set: &[&str]| -> Vec<bool> {
+    let state_is = |set: &[CaseState]| -> Vec<bool> {
         (0..st.states.list.len())
-            .map(|i| st.states.value(i).is_some_and(|s| set.contains(&s.as_str())))
+            .map(|i| {
+                st.states
+                    .value(i)
+                    .and_then(|s| CaseState::parse(s))
+                    .is_some_and(|s| set.contains(&s))
+            })
             .collect()
     };
     let (open, dispatched, closed) = (
         state_is(&OPEN_STATES),
         state_is(&DISPATCHED_STATES),
-        state_is(&["closed"]),
+        state_is(&[CaseState::Closed]),
     );
 
     let mut by_state = vec![0u64; st.states.list.len()];

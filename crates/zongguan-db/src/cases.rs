@@ -1,6 +1,6 @@
 //! Cases (事件): the taxonomy and calendar as data, routing by point or building, duplicates, the
 //! workflow with its clock and timeline, inboxes, counts, photos' records and the overdue job.
-//! Every read and write takes the caller (`CaseUser`): data scope plus their department.
+//! Every read and write takes the actor: data scope, permissions and department.
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -18,19 +18,20 @@ use zongguan_core::case_flow::{self, CaseAction, CaseFacts, CaseRole, CaseState,
 use zongguan_core::case_taxonomy::{DEPARTMENTS, SEVERITIES};
 use zongguan_core::rbac::Scope;
 use zongguan_core::spatial::{PolygonIndex, distance_m};
+use zongguan_core::time::{cst, cst_date, cst_midnight};
 
 use crate::audit::{self, Event};
-use crate::case_counts::{Area, CaseCounts, Counted, Visible};
+use crate::case_counts::{Area, CaseCounts, Counted, DISPATCHED_STATES, Visible};
 use crate::entity::{
     calendar_day, case_alert, case_assist, case_category, case_event, case_item, case_notice, case_photo, case_record,
     department, org_unit, org_version,
 };
 use crate::{Actor, Backend, Db, DbError, DbResult, Page, PageReq, scope};
+use zongguan_core::permission::Permission;
 
 /// Where a case may come from.
 pub const SOURCES: &[&str] = &["grid_worker", "phone", "visit", "portal", "open311", "system"];
-/// States in which a case still waits for someone.
-pub const OPEN_STATES: [&str; 6] = ["reported", "accepted", "dispatched", "handling", "feedback", "verified"];
+pub use zongguan_core::case_flow::OPEN_STATES;
 /// Time allowed to close a verified case: the taxonomy has no column for it.
 const CLOSE_LIMIT: Limit = Limit::WorkingDays(1);
 /// Duplicates: the same item, open, this close and this recent.
@@ -453,41 +454,7 @@ pub async fn set_calendar_year(db: &Db, actor: &Actor, year: i32, f: CalendarInp
     calendar_year(db, year).await
 }
 
-// ---------- who is acting ----------
-
-/// The caller as the case workflow sees them.
-#[derive(Debug, Clone)]
-pub struct CaseUser {
-    pub actor: Actor,
-    /// Display name, for the timeline.
-    pub name: String,
-    pub department_id: Option<i64>,
-    pub permissions: Vec<String>,
-}
-
-impl CaseUser {
-    pub fn system(what: &str) -> Self {
-        Self {
-            actor: Actor::system(what),
-            name: what.into(),
-            department_id: None,
-            permissions: vec![],
-        }
-    }
-    /// An account as the workflow sees it, by user name: the demo, the bench and the command line.
-    pub async fn load(db: &Db, username: &str, client_addr: &str) -> DbResult<Self> {
-        let actor = Actor::load(db, username, client_addr).await?;
-        Ok(Self {
-            name: actor.name.clone(),
-            department_id: actor.department_id,
-            permissions: actor.permissions.clone(),
-            actor,
-        })
-    }
-    fn can(&self, p: &str) -> bool {
-        self.permissions.iter().any(|x| x == p)
-    }
-}
+// ---------- who sees what ----------
 
 /// A subtree that starts at the only root is everything: answer with no condition, so the
 /// district's counts use the covering index instead of a subquery per row.
@@ -515,19 +482,19 @@ struct Visibility {
 
 /// The cases a user may see: those located in their data scope, those dispatched to (or assisted
 /// by) their department, and those they reported. `None`: every case.
-async fn visibility<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Option<Visibility>> {
-    let scope = effective_scope(c, &u.actor.scope).await?;
+async fn visibility<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<Option<Visibility>> {
+    let scope = effective_scope(c, &u.scope).await?;
     if scope == Scope::All {
         return Ok(None);
     }
     Ok(Some(Visibility {
         located: located(c, &scope).await?,
-        reporter: u.actor.user_id,
+        reporter: u.user_id,
         department: u.department_id,
     }))
 }
 
-async fn visible<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<Condition> {
+async fn visible<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<Condition> {
     let Some(v) = visibility(c, u).await? else {
         return Ok(Condition::all());
     };
@@ -617,7 +584,7 @@ async fn located_in<C: ConnectionTrait>(c: &C, scope: &Scope) -> DbResult<Condit
     Ok(located(c, scope).await?.condition())
 }
 
-async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbResult<case_record::Model> {
+async fn visible_case<C: ConnectionTrait>(c: &C, u: &Actor, id: i64) -> DbResult<case_record::Model> {
     case_record::Entity::find_by_id(id)
         .filter(visible(c, u).await?)
         .one(c)
@@ -627,9 +594,9 @@ async fn visible_case<C: ConnectionTrait>(c: &C, u: &CaseUser, id: i64) -> DbRes
 
 /// Whether the user stands as the center for this case: their unit is the owning center's unit or
 /// above it, and their data scope reaches it.
-async fn is_center<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::Model) -> DbResult<bool> {
-    let Some(unit) = u.actor.org_unit_id else {
-        return Ok(u.actor.scope == Scope::All);
+async fn is_center<C: ConnectionTrait>(c: &C, u: &Actor, case: &case_record::Model) -> DbResult<bool> {
+    let Some(unit) = u.org_unit_id else {
+        return Ok(u.scope == Scope::All);
     };
     let rows = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in([unit, case.owner_unit_id]))
@@ -641,44 +608,44 @@ async fn is_center<C: ConnectionTrait>(c: &C, u: &CaseUser, case: &case_record::
     ) else {
         return Ok(false);
     };
-    Ok(owner.path.starts_with(&mine.path) && u.actor.scope.sees_unit(owner.id, &owner.path))
+    Ok(owner.path.starts_with(&mine.path) && u.scope.sees_unit(owner.id, &owner.path))
 }
 
 /// The roles the user holds for this case and action, each with the permission it needs.
 async fn roles_for<C: ConnectionTrait>(
     c: &C,
-    u: &CaseUser,
+    u: &Actor,
     case: &case_record::Model,
     action: Option<CaseAction>,
 ) -> DbResult<Vec<CaseRole>> {
     let mut roles = Vec::new();
     let center_perm = match action {
-        Some(CaseAction::Supervise) => u.can("case:supervise"),
-        Some(_) => u.can("case:dispatch"),
-        None => u.can("case:dispatch") || u.can("case:supervise"),
+        Some(CaseAction::Supervise) => u.can(Permission::CaseSupervise),
+        Some(_) => u.can(Permission::CaseDispatch),
+        None => u.can(Permission::CaseDispatch) || u.can(Permission::CaseSupervise),
     };
     if center_perm && is_center(c, u, case).await? {
         roles.push(CaseRole::Center);
     }
-    if u.can("case:handle") && u.department_id.is_some() && u.department_id == case.department_id {
+    if u.can(Permission::CaseHandle) && u.department_id.is_some() && u.department_id == case.department_id {
         roles.push(CaseRole::Department);
     }
-    if u.can("case:report") && u.actor.user_id.is_some() && u.actor.user_id == case.reporter_user_id {
+    if u.can(Permission::CaseReport) && u.user_id.is_some() && u.user_id == case.reporter_user_id {
         roles.push(CaseRole::Reporter);
     }
     Ok(roles)
 }
 
+/// The stored state as the workflow's value; a state the code does not know counts as closed.
+fn state_of(m: &case_record::Model) -> CaseState {
+    CaseState::parse(&m.state).unwrap_or(CaseState::Closed)
+}
+
 fn facts(m: &case_record::Model) -> CaseFacts {
-    let level = match m.level.as_str() {
-        "district" => Level::District,
-        "subdistrict" => Level::Subdistrict,
-        _ => Level::Community,
-    };
     CaseFacts {
-        state: CaseState::parse(&m.state).unwrap_or(CaseState::Closed),
+        state: state_of(m),
         paused: m.paused,
-        level,
+        level: Level::parse(&m.level).unwrap_or(Level::Community),
     }
 }
 
@@ -687,24 +654,6 @@ fn refusal(r: Refusal) -> DbError {
         Refusal::NotForRole => DbError::Forbidden(r.to_string()),
         Refusal::NotInState | Refusal::Paused | Refusal::TopLevel => DbError::Conflict(r.to_string()),
     }
-}
-
-/// Decides an action: state refusals (409) come before role refusals (403), as in the state machine.
-fn decide(f: &CaseFacts, action: &CaseAction, roles: &[CaseRole]) -> DbResult<(CaseRole, case_flow::Outcome)> {
-    // Terminal, paused and wrong-state refusals come before the role check, so any role shows them.
-    if let Err(r @ (Refusal::NotInState | Refusal::Paused)) = case_flow::transition(f, action, CaseRole::Center) {
-        return Err(refusal(r));
-    }
-    let mut first = None;
-    for role in roles {
-        match case_flow::transition(f, action, *role) {
-            Ok(out) => return Ok((*role, out)),
-            Err(e) => {
-                first.get_or_insert(e);
-            }
-        }
-    }
-    Err(refusal(first.unwrap_or(Refusal::NotForRole)))
 }
 
 // ---------- views ----------
@@ -866,12 +815,12 @@ pub struct CaseDetail {
 }
 
 fn is_overdue(m: &case_record::Model, now: DateTime<Utc>) -> bool {
-    !m.paused && OPEN_STATES.contains(&m.state.as_str()) && m.deadline_at.is_some_and(|d| d < now)
+    !m.paused && OPEN_STATES.contains(&state_of(m)) && m.deadline_at.is_some_and(|d| d < now)
 }
 
 fn urgency_of(m: &case_record::Model, now: DateTime<Utc>) -> Urgency {
     match (m.step_started_at, m.deadline_at) {
-        (Some(s), Some(d)) if OPEN_STATES.contains(&m.state.as_str()) => {
+        (Some(s), Some(d)) if OPEN_STATES.contains(&state_of(m)) => {
             calendar::urgency(s, d, if m.paused { m.paused_at.unwrap_or(now) } else { now })
         }
         _ => Urgency::Normal,
@@ -942,7 +891,7 @@ fn view_one(
 ) -> Case {
     let g = routing.grid(m.grid_id).cloned();
     let d = m.department_id.and_then(|i| depts.get(&i)).cloned();
-    let state = CaseState::parse(&m.state);
+    let state = state_of(&m);
     Case {
         overdue: is_overdue(&m, now),
         urgency: urgency_of(&m, now).as_str().into(),
@@ -956,7 +905,7 @@ fn view_one(
         subdistrict_name: g.as_ref().map(|g| g.subdistrict_name.clone()).unwrap_or_default(),
         department_code: d.as_ref().map(|d| d.0.clone()),
         department_name: d.map(|d| d.1),
-        state_name: state.map(|s| s.zh()).unwrap_or("已结案").into(),
+        state_name: state.zh().into(),
         id: m.id,
         code: m.code,
         item_code: m.item_code,
@@ -989,12 +938,12 @@ fn view_one(
     }
 }
 
-pub async fn get_case(db: &Db, u: &CaseUser, id: i64) -> DbResult<CaseDetail> {
+pub async fn get_case(db: &Db, u: &Actor, id: i64) -> DbResult<CaseDetail> {
     let m = visible_case(&db.conn, u, id).await?;
     detail(db, u, m).await
 }
 
-async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDetail> {
+async fn detail(db: &Db, u: &Actor, m: case_record::Model) -> DbResult<CaseDetail> {
     let c = &db.conn;
     let f = facts(&m);
     let roles = roles_for(c, u, &m, None).await?;
@@ -1002,8 +951,8 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
     for a in CaseAction::ALL {
         let ok = roles.iter().any(|r| {
             let needs = match (r, a) {
-                (CaseRole::Center, CaseAction::Supervise) => u.can("case:supervise"),
-                (CaseRole::Center, _) => u.can("case:dispatch"),
+                (CaseRole::Center, CaseAction::Supervise) => u.can(Permission::CaseSupervise),
+                (CaseRole::Center, _) => u.can(Permission::CaseDispatch),
                 _ => true,
             };
             needs && case_flow::transition(&f, &a, *r).is_ok()
@@ -1012,7 +961,7 @@ async fn detail(db: &Db, u: &CaseUser, m: case_record::Model) -> DbResult<CaseDe
             allowed.push(a.as_str().into());
         }
     }
-    if roles.contains(&CaseRole::Center) && u.can("case:dispatch") && !f.state.is_terminal() && !f.paused {
+    if roles.contains(&CaseRole::Center) && u.can(Permission::CaseDispatch) && !f.state.is_terminal() && !f.paused {
         allowed.push("merge".into());
     }
     let timeline = case_event::Entity::find()
@@ -1170,11 +1119,6 @@ impl NewCase {
     }
 }
 
-/// China Standard Time date of a moment (the case code's date).
-pub(crate) fn cst_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + TimeDelta::hours(8)).date_naive()
-}
-
 fn limit_of(item: &case_item::Model, step: Step) -> Limit {
     let text = match step {
         Step::Accept => &item.accept_limit,
@@ -1184,12 +1128,6 @@ fn limit_of(item: &case_item::Model, step: Step) -> Limit {
         Step::Close => return CLOSE_LIMIT,
     };
     text.parse().unwrap_or(Limit::WorkingDays(5))
-}
-
-fn step_parse(s: &str) -> Option<Step> {
-    [Step::Accept, Step::Dispatch, Step::Handle, Step::Verify, Step::Close]
-        .into_iter()
-        .find(|x| x.as_str() == s)
 }
 
 /// The department that handles an item in a subdistrict: the subdistrict's own office for police,
@@ -1289,7 +1227,7 @@ async fn duplicates<C: ConnectionTrait>(
         ])
         .filter(case_record::Column::ItemCode.eq(item))
         .filter(case_record::Column::ReportedAt.gte(now - TimeDelta::days(DUPLICATE_DAYS)))
-        .filter(case_record::Column::State.is_in(OPEN_STATES))
+        .filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .filter(case_record::Column::Lat.between(lat - dlat, lat + dlat))
         .filter(case_record::Column::Lon.between(lon - dlon, lon + dlon))
         .order_by_desc(case_record::Column::ReportedAt)
@@ -1372,8 +1310,8 @@ async fn department_by_code<C: ConnectionTrait>(c: &C, code: &str) -> DbResult<O
 }
 
 /// Center (org unit) and department names of the actor, for the timeline.
-async fn actor_names<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<(String, String)> {
-    let unit = match u.actor.org_unit_id {
+async fn actor_names<C: ConnectionTrait>(c: &C, u: &Actor) -> DbResult<(String, String)> {
+    let unit = match u.org_unit_id {
         Some(id) => org_unit::Entity::find_by_id(id)
             .one(c)
             .await?
@@ -1396,9 +1334,9 @@ async fn actor_names<C: ConnectionTrait>(c: &C, u: &CaseUser) -> DbResult<(Strin
 fn event(
     case_id: i64,
     action: &str,
-    from: Option<&str>,
-    to: &str,
-    u: &CaseUser,
+    from: Option<CaseState>,
+    to: CaseState,
+    u: &Actor,
     names: &(String, String),
     note: String,
     at: DateTime<Utc>,
@@ -1406,11 +1344,11 @@ fn event(
     case_event::ActiveModel {
         case_id: Set(case_id),
         action: Set(action.into()),
-        from_state: Set(from.map(String::from)),
-        to_state: Set(to.into()),
-        actor_user_id: Set(u.actor.user_id),
+        from_state: Set(from.map(|s| s.as_str().into())),
+        to_state: Set(to.as_str().into()),
+        actor_user_id: Set(u.user_id),
         actor_name: Set(u.name.clone()),
-        unit_id: Set(u.actor.org_unit_id),
+        unit_id: Set(u.org_unit_id),
         unit_name: Set(names.0.clone()),
         department_id: Set(u.department_id),
         department_name: Set(names.1.clone()),
@@ -1422,7 +1360,7 @@ fn event(
 
 /// Reports a case: routes it to its grid, community center and department, starts the accept
 /// clock, looks for duplicates, writes the first timeline row and the audit row in one transaction.
-pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> {
+pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     let item_code = n.item_code.trim().to_string();
     let description = n.description.trim().to_string();
     if description.is_empty() || description.chars().count() > 2000 {
@@ -1475,8 +1413,7 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
     };
     let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
     let names = (
-        u.actor
-            .org_unit_id
+        u.org_unit_id
             .and_then(|i| routing.unit_names.get(&i))
             .cloned()
             .unwrap_or_default(),
@@ -1533,21 +1470,21 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         rework_count: Set(0),
         late: Set(false),
         merged_into_id: Set(None),
-        reporter_user_id: Set(u.actor.user_id),
+        reporter_user_id: Set(u.user_id),
         reporter_name: Set(reporter_name),
         reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
         open311_token: Set(n.open311_token.clone()),
         reported_at: Set(now),
         dispatched_at: Set(None),
         closed_at: Set(None),
-        created_by: Set(u.actor.user_id),
+        created_by: Set(u.user_id),
         updated_at: Set(now),
     };
     let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
     let audited = |id: i64| {
         audit::row_after(
             tail.clone(),
-            &u.actor,
+            u,
             Event::ok("create", "case", id).detail(format!("{code} {}", item.name)),
         )
     };
@@ -1557,17 +1494,8 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
             let pg = sea_orm::DbBackend::Postgres;
             let parts = [
                 case_record::Entity::insert(am).build(pg),
-                case_event::Entity::insert(event(
-                    id,
-                    "report",
-                    None,
-                    CaseState::Reported.as_str(),
-                    u,
-                    &names,
-                    note,
-                    now,
-                ))
-                .build(pg),
+                case_event::Entity::insert(event(id, "report", None, CaseState::Reported, u, &names, note, now))
+                    .build(pg),
                 crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
             ];
             let mut sqls = Vec::new();
@@ -1589,18 +1517,9 @@ pub async fn create(db: &Db, u: &CaseUser, n: NewCase) -> DbResult<CreatedCase> 
         }
         None => {
             let m = am.insert(&*txn).await.map_err(taken)?;
-            case_event::Entity::insert(event(
-                m.id,
-                "report",
-                None,
-                CaseState::Reported.as_str(),
-                u,
-                &names,
-                note,
-                now,
-            ))
-            .exec_without_returning(&*txn)
-            .await?;
+            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported, u, &names, note, now))
+                .exec_without_returning(&*txn)
+                .await?;
             crate::entity::audit_log::Entity::insert(audited(m.id))
                 .exec_without_returning(&*txn)
                 .await?;
@@ -1669,9 +1588,7 @@ async fn notice_serial<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<String> {
     let year = cst_date(now).year();
-    let start = NaiveDate::from_ymd_opt(year, 1, 1)
-        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8))
-        .unwrap_or(now);
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).map(cst_midnight).unwrap_or(now);
     let mut q = case_notice::Entity::find().filter(case_notice::Column::IssuedAt.gte(start));
     q = match unit_id {
         Some(u) => q.filter(case_notice::Column::IssuingUnitId.eq(u)),
@@ -1687,7 +1604,7 @@ async fn notice_serial<C: ConnectionTrait>(
 
 /// Takes an action: checks the version, the state and the caller's role on this case, moves the
 /// clock, writes the timeline row, the notice (supervision) and the audit row in one transaction.
-pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
+pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
     let action = CaseAction::parse(input.action.trim(), input.passed).ok_or_else(|| {
         if input.action.trim() == "verify" {
             DbError::invalid("passed", "核查须给出 passed（true 或 false）")
@@ -1707,10 +1624,10 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     }
     let roles = roles_for(c, u, &cur, Some(action)).await?;
     let f = facts(&cur);
-    let (role, out) = decide(&f, &action, &roles)?;
+    let (role, out) = case_flow::decide(&f, &action, &roles).map_err(refusal)?;
     let item = item_by_code(db, &cur.item_code).await?.ok_or(DbError::NotFound)?;
     let now = now();
-    let from = cur.state.clone();
+    let from = f.state;
     let mut am: case_record::ActiveModel = Default::default();
     let mut note = text(&input.note).unwrap_or_default();
     let mut assist: Option<Vec<department::Model>> = None;
@@ -1835,7 +1752,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             am.paused_at = Set(Some(now));
         }
         Clock::Resume => {
-            let step = cur.step.as_deref().and_then(step_parse).unwrap_or(Step::Handle);
+            let step = cur.step.as_deref().and_then(Step::parse).unwrap_or(Step::Handle);
             if let (Some(d), Some(p)) = (cur.deadline_at, cur.paused_at) {
                 deadline = Some(calendar::resume_deadline(&cal, d, &limit_of(&item, step), p, now));
             }
@@ -1885,7 +1802,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     }
     let names = actor_names(c, u).await?;
     if let Some((original, late)) = supervision {
-        let serial = notice_serial(c, u.actor.org_unit_id, &names.0, now).await?;
+        let serial = notice_serial(c, u.org_unit_id, &names.0, now).await?;
         let dept = match cur.department_id {
             Some(d) => department::Entity::find_by_id(d)
                 .one(c)
@@ -1897,14 +1814,14 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
         let n = format!(
             "督办 {serial}：请于 {} 前办结并书面反馈",
             deadline
-                .map(|d| (d + TimeDelta::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+                .map(|d| d.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default()
         );
         case_notice::ActiveModel {
             case_id: Set(id),
             kind: Set("supervision".into()),
             serial: Set(serial),
-            issuing_unit_id: Set(u.actor.org_unit_id),
+            issuing_unit_id: Set(u.org_unit_id),
             issuing_unit_name: Set(names.0.clone()),
             department_id: Set(cur.department_id),
             department_name: Set(dept),
@@ -1912,7 +1829,7 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
             new_deadline: Set(deadline),
             overdue_seconds: Set(late),
             note: Set(note.clone()),
-            issued_by: Set(u.actor.user_id),
+            issued_by: Set(u.user_id),
             issued_at: Set(now),
             ..Default::default()
         }
@@ -1926,30 +1843,26 @@ pub async fn act(db: &Db, u: &CaseUser, id: i64, input: ActionInput) -> DbResult
     } else {
         (names.0, String::new())
     };
-    case_event::Entity::insert(event(
-        id,
-        action.as_str(),
-        Some(&from),
-        out.state.as_str(),
-        u,
-        &names,
-        note,
-        now,
-    ))
-    .exec_without_returning(c)
-    .await?;
+    case_event::Entity::insert(event(id, action.as_str(), Some(from), out.state, u, &names, note, now))
+        .exec_without_returning(c)
+        .await?;
     audit::append(
         c,
         db.backend,
-        &u.actor,
-        Event::ok(action.as_str(), "case", id).detail(format!("{} {from} → {}", cur.code, out.state.as_str())),
+        u,
+        Event::ok(action.as_str(), "case", id).detail(format!(
+            "{} {} → {}",
+            cur.code,
+            from.as_str(),
+            out.state.as_str()
+        )),
     )
     .await?;
     txn.commit().await?;
     get_case_unchecked(db, u, id).await
 }
 
-async fn get_case_unchecked(db: &Db, u: &CaseUser, id: i64) -> DbResult<CaseDetail> {
+async fn get_case_unchecked(db: &Db, u: &Actor, id: i64) -> DbResult<CaseDetail> {
     let m = case_record::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
@@ -1968,7 +1881,7 @@ pub struct MergeInput {
 }
 
 /// Closes a duplicate as merged into another open case; both timelines record it.
-pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResult<CaseDetail> {
+pub async fn merge(db: &Db, u: &Actor, id: i64, input: MergeInput) -> DbResult<CaseDetail> {
     if input.into == id {
         return Err(DbError::invalid("into", "不能并入自身"));
     }
@@ -1985,13 +1898,14 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     if f.state.is_terminal() || f.paused {
         return Err(DbError::Conflict(Refusal::NotInState.to_string()));
     }
-    if !OPEN_STATES.contains(&target.state.as_str()) {
+    let target_state = state_of(&target);
+    if !OPEN_STATES.contains(&target_state) {
         return Err(DbError::invalid(
             "into",
             format!("目标事件 {} 已办结，不能并入", target.code),
         ));
     }
-    if !(u.can("case:dispatch") && is_center(c, u, &cur).await?) {
+    if !(u.can(Permission::CaseDispatch) && is_center(c, u, &cur).await?) {
         return Err(DbError::Forbidden(Refusal::NotForRole.to_string()));
     }
     let now = now();
@@ -2033,8 +1947,8 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     case_event::Entity::insert(event(
         id,
         "merge",
-        Some(&cur.state),
-        CaseState::Closed.as_str(),
+        Some(f.state),
+        CaseState::Closed,
         u,
         &names,
         format!("并入 {}{extra}", target.code),
@@ -2045,8 +1959,8 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     case_event::Entity::insert(event(
         target.id,
         "merged_from",
-        Some(&target.state),
-        &target.state,
+        Some(target_state),
+        target_state,
         u,
         &names,
         format!("{} 并入本案{extra}", cur.code),
@@ -2057,7 +1971,7 @@ pub async fn merge(db: &Db, u: &CaseUser, id: i64, input: MergeInput) -> DbResul
     audit::append(
         c,
         db.backend,
-        &u.actor,
+        u,
         Event::ok("merge", "case", id).detail(format!("{} → {}", cur.code, target.code)),
     )
     .await?;
@@ -2080,16 +1994,13 @@ pub struct CaseFilter {
     pub date_to: Option<NaiveDate>,
 }
 
-fn cst_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - TimeDelta::hours(8)
-}
-
 async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTime<Utc>) -> DbResult<Condition> {
     let mut cond = Condition::all();
     if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
-        let states: Vec<&str> = s.split(',').map(str::trim).collect();
-        if let Some(bad) = states.iter().find(|s| CaseState::parse(s).is_none()) {
-            return Err(DbError::invalid("state", format!("未知状态 {bad}")));
+        let mut states = Vec::new();
+        for name in s.split(',').map(str::trim) {
+            let state = CaseState::parse(name).ok_or_else(|| DbError::invalid("state", format!("未知状态 {name}")))?;
+            states.push(state.as_str());
         }
         cond = cond.add(case_record::Column::State.is_in(states));
     }
@@ -2116,7 +2027,7 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
     }
     if f.overdue == Some(true) {
         cond = cond
-            .add(case_record::Column::State.is_in(OPEN_STATES))
+            .add(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
             .add(case_record::Column::Paused.eq(false))
             .add(case_record::Column::DeadlineAt.lt(now));
     }
@@ -2129,7 +2040,7 @@ async fn filter_condition<C: ConnectionTrait>(c: &C, f: &CaseFilter, now: DateTi
     Ok(cond)
 }
 
-pub async fn list(db: &Db, u: &CaseUser, f: &CaseFilter, p: PageReq) -> DbResult<Page<Case>> {
+pub async fn list(db: &Db, u: &Actor, f: &CaseFilter, p: PageReq) -> DbResult<Page<Case>> {
     let now = now();
     let q = case_record::Entity::find()
         .filter(visible(&db.conn, u).await?)
@@ -2143,17 +2054,26 @@ pub async fn list(db: &Db, u: &CaseUser, f: &CaseFilter, p: PageReq) -> DbResult
 
 /// The caller's to-do list: a center's reported, accepted, feedback and verified cases of its
 /// units; a department's dispatched and handling cases; a reporter's cases waiting for a check.
-pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
+pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
     let c = &db.conn;
     let mut any = Condition::any();
     let mut some = false;
-    if (u.can("case:dispatch") || u.can("case:supervise"))
-        && let Some(unit) = u.actor.org_unit_id
+    if (u.can(Permission::CaseDispatch) || u.can(Permission::CaseSupervise))
+        && let Some(unit) = u.org_unit_id
         && let Some(m) = org_unit::Entity::find_by_id(unit).one(c).await?
     {
         // Cases are owned by centers (never by grids): the centers at or below the caller's unit.
-        let mut owned =
-            Condition::all().add(case_record::Column::State.is_in(["reported", "accepted", "feedback", "verified"]));
+        let mut owned = Condition::all().add(
+            case_record::Column::State.is_in(
+                [
+                    CaseState::Reported,
+                    CaseState::Accepted,
+                    CaseState::Feedback,
+                    CaseState::Verified,
+                ]
+                .map(CaseState::as_str),
+            ),
+        );
         if effective_scope(c, &Scope::Subtree { path: m.path.clone() }).await? != Scope::All {
             let centers: Vec<i64> = org_unit::Entity::find()
                 .select_only()
@@ -2168,23 +2088,21 @@ pub async fn inbox(db: &Db, u: &CaseUser, p: PageReq) -> DbResult<Page<Case>> {
         any = any.add(owned);
         some = true;
     }
-    if u.can("case:handle")
+    if u.can(Permission::CaseHandle)
         && let Some(d) = u.department_id
     {
-        any = any.add(
-            Condition::all()
-                .add(case_record::Column::DepartmentId.eq(d))
-                .add(case_record::Column::State.is_in(["dispatched", "handling"])),
-        );
+        any = any.add(Condition::all().add(case_record::Column::DepartmentId.eq(d)).add(
+            case_record::Column::State.is_in([CaseState::Dispatched, CaseState::Handling].map(CaseState::as_str)),
+        ));
         some = true;
     }
-    if u.can("case:report")
-        && let Some(uid) = u.actor.user_id
+    if u.can(Permission::CaseReport)
+        && let Some(uid) = u.user_id
     {
         any = any.add(
             Condition::all()
                 .add(case_record::Column::ReporterUserId.eq(uid))
-                .add(case_record::Column::State.eq("feedback")),
+                .add(case_record::Column::State.eq(CaseState::Feedback.as_str())),
         );
         some = true;
     }
@@ -2303,7 +2221,7 @@ pub(crate) struct Tally {
 /// Counts by state, item and department with the evaluation figures, for the cases the caller
 /// sees (in a unit and a range of report dates when asked): a scan of the in-memory copy of every
 /// case, brought up to date first, so the answer is what [`stats_sql`] would give.
-pub async fn stats(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+pub async fn stats(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let visible = match visibility(c, u).await? {
@@ -2363,7 +2281,7 @@ pub async fn warm_counts(db: &Db) -> DbResult<()> {
 
 /// The counts of [`stats`] grouped in SQL: the reference the in-memory path is tested against,
 /// and what answers when that copy cannot hold the cases.
-pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseStats> {
+pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStats> {
     let c = &db.conn;
     let now = now();
     let filter = CaseFilter {
@@ -2400,7 +2318,7 @@ pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseS
         .select_only()
         .column(case_record::Column::DepartmentId)
         .filter(cond)
-        .filter(case_record::Column::State.is_in(OPEN_STATES))
+        .filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .filter(case_record::Column::Paused.eq(false))
         .filter(case_record::Column::DeadlineAt.lt(now))
         .into_tuple()
@@ -2411,22 +2329,22 @@ pub async fn stats_sql(db: &Db, u: &CaseUser, f: &StatsFilter) -> DbResult<CaseS
         *overdue.entry(d).or_default() += 1;
     }
     let mut t = Tally::default();
-    let dispatched_states = ["dispatched", "handling", "feedback", "verified", "closed"];
     for (state, dept, item, late, rework, n) in rows {
         let n = n as u64;
+        let known = CaseState::parse(&state);
         *t.by_state.entry(state.clone()).or_default() += n;
         *t.by_item.entry(item).or_default() += n;
         let (count, fig) = t.by_dept.entry(dept).or_default();
         *count += n;
         for x in [&mut *fig, &mut t.all] {
             x.reported += n;
-            if dispatched_states.contains(&state.as_str()) {
+            if known.is_some_and(|s| DISPATCHED_STATES.contains(&s)) {
                 x.dispatched += n;
             }
             if rework > 0 {
                 x.reworked += n;
             }
-            if state == "closed" {
+            if known == Some(CaseState::Closed) {
                 x.closed += n;
                 x.due_for_closure += n;
                 if !late {
@@ -2527,12 +2445,12 @@ async fn named<C: ConnectionTrait>(c: &C, t: Tally) -> DbResult<CaseStats> {
 pub const PHOTO_STAGES: [&str; 2] = ["report", "feedback"];
 
 /// The case, if the caller may add a photo to it at this stage.
-pub async fn photo_target(db: &Db, u: &CaseUser, case_id: i64, stage: &str) -> DbResult<case_record::Model> {
+pub async fn photo_target(db: &Db, u: &Actor, case_id: i64, stage: &str) -> DbResult<case_record::Model> {
     if !PHOTO_STAGES.contains(&stage) {
         return Err(DbError::invalid("stage", "stage 须为 report 或 feedback"));
     }
     let m = visible_case(&db.conn, u, case_id).await?;
-    if CaseState::parse(&m.state).is_none_or(|s| s.is_terminal()) {
+    if state_of(&m).is_terminal() {
         return Err(DbError::Conflict("事件已办结，不能再上传照片".into()));
     }
     let roles = roles_for(&db.conn, u, &m, None).await?;
@@ -2554,7 +2472,7 @@ pub struct NewPhoto {
     pub thumb_key: Option<String>,
 }
 
-pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbResult<Photo> {
+pub async fn add_photo(db: &Db, u: &Actor, case_id: i64, p: NewPhoto) -> DbResult<Photo> {
     let txn = db.begin_write().await?;
     let c = &*txn;
     let cur = visible_case(c, u, case_id).await?;
@@ -2566,7 +2484,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
         size: Set(p.size),
         object_key: Set(p.object_key),
         thumb_key: Set(p.thumb_key),
-        uploaded_by: Set(u.actor.user_id),
+        uploaded_by: Set(u.user_id),
         uploaded_at: Set(now),
         ..Default::default()
     }
@@ -2581,8 +2499,8 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     case_event::Entity::insert(event(
         case_id,
         "photo",
-        Some(&cur.state),
-        &cur.state,
+        Some(state_of(&cur)),
+        state_of(&cur),
         u,
         &names,
         stage.into(),
@@ -2593,7 +2511,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     audit::append(
         c,
         db.backend,
-        &u.actor,
+        u,
         Event::ok("upload_photo", "case", case_id).detail(format!("{} #{}", cur.code, m.id)),
     )
     .await?;
@@ -2601,7 +2519,7 @@ pub async fn add_photo(db: &Db, u: &CaseUser, case_id: i64, p: NewPhoto) -> DbRe
     Ok(photo_view(case_id, m))
 }
 
-pub async fn get_photo(db: &Db, u: &CaseUser, case_id: i64, photo_id: i64) -> DbResult<case_photo::Model> {
+pub async fn get_photo(db: &Db, u: &Actor, case_id: i64, photo_id: i64) -> DbResult<case_photo::Model> {
     visible_case(&db.conn, u, case_id).await?;
     case_photo::Entity::find_by_id(photo_id)
         .filter(case_photo::Column::CaseId.eq(case_id))
@@ -2642,8 +2560,8 @@ pub async fn public_cases(db: &Db, f: &PublicFilter) -> DbResult<Vec<Case>> {
         }
     }
     match f.open {
-        Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES)),
-        Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES)),
+        Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str))),
+        Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES.map(CaseState::as_str))),
         None => {}
     }
     let rows = q
@@ -2689,7 +2607,7 @@ pub async fn raise_overdue_alerts(db: &Db, now: DateTime<Utc>) -> DbResult<u64> 
         .column((case_record::Entity, case_record::Column::DeadlineAt))
         .expr(Expr::val(now))
         .from(case_record::Entity)
-        .and_where(case_record::Column::State.is_in(OPEN_STATES))
+        .and_where(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str)))
         .and_where(case_record::Column::Paused.eq(false))
         .and_where(case_record::Column::Step.is_not_null())
         .and_where(case_record::Column::DeadlineAt.lt(now))

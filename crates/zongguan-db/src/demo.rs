@@ -489,7 +489,7 @@ pub async fn load(
             phone_hash: Set(None),
             org_unit_id: Set(org_unit_id),
             department_id: Set(department_id),
-            post: Set(crate::auth::role_post(role).into()),
+            post: Set(crate::users::role_post(role).into()),
             created_by: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -497,7 +497,7 @@ pub async fn load(
         }
         .insert(c)
         .await?;
-        let u = crate::auth::insert_account(c, &actor, username, &s, password_hash.to_string(), false).await?;
+        let u = crate::users::insert_account(c, &actor, username, &s, password_hash.to_string(), false).await?;
         user_role::Entity::insert(user_role::ActiveModel {
             user_id: Set(u.id),
             role_code: Set((*role).into()),

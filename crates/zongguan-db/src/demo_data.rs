@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use zongguan_core::geometry::{self, Rng};
 use zongguan_core::id_number::check_char;
+use zongguan_core::phone::Phone;
 use zongguan_core::registry::ResidentRecord;
 
 use crate::audit::{self, Event};
@@ -127,7 +128,8 @@ fn person(rng: &mut Rng, today: NaiveDate) -> ResidentRecord {
         birth_date: Some(born),
         ethnicity,
         registration_type: kind,
-        phone,
+        // Generated from mobile prefixes, so every one parses.
+        phone: phone.and_then(|p| Phone::parse(&p).ok()),
         nationality,
     }
 }
@@ -568,7 +570,7 @@ async fn history_in(
         .map(|d| (d.code, d.id))
         .collect();
     let now = Utc::now();
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = zongguan_core::time::cst_date(now);
     let mut seq: HashMap<NaiveDate, u32> = HashMap::new();
     let open = [
         CaseState::Reported,
@@ -596,8 +598,7 @@ async fn history_in(
         let s = seq.entry(date).or_default();
         *s += 1;
         let code = format!("SJ{}{:06}", date.format("%Y%m%d"), s);
-        let reported = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
-            + Duration::seconds(rng.below(86_400) as i64);
+        let reported = zongguan_core::time::cst_midnight(date) + Duration::seconds(rng.below(86_400) as i64);
         let roll = rng.below(1000);
         // Older cases are settled but for a few long-running ones.
         let state = if back > 30 {
@@ -754,7 +755,7 @@ pub const LIVE_STAGES: &[&str] = &[
 /// same workflow the API runs, so every inbox has work and every timeline real steps. Adds
 /// nothing when cases exist.
 pub async fn cases(db: &Db, seed: u64, v: CaseVolume) -> DbResult<CaseTally> {
-    use crate::cases::{self, ActionInput, CaseUser, NewCase};
+    use crate::cases::{self, ActionInput, NewCase};
     use crate::entity::{app_user, case_record, grid_assignment};
     use sea_orm::{JoinType, QuerySelect};
     if case_record::Entity::find().count(&db.conn).await? > 0 {
@@ -838,10 +839,10 @@ pub async fn cases(db: &Db, seed: u64, v: CaseVolume) -> DbResult<CaseTally> {
         .flat_map(|c| c.items.iter().map(|i| (i.code, i.name)))
         .collect();
     let mut rng = Rng::new(seed ^ 0x5eed_ca5e);
-    let mut users: HashMap<String, CaseUser> = HashMap::new();
-    async fn user<'a>(db: &Db, users: &'a mut HashMap<String, CaseUser>, name: &str) -> DbResult<&'a CaseUser> {
+    let mut users: HashMap<String, Actor> = HashMap::new();
+    async fn user<'a>(db: &Db, users: &'a mut HashMap<String, Actor>, name: &str) -> DbResult<&'a Actor> {
         if !users.contains_key(name) {
-            let u = CaseUser::load(db, name, "demo").await?;
+            let u = Actor::load(db, name, "demo").await?;
             users.insert(name.to_string(), u);
         }
         Ok(&users[name])

@@ -12,11 +12,11 @@ pub mod imports;
 pub mod map;
 pub mod migration;
 pub mod org;
-pub mod places;
 pub mod registry;
 pub mod regrid;
 pub mod scope;
 pub mod stats;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,8 +139,8 @@ impl Actor {
         })
     }
 
-    pub fn can(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
+    pub fn can(&self, permission: zongguan_core::permission::Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.code())
     }
 }
 
@@ -348,7 +348,7 @@ impl Db {
 
     pub async fn migrate(&self) -> DbResult<()> {
         migration::Migrator::up(&self.conn, None).await?;
-        auth::sync_builtin_roles(self).await?;
+        users::sync_builtin_roles(self).await?;
         Ok(())
     }
 

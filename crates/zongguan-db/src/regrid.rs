@@ -63,18 +63,7 @@ impl From<regrid_run::Model> for RegridRun {
     }
 }
 
-/// Records a run and starts it in the background; answers its id.
-pub async fn start(db: &Db, actor: &Actor, trigger_unit_id: Option<i64>) -> DbResult<i64> {
-    let id = create(db, actor, trigger_unit_id).await?;
-    let (db, actor) = (db.clone(), actor.clone());
-    tokio::spawn(async move {
-        if let Err(e) = run(&db, &actor, id).await {
-            tracing::error!("regrid run {id}: {e}");
-        }
-    });
-    Ok(id)
-}
-
+/// Records a run as running; `run` then does it (the server's jobs spawn it).
 pub async fn create(db: &Db, actor: &Actor, trigger_unit_id: Option<i64>) -> DbResult<i64> {
     let m = regrid_run::ActiveModel {
         status: Set("running".into()),

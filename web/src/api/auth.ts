@@ -15,7 +15,7 @@ export const authApi = {
   changePassword: (body: PasswordChange) => http.post<void>(`${base}/password`, body),
   totpSetup: () => http.post<TotpSetup>(`${base}/totp/setup`),
   totpEnable: (code: string) => http.post<void>(`${base}/totp/enable`, { code }),
-  listTokens: () => http.get<ApiToken[]>(`${base}/tokens`),
+  listTokens: () => http.get<{ items: ApiToken[] }>(`${base}/tokens`).then((l) => l.items),
   createToken: (body: NewToken) => http.post<CreatedToken>(`${base}/tokens`, body),
   revokeToken: (id: number) => http.del(`${base}/tokens/${id}`),
 }

@@ -95,7 +95,7 @@ export function statsQuery(f: StatsFilters): StatsQuery {
 }
 
 export const caseApi = {
-  categories: () => http.get<CaseCategory[]>('/api/v1/case-categories'),
+  categories: () => http.get<{ items: CaseCategory[] }>('/api/v1/case-categories').then((l) => l.items),
   calendar: (year: number) => http.get<CalendarYear>(`/api/v1/calendar/${year}`),
   /** Replaces the year's lists. */
   saveCalendar: (year: number, body: CalendarInput) => http.put<CalendarYear>(`/api/v1/calendar/${year}`, body),
@@ -124,7 +124,7 @@ export const caseApi = {
 
 /** Open311 API keys (接口密钥) of outside systems such as the 12345 hotline. */
 export const apiKeyApi = {
-  list: () => http.get<ApiKey[]>('/api/v1/api-keys'),
+  list: () => http.get<{ items: ApiKey[] }>('/api/v1/api-keys').then((l) => l.items),
   /** The answer carries the full key, which the server never shows again. */
   create: (body: NewApiKey) => http.post<CreatedApiKey>('/api/v1/api-keys', body),
 }

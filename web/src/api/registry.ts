@@ -203,7 +203,8 @@ export const residentApi = {
   moveIn: (id: number, body: MoveIn) => http.post<ResidentDetail>(`/api/v1/residents/${id}/move-in`, body),
   moveOut: (id: number, body: MoveOut) => http.post<ResidentDetail>(`/api/v1/residents/${id}/move-out`, body),
   /** 特殊人群 records; every read is audited, so only when the drawer opens. */
-  specialGroups: (id: number) => http.get<SpecialGroupRecord[]>(`/api/v1/residents/${id}/special-groups`),
+  specialGroups: (id: number) =>
+    http.get<{ items: SpecialGroupRecord[] }>(`/api/v1/residents/${id}/special-groups`).then((l) => l.items),
   /** Also tags the resident with the kind. */
   addSpecialGroup: (id: number, body: SpecialGroupInput) =>
     http.post<SpecialGroupRecord>(`/api/v1/residents/${id}/special-groups`, body),

@@ -1514,6 +1514,11 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKey"][];
+            /** Format: int64 */
+            total: number;
+        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -1528,6 +1533,13 @@ export interface components {
             prefix: string;
             revoked: boolean;
         };
+        ApiTokenList: {
+            items: components["schemas"]["ApiToken"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description An area a client sends (a drawn query shape, a grid's outline): a Polygon or a MultiPolygon. */
+        Area: components["schemas"]["PolygonGeometry"] | components["schemas"]["MultiPolygonGeometry"];
         AuditLog: {
             action: string;
             at: string;
@@ -1600,6 +1612,38 @@ export interface components {
             items: components["schemas"]["Building"][];
             /** Format: int64 */
             total: number;
+        };
+        /** @description A building with its current residents, houses and rental houses. */
+        BuildingPopup: {
+            address: string;
+            code: string;
+            /** Format: int32 */
+            floors: number;
+            grid_name: string;
+            /** Format: int32 */
+            houses: number;
+            /** Format: int64 */
+            id: number;
+            link: string;
+            /** Format: int64 */
+            migrants: number;
+            name: string;
+            /** Format: int32 */
+            rental_houses: number;
+            /** Format: int32 */
+            residents: number;
+            /** @description The use's word, not its code. */
+            use_type: string;
+        };
+        BuildingProperties: {
+            code: string;
+            /** Format: int64 */
+            grid_id: number;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description A `use_types` code. */
+            use_type: string;
         };
         CalendarInput: {
             holidays: string[];
@@ -1694,6 +1738,11 @@ export interface components {
             items: components["schemas"]["CaseItem"][];
             name: string;
         };
+        CaseCategoryList: {
+            items: components["schemas"]["CaseCategory"][];
+            /** Format: int64 */
+            total: number;
+        };
         CaseDetail: components["schemas"]["Case"] & {
             /** @description Overdue alerts raised by the background job. */
             alerts: components["schemas"]["Alert"][];
@@ -1736,6 +1785,30 @@ export interface components {
             items: components["schemas"]["Case"][];
             /** Format: int64 */
             total: number;
+        };
+        CasePopup: {
+            address: string;
+            code: string;
+            /** @description `YYYY-MM-DD HH:MM`, Beijing time. */
+            deadline_at: string | null;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            item_name: string;
+            link: string;
+            overdue: boolean;
+            state: string;
+            /** @description The state's Chinese label. */
+            state_label: string;
+        };
+        /** @description An open case. */
+        CaseProperties: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            item_code: string;
+            overdue: boolean;
+            state: string;
         };
         CaseStats: components["schemas"]["Figures"] & {
             by_department: components["schemas"]["DepartmentCount"][];
@@ -1817,6 +1890,28 @@ export interface components {
             reported_at: string;
             state: string;
         };
+        Feature: {
+            geometry: components["schemas"]["Geometry"];
+            /** Format: int64 */
+            id: number;
+            properties: components["schemas"]["FeatureProperties"];
+            /** @enum {string} */
+            type: "Feature";
+        };
+        /** @description One layer's features in a box. */
+        FeatureCollection: {
+            /** @description At most 5,000. */
+            features: components["schemas"]["Feature"][];
+            /** @description More features were in the box than were sent: zoom in for all of them. */
+            truncated: boolean;
+            /** @enum {string} */
+            type: "FeatureCollection";
+        };
+        /**
+         * @description What a feature carries, by layer: divisions and grids, buildings, key places and
+         *     enterprises, cases.
+         */
+        FeatureProperties: components["schemas"]["UnitProperties"] | components["schemas"]["BuildingProperties"] | components["schemas"]["PlaceProperties"] | components["schemas"]["CaseProperties"];
         /** @description The evaluation figures (DOMAIN.md) of one department, or of everything. */
         Figures: {
             /** Format: int64 */
@@ -1858,6 +1953,11 @@ export interface components {
             /** Format: int64 */
             reworked: number;
         };
+        /**
+         * @description Where a map feature is: a point, or an area (always a MultiPolygon, at full precision so that
+         *     children still nest in their parents).
+         */
+        Geometry: components["schemas"]["PointGeometry"] | components["schemas"]["MultiPolygonGeometry"];
         GridWorkers: {
             staff_ids: number[];
         };
@@ -2002,6 +2102,22 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        KeyEnterprisePopup: {
+            address: string;
+            hazard_class: string;
+            /** Format: int64 */
+            id: number;
+            /** @description The industry's word, not its code. */
+            industry: string;
+            link: string;
+            name: string;
+            person_in_charge: string;
+            /** @description Masked. */
+            phone: string;
+            /** Format: int32 */
+            staff_count: number;
+            unit_name: string;
+        };
         KeyPlace: {
             address: string;
             /** Format: int64 */
@@ -2039,6 +2155,20 @@ export interface components {
             items: components["schemas"]["KeyPlace"][];
             /** Format: int64 */
             total: number;
+        };
+        KeyPlacePopup: {
+            address: string;
+            /** Format: int64 */
+            id: number;
+            link: string;
+            name: string;
+            owner: string;
+            person_in_charge: string;
+            /** @description Masked. */
+            phone: string;
+            /** @description The place type's word, not its code. */
+            place_type: string;
+            unit_name: string;
         };
         Location: {
             /** Format: double */
@@ -2091,8 +2221,7 @@ export interface components {
             circle?: components["schemas"]["Circle"] | null;
             /** @description The coordinates' system: wgs84 (default), gcj02 or bd09 (converted to WGS-84 here). */
             crs?: string | null;
-            /** @description GeoJSON Polygon or MultiPolygon. */
-            geometry?: Record<string, never> | null;
+            geometry?: components["schemas"]["Area"] | null;
         };
         MergeInput: {
             /**
@@ -2123,6 +2252,12 @@ export interface components {
         MoveOut: {
             /** @description `YYYY-MM-DD`; default today. */
             until?: string | null;
+        };
+        /** @description A GeoJSON MultiPolygon: polygons, each as a Polygon's rings. */
+        MultiPolygonGeometry: {
+            coordinates: number[][][][];
+            /** @enum {string} */
+            type: "MultiPolygon";
         };
         NewApiKey: {
             name: string;
@@ -2266,6 +2401,16 @@ export interface components {
             code: string;
             name: string;
         };
+        /**
+         * @description 权限代码 `<对象>:<操作>`
+         * @enum {string}
+         */
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read";
+        PermissionList: {
+            items: components["schemas"]["Permission"][];
+            /** Format: int64 */
+            total: number;
+        };
         Photo: {
             content_type: string;
             has_thumbnail: boolean;
@@ -2279,6 +2424,41 @@ export interface components {
             /** Format: date-time */
             uploaded_at: string;
             url: string;
+        };
+        /** @description A key place or a key enterprise. */
+        PlaceProperties: {
+            /** Format: int64 */
+            id: number;
+            /** @description The place type (`place_types`), or the enterprise's industry (`industries`). */
+            kind: string;
+            name: string;
+        };
+        /** @description A GeoJSON Point. */
+        PointGeometry: {
+            /** @description `[lon, lat]` */
+            coordinates: number[];
+            /** @enum {string} */
+            type: "Point";
+        };
+        /** @description A GeoJSON Polygon: rings of `[lon, lat]`, the exterior first, each closed. */
+        PolygonGeometry: {
+            coordinates: number[][][];
+            /** @enum {string} */
+            type: "Polygon";
+        };
+        /**
+         * @description What a popup shows, by layer: names for people (dictionary words, unit names), every `link` a
+         *     route of the web app.
+         */
+        Popup: components["schemas"]["UnitPopup"] | components["schemas"]["BuildingPopup"] | components["schemas"]["KeyPlacePopup"] | components["schemas"]["KeyEnterprisePopup"] | components["schemas"]["CasePopup"];
+        /** @description A feature for its popup. */
+        PopupFeature: {
+            geometry: components["schemas"]["Geometry"] | null;
+            /** Format: int64 */
+            id: number;
+            properties: components["schemas"]["Popup"];
+            /** @enum {string} */
+            type: "Feature";
         };
         PropertyCompany: {
             address: string;
@@ -2421,6 +2601,11 @@ export interface components {
             /** Format: int64 */
             trigger_unit_id?: number | null;
         };
+        RegridRunList: {
+            items: components["schemas"]["RegridRun"][];
+            /** Format: int64 */
+            total: number;
+        };
         /** @description Why a row was rejected. */
         Rejection: {
             /** @description The column's header. */
@@ -2554,6 +2739,11 @@ export interface components {
             name: string;
             permissions: string[];
         };
+        RoleList: {
+            items: components["schemas"]["Role"][];
+            /** Format: int64 */
+            total: number;
+        };
         ScopeUnits: {
             org_unit_ids: number[];
         };
@@ -2576,7 +2766,7 @@ export interface components {
             idle_timeout_minutes: number;
             must_change_password: boolean;
             must_enroll_totp: boolean;
-            permissions: string[];
+            permissions: components["schemas"]["PermissionCode"][];
             roles: string[];
             user: components["schemas"]["User"];
         };
@@ -2587,6 +2777,11 @@ export interface components {
             since?: string | null;
             until?: string | null;
             youth_type?: string | null;
+        };
+        SpecialGroupList: {
+            items: components["schemas"]["SpecialGroupRecord"][];
+            /** Format: int64 */
+            total: number;
         };
         /** @description A special-group record of a resident (sensitive: every read is audited with the person's record). */
         SpecialGroupRecord: {
@@ -2686,6 +2881,37 @@ export interface components {
             /** @description Base32 secret to type into an authenticator app. */
             secret: string;
         };
+        /** @description A division or grid, with the registry's counts of everything below it. */
+        UnitPopup: {
+            /** Format: int64 */
+            buildings: number;
+            code: string;
+            /** @description A grid's workers, joined by 、 (grids only). */
+            grid_workers?: string | null;
+            /** Format: int64 */
+            houses: number;
+            /** Format: int64 */
+            id: number;
+            level: string;
+            link: string;
+            name: string;
+            parent_name: string | null;
+            /** Format: int64 */
+            rental_houses: number;
+            /** Format: int64 */
+            residents: number;
+        };
+        /** @description A division or a grid. */
+        UnitProperties: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            /** @description district | subdistrict | community | grid */
+            level: string;
+            name: string;
+            /** Format: int64 */
+            parent_id: number | null;
+        };
         UnitSummary: {
             /** Format: int64 */
             buildings: number;
@@ -2775,7 +3001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKey"][];
+                    "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
             403: {
@@ -2988,7 +3214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiToken"][];
+                    "application/json": components["schemas"]["ApiTokenList"];
                 };
             };
         };
@@ -3359,7 +3585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseCategory"][];
+                    "application/json": components["schemas"]["CaseCategoryList"];
                 };
             };
         };
@@ -4577,7 +4803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["FeatureCollection"];
                 };
             };
             422: {
@@ -4607,7 +4833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PopupFeature"];
                 };
             };
             404: {
@@ -4729,7 +4955,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegridRun"][];
+                    "application/json": components["schemas"]["RegridRunList"];
                 };
             };
         };
@@ -5145,7 +5371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Permission"][];
+                    "application/json": components["schemas"]["PermissionList"];
                 };
             };
         };
@@ -5585,7 +5811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SpecialGroupRecord"][];
+                    "application/json": components["schemas"]["SpecialGroupList"];
                 };
             };
             404: {
@@ -5645,7 +5871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Role"][];
+                    "application/json": components["schemas"]["RoleList"];
                 };
             };
         };

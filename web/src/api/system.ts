@@ -22,6 +22,6 @@ export const userApi = {
 }
 
 export const roleApi = {
-  list: () => http.get<Role[]>('/api/v1/roles'),
-  permissions: () => http.get<Permission[]>('/api/v1/permissions'),
+  list: () => http.get<{ items: Role[] }>('/api/v1/roles').then((l) => l.items),
+  permissions: () => http.get<{ items: Permission[] }>('/api/v1/permissions').then((l) => l.items),
 }

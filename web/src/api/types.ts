@@ -90,6 +90,50 @@ export type KeyEnterpriseList = Schemas['KeyEnterpriseList']
 export type SpecialGroupRecord = Schemas['SpecialGroupRecord']
 export type SpecialGroupInput = Schemas['SpecialGroupInput']
 
+// map (图上办公)
+export type MapConfig = Schemas['MapConfig']
+/** A layer the server draws; `title` is its Chinese name (the UI shows `map.layer.<name>`). */
+export type MapLayerInfo = Schemas['MapLayerInfo']
+export type ThematicMetric = Schemas['MetricInfo']
+/** A raster tile service under our layers; none when the system runs offline. */
+export type BaseMap = Schemas['BaseMap']
+/** GeoJSON (RFC 7946), WGS-84. */
+export type GeoPoint = Schemas['PointGeometry']
+export type GeoPolygon = Schemas['PolygonGeometry']
+export type GeoMultiPolygon = Schemas['MultiPolygonGeometry']
+/** Where a map feature is: a point, or an area as a MultiPolygon. */
+export type GeoGeometry = Schemas['Geometry']
+/** An area the client sends (a query shape, a grid's outline): Polygon or MultiPolygon. */
+export type GeoArea = Schemas['Area']
+/** One layer's features in a box; `truncated`: zoom in for all of them. */
+export type MapFeatureCollection = Schemas['FeatureCollection']
+export type MapFeature = Schemas['Feature']
+export type MapFeatureProperties = Schemas['FeatureProperties']
+/** A division's or grid's feature properties. */
+export type UnitProperties = Schemas['UnitProperties']
+/** A clicked feature's display fields (personal data masked); `link` is the record's web route. */
+export type PopupFeature = Schemas['PopupFeature']
+export type Popup = Schemas['Popup']
+export type CircleArea = Schemas['Circle']
+/** POST /map/query: `geometry` or `circle`. */
+export type MapQuery = Schemas['MapQuery']
+export type QueryCounts = Schemas['QueryCounts']
+export type QueryBuilding = Schemas['QueryBuilding']
+export type MapQueryResult = Schemas['QueryResult']
+export type Thematic = Schemas['Thematic']
+export type ThematicValue = Schemas['ThematicValue']
+export type Heat = Schemas['Heat']
+export type SearchHit = Schemas['SearchHit']
+export type RegridRun = Schemas['RegridRun']
+export type RegridMove = Schemas['RegridMove']
+
+/** The map's own layers, as the tile and feature endpoints name them (the schema types `name` as a string). */
+export type MapLayerName = 'divisions' | 'grids' | 'buildings' | 'key_places' | 'key_enterprises' | 'cases'
+/** The levels the page colours (the server also answers `subdistrict`). */
+export type ThematicLevel = 'grid' | 'community'
+/** A regrid run's `status` (the schema types it as a string). */
+export type RegridStatus = 'running' | 'done' | 'failed'
+
 /** What an import reads (the schema types `kind` as a string). */
 export type ImportKind = 'residents' | 'buildings' | 'houses'
 /** all_or_nothing: any error and nothing is written; valid_rows: the correct rows are written. */

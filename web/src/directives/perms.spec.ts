@@ -6,8 +6,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { vPerms } from './perms'
 import { useAuthStore } from '@/stores/auth'
 import type { Session } from '@/api/types'
+import type { PermissionCode } from '@/router/perms'
 
-function session(permissions: string[]): Session {
+function session(permissions: PermissionCode[]): Session {
   return {
     user: {
       id: 1,

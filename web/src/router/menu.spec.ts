@@ -1,3 +1,4 @@
+import type { RouteRecordRaw } from 'vue-router'
 import { describe, expect, it } from 'vitest'
 import { buildMenu, type MenuItem } from './menu'
 import { layoutChildren } from './routes'
@@ -56,8 +57,8 @@ describe('buildMenu over the real route table', () => {
     ])
   })
 
-  it('shows 基础信息 by resident:read, and 数据导入 only with resident:write', () => {
-    const reader = buildMenu(layoutChildren, perms('resident:read'))
+  it('shows 基础信息 by registry:read and resident:read, and 数据导入 only with registry:write', () => {
+    const reader = buildMenu(layoutChildren, perms('registry:read', 'resident:read'))
     expect(names(reader)).toEqual([
       'dashboard',
       'registry',
@@ -69,7 +70,7 @@ describe('buildMenu over the real route table', () => {
       'registry-key-enterprises',
       'registry-summary',
     ])
-    const writer = buildMenu(layoutChildren, perms('resident:read', 'resident:write'))
+    const writer = buildMenu(layoutChildren, perms('registry:read', 'registry:write', 'resident:read', 'resident:write'))
     const registry = writer.find((i) => i.name === 'registry')
     expect(registry?.title).toBe('menu.registry')
     expect(registry?.children?.map((c) => c.path)).toEqual([
@@ -117,24 +118,24 @@ describe('the map workbench in the menu', () => {
 
 describe('buildMenu rules', () => {
   it('drops a group whose children are all hidden, even when the group needs no permission', () => {
-    const routes = [
+    const routes: RouteRecordRaw[] = [
       {
         path: 'g',
         name: 'g',
         meta: { title: 't.g' },
-        children: [{ path: 'a', name: 'a', meta: { title: 't.a', perm: 'x:read' }, component: {} }],
+        children: [{ path: 'a', name: 'a', meta: { title: 't.a', perm: 'org:read' }, component: {} }],
       },
     ]
     expect(buildMenu(routes, perms())).toEqual([])
-    expect(names(buildMenu(routes, perms('x:read')))).toEqual(['g', 'a'])
+    expect(names(buildMenu(routes, perms('org:read')))).toEqual(['g', 'a'])
   })
 
   it('hides a whole group when the group itself needs a missing permission', () => {
-    const routes = [
+    const routes: RouteRecordRaw[] = [
       {
         path: 'g',
         name: 'g',
-        meta: { title: 't.g', perm: 'g:read' },
+        meta: { title: 't.g', perm: 'org:read' },
         children: [{ path: 'a', name: 'a', meta: { title: 't.a' }, component: {} }],
       },
     ]
@@ -142,19 +143,21 @@ describe('buildMenu rules', () => {
   })
 
   it('accepts any one of a list of permissions', () => {
-    const routes = [{ path: 'a', name: 'a', meta: { title: 't.a', perm: ['x', 'y'] }, component: {} }]
-    expect(names(buildMenu(routes, perms('y')))).toEqual(['a'])
-    expect(buildMenu(routes, perms('z'))).toEqual([])
+    const routes: RouteRecordRaw[] = [
+      { path: 'a', name: 'a', meta: { title: 't.a', perm: ['org:read', 'map:read'] }, component: {} },
+    ]
+    expect(names(buildMenu(routes, perms('map:read')))).toEqual(['a'])
+    expect(buildMenu(routes, perms('user:read'))).toEqual([])
   })
 })
 
 describe('hasPermission', () => {
   it('handles no requirement, one code and a list', () => {
     expect(hasPermission(perms(), undefined)).toBe(true)
-    expect(hasPermission(perms(), '')).toBe(true)
+    expect(hasPermission(perms(), null)).toBe(true)
     expect(hasPermission(perms(), [])).toBe(true)
-    expect(hasPermission(perms('a'), 'a')).toBe(true)
-    expect(hasPermission(perms('a'), 'b')).toBe(false)
-    expect(hasPermission(perms('a'), ['b', 'a'])).toBe(true)
+    expect(hasPermission(perms('org:read'), 'org:read')).toBe(true)
+    expect(hasPermission(perms('org:read'), 'map:read')).toBe(false)
+    expect(hasPermission(perms('org:read'), ['map:read', 'org:read'])).toBe(true)
   })
 })

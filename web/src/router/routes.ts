@@ -6,7 +6,7 @@ import AppLayout from '@/components/layout/AppLayout.vue'
 /** Who takes part in the case workflow (the menu group 事件处理 and the to-do list). */
 const CASE_WORKERS = ['case:report', 'case:dispatch', 'case:handle', 'case:supervise'] as const
 /** Who may read cases: the workflow's roles and the report readers (as the server checks). */
-const CASE_READERS = [...CASE_WORKERS, 'report:read'] as const
+const CASE_READERS = [...CASE_WORKERS, 'stats:read'] as const
 
 export const layoutChildren: RouteRecordRaw[] = [
   {
@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'registry',
     name: 'registry',
     redirect: { name: 'registry-residents' },
-    meta: { title: 'menu.registry', icon: 'registry', perm: 'resident:read' },
+    meta: { title: 'menu.registry', icon: 'registry', perm: ['registry:read', 'resident:read'] },
     children: [
       {
         path: 'residents',
@@ -64,44 +64,44 @@ export const layoutChildren: RouteRecordRaw[] = [
         path: 'buildings',
         name: 'registry-buildings',
         component: () => import('@/views/registry/buildings/index.vue'),
-        meta: { title: 'menu.buildings', perm: 'resident:read' },
+        meta: { title: 'menu.buildings', perm: 'registry:read' },
       },
       {
         path: 'houses',
         name: 'registry-houses',
         component: () => import('@/views/registry/houses/index.vue'),
-        meta: { title: 'menu.houses', perm: 'resident:read' },
+        meta: { title: 'menu.houses', perm: 'registry:read' },
       },
       {
         path: 'property-companies',
         name: 'registry-property-companies',
         component: () => import('@/views/registry/property-companies/index.vue'),
-        meta: { title: 'menu.propertyCompanies', perm: 'resident:read' },
+        meta: { title: 'menu.propertyCompanies', perm: 'registry:read' },
       },
       {
         path: 'key-places',
         name: 'registry-key-places',
         component: () => import('@/views/registry/key-places/index.vue'),
-        meta: { title: 'menu.keyPlaces', perm: 'resident:read' },
+        meta: { title: 'menu.keyPlaces', perm: 'registry:read' },
       },
       {
         path: 'key-enterprises',
         name: 'registry-key-enterprises',
         component: () => import('@/views/registry/key-enterprises/index.vue'),
-        meta: { title: 'menu.keyEnterprises', perm: 'resident:read' },
+        meta: { title: 'menu.keyEnterprises', perm: 'registry:read' },
       },
       {
         path: 'import',
         name: 'registry-import',
         component: () => import('@/views/registry/import/index.vue'),
-        // Reading the job and its rejected rows needs resident:write as well.
-        meta: { title: 'menu.registryImport', perm: 'resident:write' },
+        // Reading the job and its rejected rows needs registry:write as well.
+        meta: { title: 'menu.registryImport', perm: 'registry:write' },
       },
       {
         path: 'summary',
         name: 'registry-summary',
         component: () => import('@/views/registry/summary/index.vue'),
-        meta: { title: 'menu.registrySummary', perm: 'resident:read' },
+        meta: { title: 'menu.registrySummary', perm: 'registry:read' },
       },
     ],
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { RegridRun } from '@/api/map'
+import type { RegridRun } from '@/api/types'
 import { isRunFinished, nextGridCode, pollRegridRun } from './gridDraw'
 
 const community = '440307003002'
@@ -27,6 +27,8 @@ const run = (status: RegridRun['status'], moved = 0): RegridRun => ({
   checked: 40,
   moved,
   outside: 0,
+  houses_moved: 0,
+  residents_moved: 0,
   moves: [],
   error: null,
   started_at: '2026-01-01T00:00:00Z',

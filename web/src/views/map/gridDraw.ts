@@ -1,6 +1,6 @@
 // 网格绘制: the new grid's code and the follow-up of the regrid run that moves buildings between
 // grids once a polygon changed.
-import type { RegridRun } from '@/api/map'
+import type { RegridRun } from '@/api/types'
 
 /** A grid's code: its community's 12-digit division code and a 2-digit sequence. */
 const GRID_CODE = /^\d{14}$/

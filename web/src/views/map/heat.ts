@@ -1,5 +1,5 @@
 // 热力图: the default date range and the weights OpenLayers' Heatmap layer wants (0 … 1).
-import type { Heat } from '@/api/map'
+import type { Heat } from '@/api/types'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 

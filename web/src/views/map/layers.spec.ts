@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import zhCN from '@/locales/zh-CN'
 import en from '@/locales/en'
-import type { MapLayerDef } from '@/api/map'
-import { clusterLabel, clusterRadius, initialVisibility, LAYER_LEGENDS, LAYER_ORDER, orderedLayers } from './layers'
+import {
+  clusterLabel,
+  clusterRadius,
+  initialVisibility,
+  LAYER_LEGENDS,
+  LAYER_ORDER,
+  orderedLayers,
+  type MapLayerDef,
+} from './layers'
 import { COUNT_KEYS } from './query'
 import { PROP_ORDER } from './popup'
 

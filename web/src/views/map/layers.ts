@@ -1,6 +1,6 @@
 // The map's own layers without OpenLayers: drawing order, which are on at first, their colours and
 // legends, and the size of a cluster's circle. styles.ts turns these into OpenLayers styles.
-import type { MapLayerDef, MapLayerName } from '@/api/map'
+import type { MapLayerInfo, MapLayerName } from '@/api/types'
 
 /** Bottom to top: polygons under points, cases on top. */
 export const LAYER_ORDER: readonly MapLayerName[] = [
@@ -15,9 +15,14 @@ export const LAYER_ORDER: readonly MapLayerName[] = [
 /** Grids, divisions and buildings are on when the page opens. */
 export const DEFAULT_ON: ReadonlySet<MapLayerName> = new Set(['divisions', 'grids', 'buildings'])
 
+/** A layer of the server's that the page knows how to draw. */
+export type MapLayerDef = MapLayerInfo & { name: MapLayerName }
+
+export const isLayerName = (name: string): name is MapLayerName => (LAYER_ORDER as readonly string[]).includes(name)
+
 /** The server's layers in drawing order; names the page does not know are left out. */
-export function orderedLayers(layers: readonly MapLayerDef[]): MapLayerDef[] {
-  const known = layers.filter((l) => LAYER_ORDER.includes(l.name))
+export function orderedLayers(layers: readonly MapLayerInfo[]): MapLayerDef[] {
+  const known = layers.filter((l): l is MapLayerDef => isLayerName(l.name))
   return known.sort((a, b) => LAYER_ORDER.indexOf(a.name) - LAYER_ORDER.indexOf(b.name))
 }
 

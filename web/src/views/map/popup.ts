@@ -1,6 +1,6 @@
 // The popup of a clicked feature: the server's display fields as labelled rows in a fixed order,
 // and the link to the record's own page.
-import type { MapLayerName } from '@/api/map'
+import type { MapLayerName } from '@/api/types'
 
 /** Fields in the order the popup lists them; each has the label `map.prop.<key>`. Others follow. */
 export const PROP_ORDER = [

@@ -1,6 +1,6 @@
 // 空间查询: the drawn area as the server's query body, a circle as a polygon for display, and the
 // answer as table rows.
-import type { CircleArea, GeoArea, GeoPolygon, MapQueryBody, QueryCounts } from '@/api/map'
+import type { CircleArea, GeoArea, GeoPolygon, MapQuery, QueryCounts } from '@/api/types'
 
 /** The counts in the order the table shows them; the label of each is `map.count.<key>`. */
 export const COUNT_KEYS: readonly (keyof QueryCounts)[] = [
@@ -93,7 +93,7 @@ export function roundArea<G extends GeoArea>(g: G): G {
 /** What the user drew, as the query body: a polygon as it is, a circle as the server's circle. */
 export type QueryShape = { kind: 'polygon'; geometry: GeoArea } | { kind: 'circle'; circle: CircleArea }
 
-export function queryBody(shape: QueryShape): MapQueryBody {
+export function queryBody(shape: QueryShape): MapQuery {
   if (shape.kind === 'polygon') return { geometry: roundArea(shape.geometry) }
   const { lon, lat, radius_m } = shape.circle
   return {

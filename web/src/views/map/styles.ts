@@ -3,7 +3,7 @@
 import type { FeatureLike } from 'ol/Feature'
 import type { StyleFunction } from 'ol/style/Style'
 import { Circle as CircleStyle, Fill, Stroke, Style, Text } from 'ol/style'
-import type { MapLayerName } from '@/api/map'
+import type { MapLayerName } from '@/api/types'
 import {
   CASE_OVERDUE_COLOR,
   clusterLabel,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Thematic } from '@/api/map'
+import type { Thematic } from '@/api/types'
 import {
   classOf,
   fillOf,
@@ -111,7 +111,6 @@ describe('thematic fill of a tile feature', () => {
     values: [
       { id: 1, code: 'a', name: 'A', value: 5 },
       { id: 2, code: 'b', name: 'B', value: 45 },
-      { id: 3, code: 'c', name: 'C', value: null },
     ],
     breaks: [0, 10, 20, 30, 40, 50],
   })

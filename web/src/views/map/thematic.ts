@@ -1,6 +1,6 @@
 // 专题图: the server's class breaks turned into colours, legend rows and the fill of each tile
 // feature by its id. Class i holds b[i] ≤ v < b[i+1]; the last class also holds its upper bound.
-import type { MapLayerName, Thematic, ThematicLevel, ThematicValue } from '@/api/map'
+import type { MapLayerName, Thematic, ThematicValue } from '@/api/types'
 
 /** A sequential ramp, light to dark (ColorBrewer OrRd, 5 classes). */
 export const RAMP = ['#fef0d9', '#fdcc8a', '#fc8d59', '#e34a33', '#b30000'] as const
@@ -69,8 +69,10 @@ export function legendRows(breaks: readonly number[]): LegendRow[] {
   return rows
 }
 
-/** Values by feature id, for the tile style function. */
-export function valueIndex(values: readonly ThematicValue[]): Map<number, number | null> {
+/** Values by feature id, for the tile style function (a value may be missing). */
+export function valueIndex(
+  values: readonly (Omit<ThematicValue, 'value'> & { value: number | null })[],
+): Map<number, number | null> {
   return new Map(values.map((v) => [Number(v.id), v.value]))
 }
 
@@ -95,9 +97,9 @@ export interface ThematicPaint {
   colors: string[]
 }
 
-/** Grids colour the grid layer; communities colour the community polygons of the divisions layer. */
-export function thematicTarget(level: ThematicLevel): { layer: MapLayerName; divisionLevel: string | null } {
-  return level === 'grid' ? { layer: 'grids', divisionLevel: null } : { layer: 'divisions', divisionLevel: 'community' }
+/** Grids colour the grid layer; communities (or subdistricts) colour their polygons of the divisions layer. */
+export function thematicTarget(level: string): { layer: MapLayerName; divisionLevel: string | null } {
+  return level === 'grid' ? { layer: 'grids', divisionLevel: null } : { layer: 'divisions', divisionLevel: level }
 }
 
 export function thematicPaint(t: Thematic): ThematicPaint {

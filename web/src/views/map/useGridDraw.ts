@@ -16,8 +16,8 @@ import { unByKey } from 'ol/Observable'
 import { isApiError } from '@/api/client'
 import { errorText } from '@/api/setup'
 import { orgUnitApi } from '@/api/org'
-import { mapApi, type GeoArea, type MapLayerName, type RegridRun, type SavedGrid } from '@/api/map'
-import type { OrgUnit } from '@/api/types'
+import { mapApi } from '@/api/map'
+import type { GeoArea, MapFeatureProperties, MapLayerName, OrgUnit, RegridRun, UnitProperties } from '@/api/types'
 import { useFieldErrors } from '@/composables/useFieldErrors'
 import { useOrgStore } from '@/stores/org'
 import { nextGridCode, pollRegridRun } from './gridDraw'
@@ -25,6 +25,8 @@ import { roundArea } from './query'
 import type { MapWorkbench } from './workbench'
 
 const OWNER = 'grid-draw'
+
+const isUnit = (p: MapFeatureProperties): p is UnitProperties => 'level' in p && 'parent_id' in p
 
 export type GridDrawMode = 'idle' | 'picking' | 'drawing' | 'drawn' | 'modifying'
 
@@ -127,14 +129,13 @@ export function useGridDraw(wb: ShallowRef<MapWorkbench | null>, showLayer: (nam
       const mine: EditableGrid[] = []
       for (const f of fc.features) {
         const geometry = w.readGeometry(f.geometry)
-        const id = Number(f.id ?? f.properties.id)
-        if (!geometry || !Number.isFinite(id)) continue
         const p = f.properties
-        const parentId = p.parent_id == null ? null : Number(p.parent_id)
-        const feature = new Feature({ geometry, edit_kind: 'grid', name: p.name ?? '', code: p.code ?? '' })
-        feature.setId(id)
+        // The grids layer answers unit properties.
+        if (!geometry || !isUnit(p)) continue
+        const feature = new Feature({ geometry, edit_kind: 'grid', name: p.name, code: p.code })
+        feature.setId(f.id)
         w.editSource.addFeature(feature)
-        if (parentId === c.id) mine.push({ id, code: String(p.code ?? ''), name: String(p.name ?? ''), parentId })
+        if (p.parent_id === c.id) mine.push({ id: f.id, code: p.code, name: p.name, parentId: p.parent_id })
       }
       grids.value = mine.sort((a, b) => a.code.localeCompare(b.code))
     } catch {
@@ -270,7 +271,7 @@ export function useGridDraw(wb: ShallowRef<MapWorkbench | null>, showLayer: (nam
     const area: GeoArea = roundArea(w.writeArea(geometry))
     const creating = mode.value === 'drawn'
     saving.value = true
-    let saved: SavedGrid
+    let saved: OrgUnit
     try {
       saved =
         creating

@@ -1,6 +1,7 @@
 // 热力图: the cases reported in a date range as a heatmap (the last 30 days at first).
 import { ref, shallowRef, type ShallowRef } from 'vue'
-import { mapApi, type Heat } from '@/api/map'
+import { mapApi } from '@/api/map'
+import type { Heat } from '@/api/types'
 import { heatPoints, lastDays } from './heat'
 import type { MapWorkbench } from './workbench'
 

@@ -2,13 +2,15 @@
 // and its popup opened.
 import { ref, type ShallowRef } from 'vue'
 import type { Coordinate } from 'ol/coordinate'
-import { mapApi, type MapLayerName, type SearchResult } from '@/api/map'
+import { mapApi } from '@/api/map'
+import type { MapLayerName, SearchHit } from '@/api/types'
+import { isLayerName } from './layers'
 import { flyTarget, searchQuery } from './search'
 import type { MapWorkbench } from './workbench'
 
 export interface SearchSuggestion {
   value: string
-  result: SearchResult
+  result: SearchHit
 }
 
 export function useMapSearch(
@@ -40,9 +42,11 @@ export function useMapSearch(
     const w = wb.value
     const r = (item as SearchSuggestion).result
     if (!w || !r) return
-    showLayer(r.layer)
+    const layer = r.layer
+    if (!isLayerName(layer)) return
+    showLayer(layer)
     // The popup opens once the map is there, so that panning it into view does not fight the flight.
-    w.fly(flyTarget(r), () => void openPopup(r.layer, r.id, w.fromLonLat([r.lon, r.lat])))
+    w.fly(flyTarget(r), () => void openPopup(layer, r.id, w.fromLonLat([r.lon, r.lat])))
   }
 
   return { q, suggest, choose }

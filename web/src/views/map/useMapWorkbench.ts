@@ -6,8 +6,9 @@ import { useI18n } from 'vue-i18n'
 import Overlay from 'ol/Overlay'
 import type { Coordinate } from 'ol/coordinate'
 import type MapBrowserEvent from 'ol/MapBrowserEvent'
-import { mapApi, type MapConfig, type MapLayerDef, type MapLayerName } from '@/api/map'
-import { initialVisibility, orderedLayers } from './layers'
+import { mapApi } from '@/api/map'
+import type { MapConfig, MapLayerName } from '@/api/types'
+import { initialVisibility, orderedLayers, type MapLayerDef } from './layers'
 import { createWorkbench, type MapWorkbench } from './workbench'
 
 export interface PopupState {
@@ -120,7 +121,7 @@ export function useMapWorkbench() {
       // A tool that draws needs every click; an open popup would catch some.
       w.onClaim(() => closePopup())
       wb.value = w
-      Object.assign(visible, initialVisibility(cfg.layers))
+      Object.assign(visible, initialVisibility(orderedLayers(cfg.layers)))
       for (const [name, on] of Object.entries(visible)) w.setLayerVisible(name as MapLayerName, on)
       // For browser tests and for support staff at the console: the OpenLayers map.
       ;(window as TestWindow).__zgMap = w.map

@@ -1,7 +1,8 @@
 // 专题图: a metric at grid or community level, coloured by the server's class breaks.
 import { computed, ref, shallowRef, watch, type ShallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { mapApi, type MapLayerName, type Thematic, type ThematicLevel, type ThematicMetric } from '@/api/map'
+import { mapApi } from '@/api/map'
+import type { MapLayerName, Thematic, ThematicLevel, ThematicMetric } from '@/api/types'
 import { legendRows, thematicPaint, thematicTarget } from './thematic'
 import type { MapWorkbench } from './workbench'
 

@@ -1,0 +1,41 @@
+//! The map office (图上办公): layers in memory, and the tiles, features, queries and thematic maps drawn from them.
+mod access;
+mod features;
+mod geojson;
+mod index;
+mod popup;
+mod query;
+mod search;
+mod thematic;
+mod tiles;
+
+pub use access::{CASE_READERS, Visible, reads_cases};
+pub use features::{
+    BuildingProperties, CaseProperties, Feature, FeatureCollection, FeatureProperties, MAX_FEATURES, PlaceProperties,
+    UnitProperties, features,
+};
+pub use geojson::{Area, Geometry, MultiPolygonGeometry, PointGeometry, PolygonGeometry};
+pub use index::{BuildingCounts, BuildingPt, CasePt, Layers, MapIndex, PlacePt, UnitShape, Units};
+pub use popup::{
+    BuildingPopup, CasePopup, KeyEnterprisePopup, KeyPlacePopup, Popup, PopupFeature, UnitPopup, feature_detail,
+};
+pub use query::{QueryBuilding, QueryCounts, QueryPoint, QueryResult, query, split_grids};
+pub use search::{SearchHit, search};
+pub use thematic::{Heat, METRICS, Thematic, ThematicValue, heat, thematic};
+pub use tiles::tile;
+
+pub const LAYERS: [&str; 6] = [
+    "divisions",
+    "grids",
+    "buildings",
+    "key_places",
+    "key_enterprises",
+    "cases",
+];
+
+/// (min lon, min lat, max lon, max lat).
+pub type Bbox = (f64, f64, f64, f64);
+
+fn in_bbox(b: Bbox, lon: f64, lat: f64) -> bool {
+    lon >= b.0 && lon <= b.2 && lat >= b.1 && lat <= b.3
+}

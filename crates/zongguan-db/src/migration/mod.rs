@@ -1,0 +1,77 @@
+//! Schema migrations, shared by SQLite and PostgreSQL: the `Migrator`, and one file per migration.
+//!
+//! A migration's `name()` is what migrated databases record: it never changes once released.
+use sea_orm_migration::{prelude::*, schema::*};
+
+mod m0001_foundation;
+mod m0002_registry;
+mod m0003_stats;
+mod m0004_search;
+mod m0005_cases;
+mod m0006_map;
+mod m0007_case_turn;
+mod m0008_import_speed;
+mod m0009_name_by_unit;
+mod m0010_id_key;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_registry::Migration),
+            Box::new(m0003_stats::Migration),
+            Box::new(m0004_search::Migration),
+            Box::new(m0005_cases::Migration),
+            Box::new(m0006_map::Migration),
+            Box::new(m0007_case_turn::Migration),
+            Box::new(m0008_import_speed::Migration),
+            Box::new(m0009_name_by_unit::Migration),
+            Box::new(m0010_id_key::Migration),
+        ]
+    }
+}
+
+fn ts(name: &'static str) -> ColumnDef {
+    timestamp_with_time_zone(name)
+}
+fn ts_null(name: &'static str) -> ColumnDef {
+    timestamp_with_time_zone_null(name)
+}
+fn fk(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from, col).to(to, "id").to_owned()
+}
+fn idx(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(format!("idx_{table}_{}", cols.join("_"))).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    i.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recorded_names_stay_as_released() {
+        let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "m0001_foundation",
+                "m0002_registry",
+                "m0003_stats",
+                "m0004_search",
+                "m0005_cases",
+                "m0006_map",
+                "m0007_case_turn",
+                "m0008_import_speed",
+                "m0009_name_by_unit",
+                "m0010_id_key",
+            ]
+        );
+    }
+}

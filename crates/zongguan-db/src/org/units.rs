@@ -1,0 +1,474 @@
+//! Org units: the tree of district, subdistricts, communities and grids, their codes and shapes.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zongguan_core::rbac::Scope;
+
+use super::text_field;
+use crate::audit::{self, Event};
+use crate::entity::{app_user, department, grid_assignment, org_unit, staff};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
+
+pub const LEVELS: [&str; 4] = ["district", "subdistrict", "community", "grid"];
+
+/// An org unit: a governance center's area or a grid.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrgUnit {
+    pub id: i64,
+    /// district | subdistrict | community | grid
+    pub level: String,
+    /// 12-digit statistical division code; grids append a 2-digit sequence to their community's code.
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    /// For residents' committees: the 社区 they belong to (statistics group by it).
+    pub community_name: Option<String>,
+    pub sort: i32,
+    /// GeoJSON Polygon or MultiPolygon (WGS-84).
+    #[schema(value_type = Option<Object>)]
+    pub geometry: Option<serde_json::Value>,
+    /// After a grid's shape was saved: the run that re-assigns buildings to grids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regrid_run_id: Option<i64>,
+}
+
+impl From<org_unit::Model> for OrgUnit {
+    fn from(m: org_unit::Model) -> Self {
+        Self {
+            id: m.id,
+            level: m.level,
+            code: m.code,
+            name: m.name,
+            parent_id: m.parent_id,
+            community_name: m.community_name,
+            sort: m.sort,
+            geometry: m.geometry.and_then(|g| serde_json::from_str(&g).ok()),
+            regrid_run_id: None,
+        }
+    }
+}
+
+/// A node of the org tree, for the UI.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrgUnitNode {
+    pub id: i64,
+    pub level: String,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    #[schema(no_recursion)]
+    pub children: Vec<OrgUnitNode>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrgUnit {
+    pub level: String,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub community_name: Option<String>,
+    pub sort: Option<i32>,
+    #[schema(value_type = Option<Object>)]
+    pub geometry: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUnitUpdate {
+    pub name: Option<String>,
+    pub code: Option<String>,
+    pub community_name: Option<String>,
+    pub sort: Option<i32>,
+    #[schema(value_type = Option<Object>)]
+    pub geometry: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct OrgUnitFilter {
+    pub parent_id: Option<i64>,
+    pub level: Option<String>,
+    pub q: Option<String>,
+}
+
+fn check_geometry(g: &serde_json::Value) -> DbResult<String> {
+    let t = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    let ok = matches!(t, "Polygon" | "MultiPolygon") && g.get("coordinates").is_some_and(|c| c.is_array());
+    if !ok {
+        return Err(DbError::invalid(
+            "geometry",
+            "范围须为 GeoJSON 的 Polygon 或 MultiPolygon",
+        ));
+    }
+    Ok(g.to_string())
+}
+
+fn level_label(level: &str) -> &'static str {
+    match level {
+        "district" => "区",
+        "subdistrict" => "街道",
+        "community" => "社区",
+        _ => "网格",
+    }
+}
+
+/// A unit's shape must lie within its parent's and overlap no sibling by more than a sliver
+/// (422 naming the parent or the sibling; nothing is saved).
+async fn check_fit<C: ConnectionTrait>(
+    c: &C,
+    id: Option<i64>,
+    level: &str,
+    parent: Option<&org_unit::Model>,
+    geometry: &serde_json::Value,
+) -> DbResult<()> {
+    use zongguan_core::geometry::{self, Misfit};
+    let shape = geometry::from_geojson(geometry)
+        .ok_or_else(|| DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?;
+    let Some(parent) = parent else {
+        return geometry::check_fit(&shape, None, &[]).map_err(|m| match m {
+            Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
+            _ => DbError::invalid("geometry", "范围无效"),
+        });
+    };
+    let parent_shape = parent
+        .geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok())
+        .and_then(|v: serde_json::Value| geometry::from_geojson(&v));
+    let mut q = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(parent.id))
+        .filter(org_unit::Column::Geometry.is_not_null());
+    if let Some(id) = id {
+        q = q.filter(org_unit::Column::Id.ne(id));
+    }
+    let siblings: Vec<(org_unit::Model, geo::MultiPolygon<f64>)> = q
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let v: serde_json::Value = serde_json::from_str(m.geometry.as_deref()?).ok()?;
+            let g = geometry::from_geojson(&v)?;
+            Some((m, g))
+        })
+        .collect();
+    let refs: Vec<&geo::MultiPolygon<f64>> = siblings.iter().map(|s| &s.1).collect();
+    let label = level_label(level);
+    geometry::check_fit(&shape, parent_shape.as_ref(), &refs).map_err(|m| match m {
+        Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
+        Misfit::LeavesParent { area_m2 } => DbError::invalid(
+            "geometry",
+            format!(
+                "{label}范围超出所属{}「{}」约 {area_m2:.0} 平方米，请调整边界",
+                level_label(&parent.level),
+                parent.name
+            ),
+        ),
+        Misfit::Overlaps { sibling, area_m2 } => {
+            let s = &siblings[sibling].0;
+            DbError::invalid(
+                "geometry",
+                format!(
+                    "{label}范围与{label}「{}」（{}）重叠约 {area_m2:.0} 平方米，请调整边界",
+                    s.name, s.code
+                ),
+            )
+        }
+    })
+}
+
+/// The code a child must have under its parent: the level's digit count and the parent's prefix.
+fn check_code(level: &str, code: &str, parent: Option<&org_unit::Model>) -> DbResult<()> {
+    let digits = code.chars().all(|c| c.is_ascii_digit());
+    let (len, prefix) = match level {
+        "district" => (12, 6),
+        "subdistrict" => (12, 6),
+        "community" => (12, 9),
+        _ => (14, 12),
+    };
+    if !digits || code.len() != len {
+        return Err(DbError::invalid("code", format!("编码须为 {len} 位数字")));
+    }
+    if let Some(p) = parent
+        && !code.starts_with(&p.code[..prefix])
+    {
+        return Err(DbError::invalid(
+            "code",
+            format!("编码须以上级编码的前 {prefix} 位 {} 开头", &p.code[..prefix]),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) async fn visible_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<org_unit::Model> {
+    org_unit::Entity::find_by_id(id)
+        .filter(scope::org_units(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -> DbResult<Page<OrgUnit>> {
+    let mut q = org_unit::Entity::find().filter(scope::org_units(scope));
+    if let Some(pid) = f.parent_id {
+        q = q.filter(org_unit::Column::ParentId.eq(pid));
+    }
+    if let Some(l) = f.level.as_deref() {
+        if !LEVELS.contains(&l) {
+            return Err(DbError::invalid(
+                "level",
+                "层级须为 district、subdistrict、community 或 grid",
+            ));
+        }
+        q = q.filter(org_unit::Column::Level.eq(l));
+    }
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(org_unit::Column::Name.contains(t))
+                .add(org_unit::Column::Code.starts_with(t)),
+        );
+    }
+    let (items, total) = page_of(
+        db,
+        q,
+        |q| {
+            q.order_by_asc(org_unit::Column::Sort)
+                .order_by_asc(org_unit::Column::Code)
+        },
+        p,
+    )
+    .await?;
+    Ok(Page {
+        items: items.into_iter().map(OrgUnit::from).collect(),
+        total,
+    })
+}
+
+pub async fn get_unit(db: &Db, scope: &Scope, id: i64) -> DbResult<OrgUnit> {
+    Ok(visible_unit(&db.conn, scope, id).await?.into())
+}
+
+/// The visible part of the tree; a unit whose parent is out of scope becomes a root.
+pub async fn tree(db: &Db, scope: &Scope) -> DbResult<Vec<OrgUnitNode>> {
+    let rows: Vec<(i64, String, String, String, Option<i64>)> = org_unit::Entity::find()
+        .select_only()
+        .columns([
+            org_unit::Column::Id,
+            org_unit::Column::Level,
+            org_unit::Column::Code,
+            org_unit::Column::Name,
+            org_unit::Column::ParentId,
+        ])
+        .filter(scope::org_units(scope))
+        .order_by_asc(org_unit::Column::Sort)
+        .order_by_asc(org_unit::Column::Code)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let parent = r.4.filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(i);
+    }
+    fn build(
+        i: usize,
+        rows: &[(i64, String, String, String, Option<i64>)],
+        ch: &HashMap<Option<i64>, Vec<usize>>,
+    ) -> OrgUnitNode {
+        let r = &rows[i];
+        OrgUnitNode {
+            id: r.0,
+            level: r.1.clone(),
+            code: r.2.clone(),
+            name: r.3.clone(),
+            parent_id: r.4,
+            children: ch
+                .get(&Some(r.0))
+                .map(|v| v.iter().map(|&j| build(j, rows, ch)).collect())
+                .unwrap_or_default(),
+        }
+    }
+    Ok(children
+        .get(&None)
+        .map(|v| v.iter().map(|&i| build(i, &rows, &children)).collect())
+        .unwrap_or_default())
+}
+
+pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgUnit> {
+    let level_idx = LEVELS
+        .iter()
+        .position(|l| *l == n.level)
+        .ok_or_else(|| DbError::invalid("level", "层级须为 district、subdistrict、community 或 grid"))?;
+    let name = text_field("name", "名称", &n.name, 100)?;
+    let code = n.code.trim().to_string();
+    let geometry = n.geometry.as_ref().map(check_geometry).transpose()?;
+    let txn = db.begin_write().await?;
+    let parent = match n.parent_id {
+        Some(pid) => Some(
+            visible_unit(&*txn, &actor.scope, pid)
+                .await
+                .map_err(|_| DbError::invalid("parent_id", "上级单位不存在"))?,
+        ),
+        None => None,
+    };
+    match (&parent, level_idx) {
+        (None, 0) if actor.scope == Scope::All => {}
+        (None, _) => return Err(DbError::invalid("parent_id", "须选择上级单位")),
+        (Some(p), i) => {
+            let pi = LEVELS.iter().position(|l| *l == p.level).unwrap_or(0);
+            if pi + 1 != i {
+                return Err(DbError::invalid(
+                    "level",
+                    format!("{} 的下级只能是 {}", p.name, LEVELS.get(pi + 1).unwrap_or(&"无")),
+                ));
+            }
+        }
+    }
+    check_code(&n.level, &code, parent.as_ref())?;
+    if let Some(g) = &n.geometry {
+        check_fit(&*txn, None, &n.level, parent.as_ref(), g).await?;
+    }
+    let now = Utc::now();
+    let m = org_unit::ActiveModel {
+        level: Set(n.level.clone()),
+        code: Set(code.clone()),
+        name: Set(name),
+        parent_id: Set(n.parent_id),
+        path: Set(String::new()),
+        community_name: Set(n.community_name.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+        sort: Set(n.sort.unwrap_or(0)),
+        geometry: Set(geometry),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await
+    .map_err(|e| DbError::from(e).unique(&format!("编码 {code} 已存在")))?;
+    let path = format!("{}{}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"), m.id);
+    let mut am: org_unit::ActiveModel = m.into();
+    am.path = Set(path);
+    let m = am.update(&*txn).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "org_unit", m.id).detail(format!("{} {}", m.code, m.name)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m.into())
+}
+
+pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitUpdate) -> DbResult<OrgUnit> {
+    let txn = db.begin_write().await?;
+    let cur = visible_unit(&*txn, &actor.scope, id).await?;
+    let mut am: org_unit::ActiveModel = cur.clone().into();
+    if let Some(n) = u.name {
+        am.name = Set(text_field("name", "名称", &n, 100)?);
+    }
+    if let Some(c) = u.code {
+        let c = c.trim().to_string();
+        let parent = match cur.parent_id {
+            Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
+            None => None,
+        };
+        check_code(&cur.level, &c, parent.as_ref())?;
+        am.code = Set(c);
+    }
+    if let Some(c) = u.community_name {
+        am.community_name = Set(Some(c.trim().to_string()).filter(|s| !s.is_empty()));
+    }
+    if let Some(s) = u.sort {
+        am.sort = Set(s);
+    }
+    if let Some(g) = u.geometry {
+        am.geometry = Set(if g.is_null() {
+            None
+        } else {
+            let parent = match cur.parent_id {
+                Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
+                None => None,
+            };
+            let checked = check_geometry(&g)?;
+            check_fit(&*txn, Some(id), &cur.level, parent.as_ref(), &g).await?;
+            Some(checked)
+        });
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique("编码已存在"))?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "org_unit", id).detail(format!("{} {}", m.code, m.name)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m.into())
+}
+
+pub async fn delete_unit(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
+    let txn = db.begin_write().await?;
+    let cur = visible_unit(&*txn, &actor.scope, id).await?;
+    let c = &*txn;
+    let used = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(id))
+        .count(c)
+        .await?
+        + department::Entity::find()
+            .filter(department::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?
+        + staff::Entity::find()
+            .filter(staff::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?
+        + app_user::Entity::find()
+            .filter(app_user::Column::OrgUnitId.eq(id))
+            .count(c)
+            .await?;
+    if used > 0 {
+        return Err(DbError::Conflict(format!(
+            "{} 下还有下级单位、成员单位、人员或用户，不能删除",
+            cur.name
+        )));
+    }
+    grid_assignment::Entity::delete_many()
+        .filter(grid_assignment::Column::GridId.eq(id))
+        .exec(c)
+        .await?;
+    org_unit::Entity::delete_by_id(id).exec(c).await?;
+    audit::append(
+        c,
+        db.backend,
+        actor,
+        Event::ok("delete", "org_unit", id).detail(format!("{} {}", cur.code, cur.name)),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Counts for a quick health view of the tree: units per level.
+pub async fn count_by_level(db: &Db, scope: &Scope) -> DbResult<Vec<(String, i64)>> {
+    Ok(org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Level)
+        .column_as(org_unit::Column::Id.count(), "n")
+        .filter(scope::org_units(scope))
+        .group_by(org_unit::Column::Level)
+        .into_tuple()
+        .all(&db.conn)
+        .await?)
+}

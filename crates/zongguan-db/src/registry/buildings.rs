@@ -1,0 +1,340 @@
+//! Buildings: where they stand, in which grid; moving one to another grid takes its houses and occupants along.
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zongguan_core::dict;
+use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{self as rules, FieldError};
+
+use super::{first, trigram_phrase, under_unit};
+use crate::audit::{self, Event};
+use crate::entity::{building, house, org_unit, residence, resident};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Building {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub grid_id: i64,
+    pub grid_name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub floors: i32,
+    pub structure: String,
+    /// residential | commercial | mixed | industrial | office | public
+    pub use_type: String,
+    pub property_company_id: Option<i64>,
+    pub manager: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingInput {
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub grid_id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub floors: Option<i32>,
+    pub structure: Option<String>,
+    pub use_type: String,
+    pub property_company_id: Option<i64>,
+    pub manager: Option<String>,
+}
+
+pub struct CheckedBuilding {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub floors: i32,
+    pub use_type: &'static str,
+}
+
+/// Field checks that need no database (shared with the import).
+pub fn check_building(
+    code: &str,
+    name: &str,
+    address: &str,
+    lon: f64,
+    lat: f64,
+    floors: i32,
+    use_type: &str,
+) -> Result<CheckedBuilding, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let code = rules::required("code", "楼栋编码", code, 32)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let name = rules::required("name", "楼栋名称", name, 100)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let address = rules::optional_text("address", "地址", address, 200)
+        .map_err(|e| errors.push(e))
+        .ok();
+    // Mainland China's extent; a swapped pair or a 0,0 is caught here.
+    if !(73.0..=136.0).contains(&lon) {
+        errors.push(FieldError {
+            field: "lon",
+            message: format!("经度 {lon} 不在中国境内（73–136）"),
+        });
+    }
+    if !(3.0..=54.0).contains(&lat) {
+        errors.push(FieldError {
+            field: "lat",
+            message: format!("纬度 {lat} 不在中国境内（3–54）"),
+        });
+    }
+    if !(1..=200).contains(&floors) {
+        errors.push(FieldError {
+            field: "floors",
+            message: "层数须在 1–200 之间".into(),
+        });
+    }
+    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CheckedBuilding {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        lon,
+        lat,
+        floors,
+        use_type: use_type.unwrap_or("residential"),
+    })
+}
+
+pub(super) fn building_scope(scope: &Scope) -> Condition {
+    scope::unit_column(scope, building::Column::GridId, Some(building::Column::CreatedBy))
+}
+
+pub(super) async fn building_views(db: &Db, rows: Vec<building::Model>) -> DbResult<Vec<Building>> {
+    let names = org::unit_names(&db.conn, rows.iter().map(|r| r.grid_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Building {
+            grid_name: names.get(&r.grid_id).cloned().unwrap_or_default(),
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            address: r.address,
+            grid_id: r.grid_id,
+            lon: r.lon,
+            lat: r.lat,
+            floors: r.floors,
+            structure: r.structure,
+            use_type: r.use_type,
+            property_company_id: r.property_company_id,
+            manager: r.manager,
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct BuildingFilter {
+    pub org_unit_id: Option<i64>,
+    pub use_type: Option<String>,
+    pub q: Option<String>,
+}
+
+pub async fn list_buildings(db: &Db, scope: &Scope, f: &BuildingFilter, p: PageReq) -> DbResult<Page<Building>> {
+    let mut q = building::Entity::find().filter(building_scope(scope));
+    if let Some(u) = f.org_unit_id {
+        q = q.filter(under_unit(&db.conn, u, building::Column::GridId).await?);
+    }
+    if let Some(t) = f.use_type.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(building::Column::UseType.eq(t));
+    }
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(building::Column::Id.in_subquery(buildings_matching(db, t)));
+    }
+    let (rows, total) = page_of(db, q, |q| q.order_by_asc(building::Column::Code), p).await?;
+    Ok(Page {
+        items: building_views(db, rows).await?,
+        total,
+    })
+}
+
+pub(super) async fn visible_building<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<building::Model> {
+    building::Entity::find_by_id(id)
+        .filter(building_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+pub async fn get_building(db: &Db, scope: &Scope, id: i64) -> DbResult<Building> {
+    let m = visible_building(&db.conn, scope, id).await?;
+    Ok(building_views(db, vec![m]).await?.remove(0))
+}
+
+pub async fn building_by_code<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    code: &str,
+) -> DbResult<Option<building::Model>> {
+    Ok(building::Entity::find()
+        .filter(building::Column::Code.eq(code.trim()))
+        .filter(building_scope(scope))
+        .one(c)
+        .await?)
+}
+
+pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResult<Building> {
+    let c = check_building(
+        &b.code,
+        &b.name,
+        b.address.as_deref().unwrap_or(""),
+        b.lon,
+        b.lat,
+        b.floors.unwrap_or(1),
+        &b.use_type,
+    )
+    .map_err(first)?;
+    let txn = db.begin_write().await?;
+    visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
+    let now = Utc::now();
+    let m = building::ActiveModel {
+        code: Set(c.code.clone()),
+        name: Set(c.name),
+        address: Set(c.address),
+        grid_id: Set(b.grid_id),
+        lon: Set(c.lon),
+        lat: Set(c.lat),
+        footprint: Set(None),
+        floors: Set(c.floors),
+        structure: Set(b.structure.unwrap_or_default()),
+        use_type: Set(c.use_type.into()),
+        property_company_id: Set(b.property_company_id),
+        manager: Set(b.manager.unwrap_or_default()),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await
+    .map_err(|e| DbError::from(e).unique_on("code", &format!("楼栋编码 {} 已存在", c.code)))?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "building", m.id).detail(m.code.clone()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(building_views(db, vec![m]).await?.remove(0))
+}
+
+pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) -> DbResult<Building> {
+    let c = check_building(
+        &b.code,
+        &b.name,
+        b.address.as_deref().unwrap_or(""),
+        b.lon,
+        b.lat,
+        b.floors.unwrap_or(1),
+        &b.use_type,
+    )
+    .map_err(first)?;
+    let txn = db.begin_write().await?;
+    let cur = visible_building(&*txn, &actor.scope, id).await?;
+    visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
+    let moved = cur.grid_id != b.grid_id;
+    let mut am: building::ActiveModel = cur.into();
+    am.code = Set(c.code);
+    am.name = Set(c.name);
+    am.address = Set(c.address);
+    am.grid_id = Set(b.grid_id);
+    am.lon = Set(c.lon);
+    am.lat = Set(c.lat);
+    am.floors = Set(c.floors);
+    am.structure = Set(b.structure.unwrap_or_default());
+    am.use_type = Set(c.use_type.into());
+    am.property_company_id = Set(b.property_company_id);
+    am.manager = Set(b.manager.unwrap_or_default());
+    am.updated_at = Set(Utc::now());
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique_on("code", "楼栋编码已存在"))?;
+    if moved {
+        // Houses follow their building into the new grid.
+        house::Entity::update_many()
+            .col_expr(house::Column::GridId, sea_orm::sea_query::Expr::val(b.grid_id))
+            .filter(house::Column::BuildingId.eq(id))
+            .exec(&*txn)
+            .await?;
+        // So do the people who live there now.
+        resident::Entity::update_many()
+            .col_expr(resident::Column::OrgUnitId, sea_orm::sea_query::Expr::val(b.grid_id))
+            .filter(
+                resident::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(residence::Column::ResidentId)
+                        .from(residence::Entity)
+                        .and_where(residence::Column::Until.is_null())
+                        .and_where(
+                            residence::Column::HouseId.in_subquery(
+                                sea_orm::sea_query::Query::select()
+                                    .column(house::Column::Id)
+                                    .from(house::Entity)
+                                    .and_where(house::Column::BuildingId.eq(id))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            )
+            .exec(&*txn)
+            .await?;
+    }
+    audit::append(&*txn, db.backend, actor, Event::ok("update", "building", id)).await?;
+    txn.commit().await?;
+    Ok(building_views(db, vec![m]).await?.remove(0))
+}
+
+/// A grid in the caller's scope (buildings sit in grids).
+async fn visible_grid<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64, field: &str) -> DbResult<org_unit::Model> {
+    let g = org_unit::Entity::find_by_id(id)
+        .filter(scope::org_units(scope))
+        .one(c)
+        .await?
+        .ok_or_else(|| DbError::invalid(field, "网格不存在或不在您的数据范围内"))?;
+    if g.level != "grid" {
+        return Err(DbError::invalid(field, format!("{} 不是网格", g.name)));
+    }
+    Ok(g)
+}
+
+/// Ids of the buildings whose code, name or address contains `t`.
+pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    match trigram_phrase(db, t) {
+        Some(phrase) => Query::select()
+            .expr(Expr::col(Alias::new("rowid")))
+            .from(Alias::new("building_fts"))
+            .and_where(Expr::cust_with_values("building_fts MATCH ?", [phrase]))
+            .to_owned(),
+        None => Query::select()
+            .column(building::Column::Id)
+            .from(building::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(building::Column::Code.contains(t))
+                    .add(building::Column::Name.contains(t))
+                    .add(building::Column::Address.contains(t)),
+            )
+            .to_owned(),
+    }
+}

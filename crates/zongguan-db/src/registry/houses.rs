@@ -1,0 +1,265 @@
+//! Houses: the rooms of a building, with their use and whether they are let.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zongguan_core::dict;
+use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{self as rules, FieldError};
+
+use super::buildings::{building_views, visible_building};
+use super::residences::residence_views;
+use super::{Building, Residence, buildings_matching, first, under_unit};
+use crate::audit::{self, Event};
+use crate::entity::{building, house, residence};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct House {
+    pub id: i64,
+    pub building_id: i64,
+    pub building_code: String,
+    pub building_name: String,
+    pub address: String,
+    pub grid_id: i64,
+    pub room: String,
+    pub area: Option<f64>,
+    pub use_type: String,
+    pub owner_resident_id: Option<i64>,
+    pub owner_org: String,
+    pub is_rental: bool,
+    pub rental_use: String,
+    pub rental_risk_class: Option<String>,
+    /// People living there now.
+    pub occupants: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseInput {
+    pub building_id: i64,
+    pub room: String,
+    pub area: Option<f64>,
+    pub use_type: String,
+    pub owner_resident_id: Option<i64>,
+    pub owner_org: Option<String>,
+    pub is_rental: Option<bool>,
+    pub rental_use: Option<String>,
+}
+
+pub(super) fn house_scope(scope: &Scope) -> Condition {
+    scope::unit_column(scope, house::Column::GridId, Some(house::Column::CreatedBy))
+}
+
+pub fn check_house(room: &str, area: Option<f64>, use_type: &str) -> Result<(String, &'static str), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let room = rules::required("room", "房号", room, 20)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let Some(a) = area
+        && !(a > 0.0 && a < 100_000.0)
+    {
+        errors.push(FieldError {
+            field: "area",
+            message: format!("面积 {a} 须大于 0 且小于 100000 平方米"),
+        });
+    }
+    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((room.unwrap_or_default(), use_type.unwrap_or("residential")))
+}
+
+async fn house_views(db: &Db, rows: Vec<house::Model>) -> DbResult<Vec<House>> {
+    let bids: Vec<i64> = rows.iter().map(|r| r.building_id).collect();
+    let buildings: HashMap<i64, building::Model> = building::Entity::find()
+        .filter(building::Column::Id.is_in(bids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let hids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let counts: HashMap<i64, i64> = residence::Entity::find()
+        .select_only()
+        .column(residence::Column::HouseId)
+        .column_as(residence::Column::Id.count(), "n")
+        .filter(residence::Column::HouseId.is_in(hids))
+        .filter(residence::Column::Until.is_null())
+        .group_by(residence::Column::HouseId)
+        .into_tuple::<(i64, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let b = buildings.get(&r.building_id);
+            House {
+                building_code: b.map(|b| b.code.clone()).unwrap_or_default(),
+                building_name: b.map(|b| b.name.clone()).unwrap_or_default(),
+                address: b.map(|b| format!("{}{}", b.address, r.room)).unwrap_or_default(),
+                occupants: counts.get(&r.id).copied().unwrap_or(0) as u64,
+                id: r.id,
+                building_id: r.building_id,
+                grid_id: r.grid_id,
+                room: r.room,
+                area: r.area,
+                use_type: r.use_type,
+                owner_resident_id: r.owner_resident_id,
+                owner_org: r.owner_org,
+                is_rental: r.is_rental,
+                rental_use: r.rental_use,
+                rental_risk_class: r.rental_risk_class,
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct HouseFilter {
+    pub org_unit_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub use_type: Option<String>,
+    pub is_rental: Option<bool>,
+    pub q: Option<String>,
+}
+
+pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) -> DbResult<Page<House>> {
+    let mut q = house::Entity::find().filter(house_scope(scope));
+    if let Some(u) = f.org_unit_id {
+        q = q.filter(under_unit(&db.conn, u, house::Column::GridId).await?);
+    }
+    if let Some(b) = f.building_id {
+        q = q.filter(house::Column::BuildingId.eq(b));
+    }
+    if let Some(t) = f.use_type.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(house::Column::UseType.eq(t));
+    }
+    if let Some(r) = f.is_rental {
+        q = q.filter(house::Column::IsRental.eq(r));
+    }
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(house::Column::Room.contains(t))
+                .add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))),
+        );
+    }
+    let (rows, total) = page_of(
+        db,
+        q,
+        |q| {
+            q.order_by_asc(house::Column::BuildingId)
+                .order_by_asc(house::Column::Room)
+        },
+        p,
+    )
+    .await?;
+    Ok(Page {
+        items: house_views(db, rows).await?,
+        total,
+    })
+}
+
+pub(super) async fn visible_house<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<house::Model> {
+    house::Entity::find_by_id(id)
+        .filter(house_scope(scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// A house with its building and its occupants, past and present.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HouseDetail {
+    pub house: House,
+    pub building: Building,
+    pub residences: Vec<Residence>,
+}
+
+pub async fn get_house(db: &Db, actor: &Actor, id: i64) -> DbResult<HouseDetail> {
+    let m = visible_house(&db.conn, &actor.scope, id).await?;
+    let b = building::Entity::find_by_id(m.building_id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let rows = residence::Entity::find()
+        .filter(residence::Column::HouseId.eq(id))
+        .order_by_desc(residence::Column::Since)
+        .all(&db.conn)
+        .await?;
+    Ok(HouseDetail {
+        house: house_views(db, vec![m]).await?.remove(0),
+        building: building_views(db, vec![b]).await?.remove(0),
+        residences: residence_views(db, rows).await?,
+    })
+}
+
+pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<House> {
+    let (room, use_type) = check_house(&h.room, h.area, &h.use_type).map_err(first)?;
+    let txn = db.begin_write().await?;
+    let b = visible_building(&*txn, &actor.scope, h.building_id)
+        .await
+        .map_err(|_| DbError::invalid("building_id", "楼栋不存在"))?;
+    let now = Utc::now();
+    let m = house::ActiveModel {
+        building_id: Set(b.id),
+        grid_id: Set(b.grid_id),
+        room: Set(room.clone()),
+        area: Set(h.area),
+        use_type: Set(use_type.into()),
+        owner_resident_id: Set(h.owner_resident_id),
+        owner_org: Set(h.owner_org.unwrap_or_default()),
+        is_rental: Set(h.is_rental.unwrap_or(false)),
+        rental_use: Set(h.rental_use.unwrap_or_default()),
+        rental_risk_class: Set(None),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await
+    .map_err(|e| DbError::from(e).unique_on("room", &format!("{} 已有房号 {room}", b.code)))?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "house", m.id).detail(format!("{} {}", b.code, m.room)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(house_views(db, vec![m]).await?.remove(0))
+}
+
+pub async fn update_house(db: &Db, actor: &Actor, id: i64, h: HouseInput) -> DbResult<House> {
+    let (room, use_type) = check_house(&h.room, h.area, &h.use_type).map_err(first)?;
+    let txn = db.begin_write().await?;
+    let cur = visible_house(&*txn, &actor.scope, id).await?;
+    let mut am: house::ActiveModel = cur.into();
+    am.room = Set(room);
+    am.area = Set(h.area);
+    am.use_type = Set(use_type.into());
+    am.owner_resident_id = Set(h.owner_resident_id);
+    am.owner_org = Set(h.owner_org.unwrap_or_default());
+    am.is_rental = Set(h.is_rental.unwrap_or(false));
+    am.rental_use = Set(h.rental_use.unwrap_or_default());
+    am.updated_at = Set(Utc::now());
+    let m = am
+        .update(&*txn)
+        .await
+        .map_err(|e| DbError::from(e).unique_on("room", "该楼栋已有此房号"))?;
+    audit::append(&*txn, db.backend, actor, Event::ok("update", "house", id)).await?;
+    txn.commit().await?;
+    Ok(house_views(db, vec![m]).await?.remove(0))
+}

@@ -1,0 +1,74 @@
+//! Base registries (人-房-地): buildings, houses, residents and where they live, special groups,
+//! summary counts, and the property companies, key places and key enterprises filed under org units.
+//! Entered once, shared by every department; every query takes the caller's data scope.
+mod buildings;
+mod houses;
+mod key_enterprises;
+mod key_places;
+mod property_companies;
+mod residences;
+mod residents;
+mod shared;
+mod special_groups;
+mod summary;
+
+pub(crate) use buildings::buildings_matching;
+pub use buildings::{
+    Building, BuildingFilter, BuildingInput, CheckedBuilding, building_by_code, check_building, create_building,
+    get_building, list_buildings, update_building,
+};
+pub use houses::{
+    House, HouseDetail, HouseFilter, HouseInput, check_house, create_house, get_house, list_houses, update_house,
+};
+pub use key_enterprises::{
+    KeyEnterprise, KeyEnterpriseInput, get_key_enterprise, list_key_enterprises, save_key_enterprise,
+};
+pub use key_places::{KeyPlace, KeyPlaceInput, get_key_place, list_key_places, save_key_place};
+pub use property_companies::{
+    PropertyCompany, PropertyCompanyInput, get_property_company, list_property_companies, save_property_company,
+};
+pub use residences::{MoveIn, MoveOut, Residence, move_in, move_out};
+pub(crate) use residents::resident_model;
+pub use residents::{
+    NewResidentRow, Resident, ResidentDetail, ResidentFilter, ResidentForm, create_resident, get_resident,
+    id_for_number, list_residents, unmasked_values, update_resident,
+};
+pub use shared::PlaceFilter;
+pub use special_groups::{SpecialGroupInput, SpecialGroupRecord, add_special_group, special_groups};
+pub use summary::{UnitSummary, summary};
+
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
+use zongguan_core::rbac::Scope;
+use zongguan_core::registry::FieldError;
+
+use crate::entity::org_unit;
+use crate::{Db, DbError, DbResult, scope};
+
+impl From<FieldError> for DbError {
+    fn from(e: FieldError) -> Self {
+        DbError::invalid(e.field, e.message)
+    }
+}
+
+fn first(errors: Vec<FieldError>) -> DbError {
+    errors
+        .into_iter()
+        .next()
+        .map(DbError::from)
+        .unwrap_or(DbError::NotFound)
+}
+
+/// Rows under an org unit (the unit and everything below it), for list filters.
+async fn under_unit<C: ConnectionTrait, Col: ColumnTrait>(c: &C, unit: i64, col: Col) -> DbResult<Condition> {
+    let u = org_unit::Entity::find_by_id(unit)
+        .one(c)
+        .await?
+        .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+    Ok(scope::unit_column(&Scope::Subtree { path: u.path }, col, None))
+}
+
+/// Three characters or more go through the trigram index (FTS5 on SQLite, pg_trgm serves LIKE
+/// on PostgreSQL); shorter text has no trigram and is matched with LIKE.
+fn trigram_phrase(db: &Db, t: &str) -> Option<String> {
+    (db.backend == crate::Backend::Sqlite && t.chars().count() >= 3).then(|| format!("\"{}\"", t.replace('"', "\"\"")))
+}

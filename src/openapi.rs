@@ -1,0 +1,97 @@
+//! The OpenAPI document: its header and tags, and the JSON and the plain page served from it,
+//! both made once when the router is built.
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "zongguan 综管 API", description = "大综管（综治·信访·维稳）信息管理系统的接口。列表返回 {items,total}；错误返回 {error:{code,message,field}}。"),
+    components(schemas(crate::error::ApiError, PermissionCode)),
+    tags(
+        (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
+        (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
+        (name = "system", description = "用户与角色"),
+        (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
+        (name = "cases", description = "事件处理：分类、工作日历、上报与自动分拨、受理派遣处置核查结案、督办、照片、统计、Open311 密钥"),
+        (name = "map", description = "图上办公：矢量瓦片、要素、空间查询、专题图、热力图、网格重新划分"),
+        (name = "audit", description = "审计日志与登录日志"),
+        (name = "meta", description = "健康检查")
+    )
+)]
+pub struct ApiDoc;
+
+/// A permission code (`<object>:<verb>`): the schema lists every one of core's `Permission`s, so the
+/// front end's `PermissionCode` is a generated union, not a copy.
+pub struct PermissionCode;
+
+impl utoipa::PartialSchema for PermissionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let codes = zongguan_core::permission::Permission::ALL.iter().map(|p| p.code());
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(codes))
+            .description(Some("权限代码 `<对象>:<操作>`"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PermissionCode {}
+
+/// The header, tags and shared schemas, before the routes add their paths.
+pub fn base() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::http::open311::Open311Doc::openapi());
+    doc
+}
+
+/// The finished document as served: `/api/openapi.json` and the `/api/docs` page.
+pub struct Document {
+    pub json: String,
+    pub page: String,
+}
+
+impl Document {
+    pub fn new(doc: &utoipa::openapi::OpenApi) -> Self {
+        let json = doc.to_pretty_json().unwrap_or_default();
+        let page = docs_page(&serde_json::from_str(&json).unwrap_or_default());
+        Self { json, page }
+    }
+}
+
+/// A plain page listing the operations, needing no internet.
+fn docs_page(doc: &serde_json::Value) -> String {
+    let mut rows = String::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for (path, ops) in paths {
+            for (method, op) in ops.as_object().into_iter().flatten() {
+                let summary = op.get("summary").and_then(|s| s.as_str()).unwrap_or("");
+                rows.push_str(&format!(
+                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                    method.to_uppercase(),
+                    html_escape(path),
+                    html_escape(summary)
+                ));
+            }
+        }
+    }
+    format!(
+        "<!doctype html><meta charset=utf-8><title>综管 API</title><style>body{{font-family:sans-serif;margin:2em}}td{{padding:2px 8px;border-bottom:1px solid #ddd}}</style><h1>综管 API</h1><p>机器可读文档：<a href=/api/openapi.json>/api/openapi.json</a></p><table>{rows}</table>"
+    )
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_lists_each_operation_escaped() {
+        let doc = serde_json::json!({"paths": {"/a/{id}": {"get": {"summary": "读 <一条>"}}}});
+        let page = docs_page(&doc);
+        assert!(page.contains("<code>GET</code>"));
+        assert!(page.contains("读 &lt;一条&gt;"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The API integration tests in one binary (one link on two cores): the router in-process against
+//! a fresh SQLite file and a fresh PostgreSQL schema (`ZONGGUAN_TEST_POSTGRES_URL`), each test on both.
+#[macro_use]
+mod common;
+
+mod api;
+mod cases;
+mod demo;
+mod imports;
+mod map;
+mod openapi;
+mod registry;
