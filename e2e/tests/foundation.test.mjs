@@ -117,8 +117,13 @@ test('the audit administrator reads the logs and nothing else', async () => {
   assert.equal(await page.getByTestId('menu-system').count(), 0)
   await openMenu(page, 'audit', 'login-logs')
   await page.getByTestId('login-logs-table').getByText('auditor').first().waitFor()
+  await page.getByTestId('login-logs-table').getByText('浏览器', { exact: true }).waitFor()
   await openMenu(page, 'audit', 'audit-logs')
   await page.getByTestId('audit-logs-table').locator('tbody tr').first().waitFor()
+  // Every column is there, the last ones too: where from, and what.
+  for (const column of ['结果', '客户端地址', '详情']) {
+    await page.getByTestId('audit-logs-table').locator('th', { hasText: column }).waitFor()
+  }
   await shot(page, 'foundation-4-audit-log')
   await page.close()
 })
