@@ -19,7 +19,7 @@ use super::taxonomy::limit_of;
 use super::timeline::event;
 use super::views::{Case, Location, view_one};
 use crate::audit::{self, Event};
-use crate::entity::{case_event, case_record};
+use crate::entity::{audit_log, case_event, case_item, case_record, department};
 use crate::{Actor, Backend, Db, DbError, DbResult};
 
 /// Where a case may come from.
@@ -242,21 +242,10 @@ fn shift_placeholders(sql: &str, by: usize) -> String {
 /// Reports a case: routes it to its grid, community center and department, starts the accept
 /// clock, looks for duplicates, writes the first timeline row and the audit row in one transaction.
 pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
-    let item_code = n.item_code.trim().to_string();
-    let description = n.description.trim().to_string();
-    if description.is_empty() || description.chars().count() > 2000 {
-        return Err(DbError::invalid("description", "事件描述不能为空，且不超过 2000 字"));
-    }
-    let address = n.address.as_deref().map(str::trim).unwrap_or("").to_string();
-    if address.chars().count() > 200 {
-        return Err(DbError::invalid("address", "地址不超过 200 字"));
-    }
-    let source = n.source.clone().unwrap_or_else(|| "grid_worker".into());
-    if !SOURCES.contains(&source.as_str()) {
-        return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
-    }
+    let texts = Texts::of(&n)?;
     // Everything that only reads comes before the writer lock, so concurrent reports overlap it.
-    let item = item_by_code(db, &item_code)
+    let item_code = n.item_code.trim();
+    let item = item_by_code(db, item_code)
         .await?
         .filter(|i| i.enabled)
         .ok_or_else(|| DbError::invalid("item_code", format!("事件小类 {item_code} 不存在或已停用")))?;
@@ -271,45 +260,20 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     // PostgreSQL looks before the turn, so concurrent reports overlap it; SQLite inside it, on the
     // writer's connection, whose pages are warm (a pool connection has dropped its cache since the
     // last report's commit, and re-reading cold pages cost more than the turn it saves).
-    let place_point = place.lon.zip(place.lat);
-    let mut dups = match (db.backend, place_point) {
+    let point = place.lon.zip(place.lat);
+    let mut dups = match (db.backend, point) {
         (Backend::Postgres, Some((lon, lat))) => duplicates(&db.conn, &item.code, lon, lat, now()).await?,
         _ => vec![],
     };
-
-    // PostgreSQL: the id comes from the sequence before the turn, so the case, its timeline row
-    // and its audit row (which names the id) go in as one statement while the turn is held.
-    let id = match db.backend {
-        Backend::Postgres => {
-            let row = db
-                .conn
-                .query_one_raw(sea_orm::Statement::from_string(
-                    sea_orm::DbBackend::Postgres,
-                    "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id",
-                ))
-                .await?;
-            Some(row.ok_or(DbError::NotFound)?.try_get::<i64>("", "id")?)
-        }
-        Backend::Sqlite => None,
-    };
-    let reporter_name = n.reporter_name.clone().unwrap_or_else(|| u.name.clone());
-    let names = (
-        u.org_unit_id
-            .and_then(|i| routing.unit_names.get(&i))
-            .cloned()
-            .unwrap_or_default(),
-        u.department_id
-            .and_then(|i| routing.department_by_id(i))
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
-    );
+    let id = reserve_id(db).await?;
+    let names = reporter_names(&routing, u);
     let note = match &dept {
         Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
         None => format!("自动分拨：{}", place.info.community_name),
     };
 
     let txn = db.begin_write().await?;
-    if let (Backend::Sqlite, Some((lon, lat))) = (db.backend, place_point) {
+    if let (Backend::Sqlite, Some((lon, lat))) = (db.backend, point) {
         dups = duplicates(&*txn, &item.code, lon, lat, now()).await?;
     }
     // Case codes are a daily sequence: creators take turns. On PostgreSQL the audit chain's lock,
@@ -319,94 +283,24 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     // Stamped inside the turn, so report times follow the codes (unless the wait crossed midnight:
     // then the code's day wins).
     let now = Some(now()).filter(|t| cst_date(*t) == cst_date(day)).unwrap_or(day);
-    let am = case_record::ActiveModel {
-        id: id.map(Set).unwrap_or_default(),
-        code: Set(code.clone()),
-        item_code: Set(item.code.clone()),
-        category_code: Set(item.category_code.clone()),
-        description: Set(description),
-        address: Set(if address.is_empty() {
-            place.building_address.unwrap_or_default()
-        } else {
-            address
-        }),
-        building_code: Set(place.building_code),
-        lon: Set(place.lon),
-        lat: Set(place.lat),
-        grid_id: Set(place.grid_id),
-        community_id: Set(place.info.community_id),
-        subdistrict_id: Set(place.info.subdistrict_id),
-        owner_unit_id: Set(place.info.community_id),
-        level: Set(Level::Community.as_str().into()),
-        department_id: Set(dept.as_ref().map(|d| d.id)),
-        source: Set(source),
-        state: Set(CaseState::Reported.as_str().into()),
-        paused: Set(false),
-        version: Set(1),
-        step: Set(Some(Step::Accept.as_str().into())),
-        step_started_at: Set(Some(now)),
-        deadline_at: Set(Some(calendar::deadline(&cal, now, limit_of(&item, Step::Accept)))),
-        paused_at: Set(None),
-        supervision_level: Set(0),
-        rework_count: Set(0),
-        late: Set(false),
-        merged_into_id: Set(None),
-        reporter_user_id: Set(u.user_id),
-        reporter_name: Set(reporter_name),
-        reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
-        open311_token: Set(n.open311_token.clone()),
-        reported_at: Set(now),
-        dispatched_at: Set(None),
-        closed_at: Set(None),
-        created_by: Set(u.user_id),
-        updated_at: Set(now),
+    let stamp = Stamp {
+        id,
+        code: &code,
+        now,
+        deadline: calendar::deadline(&cal, now, limit_of(&item, Step::Accept)),
     };
-    let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
-    let audited = |id: i64| {
-        audit::row_after(
-            tail.clone(),
-            u,
-            Event::ok("create", "case", id).detail(format!("{code} {}", item.name)),
+    let am = new_record(u, &n, texts, &item, place, dept.as_ref(), stamp);
+    let m = insert_report(&*txn, id, am, |id| {
+        (
+            event(id, "report", None, CaseState::Reported, u, &names, note, now),
+            audit::row_after(
+                tail,
+                u,
+                Event::ok("create", "case", id).detail(format!("{code} {}", item.name)),
+            ),
         )
-    };
-    let m = match id {
-        Some(id) => {
-            use sea_orm::QueryTrait;
-            let pg = sea_orm::DbBackend::Postgres;
-            let parts = [
-                case_record::Entity::insert(am).build(pg),
-                case_event::Entity::insert(event(id, "report", None, CaseState::Reported, u, &names, note, now))
-                    .build(pg),
-                crate::entity::audit_log::Entity::insert(audited(id)).build(pg),
-            ];
-            let mut sqls = Vec::new();
-            let mut values = Vec::new();
-            for p in parts {
-                sqls.push(shift_placeholders(&p.sql, values.len()));
-                values.extend(p.values.map(|v| v.0).unwrap_or_default());
-            }
-            let sql = format!(
-                "WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c",
-                sqls[0], sqls[1], sqls[2]
-            );
-            case_record::Entity::find()
-                .from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values))
-                .one(&*txn)
-                .await
-                .map_err(taken)?
-                .ok_or(DbError::NotFound)?
-        }
-        None => {
-            let m = am.insert(&*txn).await.map_err(taken)?;
-            case_event::Entity::insert(event(m.id, "report", None, CaseState::Reported, u, &names, note, now))
-                .exec_without_returning(&*txn)
-                .await?;
-            crate::entity::audit_log::Entity::insert(audited(m.id))
-                .exec_without_returning(&*txn)
-                .await?;
-            m
-        }
-    };
+    })
+    .await?;
     txn.commit().await?;
     let mut depts = HashMap::new();
     if let Some(d) = dept {
@@ -417,4 +311,180 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
         case: view_one(m, &routing, &depts, &items, now),
         duplicates: dups,
     })
+}
+
+/// A report's own texts, checked.
+struct Texts {
+    description: String,
+    address: String,
+    source: String,
+}
+
+impl Texts {
+    fn of(n: &NewCase) -> DbResult<Self> {
+        let description = n.description.trim().to_string();
+        if description.is_empty() || description.chars().count() > 2000 {
+            return Err(DbError::invalid("description", "事件描述不能为空，且不超过 2000 字"));
+        }
+        let address = n.address.as_deref().map(str::trim).unwrap_or("").to_string();
+        if address.chars().count() > 200 {
+            return Err(DbError::invalid("address", "地址不超过 200 字"));
+        }
+        let source = n.source.clone().unwrap_or_else(|| "grid_worker".into());
+        if !SOURCES.contains(&source.as_str()) {
+            return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
+        }
+        Ok(Self {
+            description,
+            address,
+            source,
+        })
+    }
+}
+
+/// PostgreSQL: the id comes from the sequence before the turn, so the case, its timeline row and
+/// its audit row (which names the id) go in as one statement while the turn is held. SQLite: none,
+/// the insert answers it.
+async fn reserve_id(db: &Db) -> DbResult<Option<i64>> {
+    match db.backend {
+        Backend::Postgres => {
+            let row = db
+                .conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT nextval(pg_get_serial_sequence('case_record', 'id')) AS id",
+                ))
+                .await?;
+            Ok(Some(row.ok_or(DbError::NotFound)?.try_get::<i64>("", "id")?))
+        }
+        Backend::Sqlite => Ok(None),
+    }
+}
+
+/// The reporter's center and department names for the timeline, from the routing cache: the hot
+/// path reads no table for them.
+fn reporter_names(routing: &GridRouting, u: &Actor) -> (String, String) {
+    (
+        u.org_unit_id
+            .and_then(|i| routing.unit_names.get(&i))
+            .cloned()
+            .unwrap_or_default(),
+        u.department_id
+            .and_then(|i| routing.department_by_id(i))
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+    )
+}
+
+/// What the turn gives a new case: its id (when reserved), code, report time and first deadline.
+struct Stamp<'a> {
+    id: Option<i64>,
+    code: &'a str,
+    now: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+}
+
+/// The new case as reported: at the community center, waiting for acceptance.
+fn new_record(
+    u: &Actor,
+    n: &NewCase,
+    texts: Texts,
+    item: &case_item::Model,
+    place: Place,
+    dept: Option<&department::Model>,
+    stamp: Stamp<'_>,
+) -> case_record::ActiveModel {
+    let Stamp {
+        id,
+        code,
+        now,
+        deadline,
+    } = stamp;
+    case_record::ActiveModel {
+        id: id.map(Set).unwrap_or_default(),
+        code: Set(code.into()),
+        item_code: Set(item.code.clone()),
+        category_code: Set(item.category_code.clone()),
+        description: Set(texts.description),
+        address: Set(if texts.address.is_empty() {
+            place.building_address.unwrap_or_default()
+        } else {
+            texts.address
+        }),
+        building_code: Set(place.building_code),
+        lon: Set(place.lon),
+        lat: Set(place.lat),
+        grid_id: Set(place.grid_id),
+        community_id: Set(place.info.community_id),
+        subdistrict_id: Set(place.info.subdistrict_id),
+        owner_unit_id: Set(place.info.community_id),
+        level: Set(Level::Community.as_str().into()),
+        department_id: Set(dept.map(|d| d.id)),
+        source: Set(texts.source),
+        state: Set(CaseState::Reported.as_str().into()),
+        paused: Set(false),
+        version: Set(1),
+        step: Set(Some(Step::Accept.as_str().into())),
+        step_started_at: Set(Some(now)),
+        deadline_at: Set(Some(deadline)),
+        paused_at: Set(None),
+        supervision_level: Set(0),
+        rework_count: Set(0),
+        late: Set(false),
+        merged_into_id: Set(None),
+        reporter_user_id: Set(u.user_id),
+        reporter_name: Set(n.reporter_name.clone().unwrap_or_else(|| u.name.clone())),
+        reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
+        open311_token: Set(n.open311_token.clone()),
+        reported_at: Set(now),
+        dispatched_at: Set(None),
+        closed_at: Set(None),
+        created_by: Set(u.user_id),
+        updated_at: Set(now),
+    }
+}
+
+/// Writes the case, its first timeline row and its audit row, the rows made by `rows` for the
+/// case's id. With an id reserved (PostgreSQL) the three are one statement; else the case's insert
+/// answers the id, and the rows follow.
+async fn insert_report<C: ConnectionTrait>(
+    c: &C,
+    id: Option<i64>,
+    am: case_record::ActiveModel,
+    rows: impl FnOnce(i64) -> (case_event::ActiveModel, audit_log::ActiveModel),
+) -> DbResult<case_record::Model> {
+    let taken = |e: sea_orm::DbErr| DbError::from(e).unique("事件编号冲突，请重试");
+    let Some(id) = id else {
+        let m = am.insert(c).await.map_err(taken)?;
+        let (timeline_row, audit_row) = rows(m.id);
+        case_event::Entity::insert(timeline_row)
+            .exec_without_returning(c)
+            .await?;
+        audit_log::Entity::insert(audit_row).exec_without_returning(c).await?;
+        return Ok(m);
+    };
+    use sea_orm::QueryTrait;
+    let pg = sea_orm::DbBackend::Postgres;
+    let (timeline_row, audit_row) = rows(id);
+    let parts = [
+        case_record::Entity::insert(am).build(pg),
+        case_event::Entity::insert(timeline_row).build(pg),
+        audit_log::Entity::insert(audit_row).build(pg),
+    ];
+    let mut sqls = Vec::new();
+    let mut values = Vec::new();
+    for p in parts {
+        sqls.push(shift_placeholders(&p.sql, values.len()));
+        values.extend(p.values.map(|v| v.0).unwrap_or_default());
+    }
+    let sql = format!(
+        "WITH c AS ({} RETURNING *), e AS ({}), a AS ({}) SELECT * FROM c",
+        sqls[0], sqls[1], sqls[2]
+    );
+    case_record::Entity::find()
+        .from_raw_sql(sea_orm::Statement::from_sql_and_values(pg, sql, values))
+        .one(c)
+        .await
+        .map_err(taken)?
+        .ok_or(DbError::NotFound)
 }
