@@ -379,6 +379,7 @@ impl CaseCounts {
 /// Per department: cases, dispatched, reworked, closed, closed on time, overdue.
 type DeptTally = [u64; 6];
 
+/// Counts the cases `q` asks for in one pass over the rows.
 fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
     let now = now.timestamp_micros();
     let area = Test::of(&q.area, st);
@@ -435,7 +436,11 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
         }
         d[5] += u64::from(open[s] && r.flags & PAUSED == 0 && r.deadline < now);
     }
+    tally_of(st, by_state, by_item, by_dept)
+}
 
+/// The scan's counts by interned index, keyed by what the indexes stand for, with the figures.
+fn tally_of(st: &State, by_state: Vec<u64>, by_item: Vec<u64>, by_dept: Vec<DeptTally>) -> Tally {
     let mut t = Tally::default();
     for (i, n) in by_state.into_iter().enumerate().filter(|(_, n)| *n > 0) {
         if let Some(s) = st.states.value(i) {

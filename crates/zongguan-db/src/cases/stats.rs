@@ -132,7 +132,7 @@ pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStat
         .add(visible(c, u).await?)
         .add(filter_condition(c, &filter, now).await?);
     // One pass over the covering index (state, department, item, late, rework).
-    let rows: Vec<(String, Option<i64>, String, bool, i32, i64)> = case_record::Entity::find()
+    let rows: Vec<GroupRow> = case_record::Entity::find()
         .select_only()
         .columns([
             case_record::Column::State,
@@ -162,6 +162,14 @@ pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStat
         .into_tuple()
         .all(c)
         .await?;
+    named(c, tally_of(rows, overdue_rows)).await
+}
+
+/// One row of the grouped count: state, department, item, late, rework count, cases.
+type GroupRow = (String, Option<i64>, String, bool, i32, i64);
+
+/// The grouped rows and the overdue cases' departments added up as the in-memory scan does.
+fn tally_of(rows: Vec<GroupRow>, overdue_rows: Vec<Option<i64>>) -> Tally {
     let mut overdue: BTreeMap<Option<i64>, i64> = BTreeMap::new();
     for d in overdue_rows {
         *overdue.entry(d).or_default() += 1;
@@ -198,7 +206,7 @@ pub async fn stats_sql(db: &Db, u: &Actor, f: &StatsFilter) -> DbResult<CaseStat
             x.due_for_closure += n as u64;
         }
     }
-    named(c, t).await
+    t
 }
 
 /// Rates, names of items and departments, and the order the page shows.

@@ -2,11 +2,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::calendar::{self, Urgency};
-use zongguan_core::case_flow::{self, CaseAction, CaseRole, OPEN_STATES};
+use zongguan_core::case_flow::{self, CaseAction, CaseFacts, CaseRole, OPEN_STATES};
 
 use super::access::{facts, now, roles_for, state_of, visible_case};
 use super::routing::{GridRouting, routing};
@@ -282,25 +282,8 @@ pub async fn get_case(db: &Db, u: &Actor, id: i64) -> DbResult<CaseDetail> {
 
 pub(super) async fn detail(db: &Db, u: &Actor, m: case_record::Model) -> DbResult<CaseDetail> {
     let c = &db.conn;
-    let f = facts(&m);
     let roles = roles_for(c, u, &m, None).await?;
-    let mut allowed: Vec<String> = Vec::new();
-    for a in CaseAction::ALL {
-        let ok = roles.iter().any(|r| {
-            let needs = match (r, a) {
-                (CaseRole::Center, CaseAction::Supervise) => u.can("case:supervise"),
-                (CaseRole::Center, _) => u.can("case:dispatch"),
-                _ => true,
-            };
-            needs && case_flow::transition(&f, &a, *r).is_ok()
-        });
-        if ok {
-            allowed.push(a.as_str().into());
-        }
-    }
-    if roles.contains(&CaseRole::Center) && u.can("case:dispatch") && !f.state.is_terminal() && !f.paused {
-        allowed.push("merge".into());
-    }
+    let allowed_actions = allowed_actions(u, &roles, &facts(&m));
     let timeline = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(m.id))
         .order_by_asc(case_event::Column::Id)
@@ -321,77 +304,112 @@ pub(super) async fn detail(db: &Db, u: &Actor, m: case_record::Model) -> DbResul
         .order_by_asc(case_alert::Column::Id)
         .all(c)
         .await?;
-    let assist_ids: Vec<i64> = case_assist::Entity::find()
-        .select_only()
-        .column(case_assist::Column::DepartmentId)
-        .filter(case_assist::Column::CaseId.eq(m.id))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let assisting = if assist_ids.is_empty() {
-        vec![]
-    } else {
-        department::Entity::find()
-            .filter(department::Column::Id.is_in(assist_ids))
-            .order_by_asc(department::Column::Code)
-            .all(c)
-            .await?
-    };
+    let assisting_departments = assisting_departments(c, m.id).await?;
     let reporter_contact = m.reporter_contact.clone();
     let case = views(db, vec![m]).await?.remove(0);
     let id = case.id;
     Ok(CaseDetail {
         reporter_contact,
-        assisting_departments: assisting
-            .into_iter()
-            .map(|d| DepartmentRef {
-                id: d.id,
-                code: d.code,
-                name: d.name,
-            })
-            .collect(),
-        timeline: timeline
-            .into_iter()
-            .map(|e| TimelineRow {
-                action_name: action_zh(&e.action).into(),
-                id: e.id,
-                action: e.action,
-                from_state: e.from_state,
-                to_state: e.to_state,
-                actor_name: e.actor_name,
-                unit_name: e.unit_name,
-                department_name: e.department_name,
-                note: e.note,
-                at: e.at,
-            })
-            .collect(),
+        assisting_departments,
+        timeline: timeline.into_iter().map(TimelineRow::from).collect(),
         photos: photos.into_iter().map(|p| photo_view(id, p)).collect(),
-        notices: notices
-            .into_iter()
-            .map(|n| Notice {
-                id: n.id,
-                kind: n.kind,
-                serial: n.serial,
-                issuing_unit_name: n.issuing_unit_name,
-                department_name: n.department_name,
-                original_deadline: n.original_deadline,
-                new_deadline: n.new_deadline,
-                overdue_seconds: n.overdue_seconds,
-                note: n.note,
-                issued_at: n.issued_at,
-            })
-            .collect(),
-        alerts: alerts
-            .into_iter()
-            .map(|a| Alert {
-                step: a.step,
-                deadline_at: a.deadline_at,
-                raised_at: a.raised_at,
-            })
-            .collect(),
-        allowed_actions: allowed,
+        notices: notices.into_iter().map(Notice::from).collect(),
+        alerts: alerts.into_iter().map(Alert::from).collect(),
+        allowed_actions,
         case,
     })
+}
+
+/// The UI's buttons: each action one of the caller's roles may take now, where a center also
+/// needs the permission for it; `merge` for the center of a case that can still move.
+fn allowed_actions(u: &Actor, roles: &[CaseRole], f: &CaseFacts) -> Vec<String> {
+    let mut allowed: Vec<String> = CaseAction::ALL
+        .into_iter()
+        .filter(|a| {
+            roles.iter().any(|r| {
+                let needs = match (r, a) {
+                    (CaseRole::Center, CaseAction::Supervise) => u.can("case:supervise"),
+                    (CaseRole::Center, _) => u.can("case:dispatch"),
+                    _ => true,
+                };
+                needs && case_flow::transition(f, a, *r).is_ok()
+            })
+        })
+        .map(|a| a.as_str().into())
+        .collect();
+    if roles.contains(&CaseRole::Center) && u.can("case:dispatch") && !f.state.is_terminal() && !f.paused {
+        allowed.push("merge".into());
+    }
+    allowed
+}
+
+async fn assisting_departments<C: ConnectionTrait>(c: &C, case_id: i64) -> DbResult<Vec<DepartmentRef>> {
+    let ids: Vec<i64> = case_assist::Entity::find()
+        .select_only()
+        .column(case_assist::Column::DepartmentId)
+        .filter(case_assist::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .order_by_asc(department::Column::Code)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|d| DepartmentRef {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+        })
+        .collect())
+}
+
+impl From<case_event::Model> for TimelineRow {
+    fn from(e: case_event::Model) -> Self {
+        Self {
+            action_name: action_zh(&e.action).into(),
+            id: e.id,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            actor_name: e.actor_name,
+            unit_name: e.unit_name,
+            department_name: e.department_name,
+            note: e.note,
+            at: e.at,
+        }
+    }
+}
+
+impl From<case_notice::Model> for Notice {
+    fn from(n: case_notice::Model) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            serial: n.serial,
+            issuing_unit_name: n.issuing_unit_name,
+            department_name: n.department_name,
+            original_deadline: n.original_deadline,
+            new_deadline: n.new_deadline,
+            overdue_seconds: n.overdue_seconds,
+            note: n.note,
+            issued_at: n.issued_at,
+        }
+    }
+}
+
+impl From<case_alert::Model> for Alert {
+    fn from(a: case_alert::Model) -> Self {
+        Self {
+            step: a.step,
+            deadline_at: a.deadline_at,
+            raised_at: a.raised_at,
+        }
+    }
 }
 
 fn action_zh(a: &str) -> &'static str {
