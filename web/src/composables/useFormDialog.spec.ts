@@ -5,7 +5,7 @@ import { mount } from '@vue/test-utils'
 import { ElMessage } from 'element-plus'
 import { ApiError } from '@/api/client'
 import { i18n } from '@/locales'
-import { useFormDialog, type FormDialogOptions } from './useFormDialog'
+import { createOrUpdate, useFormDialog, type FormDialogOptions } from './useFormDialog'
 
 vi.mock('element-plus', () => ({ ElMessage: vi.fn() }))
 
@@ -49,7 +49,7 @@ function setup(options: Partial<FormDialogOptions<Row, Model, Row>> = {}, valid 
         save: async (m, r) => ({ id: r?.id ?? 9, code: m.code }),
         ...options,
       })
-      return () => h(FakeForm, { ref: 'formRef' })
+      return () => h(FakeForm, { ref: dialog.formRef })
     },
   })
   mount(Host, { global: { plugins: [i18n] } })
@@ -170,5 +170,14 @@ describe('useFormDialog', () => {
     expect(onOpen).toHaveBeenCalledWith({ id: 7, code: 'Q' })
     dialog.close()
     expect(dialog.visible.value).toBe(false)
+  })
+})
+
+describe('createOrUpdate', () => {
+  it('creates a new record and updates a row by its id, with the same body', async () => {
+    const api = { create: vi.fn(async (b: string) => `created ${b}`), update: vi.fn(async (id: number, b: string) => `${id} ${b}`) }
+    expect(await createOrUpdate(api, null, 'N')).toBe('created N')
+    expect(await createOrUpdate(api, { id: 8 }, 'E')).toBe('8 E')
+    expect(api.update).toHaveBeenCalledWith(8, 'E')
   })
 })

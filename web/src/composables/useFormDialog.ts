@@ -1,7 +1,8 @@
 // The half of every create/edit dialog that is not its fields: open it for a new record or for a
 // row, the model, the el-form, the client's checks, the save, the server's field errors, busy, close.
-// The component's template names its form `<el-form ref="formRef">`; the component exposes `open`.
-import { reactive, ref, shallowRef, useTemplateRef } from 'vue'
+// The component puts its fields in `<FormDialog :dialog>` (the el-dialog, el-form and buttons) and
+// exposes `open` to the page.
+import { reactive, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { ElMessage, type FormInstance } from 'element-plus'
 import { isApiError } from '@/api/client'
@@ -29,6 +30,17 @@ export interface FormDialogOptions<Row, Model extends object, Saved> {
   message?: (row: Row | null) => string
 }
 
+/** What FormDialog needs of a useFormDialog. */
+export interface FormDialogState {
+  visible: Ref<boolean>
+  form: object
+  formRef: ShallowRef<FormInstance | undefined>
+  saving: Ref<boolean>
+  loading: Ref<boolean>
+  submit: () => Promise<void>
+  close: () => void
+}
+
 export function useFormDialog<Row, Model extends object, Saved = unknown>(
   options: FormDialogOptions<Row, Model, Saved>,
 ) {
@@ -37,8 +49,8 @@ export function useFormDialog<Row, Model extends object, Saved = unknown>(
   /** The row being edited; null while creating. */
   const row = shallowRef<Row | null>(null)
   const form = reactive(options.empty())
-  /** The template's `<el-form ref="formRef">`. */
-  const formRef = useTemplateRef<FormInstance>('formRef')
+  /** The el-form, which FormDialog binds. */
+  const formRef = shallowRef<FormInstance>()
   const fieldErrors = useFieldErrors()
   const saving = ref(false)
   /** The row's model is being read (`from` answered a promise). */
@@ -101,4 +113,15 @@ export function useFormDialog<Row, Model extends object, Saved = unknown>(
   }
 
   return { visible, row, form, formRef, fieldErrors, saving, loading, open, close, submit }
+}
+
+/** A record's API where a new one is POSTed and an edit PUT whole, with one body for both. */
+export interface CreateUpdateApi<Body, Saved> {
+  create: (body: Body) => Promise<Saved>
+  update: (id: number, body: Body) => Promise<Saved>
+}
+
+/** The usual `save`: `update(row.id, body)` for a row, `create(body)` for a new record. */
+export function createOrUpdate<Body, Saved>(api: CreateUpdateApi<Body, Saved>, row: { id: number } | null, body: Body) {
+  return row ? api.update(row.id, body) : api.create(body)
 }

@@ -61,3 +61,8 @@ export function usePagedList<T, F extends object>(
 
 /** A list as usePagedList gives it: what ListPage shows. */
 export type PagedList<T = unknown, F extends object = object> = ReturnType<typeof usePagedList<T, F>>
+
+/** A list the server answers whole, as one page (shown without a pager). */
+export function asPaged<T>(items: T[]): Paged<T> {
+  return { items, total: items.length }
+}

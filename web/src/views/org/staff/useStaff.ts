@@ -1,8 +1,8 @@
 // 队伍人员: filtered, paged list and delete; the form does create and edit.
-import { ElMessage, ElMessageBox } from 'element-plus'
 import { useI18n } from 'vue-i18n'
 import { staffApi } from '@/api/org'
 import type { Staff } from '@/api/types'
+import { useConfirm } from '@/composables/useConfirm'
 import { usePagedList } from '@/composables/usePagedList'
 
 /** Gender as sent by the server: words or GB/T 2261.1 codes (1 male, 2 female). */
@@ -14,6 +14,7 @@ export function genderKey(value: string | null | undefined): 'male' | 'female' |
 
 export function useStaff() {
   const { t } = useI18n()
+  const { confirmDelete } = useConfirm()
   const list = usePagedList(staffApi.list, () => ({
     org_unit_id: undefined as number | undefined,
     q: '',
@@ -25,22 +26,7 @@ export function useStaff() {
   }
 
   async function remove(row: Staff) {
-    try {
-      await ElMessageBox.confirm(t('common.confirmDelete', { name: row.name }), t('common.confirmTitle'), {
-        type: 'warning',
-        confirmButtonText: t('common.delete'),
-        cancelButtonText: t('common.cancel'),
-      })
-    } catch {
-      return
-    }
-    try {
-      await staffApi.remove(row.id)
-      ElMessage({ type: 'success', message: t('common.deleted') })
-      await list.load()
-    } catch {
-      // shown by the client
-    }
+    if (await confirmDelete(row.name, () => staffApi.remove(row.id))) await list.load()
   }
 
   return { ...list, remove, genderLabel }

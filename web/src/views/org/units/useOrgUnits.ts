@@ -1,14 +1,13 @@
 // The org unit page: the tree, the selected unit, and its create/edit/delete.
 import { computed, ref, shallowRef } from 'vue'
-import { ElMessage, ElMessageBox } from 'element-plus'
-import { useI18n } from 'vue-i18n'
 import { orgUnitApi } from '@/api/org'
 import type { OrgUnit, OrgUnitNode } from '@/api/types'
+import { useConfirm } from '@/composables/useConfirm'
 import { useOrgStore } from '@/stores/org'
 import { childLevel } from '@/utils/tree'
 
 export function useOrgUnits() {
-  const { t } = useI18n()
+  const { confirmDelete } = useConfirm()
   const org = useOrgStore()
   const selectedId = ref<number | null>(null)
   const detail = shallowRef<OrgUnit | null>(null)
@@ -52,26 +51,13 @@ export function useOrgUnits() {
   async function remove() {
     const unit = detail.value
     if (!unit) return
-    try {
-      await ElMessageBox.confirm(t('common.confirmDelete', { name: unit.name }), t('common.confirmTitle'), {
-        type: 'warning',
-        confirmButtonText: t('common.delete'),
-        cancelButtonText: t('common.cancel'),
-      })
-    } catch {
-      return
-    }
-    try {
-      await orgUnitApi.remove(unit.id)
-      ElMessage({ type: 'success', message: t('common.deleted') })
-      const parentId = unit.parent_id
-      detail.value = null
-      selectedId.value = null
-      await loadTree(true)
-      if (parentId != null) await select(parentId)
-    } catch {
-      // shown by the client (e.g. 409 when it still has sub-units)
-    }
+    // A unit with sub-units answers 409, shown by the client.
+    if (!(await confirmDelete(unit.name, () => orgUnitApi.remove(unit.id)))) return
+    const parentId = unit.parent_id
+    detail.value = null
+    selectedId.value = null
+    await loadTree(true)
+    if (parentId != null) await select(parentId)
   }
 
   return { org, selectedId, detail, detailLoading, node, parent, nextLevel, loadTree, select, afterSave, remove }

@@ -1,9 +1,10 @@
 // 用户管理: the user list with its filters, role names, lock and unlock.
 import { computed, shallowRef } from 'vue'
-import { ElMessage, ElMessageBox } from 'element-plus'
+import { ElMessage } from 'element-plus'
 import { useI18n } from 'vue-i18n'
 import { roleApi, userApi } from '@/api/system'
 import type { Role, User } from '@/api/types'
+import { useConfirm } from '@/composables/useConfirm'
 import { usePagedList } from '@/composables/usePagedList'
 import { useAuthStore } from '@/stores/auth'
 import { itemsOf } from '@/utils/format'
@@ -11,6 +12,7 @@ import { itemsOf } from '@/utils/format'
 export function useUsers() {
   const { t } = useI18n()
   const auth = useAuthStore()
+  const { confirm } = useConfirm()
   const list = usePagedList(userApi.list, () => ({
     q: '',
     org_unit_id: undefined as number | undefined,
@@ -26,19 +28,6 @@ export function useUsers() {
       roles.value = itemsOf(await roleApi.list())
     } catch {
       roles.value = []
-    }
-  }
-
-  async function confirm(message: string, action: string) {
-    try {
-      await ElMessageBox.confirm(message, t('common.confirmTitle'), {
-        type: 'warning',
-        confirmButtonText: action,
-        cancelButtonText: t('common.cancel'),
-      })
-      return true
-    } catch {
-      return false
     }
   }
 
