@@ -529,7 +529,7 @@ async fn history_in(
     progress: &(dyn Fn(u64) + Sync),
 ) -> DbResult<u64> {
     use crate::entity::{case_item, case_record, department};
-    use zongguan_core::case_flow::{CaseState, step_of};
+    use zongguan_core::case_flow::{CaseState, OPEN_STATES, step_of};
     let routing = crate::cases::routing(db).await?;
     let mut units = org_unit::Entity::find()
         .filter(org_unit::Column::Level.eq("grid"))
@@ -572,14 +572,6 @@ async fn history_in(
     let now = Utc::now();
     let today = zongguan_core::time::cst_date(now);
     let mut seq: HashMap<NaiveDate, u32> = HashMap::new();
-    let open = [
-        CaseState::Reported,
-        CaseState::Accepted,
-        CaseState::Dispatched,
-        CaseState::Handling,
-        CaseState::Feedback,
-        CaseState::Verified,
-    ];
     let txn = db.begin_write().await?;
     let mut batch = Vec::with_capacity(500);
     let mut written = 0;
@@ -605,13 +597,13 @@ async fn history_in(
             match roll {
                 0..=959 => CaseState::Closed,
                 960..=989 => CaseState::Rejected,
-                _ => open[rng.below(open.len() as u64) as usize],
+                _ => OPEN_STATES[rng.below(OPEN_STATES.len() as u64) as usize],
             }
         } else {
             match roll {
                 0..=599 => CaseState::Closed,
                 600..=629 => CaseState::Rejected,
-                _ => open[rng.below(open.len() as u64) as usize],
+                _ => OPEN_STATES[rng.below(OPEN_STATES.len() as u64) as usize],
             }
         };
         let step = step_of(state);

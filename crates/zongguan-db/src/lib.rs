@@ -3,7 +3,6 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
-pub mod case_counts;
 pub mod cases;
 pub mod demo;
 pub mod demo_data;

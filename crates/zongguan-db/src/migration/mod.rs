@@ -13,6 +13,7 @@ mod m0007_case_turn;
 mod m0008_import_speed;
 mod m0009_name_by_unit;
 mod m0010_id_key;
+mod m0011_permission_codes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_import_speed::Migration),
             Box::new(m0009_name_by_unit::Migration),
             Box::new(m0010_id_key::Migration),
+            Box::new(m0011_permission_codes::Migration),
         ]
     }
 }
@@ -71,6 +73,7 @@ mod tests {
                 "m0008_import_speed",
                 "m0009_name_by_unit",
                 "m0010_id_key",
+                "m0011_permission_codes",
             ]
         );
     }

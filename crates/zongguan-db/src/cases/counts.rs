@@ -1,19 +1,62 @@
-//! Every case's counted fields in memory, 40 bytes a case, so the counts by state, item and
-//! department of a whole district are one scan of a flat array instead of a GROUP BY over a
-//! million rows. Kept current like the map's case layer: on each use, the rows stamped since the
-//! last look (`updated_at`, with an overlap, as a transaction commits a little after the time it
-//! stamped) and the rows inserted since (by id: bulk loads stamp history with older times).
-use std::collections::{BTreeMap, HashMap, HashSet};
+//! Every case's counted fields in memory, so a district's counts are one scan of a flat array.
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
-
+use serde::Serialize;
+use utoipa::ToSchema;
 use zongguan_core::case_flow::{CaseState, OPEN_STATES};
 
-use crate::cases::{Figures, Tally};
+use super::access::{Area, Visible, now};
 use crate::entity::case_record;
 use crate::{Db, DbResult};
+
+/// The evaluation figures (DOMAIN.md) of one department, or of everything.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Figures {
+    pub reported: u64,
+    pub dispatched: u64,
+    /// Open cases past their deadline now.
+    pub overdue: u64,
+    pub reworked: u64,
+    /// Closed, plus open cases already past their deadline.
+    pub due_for_closure: u64,
+    pub closed: u64,
+    /// Closed without any step finished after its deadline.
+    pub closed_on_time: u64,
+    /// closed / due_for_closure, in percent with two decimals.
+    pub closure_rate: f64,
+    /// closed_on_time / due_for_closure, in percent.
+    pub on_time_closure_rate: f64,
+    /// reworked / due_for_closure, in percent.
+    pub rework_rate: f64,
+}
+
+impl Figures {
+    pub(super) fn rates(&mut self) {
+        let pct = |n: u64| {
+            if self.due_for_closure == 0 {
+                0.0
+            } else {
+                (n as f64 * 10000.0 / self.due_for_closure as f64).round() / 100.0
+            }
+        };
+        self.closure_rate = pct(self.closed);
+        self.on_time_closure_rate = pct(self.closed_on_time);
+        self.rework_rate = pct(self.reworked);
+    }
+}
+
+/// Counts before names are attached: what both the SQL and the in-memory path produce.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    pub(super) by_state: BTreeMap<String, u64>,
+    pub(super) by_item: BTreeMap<String, u64>,
+    /// Per lead department (none: not routed): cases and figures.
+    pub(super) by_dept: BTreeMap<Option<i64>, (u64, Figures)>,
+    pub(super) all: Figures,
+}
 
 /// How long after stamping `updated_at` a transaction may still commit and be seen.
 const OVERLAP: TimeDelta = TimeDelta::seconds(10);
@@ -22,7 +65,7 @@ const CHUNK: u64 = 20_000;
 /// Case ids index the array directly; an id beyond this turns the copy off (counts use SQL).
 const MAX_ID: i64 = 1 << 28;
 /// States a case reaches only after dispatch, for the figure of dispatched cases.
-pub(crate) const DISPATCHED_STATES: [CaseState; 5] = [
+pub(super) const DISPATCHED_STATES: [CaseState; 5] = [
     CaseState::Dispatched,
     CaseState::Handling,
     CaseState::Feedback,
@@ -105,34 +148,13 @@ struct State {
     states: Interner<String>,
 }
 
-/// Where a case lies, tested on its own columns.
-#[derive(Debug, Clone)]
-pub(crate) enum Area {
-    Everywhere,
-    Grid(i64),
-    Community(i64),
-    Subdistrict(i64),
-    Grids(HashSet<i64>),
-    CreatedBy(i64),
-}
-
-/// The cases a user may see when their scope is not everything (see `cases::visible`).
-#[derive(Debug, Clone)]
-pub(crate) struct Visible {
-    pub area: Area,
-    pub reporter: Option<i64>,
-    pub department: Option<i64>,
-    /// Cases the department assists.
-    pub assisted: HashSet<i64>,
-}
-
 /// What to count: the caller's cases, in a place, reported in a range of China dates.
 #[derive(Debug, Clone)]
-pub(crate) struct Counted {
-    pub visible: Option<Visible>,
-    pub area: Area,
-    pub day_from: Option<i32>,
-    pub day_to: Option<i32>,
+pub(super) struct Counted {
+    pub(super) visible: Option<Visible>,
+    pub(super) area: Area,
+    pub(super) day_from: Option<i32>,
+    pub(super) day_to: Option<i32>,
 }
 
 /// A place with interned ids.
@@ -178,7 +200,12 @@ impl Test {
     }
 }
 
-/// Shared by all clones of [`Db`] (through the case caches).
+/// Every case's counted fields, 40 bytes a case: the counts by state, item and department of a
+/// whole district are one scan instead of a GROUP BY over a million rows. Kept current like the
+/// map's case layer: on each use, the rows stamped since the last look (`updated_at`, with an
+/// overlap, as a transaction commits a little after the time it stamped) and the rows inserted
+/// since (by id: bulk loads stamp history with older times). Shared by all clones of [`Db`]
+/// (through the case caches).
 #[derive(Default)]
 pub struct CaseCounts {
     state: tokio::sync::Mutex<State>,
@@ -277,7 +304,7 @@ impl State {
 
 async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
     let c = &db.conn;
-    let started = crate::cases::now();
+    let started = now();
     if !st.loaded {
         let max: Option<Option<i64>> = case_record::Entity::find()
             .select_only()
@@ -336,7 +363,7 @@ impl CaseCounts {
     }
 
     /// Brings the copy up to date and counts; `None` when the copy is off.
-    pub(crate) async fn tally(&self, db: &Db, q: &Counted, now: DateTime<Utc>) -> DbResult<Option<Tally>> {
+    pub(super) async fn tally(&self, db: &Db, q: &Counted, now: DateTime<Utc>) -> DbResult<Option<Tally>> {
         let mut st = self.state.lock().await;
         if st.off {
             return Ok(None);
@@ -352,6 +379,7 @@ impl CaseCounts {
 /// Per department: cases, dispatched, reworked, closed, closed on time, overdue.
 type DeptTally = [u64; 6];
 
+/// Counts the cases `q` asks for in one pass over the rows.
 fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
     let now = now.timestamp_micros();
     let area = Test::of(&q.area, st);
@@ -408,7 +436,11 @@ fn scan(st: &State, q: &Counted, now: DateTime<Utc>) -> Tally {
         }
         d[5] += u64::from(open[s] && r.flags & PAUSED == 0 && r.deadline < now);
     }
+    tally_of(st, by_state, by_item, by_dept)
+}
 
+/// The scan's counts by interned index, keyed by what the indexes stand for, with the figures.
+fn tally_of(st: &State, by_state: Vec<u64>, by_item: Vec<u64>, by_dept: Vec<DeptTally>) -> Tally {
     let mut t = Tally::default();
     for (i, n) in by_state.into_iter().enumerate().filter(|(_, n)| *n > 0) {
         if let Some(s) = st.states.value(i) {

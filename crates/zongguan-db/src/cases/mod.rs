@@ -1,0 +1,43 @@
+//! Cases (事件): reporting, routing, the workflow with its clock and timeline, lists, counts, photos and alerts.
+//!
+//! Every read and write takes the actor: data scope, permissions and department. The files are
+//! floors; each imports only from the floors below it:
+//!
+//! 1. `access`: who sees which case, and the part (center, department, reporter) a caller plays
+//! 2. `counts`: every case's counted fields in memory, and the figures they add up to
+//! 3. `routing`: the grid index, departments, calendar and case items, cached
+//! 4. `taxonomy`: the items, categories and calendar years as data, and the items' step limits
+//! 5. `timeline`: the row every write adds
+//! 6. `views`: a case as lists and the detail show it
+//! 7. `list`: the filtered list, the inbox and Open311's public requests
+//! 8. `stats`: counts by state, item and department
+//! 9. `report`, `workflow`, `photos`, `alerts`: the writes, none of which imports another
+mod access;
+mod alerts;
+mod counts;
+mod list;
+mod photos;
+mod report;
+mod routing;
+mod stats;
+mod taxonomy;
+mod timeline;
+mod views;
+mod workflow;
+
+pub use zongguan_core::case_flow::OPEN_STATES;
+
+pub use access::now;
+pub use alerts::{alert_count, raise_overdue_alerts, refresh_planner_stats};
+pub use counts::{CaseCounts, Figures};
+pub use list::{CaseFilter, PUBLIC_SOURCES, PublicFilter, code_for_token, inbox, list, public_cases};
+pub use photos::{NewPhoto, PHOTO_STAGES, add_photo, get_photo, photo_target};
+pub use report::{CreatedCase, DuplicateCase, NewCase, SOURCES, create};
+pub use routing::{CaseCaches, GridInfo, GridRouting, department_code_for, routing, work_calendar};
+pub use stats::{CaseStats, DepartmentCount, ItemCount, StateCount, StatsFilter, stats, stats_sql, warm_counts};
+pub use taxonomy::{
+    CalendarInput, CalendarYear, CaseCategory, CaseItem, CaseItemInput, calendar_year, categories, set_calendar_year,
+    update_item,
+};
+pub use views::{Alert, Case, CaseDetail, DepartmentRef, Location, Notice, Photo, TimelineRow, get_case};
+pub use workflow::{ActionInput, MergeInput, act, merge};
