@@ -8,5 +8,6 @@ mod cases;
 mod demo;
 mod imports;
 mod map;
+mod migrations;
 mod openapi;
 mod registry;

@@ -97,94 +97,13 @@ async fn refresh(db: &Db, inner: &mut Inner) -> DbResult<()> {
     // recounted next time (its version is newer than the one stored), never lost.
     let full = changed.len() > FULL_PASS;
     let mut fresh: HashMap<i64, UnitCounts> = changed.iter().map(|u| (*u, UnitCounts::default())).collect();
-    for part in if full {
-        vec![Vec::new()]
+    let parts = if full {
+        vec![None]
     } else {
-        changed.chunks(200).map(|c| c.to_vec()).collect()
-    } {
-        // One row per (unit, type, gender) with its birth dates joined: a few thousand rows for a
-        // district instead of millions, read off the covering index.
-        let only = if full {
-            String::new()
-        } else {
-            format!(
-                "WHERE org_unit_id IN ({})",
-                part.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-            )
-        };
-        let dates = match db.backend {
-            crate::Backend::Sqlite => "group_concat(birth_date, ',')",
-            crate::Backend::Postgres => "string_agg(birth_date::text, ',')",
-        };
-        let sql = format!(
-            "SELECT org_unit_id AS u, registration_type AS r, gender AS g, {dates} AS d, COUNT(*) - COUNT(birth_date) AS n FROM resident {only} GROUP BY org_unit_id, registration_type, gender"
-        );
-        for row in c
-            .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
-            .await?
-        {
-            let unit: i64 = row.try_get("", "u")?;
-            let Some(u) = fresh.get_mut(&unit) else { continue };
-            let dates: Option<String> = row.try_get("", "d")?;
-            let unknown: i64 = row.try_get("", "n")?;
-            let e = u
-                .people
-                .entry((row.try_get("", "r")?, row.try_get("", "g")?))
-                .or_default();
-            e.0.extend(dates.as_deref().unwrap_or("").split(',').filter_map(parse_day));
-            e.1 += unknown as u64;
-        }
-        let sql = format!(
-            "SELECT org_unit_id AS u, special_groups AS s, COUNT(*) AS n FROM resident {} special_groups <> '' GROUP BY org_unit_id, special_groups",
-            if full {
-                "WHERE".to_string()
-            } else {
-                format!("{only} AND")
-            }
-        );
-        for row in c
-            .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
-            .await?
-        {
-            let unit: i64 = row.try_get("", "u")?;
-            let Some(u) = fresh.get_mut(&unit) else { continue };
-            let groups: String = row.try_get("", "s")?;
-            let n: i64 = row.try_get("", "n")?;
-            u.special_residents += n as u64;
-            for g in groups.split(',').filter(|g| !g.is_empty()) {
-                *u.special_groups.entry(g.to_string()).or_default() += n as u64;
-            }
-        }
-        let mut q = house::Entity::find()
-            .select_only()
-            .columns([house::Column::GridId, house::Column::UseType, house::Column::IsRental])
-            .column_as(house::Column::Id.count(), "n")
-            .group_by(house::Column::GridId)
-            .group_by(house::Column::UseType)
-            .group_by(house::Column::IsRental);
-        if !full {
-            q = q.filter(house::Column::GridId.is_in(part.clone()));
-        }
-        let rows: Vec<(i64, String, bool, i64)> = q.into_tuple().all(c).await?;
-        for (unit, use_type, rental, n) in rows {
-            if let Some(u) = fresh.get_mut(&unit) {
-                *u.houses.entry((use_type, rental)).or_default() += n as u64;
-            }
-        }
-        let mut q = building::Entity::find()
-            .select_only()
-            .column(building::Column::GridId)
-            .column_as(building::Column::Id.count(), "n")
-            .group_by(building::Column::GridId);
-        if !full {
-            q = q.filter(building::Column::GridId.is_in(part));
-        }
-        let rows: Vec<(i64, i64)> = q.into_tuple().all(c).await?;
-        for (unit, n) in rows {
-            if let Some(u) = fresh.get_mut(&unit) {
-                u.buildings += n as u64;
-            }
-        }
+        changed.chunks(200).map(|c| Some(c.to_vec())).collect()
+    };
+    for part in parts {
+        count_units(db, part, &mut fresh).await?;
     }
     for u in fresh.values_mut() {
         for (dates, _) in u.people.values_mut() {
@@ -198,6 +117,97 @@ async fn refresh(db: &Db, inner: &mut Inner) -> DbResult<()> {
         }
         if let Some(counts) = fresh.remove(&u) {
             inner.units.insert(u, counts);
+        }
+    }
+    Ok(())
+}
+
+/// Counts the residents, houses and buildings of `part` (None: every unit) into `fresh`.
+async fn count_units(db: &Db, part: Option<Vec<i64>>, fresh: &mut HashMap<i64, UnitCounts>) -> DbResult<()> {
+    let c = &db.conn;
+    let full = part.is_none();
+    let part = part.unwrap_or_default();
+    // One row per (unit, type, gender) with its birth dates joined: a few thousand rows for a
+    // district instead of millions, read off the covering index.
+    let only = if full {
+        String::new()
+    } else {
+        format!(
+            "WHERE org_unit_id IN ({})",
+            part.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        )
+    };
+    let dates = match db.backend {
+        crate::Backend::Sqlite => "group_concat(birth_date, ',')",
+        crate::Backend::Postgres => "string_agg(birth_date::text, ',')",
+    };
+    let sql = format!(
+        "SELECT org_unit_id AS u, registration_type AS r, gender AS g, {dates} AS d, COUNT(*) - COUNT(birth_date) AS n FROM resident {only} GROUP BY org_unit_id, registration_type, gender"
+    );
+    for row in c
+        .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
+        .await?
+    {
+        let unit: i64 = row.try_get("", "u")?;
+        let Some(u) = fresh.get_mut(&unit) else { continue };
+        let dates: Option<String> = row.try_get("", "d")?;
+        let unknown: i64 = row.try_get("", "n")?;
+        let e = u
+            .people
+            .entry((row.try_get("", "r")?, row.try_get("", "g")?))
+            .or_default();
+        e.0.extend(dates.as_deref().unwrap_or("").split(',').filter_map(parse_day));
+        e.1 += unknown as u64;
+    }
+    let sql = format!(
+        "SELECT org_unit_id AS u, special_groups AS s, COUNT(*) AS n FROM resident {} special_groups <> '' GROUP BY org_unit_id, special_groups",
+        if full {
+            "WHERE".to_string()
+        } else {
+            format!("{only} AND")
+        }
+    );
+    for row in c
+        .query_all_raw(Statement::from_string(c.get_database_backend(), sql))
+        .await?
+    {
+        let unit: i64 = row.try_get("", "u")?;
+        let Some(u) = fresh.get_mut(&unit) else { continue };
+        let groups: String = row.try_get("", "s")?;
+        let n: i64 = row.try_get("", "n")?;
+        u.special_residents += n as u64;
+        for g in groups.split(',').filter(|g| !g.is_empty()) {
+            *u.special_groups.entry(g.to_string()).or_default() += n as u64;
+        }
+    }
+    let mut q = house::Entity::find()
+        .select_only()
+        .columns([house::Column::GridId, house::Column::UseType, house::Column::IsRental])
+        .column_as(house::Column::Id.count(), "n")
+        .group_by(house::Column::GridId)
+        .group_by(house::Column::UseType)
+        .group_by(house::Column::IsRental);
+    if !full {
+        q = q.filter(house::Column::GridId.is_in(part.clone()));
+    }
+    let rows: Vec<(i64, String, bool, i64)> = q.into_tuple().all(c).await?;
+    for (unit, use_type, rental, n) in rows {
+        if let Some(u) = fresh.get_mut(&unit) {
+            *u.houses.entry((use_type, rental)).or_default() += n as u64;
+        }
+    }
+    let mut q = building::Entity::find()
+        .select_only()
+        .column(building::Column::GridId)
+        .column_as(building::Column::Id.count(), "n")
+        .group_by(building::Column::GridId);
+    if !full {
+        q = q.filter(building::Column::GridId.is_in(part));
+    }
+    let rows: Vec<(i64, i64)> = q.into_tuple().all(c).await?;
+    for (unit, n) in rows {
+        if let Some(u) = fresh.get_mut(&unit) {
+            u.buildings += n as u64;
         }
     }
     Ok(())

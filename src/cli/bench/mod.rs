@@ -1,0 +1,105 @@
+//! `zongguan bench registry|cases|map`: load the demo district and time what staff feel. Prints
+//! `name value unit` lines or JSON.
+use std::time::Duration;
+
+use zongguan_db::{Db, demo};
+
+mod cases;
+mod map;
+mod registry;
+
+pub struct Figures(Vec<(String, f64, String)>);
+
+impl Figures {
+    fn add(&mut self, name: &str, value: f64, unit: &str) {
+        eprintln!("  {name} = {value:.3} {unit}");
+        self.0.push((name.into(), value, unit.into()));
+    }
+    pub fn print(&self, json: bool) {
+        if json {
+            let m: serde_json::Map<String, serde_json::Value> = self
+                .0
+                .iter()
+                .map(|(n, v, u)| (n.clone(), serde_json::json!({"value": v, "unit": u})))
+                .collect();
+            println!("{}", serde_json::Value::Object(m));
+        } else {
+            for (n, v, u) in &self.0 {
+                println!("{n} {v:.3} {u}");
+            }
+        }
+    }
+}
+
+fn percentile(mut xs: Vec<Duration>, p: f64) -> f64 {
+    xs.sort();
+    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
+    xs.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// A demo account as a session would see it.
+async fn actor(db: &Db, username: &str) -> anyhow::Result<zongguan_db::Actor> {
+    zongguan_db::Actor::load(db, username, "bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("{username}: {e}"))
+}
+
+fn db_err(e: zongguan_db::DbError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// Which figures `zongguan bench` measures.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum BenchWhat {
+    Registry,
+    Cases,
+    Map,
+}
+
+/// `zongguan bench`: a fresh database unless one is given, the demo loaded into it, then the figures.
+pub async fn run(
+    mut config: crate::config::Config,
+    what: BenchWhat,
+    scale: demo::Scale,
+    json: bool,
+    import_rows: usize,
+    cases_n: u64,
+) -> anyhow::Result<std::process::ExitCode> {
+    // A fresh database unless one is given: the bench loads the demo itself.
+    let mut scratch = None;
+    if config.database_url.is_none() {
+        let dir = std::env::temp_dir().join(format!("zongguan-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        config.database_url = Some(format!("sqlite://{}/bench.db?mode=rwc", dir.display()));
+        config.data_dir = dir.clone();
+        scratch = Some(dir);
+    }
+    let db = crate::open_db(&config).await?;
+    let outline: serde_json::Value = crate::longgang_outline_geometry()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let figures = match what {
+        BenchWhat::Registry => registry::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
+        BenchWhat::Cases => cases::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases_n).await,
+        BenchWhat::Map => map::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
+    };
+    db.close().await.ok();
+    // The scratch database can be gigabytes at district scale.
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    figures?.print(json);
+    Ok(std::process::ExitCode::SUCCESS)
+}
