@@ -526,4 +526,29 @@ mod tests {
         let e = NewResident::parse(&draft(), &details, &bad, today()).expect_err("bad");
         assert_eq!(e.first().field, "since");
     }
+
+    #[test]
+    fn an_edit_that_keeps_the_stored_number_is_checked_against_it() {
+        let masked = ResidentDraft {
+            id_number: "340524********001X".into(),
+            gender: "女".into(),
+            ..draft()
+        };
+        let edit = ResidentEdit::parse(masked, ResidentDetailsDraft::default(), true, false, today()).expect("later");
+        let stored = || Ok::<_, FieldErrors>("34052419800101001X".to_string());
+        let e = edit
+            .clone()
+            .resolve(stored, || None, today())
+            .expect_err("a man's number");
+        assert_eq!(e.first().field, "gender");
+        let ok = ResidentEdit::parse(draft(), ResidentDetailsDraft::default(), false, false, today()).expect("valid");
+        assert!(matches!(ok, ResidentEdit::Checked(_)), "nothing kept: checked at once");
+        let kept_phone = ResidentEdit::parse(draft(), ResidentDetailsDraft::default(), false, true, today())
+            .and_then(|e| e.resolve(stored, || Some("13900001111".into()), today()))
+            .expect("valid");
+        assert_eq!(
+            kept_phone.record.phone.map(|p| p.as_str().to_string()),
+            Some("13900001111".into())
+        );
+    }
 }
