@@ -177,3 +177,16 @@ pub struct ApiPath<T>(pub T);
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
+
+impl From<zongguan_core::field::FieldError> for AppError {
+    fn from(e: zongguan_core::field::FieldError) -> Self {
+        Self::invalid(e.field, e.message)
+    }
+}
+
+/// Several refused fields answer with the first, in the form's order.
+impl From<zongguan_core::field::FieldErrors> for AppError {
+    fn from(e: zongguan_core::field::FieldErrors) -> Self {
+        e.into_first().into()
+    }
+}

@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use zongguan_db::registry::{
-    self, KeyEnterprise, KeyEnterpriseInput, KeyPlace, KeyPlaceInput, PlaceFilter, PropertyCompany,
-    PropertyCompanyInput,
-};
+use zongguan_core::registry::{NewKeyEnterprise, NewKeyPlace, NewPropertyCompany};
+use zongguan_db::registry::{self, KeyEnterprise, KeyPlace, PlaceFilter, PropertyCompany};
+
+use super::registry::{Edit, KeyEnterpriseInput, KeyPlaceInput, PropertyCompanyInput};
 
 use super::{Paging, list_type};
 use crate::app::AppState;
@@ -79,7 +79,7 @@ pub async fn create_property_company(
     caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(registry::save_property_company(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_property_company(&st.db, &caller.actor(), None, NewPropertyCompany::try_from(i)?).await?),
     ))
 }
 
@@ -92,7 +92,13 @@ pub async fn update_property_company(
 ) -> AppResult<Json<PropertyCompany>> {
     caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        registry::save_property_company(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_property_company(
+            &st.db,
+            &caller.actor(),
+            Some(id),
+            NewPropertyCompany::try_from(Edit(i))?,
+        )
+        .await?,
     ))
 }
 
@@ -129,7 +135,7 @@ pub async fn create_key_place(
     caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(registry::save_key_place(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_place(&st.db, &caller.actor(), None, NewKeyPlace::try_from(i)?).await?),
     ))
 }
 
@@ -142,7 +148,7 @@ pub async fn update_key_place(
 ) -> AppResult<Json<KeyPlace>> {
     caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        registry::save_key_place(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_place(&st.db, &caller.actor(), Some(id), NewKeyPlace::try_from(Edit(i))?).await?,
     ))
 }
 
@@ -181,7 +187,7 @@ pub async fn create_key_enterprise(
     caller.require(Permission::RegistryWrite)?;
     Ok((
         StatusCode::CREATED,
-        Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, i).await?),
+        Json(registry::save_key_enterprise(&st.db, &caller.actor(), None, NewKeyEnterprise::try_from(i)?).await?),
     ))
 }
 
@@ -194,6 +200,6 @@ pub async fn update_key_enterprise(
 ) -> AppResult<Json<KeyEnterprise>> {
     caller.require(Permission::RegistryWrite)?;
     Ok(Json(
-        registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), i).await?,
+        registry::save_key_enterprise(&st.db, &caller.actor(), Some(id), NewKeyEnterprise::try_from(Edit(i))?).await?,
     ))
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::field::named;
 use zongguan_core::password::{self, LockoutPolicy};
 use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
 
@@ -231,8 +232,9 @@ fn check_username(u: &str) -> DbResult<String> {
     Ok(u.to_string())
 }
 
-pub fn check_password(pw: &str, username: &str) -> DbResult<()> {
-    password::check_policy(pw, username).map_err(|e| DbError::invalid("password", e.to_string()))
+/// The password policy's refusal, named after the field.
+fn policy(pw: &str, username: &str) -> DbResult<()> {
+    Ok(password::check_policy(pw, username).map_err(named("password"))?)
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -253,7 +255,7 @@ pub struct NewUser {
 /// the password (the user changes it at first login).
 pub async fn create_user(db: &Db, actor: &Actor, n: NewUser, must_change: bool) -> DbResult<User> {
     let username = check_username(&n.username)?;
-    check_password(&n.password, &username)?;
+    policy(&n.password, &username)?;
     let hash = password::hash(&n.password);
     let txn = db.begin_write().await?;
     let staff = org::insert_staff(
@@ -386,7 +388,7 @@ pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResu
 pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &str) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_user(&*txn, &actor.scope, id).await?;
-    check_password(pw, &cur.username)?;
+    policy(pw, &cur.username)?;
     let mut am: app_user::ActiveModel = cur.into();
     am.password_hash = Set(password::hash(pw));
     am.must_change_password = Set(true);

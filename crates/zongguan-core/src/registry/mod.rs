@@ -22,26 +22,6 @@ pub use property_company::{NewPropertyCompany, PropertyCompanyDraft};
 pub use residence::NewResidence;
 pub use resident::{
     NewResident, Placement, PlacementDraft, ResidentChange, ResidentDetails, ResidentDetailsDraft, ResidentDraft,
-    ResidentRecord,
+    ResidentEdit, ResidentRecord,
 };
 pub use special_group::{NewSpecialGroup, SpecialGroupDraft};
-
-// The names the db layer calls until it moves to the values above (removed with the last caller).
-pub use crate::field::{FieldError, coded, date, optional_text, required};
-pub type ResidentInput = ResidentDraft;
-
-pub fn check_resident(r: &ResidentDraft, today: chrono::NaiveDate) -> Result<ResidentRecord, Vec<FieldError>> {
-    ResidentRecord::parse(r, today).map_err(crate::field::FieldErrors::into_vec)
-}
-
-pub fn phone(field: &'static str, v: &str) -> Result<String, FieldError> {
-    crate::phone::Phone::parse(v)
-        .map(|p| p.as_str().to_string())
-        .map_err(crate::field::named(field))
-}
-
-pub fn credit_code(field: &'static str, v: &str) -> Result<String, FieldError> {
-    CreditCode::parse(v)
-        .map(|c| c.as_str().to_string())
-        .map_err(crate::field::named(field))
-}

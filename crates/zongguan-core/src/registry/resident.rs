@@ -11,7 +11,7 @@ use crate::id_number::IdNumber;
 use crate::phone::Phone;
 
 /// A resident as typed in a form or a spreadsheet row, before checking.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResidentDraft {
     pub name: String,
     pub id_type: String,
@@ -167,7 +167,7 @@ impl ResidentRecord {
 }
 
 /// The rest of a person's record, which only the form has, before checking.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResidentDetailsDraft {
     pub former_name: String,
     pub native_place_code: String,
@@ -305,6 +305,67 @@ impl ResidentChange {
             record: ResidentRecord::parse(d, today)?,
             details: ResidentDetails::parse(details)?,
         })
+    }
+}
+
+/// A stored person's record as the edit form sends it. Staff who may not see the identity number
+/// or the phone in full send them back masked (or leave them out): those keep the stored values,
+/// so such a record is checked once the stored values are read, in the same transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResidentEdit {
+    Checked(ResidentChange),
+    KeepsStored {
+        draft: ResidentDraft,
+        details: ResidentDetailsDraft,
+        keep_id_number: bool,
+        keep_phone: bool,
+    },
+}
+
+impl ResidentEdit {
+    /// Checks the record now unless it keeps a stored value.
+    pub fn parse(
+        draft: ResidentDraft,
+        details: ResidentDetailsDraft,
+        keep_id_number: bool,
+        keep_phone: bool,
+        today: NaiveDate,
+    ) -> Result<Self, FieldErrors> {
+        if keep_id_number || keep_phone {
+            return Ok(Self::KeepsStored {
+                draft,
+                details,
+                keep_id_number,
+                keep_phone,
+            });
+        }
+        ResidentChange::parse(&draft, &details, today).map(Self::Checked)
+    }
+
+    /// The checked change, with the kept values taken from the stored ones (read only when kept).
+    pub fn resolve<E: From<FieldErrors>>(
+        self,
+        stored_id_number: impl FnOnce() -> Result<String, E>,
+        stored_phone: impl FnOnce() -> Option<String>,
+        today: NaiveDate,
+    ) -> Result<ResidentChange, E> {
+        match self {
+            Self::Checked(c) => Ok(c),
+            Self::KeepsStored {
+                mut draft,
+                details,
+                keep_id_number,
+                keep_phone,
+            } => {
+                if keep_id_number {
+                    draft.id_number = stored_id_number()?;
+                }
+                if keep_phone {
+                    draft.phone = stored_phone().unwrap_or_default();
+                }
+                Ok(ResidentChange::parse(&draft, &details, today)?)
+            }
+        }
     }
 }
 
@@ -464,5 +525,30 @@ mod tests {
         };
         let e = NewResident::parse(&draft(), &details, &bad, today()).expect_err("bad");
         assert_eq!(e.first().field, "since");
+    }
+
+    #[test]
+    fn an_edit_that_keeps_the_stored_number_is_checked_against_it() {
+        let masked = ResidentDraft {
+            id_number: "340524********001X".into(),
+            gender: "女".into(),
+            ..draft()
+        };
+        let edit = ResidentEdit::parse(masked, ResidentDetailsDraft::default(), true, false, today()).expect("later");
+        let stored = || Ok::<_, FieldErrors>("34052419800101001X".to_string());
+        let e = edit
+            .clone()
+            .resolve(stored, || None, today())
+            .expect_err("a man's number");
+        assert_eq!(e.first().field, "gender");
+        let ok = ResidentEdit::parse(draft(), ResidentDetailsDraft::default(), false, false, today()).expect("valid");
+        assert!(matches!(ok, ResidentEdit::Checked(_)), "nothing kept: checked at once");
+        let kept_phone = ResidentEdit::parse(draft(), ResidentDetailsDraft::default(), false, true, today())
+            .and_then(|e| e.resolve(stored, || Some("13900001111".into()), today()))
+            .expect("valid");
+        assert_eq!(
+            kept_phone.record.phone.map(|p| p.as_str().to_string()),
+            Some("13900001111".into())
+        );
     }
 }

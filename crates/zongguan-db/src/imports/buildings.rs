@@ -4,10 +4,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{BuildingDraft, BuildingFields};
 
 use super::{Progress, SheetRow, field_errors, number, reject};
 use crate::entity::{building, org_unit};
-use crate::registry::check_building;
 use crate::{Actor, DbResult, scope};
 
 pub(super) async fn building_chunk<C: ConnectionTrait>(
@@ -48,30 +48,30 @@ pub(super) async fn building_chunk<C: ConnectionTrait>(
                 format!("网格编码“{}”不存在或不在您的数据范围内", p.get(r, "网格编码")),
             );
         }
-        let checked = match check_building(
-            p.get(r, "楼栋编码"),
-            p.get(r, "楼栋名称"),
-            p.get(r, "地址"),
-            lon.unwrap_or(114.0),
-            lat.unwrap_or(22.0),
+        let checked = match BuildingFields::parse(&BuildingDraft {
+            code: p.get(r, "楼栋编码"),
+            name: p.get(r, "楼栋名称"),
+            address: p.get(r, "地址"),
+            lon: lon.unwrap_or(114.0),
+            lat: lat.unwrap_or(22.0),
             floors,
-            p.get(r, "用途"),
-        ) {
+            use_type: p.get(r, "用途"),
+        }) {
             Ok(b) => Some(b),
             Err(e) => {
-                field_errors(&mut errs, p.kind, r.row, e);
+                field_errors(&mut errs, p.kind, r.row, e.into_vec());
                 None
             }
         };
         if let Some(b) = &checked {
-            if existing.contains(&b.code) {
-                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code));
-            } else if let Some(first) = p.repeated(crate::fingerprint(&[&b.code]), r.row) {
+            if existing.contains(b.code()) {
+                reject(&mut errs, r.row, "楼栋编码", format!("楼栋编码 {} 已存在", b.code()));
+            } else if let Some(first) = p.repeated(crate::fingerprint(&[b.code()]), r.row) {
                 reject(
                     &mut errs,
                     r.row,
                     "楼栋编码",
-                    format!("楼栋编码 {} 与第 {first} 行重复", b.code),
+                    format!("楼栋编码 {} 与第 {first} 行重复", b.code()),
                 );
             }
         }
@@ -86,16 +86,16 @@ pub(super) async fn building_chunk<C: ConnectionTrait>(
         p.out.accepted += good.len() as u64;
         for chunk in good.chunks(1000) {
             building::Entity::insert_many(chunk.iter().map(|(b, g)| building::ActiveModel {
-                code: Set(b.code.clone()),
-                name: Set(b.name.clone()),
-                address: Set(b.address.clone()),
+                code: Set(b.code().into()),
+                name: Set(b.name().into()),
+                address: Set(b.address().into()),
                 grid_id: Set(*g),
-                lon: Set(b.lon),
-                lat: Set(b.lat),
+                lon: Set(b.lon().degrees()),
+                lat: Set(b.lat().degrees()),
                 footprint: Set(None),
-                floors: Set(b.floors),
+                floors: Set(b.floors().get()),
                 structure: Set(String::new()),
-                use_type: Set(b.use_type.into()),
+                use_type: Set(b.use_type().into()),
                 property_company_id: Set(None),
                 manager: Set(String::new()),
                 created_by: Set(actor.user_id),

@@ -5,10 +5,10 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
+use zongguan_core::registry::{Area, HouseFields};
 
 use super::{Progress, SheetRow, field_errors, number, reject};
 use crate::entity::{building, house};
-use crate::registry::check_house;
 use crate::{Actor, DbResult, scope};
 
 pub(super) async fn house_chunk<C: ConnectionTrait>(
@@ -48,15 +48,16 @@ pub(super) async fn house_chunk<C: ConnectionTrait>(
                 }
             },
         };
-        let checked = match check_house(p.get(r, "房号"), area, p.get(r, "用途")) {
+        let checked = match HouseFields::parse(p.get(r, "房号"), area, p.get(r, "用途")) {
             Ok(h) => Some(h),
             Err(e) => {
-                field_errors(&mut errs, p.kind, r.row, e);
+                field_errors(&mut errs, p.kind, r.row, e.into_vec());
                 None
             }
         };
-        if let (Some((bid, _)), Some((room, _))) = (b, &checked) {
-            if existing.contains_key(&(bid, room.clone())) {
+        if let (Some((bid, _)), Some(h)) = (b, &checked) {
+            let room = h.room();
+            if existing.contains_key(&(bid, room.to_string())) {
                 reject(&mut errs, r.row, "房号", format!("房号 {room} 已存在"));
             } else if let Some(first) = p.repeated(crate::fingerprint(&[&bid.to_string(), room]), r.row) {
                 reject(&mut errs, r.row, "房号", format!("房号 {room} 与第 {first} 行重复"));
@@ -65,30 +66,28 @@ pub(super) async fn house_chunk<C: ConnectionTrait>(
         if !p.rejected(r, errs)
             && let (Some(b), Some(h), Some(rental)) = (b, checked, rental)
         {
-            good.push((b, h, area, rental));
+            good.push((b, h, rental));
         }
     }
     if p.writing() && !good.is_empty() {
         let now = Utc::now();
         p.out.accepted += good.len() as u64;
         for chunk in good.chunks(1000) {
-            house::Entity::insert_many(chunk.iter().map(|((bid, grid), (room, use_type), area, rental)| {
-                house::ActiveModel {
-                    building_id: Set(*bid),
-                    grid_id: Set(*grid),
-                    room: Set(room.clone()),
-                    area: Set(*area),
-                    use_type: Set((*use_type).into()),
-                    owner_resident_id: Set(None),
-                    owner_org: Set(String::new()),
-                    is_rental: Set(*rental),
-                    rental_use: Set(String::new()),
-                    rental_risk_class: Set(None),
-                    created_by: Set(actor.user_id),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+            house::Entity::insert_many(chunk.iter().map(|((bid, grid), h, rental)| house::ActiveModel {
+                building_id: Set(*bid),
+                grid_id: Set(*grid),
+                room: Set(h.room().into()),
+                area: Set(h.area().map(Area::square_metres)),
+                use_type: Set(h.use_type().into()),
+                owner_resident_id: Set(None),
+                owner_org: Set(String::new()),
+                is_rental: Set(*rental),
+                rental_use: Set(String::new()),
+                rental_risk_class: Set(None),
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
             }))
             .exec_without_returning(c)
             .await?;

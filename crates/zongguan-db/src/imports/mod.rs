@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::dict;
-use zongguan_core::registry::FieldError;
+use zongguan_core::field::FieldError;
 
 use crate::audit::{self, Event};
 use crate::{Actor, Db, DbError, DbResult};

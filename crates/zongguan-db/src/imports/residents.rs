@@ -6,9 +6,8 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
-use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry::{self as rules, ResidentInput, ResidentRecord};
+use zongguan_core::registry::{ResidentDraft, ResidentRecord, residence as stay};
 
 use super::houses::{buildings_by_code, rooms_of};
 use super::{Kind, Progress, Rejection, RowChunks, SheetRow, Timing, cell, field_errors, next_chunk, reject};
@@ -115,7 +114,7 @@ fn prepare_residents(
     rows.into_iter()
         .map(|r| {
             let get = |h: &str| cell(at, &r, h).to_string();
-            let input = ResidentInput {
+            let draft = ResidentDraft {
                 name: get("姓名"),
                 id_type: get("证件类型"),
                 id_number: get("证件号码"),
@@ -127,21 +126,21 @@ fn prepare_residents(
                 nationality: String::new(),
             };
             let mut errs = Vec::new();
-            let rec = rules::check_resident(&input, today)
-                .map_err(|e| field_errors(&mut errs, Kind::Residents, r.row, e))
+            let rec = ResidentRecord::parse(&draft, today)
+                .map_err(|e| field_errors(&mut errs, Kind::Residents, r.row, e.into_vec()))
                 .ok();
             if cell(at, &r, "房号").is_empty() {
                 reject(&mut errs, r.row, "房号", "房号不能为空");
             }
             let since = match cell(at, &r, "入住日期") {
                 "" => Some(today),
-                v => rules::date("since", "入住日期", v)
+                v => stay::since(v)
                     .map_err(|e| reject(&mut errs, r.row, "入住日期", e.message))
                     .ok(),
             };
             let relation = match cell(at, &r, "与户主关系") {
                 "" => Some(""),
-                v => rules::coded("relation", "与户主关系", dict::RELATIONS, v)
+                v => stay::relation(v)
                     .map_err(|e| reject(&mut errs, r.row, "与户主关系", e.message))
                     .ok(),
             };

@@ -6,10 +6,11 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::field::required;
 use zongguan_core::rbac::Scope;
 
+use super::unit_names;
 use super::units::visible_unit;
-use super::{text_field, unit_names};
 use crate::audit::{self, Event};
 use crate::entity::{app_user, department, staff};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
@@ -112,8 +113,8 @@ pub async fn get_department(db: &Db, scope: &Scope, id: i64) -> DbResult<Departm
 }
 
 pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbResult<Department> {
-    let code = text_field("code", "编码", &n.code, 32)?;
-    let name = text_field("name", "名称", &n.name, 100)?;
+    let code = required("code", "编码", &n.code, 32)?;
+    let name = required("name", "名称", &n.name, 100)?;
     let txn = db.begin_write().await?;
     let unit = visible_unit(&*txn, &actor.scope, n.org_unit_id)
         .await
@@ -152,10 +153,10 @@ pub async fn update_department(db: &Db, actor: &Actor, id: i64, u: DepartmentUpd
     let cur = visible_department(&*txn, &actor.scope, id).await?;
     let mut am: department::ActiveModel = cur.into();
     if let Some(c) = u.code {
-        am.code = Set(text_field("code", "编码", &c, 32)?);
+        am.code = Set(required("code", "编码", &c, 32)?);
     }
     if let Some(n) = u.name {
-        am.name = Set(text_field("name", "名称", &n, 100)?);
+        am.name = Set(required("name", "名称", &n, 100)?);
     }
     if let Some(d) = u.duties {
         am.duties = Set(d);

@@ -11,9 +11,7 @@ pub use departments::{
 };
 pub use grid_workers::{GridWorkers, grid_workers, set_grid_workers};
 pub(crate) use staff::insert_staff;
-pub use staff::{
-    NewStaff, Staff, StaffUpdate, check_phone, create_staff, delete_staff, get_staff, list_staff, update_staff,
-};
+pub use staff::{NewStaff, Staff, StaffUpdate, create_staff, delete_staff, get_staff, list_staff, update_staff};
 pub use units::{
     LEVELS, NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitNode, OrgUnitUpdate, count_by_level, create_unit, delete_unit,
     get_unit, list_units, tree, update_unit,
@@ -23,19 +21,8 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use crate::DbResult;
 use crate::entity::{department, org_unit};
-use crate::{DbError, DbResult};
-
-fn text_field(field: &str, label: &str, v: &str, max: usize) -> DbResult<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(DbError::invalid(field, format!("{label}不能为空")));
-    }
-    if v.chars().count() > max {
-        return Err(DbError::invalid(field, format!("{label}不能超过 {max} 个字符")));
-    }
-    Ok(v.to_string())
-}
 
 pub async fn unit_names<C: ConnectionTrait>(
     c: &C,

@@ -6,12 +6,14 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::field::{named, required};
 use zongguan_core::mask;
+use zongguan_core::phone::Phone;
 use zongguan_core::rbac::Scope;
 
 use super::departments::visible_department;
 use super::units::visible_unit;
-use super::{SimpleFilter, department_names, text_field, unit_names};
+use super::{SimpleFilter, department_names, unit_names};
 use crate::audit::{self, Event};
 use crate::entity::{app_user, grid_assignment, staff};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
@@ -55,24 +57,11 @@ pub struct StaffUpdate {
     pub post: Option<String>,
 }
 
-/// Mainland mobile (1[3-9] + 9 digits) or a landline of digits and dashes.
-pub fn check_phone(p: &str) -> DbResult<String> {
-    let p = p.trim().replace(' ', "");
-    let mobile = p.len() == 11
-        && p.starts_with('1')
-        && p.as_bytes()[1].is_ascii_digit()
-        && p.as_bytes()[1] >= b'3'
-        && p.chars().all(|c| c.is_ascii_digit());
-    let landline =
-        (7..=20).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit() || c == '-') && !p.starts_with('1');
-    if mobile || landline {
-        Ok(p)
-    } else {
-        Err(DbError::invalid(
-            "phone",
-            "电话号码格式不正确（手机 11 位，或座机号码）",
-        ))
-    }
+/// The phone as stored: checked as every other phone is (spaces removed).
+fn check_phone(p: &str) -> DbResult<String> {
+    Ok(Phone::parse(p)
+        .map(|p| p.as_str().to_string())
+        .map_err(named("phone"))?)
 }
 
 fn check_gender(g: &str) -> DbResult<String> {
@@ -182,7 +171,7 @@ pub(crate) async fn insert_staff<C: ConnectionTrait>(
     actor: &Actor,
     n: NewStaff,
 ) -> DbResult<staff::Model> {
-    let name = text_field("name", "姓名", &n.name, 50)?;
+    let name = required("name", "姓名", &n.name, 50)?;
     let gender = check_gender(&n.gender)?;
     let phone = n
         .phone
@@ -231,7 +220,7 @@ pub async fn update_staff(db: &Db, actor: &Actor, id: i64, u: StaffUpdate) -> Db
     let cur = visible_staff(&*txn, &actor.scope, id).await?;
     let mut am: staff::ActiveModel = cur.into();
     if let Some(n) = u.name {
-        am.name = Set(text_field("name", "姓名", &n, 50)?);
+        am.name = Set(required("name", "姓名", &n, 50)?);
     }
     if let Some(g) = u.gender {
         am.gender = Set(check_gender(&g)?);

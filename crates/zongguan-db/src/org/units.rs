@@ -8,9 +8,9 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::field::required;
 use zongguan_core::rbac::Scope;
 
-use super::text_field;
 use crate::audit::{self, Event};
 use crate::entity::{app_user, department, grid_assignment, org_unit, staff};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
@@ -306,7 +306,7 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
         .iter()
         .position(|l| *l == n.level)
         .ok_or_else(|| DbError::invalid("level", "层级须为 district、subdistrict、community 或 grid"))?;
-    let name = text_field("name", "名称", &n.name, 100)?;
+    let name = required("name", "名称", &n.name, 100)?;
     let code = n.code.trim().to_string();
     let geometry = n.geometry.as_ref().map(check_geometry).transpose()?;
     let txn = db.begin_write().await?;
@@ -373,7 +373,7 @@ pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitUpdate) -> D
     let cur = visible_unit(&*txn, &actor.scope, id).await?;
     let mut am: org_unit::ActiveModel = cur.clone().into();
     if let Some(n) = u.name {
-        am.name = Set(text_field("name", "名称", &n, 100)?);
+        am.name = Set(required("name", "名称", &n, 100)?);
     }
     if let Some(c) = u.code {
         let c = c.trim().to_string();

@@ -3,13 +3,12 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry::{self as rules, FieldError};
+use zongguan_core::registry::NewBuilding;
 
-use super::{first, trigram_phrase, under_unit};
+use super::{trigram_phrase, under_unit};
 use crate::audit::{self, Event};
 use crate::entity::{building, house, org_unit, residence, resident};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
@@ -30,88 +29,6 @@ pub struct Building {
     pub use_type: String,
     pub property_company_id: Option<i64>,
     pub manager: String,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BuildingInput {
-    pub code: String,
-    pub name: String,
-    pub address: Option<String>,
-    pub grid_id: i64,
-    pub lon: f64,
-    pub lat: f64,
-    pub floors: Option<i32>,
-    pub structure: Option<String>,
-    pub use_type: String,
-    pub property_company_id: Option<i64>,
-    pub manager: Option<String>,
-}
-
-pub struct CheckedBuilding {
-    pub code: String,
-    pub name: String,
-    pub address: String,
-    pub lon: f64,
-    pub lat: f64,
-    pub floors: i32,
-    pub use_type: &'static str,
-}
-
-/// Field checks that need no database (shared with the import).
-pub fn check_building(
-    code: &str,
-    name: &str,
-    address: &str,
-    lon: f64,
-    lat: f64,
-    floors: i32,
-    use_type: &str,
-) -> Result<CheckedBuilding, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let code = rules::required("code", "楼栋编码", code, 32)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let name = rules::required("name", "楼栋名称", name, 100)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let address = rules::optional_text("address", "地址", address, 200)
-        .map_err(|e| errors.push(e))
-        .ok();
-    // Mainland China's extent; a swapped pair or a 0,0 is caught here.
-    if !(73.0..=136.0).contains(&lon) {
-        errors.push(FieldError {
-            field: "lon",
-            message: format!("经度 {lon} 不在中国境内（73–136）"),
-        });
-    }
-    if !(3.0..=54.0).contains(&lat) {
-        errors.push(FieldError {
-            field: "lat",
-            message: format!("纬度 {lat} 不在中国境内（3–54）"),
-        });
-    }
-    if !(1..=200).contains(&floors) {
-        errors.push(FieldError {
-            field: "floors",
-            message: "层数须在 1–200 之间".into(),
-        });
-    }
-    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
-        .map_err(|e| errors.push(e))
-        .ok();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(CheckedBuilding {
-        code: code.unwrap_or_default(),
-        name: name.unwrap_or_default(),
-        address: address.unwrap_or_default(),
-        lon,
-        lat,
-        floors,
-        use_type: use_type.unwrap_or("residential"),
-    })
 }
 
 pub(super) fn building_scope(scope: &Scope) -> Condition {
@@ -190,33 +107,24 @@ pub async fn building_by_code<C: ConnectionTrait>(
         .await?)
 }
 
-pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResult<Building> {
-    let c = check_building(
-        &b.code,
-        &b.name,
-        b.address.as_deref().unwrap_or(""),
-        b.lon,
-        b.lat,
-        b.floors.unwrap_or(1),
-        &b.use_type,
-    )
-    .map_err(first)?;
+pub async fn create_building(db: &Db, actor: &Actor, b: NewBuilding) -> DbResult<Building> {
+    let c = &b.fields;
     let txn = db.begin_write().await?;
     visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
     let now = Utc::now();
     let m = building::ActiveModel {
-        code: Set(c.code.clone()),
-        name: Set(c.name),
-        address: Set(c.address),
+        code: Set(c.code().into()),
+        name: Set(c.name().into()),
+        address: Set(c.address().into()),
         grid_id: Set(b.grid_id),
-        lon: Set(c.lon),
-        lat: Set(c.lat),
+        lon: Set(c.lon().degrees()),
+        lat: Set(c.lat().degrees()),
         footprint: Set(None),
-        floors: Set(c.floors),
-        structure: Set(b.structure.unwrap_or_default()),
-        use_type: Set(c.use_type.into()),
+        floors: Set(c.floors().get()),
+        structure: Set(b.structure.clone()),
+        use_type: Set(c.use_type().into()),
         property_company_id: Set(b.property_company_id),
-        manager: Set(b.manager.unwrap_or_default()),
+        manager: Set(b.manager.clone()),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -224,7 +132,7 @@ pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResu
     }
     .insert(&*txn)
     .await
-    .map_err(|e| DbError::from(e).unique_on("code", &format!("楼栋编码 {} 已存在", c.code)))?;
+    .map_err(|e| DbError::from(e).unique_on("code", &format!("楼栋编码 {} 已存在", c.code())))?;
     audit::append(
         &*txn,
         db.backend,
@@ -236,33 +144,24 @@ pub async fn create_building(db: &Db, actor: &Actor, b: BuildingInput) -> DbResu
     Ok(building_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: BuildingInput) -> DbResult<Building> {
-    let c = check_building(
-        &b.code,
-        &b.name,
-        b.address.as_deref().unwrap_or(""),
-        b.lon,
-        b.lat,
-        b.floors.unwrap_or(1),
-        &b.use_type,
-    )
-    .map_err(first)?;
+pub async fn update_building(db: &Db, actor: &Actor, id: i64, b: NewBuilding) -> DbResult<Building> {
+    let c = &b.fields;
     let txn = db.begin_write().await?;
     let cur = visible_building(&*txn, &actor.scope, id).await?;
     visible_grid(&*txn, &actor.scope, b.grid_id, "grid_id").await?;
     let moved = cur.grid_id != b.grid_id;
     let mut am: building::ActiveModel = cur.into();
-    am.code = Set(c.code);
-    am.name = Set(c.name);
-    am.address = Set(c.address);
+    am.code = Set(c.code().into());
+    am.name = Set(c.name().into());
+    am.address = Set(c.address().into());
     am.grid_id = Set(b.grid_id);
-    am.lon = Set(c.lon);
-    am.lat = Set(c.lat);
-    am.floors = Set(c.floors);
-    am.structure = Set(b.structure.unwrap_or_default());
-    am.use_type = Set(c.use_type.into());
+    am.lon = Set(c.lon().degrees());
+    am.lat = Set(c.lat().degrees());
+    am.floors = Set(c.floors().get());
+    am.structure = Set(b.structure);
+    am.use_type = Set(c.use_type().into());
     am.property_company_id = Set(b.property_company_id);
-    am.manager = Set(b.manager.unwrap_or_default());
+    am.manager = Set(b.manager);
     am.updated_at = Set(Utc::now());
     let m = am
         .update(&*txn)

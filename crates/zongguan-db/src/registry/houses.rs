@@ -6,15 +6,14 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry::{self as rules, FieldError};
+use zongguan_core::registry::{Area, NewHouse};
 
 use super::buildings::{building_views, visible_building};
 use super::residences::residence_views;
-use super::{Building, Residence, buildings_matching, first, under_unit};
+use super::{Building, Residence, buildings_matching, under_unit};
 use crate::audit::{self, Event};
 use crate::entity::{building, house, residence};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
@@ -39,43 +38,8 @@ pub struct House {
     pub occupants: u64,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HouseInput {
-    pub building_id: i64,
-    pub room: String,
-    pub area: Option<f64>,
-    pub use_type: String,
-    pub owner_resident_id: Option<i64>,
-    pub owner_org: Option<String>,
-    pub is_rental: Option<bool>,
-    pub rental_use: Option<String>,
-}
-
 pub(super) fn house_scope(scope: &Scope) -> Condition {
     scope::unit_column(scope, house::Column::GridId, Some(house::Column::CreatedBy))
-}
-
-pub fn check_house(room: &str, area: Option<f64>, use_type: &str) -> Result<(String, &'static str), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let room = rules::required("room", "房号", room, 20)
-        .map_err(|e| errors.push(e))
-        .ok();
-    if let Some(a) = area
-        && !(a > 0.0 && a < 100_000.0)
-    {
-        errors.push(FieldError {
-            field: "area",
-            message: format!("面积 {a} 须大于 0 且小于 100000 平方米"),
-        });
-    }
-    let use_type = rules::coded("use_type", "用途", dict::USE_TYPES, use_type)
-        .map_err(|e| errors.push(e))
-        .ok();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok((room.unwrap_or_default(), use_type.unwrap_or("residential")))
 }
 
 async fn house_views(db: &Db, rows: Vec<house::Model>) -> DbResult<Vec<House>> {
@@ -205,8 +169,8 @@ pub async fn get_house(db: &Db, actor: &Actor, id: i64) -> DbResult<HouseDetail>
     })
 }
 
-pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<House> {
-    let (room, use_type) = check_house(&h.room, h.area, &h.use_type).map_err(first)?;
+pub async fn create_house(db: &Db, actor: &Actor, h: NewHouse) -> DbResult<House> {
+    let room = h.fields.room();
     let txn = db.begin_write().await?;
     let b = visible_building(&*txn, &actor.scope, h.building_id)
         .await
@@ -215,13 +179,13 @@ pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<Hou
     let m = house::ActiveModel {
         building_id: Set(b.id),
         grid_id: Set(b.grid_id),
-        room: Set(room.clone()),
-        area: Set(h.area),
-        use_type: Set(use_type.into()),
+        room: Set(room.into()),
+        area: Set(h.fields.area().map(Area::square_metres)),
+        use_type: Set(h.fields.use_type().into()),
         owner_resident_id: Set(h.owner_resident_id),
-        owner_org: Set(h.owner_org.unwrap_or_default()),
-        is_rental: Set(h.is_rental.unwrap_or(false)),
-        rental_use: Set(h.rental_use.unwrap_or_default()),
+        owner_org: Set(h.owner_org.clone()),
+        is_rental: Set(h.is_rental),
+        rental_use: Set(h.rental_use.clone()),
         rental_risk_class: Set(None),
         created_by: Set(actor.user_id),
         created_at: Set(now),
@@ -242,18 +206,18 @@ pub async fn create_house(db: &Db, actor: &Actor, h: HouseInput) -> DbResult<Hou
     Ok(house_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn update_house(db: &Db, actor: &Actor, id: i64, h: HouseInput) -> DbResult<House> {
-    let (room, use_type) = check_house(&h.room, h.area, &h.use_type).map_err(first)?;
+/// Saves over a stored house; its building stays (`h.building_id` is not read).
+pub async fn update_house(db: &Db, actor: &Actor, id: i64, h: NewHouse) -> DbResult<House> {
     let txn = db.begin_write().await?;
     let cur = visible_house(&*txn, &actor.scope, id).await?;
     let mut am: house::ActiveModel = cur.into();
-    am.room = Set(room);
-    am.area = Set(h.area);
-    am.use_type = Set(use_type.into());
+    am.room = Set(h.fields.room().into());
+    am.area = Set(h.fields.area().map(Area::square_metres));
+    am.use_type = Set(h.fields.use_type().into());
     am.owner_resident_id = Set(h.owner_resident_id);
-    am.owner_org = Set(h.owner_org.unwrap_or_default());
-    am.is_rental = Set(h.is_rental.unwrap_or(false));
-    am.rental_use = Set(h.rental_use.unwrap_or_default());
+    am.owner_org = Set(h.owner_org);
+    am.is_rental = Set(h.is_rental);
+    am.rental_use = Set(h.rental_use);
     am.updated_at = Set(Utc::now());
     let m = am
         .update(&*txn)

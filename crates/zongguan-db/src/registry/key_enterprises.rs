@@ -3,13 +3,12 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry as rules;
+use zongguan_core::registry::{Latitude, Longitude, NewKeyEnterprise};
 
-use super::shared::{PlaceFilter, coords, phone_fields, under, unit_in_scope};
+use super::shared::{PlaceFilter, phone_fields, under, unit_in_scope};
 use crate::audit::{self, Event};
 use crate::entity::key_enterprise;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
@@ -32,23 +31,6 @@ pub struct KeyEnterprise {
     pub person_in_charge: String,
     /// Masked.
     pub phone: String,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KeyEnterpriseInput {
-    pub name: String,
-    pub credit_code: Option<String>,
-    pub industry: String,
-    pub hazard_class: Option<String>,
-    pub staff_count: Option<i32>,
-    pub licence_numbers: Option<String>,
-    pub address: Option<String>,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub org_unit_id: i64,
-    pub person_in_charge: Option<String>,
-    pub phone: Option<String>,
 }
 
 async fn ke_views(db: &Db, rows: Vec<key_enterprise::Model>) -> DbResult<Vec<KeyEnterprise>> {
@@ -121,19 +103,13 @@ pub async fn save_key_enterprise(
     db: &Db,
     actor: &Actor,
     id: Option<i64>,
-    i: KeyEnterpriseInput,
+    i: NewKeyEnterprise,
 ) -> DbResult<KeyEnterprise> {
-    let name = rules::required("name", "企业名称", &i.name, 100)?;
-    let industry = rules::coded("industry", "行业", dict::INDUSTRIES, &i.industry)?;
-    let credit = match i.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => rules::credit_code("credit_code", c)?,
-        None => String::new(),
-    };
-    let staff = i.staff_count.unwrap_or(0);
-    if !(0..=1_000_000).contains(&staff) {
-        return Err(DbError::invalid("staff_count", "从业人数须在 0–1000000 之间"));
-    }
-    coords(i.lon, i.lat)?;
+    let credit = i
+        .credit_code
+        .as_ref()
+        .map(|c| c.as_str().to_string())
+        .unwrap_or_default();
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     if !credit.is_empty() {
@@ -168,38 +144,18 @@ pub async fn save_key_enterprise(
             None,
         ),
     };
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
-    am.name = Set(name);
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current);
+    am.name = Set(i.name);
     am.credit_code = Set(credit);
-    am.industry = Set(industry.into());
-    am.hazard_class = Set(rules::optional_text(
-        "hazard_class",
-        "危险等级",
-        i.hazard_class.as_deref().unwrap_or(""),
-        10,
-    )?);
-    am.staff_count = Set(staff);
-    am.licence_numbers = Set(rules::optional_text(
-        "licence_numbers",
-        "许可证号",
-        i.licence_numbers.as_deref().unwrap_or(""),
-        200,
-    )?);
-    am.address = Set(rules::optional_text(
-        "address",
-        "地址",
-        i.address.as_deref().unwrap_or(""),
-        200,
-    )?);
-    am.lon = Set(i.lon);
-    am.lat = Set(i.lat);
+    am.industry = Set(i.industry.into());
+    am.hazard_class = Set(i.hazard_class);
+    am.staff_count = Set(i.staff_count);
+    am.licence_numbers = Set(i.licence_numbers);
+    am.address = Set(i.address);
+    am.lon = Set(i.lon.map(Longitude::degrees));
+    am.lat = Set(i.lat.map(Latitude::degrees));
     am.org_unit_id = Set(i.org_unit_id);
-    am.person_in_charge = Set(rules::optional_text(
-        "person_in_charge",
-        "负责人",
-        i.person_in_charge.as_deref().unwrap_or(""),
-        50,
-    )?);
+    am.person_in_charge = Set(i.person_in_charge);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
     am.updated_at = Set(now);

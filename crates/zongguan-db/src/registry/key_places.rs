@@ -3,13 +3,12 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::dict;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry as rules;
+use zongguan_core::registry::{Latitude, Longitude, NewKeyPlace};
 
-use super::shared::{PlaceFilter, coords, phone_fields, under, unit_in_scope};
+use super::shared::{PlaceFilter, phone_fields, under, unit_in_scope};
 use crate::audit::{self, Event};
 use crate::entity::key_place;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
@@ -29,20 +28,6 @@ pub struct KeyPlace {
     pub person_in_charge: String,
     /// Masked.
     pub phone: String,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KeyPlaceInput {
-    pub name: String,
-    pub place_type: String,
-    pub address: Option<String>,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub org_unit_id: i64,
-    pub owner: Option<String>,
-    pub person_in_charge: Option<String>,
-    pub phone: Option<String>,
 }
 
 async fn kp_views(db: &Db, rows: Vec<key_place::Model>) -> DbResult<Vec<KeyPlace>> {
@@ -104,10 +89,7 @@ pub async fn get_key_place(db: &Db, s: &Scope, id: i64) -> DbResult<KeyPlace> {
     Ok(kp_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn save_key_place(db: &Db, actor: &Actor, id: Option<i64>, i: KeyPlaceInput) -> DbResult<KeyPlace> {
-    let name = rules::required("name", "场所名称", &i.name, 100)?;
-    let place_type = rules::coded("place_type", "场所类型", dict::PLACE_TYPES, &i.place_type)?;
-    coords(i.lon, i.lat)?;
+pub async fn save_key_place(db: &Db, actor: &Actor, id: Option<i64>, i: NewKeyPlace) -> DbResult<KeyPlace> {
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     let now = Utc::now();
@@ -130,30 +112,15 @@ pub async fn save_key_place(db: &Db, actor: &Actor, id: Option<i64>, i: KeyPlace
             None,
         ),
     };
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
-    am.name = Set(name);
-    am.place_type = Set(place_type.into());
-    am.address = Set(rules::optional_text(
-        "address",
-        "地址",
-        i.address.as_deref().unwrap_or(""),
-        200,
-    )?);
-    am.lon = Set(i.lon);
-    am.lat = Set(i.lat);
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current);
+    am.name = Set(i.name);
+    am.place_type = Set(i.place_type.into());
+    am.address = Set(i.address);
+    am.lon = Set(i.lon.map(Longitude::degrees));
+    am.lat = Set(i.lat.map(Latitude::degrees));
     am.org_unit_id = Set(i.org_unit_id);
-    am.owner = Set(rules::optional_text(
-        "owner",
-        "产权单位",
-        i.owner.as_deref().unwrap_or(""),
-        100,
-    )?);
-    am.person_in_charge = Set(rules::optional_text(
-        "person_in_charge",
-        "负责人",
-        i.person_in_charge.as_deref().unwrap_or(""),
-        50,
-    )?);
+    am.owner = Set(i.owner);
+    am.person_in_charge = Set(i.person_in_charge);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
     am.updated_at = Set(now);

@@ -14,32 +14,25 @@ mod summary;
 
 pub(crate) use buildings::buildings_matching;
 pub use buildings::{
-    Building, BuildingFilter, BuildingInput, CheckedBuilding, building_by_code, check_building, create_building,
-    get_building, list_buildings, update_building,
+    Building, BuildingFilter, building_by_code, create_building, get_building, list_buildings, update_building,
 };
-pub use houses::{
-    House, HouseDetail, HouseFilter, HouseInput, check_house, create_house, get_house, list_houses, update_house,
-};
-pub use key_enterprises::{
-    KeyEnterprise, KeyEnterpriseInput, get_key_enterprise, list_key_enterprises, save_key_enterprise,
-};
-pub use key_places::{KeyPlace, KeyPlaceInput, get_key_place, list_key_places, save_key_place};
-pub use property_companies::{
-    PropertyCompany, PropertyCompanyInput, get_property_company, list_property_companies, save_property_company,
-};
+pub use houses::{House, HouseDetail, HouseFilter, create_house, get_house, list_houses, update_house};
+pub use key_enterprises::{KeyEnterprise, get_key_enterprise, list_key_enterprises, save_key_enterprise};
+pub use key_places::{KeyPlace, get_key_place, list_key_places, save_key_place};
+pub use property_companies::{PropertyCompany, get_property_company, list_property_companies, save_property_company};
 pub use residences::{MoveIn, MoveOut, Residence, move_in, move_out};
 pub(crate) use residents::resident_model;
 pub use residents::{
-    NewResidentRow, Resident, ResidentDetail, ResidentFilter, ResidentForm, create_resident, get_resident,
-    id_for_number, list_residents, unmasked_values, update_resident,
+    NewResidentRow, Resident, ResidentDetail, ResidentFilter, create_resident, get_resident, id_for_number,
+    list_residents, unmasked_values, update_resident,
 };
 pub use shared::PlaceFilter;
-pub use special_groups::{SpecialGroupInput, SpecialGroupRecord, add_special_group, special_groups};
+pub use special_groups::{SpecialGroupRecord, add_special_group, special_groups};
 pub use summary::{UnitSummary, summary};
 
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
+use zongguan_core::field::{FieldError, FieldErrors};
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry::FieldError;
 
 use crate::entity::org_unit;
 use crate::{Db, DbError, DbResult, scope};
@@ -50,12 +43,10 @@ impl From<FieldError> for DbError {
     }
 }
 
-fn first(errors: Vec<FieldError>) -> DbError {
-    errors
-        .into_iter()
-        .next()
-        .map(DbError::from)
-        .unwrap_or(DbError::NotFound)
+impl From<FieldErrors> for DbError {
+    fn from(e: FieldErrors) -> Self {
+        e.into_first().into()
+    }
 }
 
 /// Rows under an org unit (the unit and everything below it), for list filters.

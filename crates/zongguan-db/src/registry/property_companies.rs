@@ -3,10 +3,10 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TryIntoModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry as rules;
+use zongguan_core::registry::NewPropertyCompany;
 
 use super::shared::{PlaceFilter, phone_fields, under, unit_in_scope};
 use crate::audit::{self, Event};
@@ -24,17 +24,6 @@ pub struct PropertyCompany {
     pub address: String,
     pub org_unit_id: i64,
     pub org_unit_name: String,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PropertyCompanyInput {
-    pub name: String,
-    pub credit_code: Option<String>,
-    pub contact: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    pub org_unit_id: i64,
 }
 
 async fn pc_views(db: &Db, rows: Vec<property_company::Model>) -> DbResult<Vec<PropertyCompany>> {
@@ -103,13 +92,13 @@ pub async fn save_property_company(
     db: &Db,
     actor: &Actor,
     id: Option<i64>,
-    i: PropertyCompanyInput,
+    i: NewPropertyCompany,
 ) -> DbResult<PropertyCompany> {
-    let name = rules::required("name", "企业名称", &i.name, 100)?;
-    let credit = match i.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => rules::credit_code("credit_code", c)?,
-        None => String::new(),
-    };
+    let credit = i
+        .credit_code
+        .as_ref()
+        .map(|c| c.as_str().to_string())
+        .unwrap_or_default();
     unit_in_scope(db, &actor.scope, i.org_unit_id).await?;
     let txn = db.begin_write().await?;
     if !credit.is_empty() {
@@ -144,23 +133,13 @@ pub async fn save_property_company(
             None,
         ),
     };
-    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current)?;
-    am.name = Set(name);
+    let (phone_enc, phone_masked) = phone_fields(db, &i.phone, current);
+    am.name = Set(i.name);
     am.credit_code = Set(credit);
-    am.contact = Set(rules::optional_text(
-        "contact",
-        "联系人",
-        i.contact.as_deref().unwrap_or(""),
-        50,
-    )?);
+    am.contact = Set(i.contact);
     am.phone_enc = Set(phone_enc);
     am.phone_masked = Set(phone_masked);
-    am.address = Set(rules::optional_text(
-        "address",
-        "地址",
-        i.address.as_deref().unwrap_or(""),
-        200,
-    )?);
+    am.address = Set(i.address);
     am.org_unit_id = Set(i.org_unit_id);
     am.updated_at = Set(now);
     let m = am.save(&*txn).await?.try_into_model()?;

@@ -6,8 +6,8 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use zongguan_core::dict;
-use zongguan_core::registry as rules;
+use zongguan_core::registry::NewResidence;
+use zongguan_core::registry::residence as rules;
 
 use super::houses::visible_house;
 use super::residents::visible_resident;
@@ -98,14 +98,8 @@ pub struct MoveIn {
 /// Moves a resident into a house; a current residence elsewhere ends the day before.
 pub async fn move_in(db: &Db, actor: &Actor, resident_id: i64, m: MoveIn) -> DbResult<ResidentDetail> {
     let today = chrono::Local::now().date_naive();
-    let since = match m.since.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => rules::date("since", "入住日期", s)?,
-        None => today,
-    };
-    let relation = match m.relation.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(r) => rules::coded("relation", "与户主关系", dict::RELATIONS, r)?,
-        None => "",
-    };
+    let NewResidence { since, relation, .. } =
+        NewResidence::parse(m.house_id, m.relation.as_deref(), m.since.as_deref(), today)?;
     let txn = db.begin_write().await?;
     let r = visible_resident(&*txn, &actor.scope, resident_id).await?;
     let h = visible_house(&*txn, &actor.scope, m.house_id)
@@ -168,10 +162,7 @@ pub struct MoveOut {
 /// Ends the current residence. The row stays: a house keeps its history of occupants.
 pub async fn move_out(db: &Db, actor: &Actor, resident_id: i64, m: MoveOut) -> DbResult<ResidentDetail> {
     let today = chrono::Local::now().date_naive();
-    let until = match m.until.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => rules::date("until", "迁出日期", s)?,
-        None => today,
-    };
+    let until = rules::until(m.until.as_deref(), today)?;
     let txn = db.begin_write().await?;
     visible_resident(&*txn, &actor.scope, resident_id).await?;
     let current = residence::Entity::find()

@@ -6,16 +6,17 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::dict;
+use zongguan_core::division::DivisionCode;
 use zongguan_core::phone::Phone;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry::{self as rules, ResidentInput, ResidentRecord};
+use zongguan_core::registry::{NewResident, Placement, ResidentDetails, ResidentEdit, ResidentRecord};
 
 use super::houses::visible_house;
 use super::residences::residence_views;
-use super::{Residence, buildings_matching, first, trigram_phrase, under_unit};
+use super::{Residence, buildings_matching, trigram_phrase, under_unit};
 use crate::audit::{self, Event};
 use crate::entity::{house, org_unit, residence, resident};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
@@ -61,55 +62,6 @@ pub struct ResidentDetail {
     /// Whether identity number and phone are masked in this answer.
     pub masked: bool,
     pub residences: Vec<Residence>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResidentForm {
-    pub name: String,
-    /// Code or Chinese word; default 居民身份证.
-    pub id_type: Option<String>,
-    pub id_number: String,
-    pub gender: Option<String>,
-    pub birth_date: Option<String>,
-    pub ethnicity: Option<String>,
-    pub registration_type: String,
-    pub phone: Option<String>,
-    pub nationality: Option<String>,
-    pub former_name: Option<String>,
-    pub native_place_code: Option<String>,
-    pub registered_address_code: Option<String>,
-    pub registered_address: Option<String>,
-    pub current_address: Option<String>,
-    pub education: Option<String>,
-    pub marital_status: Option<String>,
-    pub political_status: Option<String>,
-    pub occupation: Option<String>,
-    pub employer: Option<String>,
-    /// Special-group kinds (released_prisoner, community_correction, …).
-    pub special_groups: Option<Vec<String>>,
-    /// Where the person is registered when no house is given (a grid or community in scope).
-    pub org_unit_id: Option<i64>,
-    /// Moves the person into this house.
-    pub house_id: Option<i64>,
-    pub relation: Option<String>,
-    pub since: Option<String>,
-}
-
-impl ResidentForm {
-    fn input(&self) -> ResidentInput {
-        ResidentInput {
-            name: self.name.clone(),
-            id_type: self.id_type.clone().unwrap_or_default(),
-            id_number: self.id_number.clone(),
-            gender: self.gender.clone().unwrap_or_default(),
-            birth_date: self.birth_date.clone().unwrap_or_default(),
-            ethnicity: self.ethnicity.clone().unwrap_or_default(),
-            registration_type: self.registration_type.clone(),
-            phone: self.phone.clone().unwrap_or_default(),
-            nationality: self.nationality.clone().unwrap_or_default(),
-        }
-    }
 }
 
 fn age_at(birth: Option<NaiveDate>, today: NaiveDate) -> Option<i32> {
@@ -315,35 +267,6 @@ pub async fn get_resident(db: &Db, actor: &Actor, id: i64, unmasked: bool) -> Db
     })
 }
 
-fn check_division_code(field: &'static str, v: &Option<String>) -> DbResult<String> {
-    let v = v.as_deref().unwrap_or("").trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    let ok = (v.len() == 6 || v.len() == 12)
-        && v.chars().all(|c| c.is_ascii_digit())
-        && zongguan_core::id_number::PROVINCES.contains(&&v[..2]);
-    if !ok {
-        return Err(DbError::invalid(
-            field,
-            "行政区划代码须为 6 位或 12 位数字，且省级代码存在",
-        ));
-    }
-    Ok(v.to_string())
-}
-
-fn check_special_groups(v: &Option<Vec<String>>) -> DbResult<String> {
-    let mut out = Vec::new();
-    for g in v.iter().flatten() {
-        let c = dict::code_of(dict::SPECIAL_GROUPS, g)
-            .ok_or_else(|| DbError::invalid("special_groups", format!("未知的特殊人群类别 {g}")))?;
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    Ok(out.join(","))
-}
-
 /// A checked resident row ready to insert (used by the API and the import).
 pub struct NewResidentRow {
     pub record: ResidentRecord,
@@ -397,40 +320,23 @@ pub async fn id_for_number<C: ConnectionTrait>(c: &C, db: &Db, id_number: &str) 
         .await?)
 }
 
-fn apply_extra(am: &mut resident::ActiveModel, f: &ResidentForm) -> DbResult<()> {
-    let text = |field: &'static str, label: &str, v: &Option<String>, max: usize| -> DbResult<String> {
-        Ok(rules::optional_text(field, label, v.as_deref().unwrap_or(""), max)?)
-    };
-    am.former_name = Set(text("former_name", "曾用名", &f.former_name, 50)?);
-    am.native_place_code = Set(check_division_code("native_place_code", &f.native_place_code)?);
-    am.registered_address_code = Set(check_division_code(
-        "registered_address_code",
-        &f.registered_address_code,
-    )?);
-    am.registered_address = Set(text("registered_address", "户籍地址", &f.registered_address, 200)?);
-    am.current_address = Set(text("current_address", "现住址", &f.current_address, 200)?);
-    am.education = Set(text("education", "文化程度", &f.education, 20)?);
-    am.marital_status = Set(text("marital_status", "婚姻状况", &f.marital_status, 20)?);
-    am.political_status = Set(text("political_status", "政治面貌", &f.political_status, 20)?);
-    am.occupation = Set(text("occupation", "职业", &f.occupation, 50)?);
-    am.employer = Set(text("employer", "服务处所", &f.employer, 100)?);
-    am.special_groups = Set(check_special_groups(&f.special_groups)?);
-    Ok(())
+fn apply_details(am: &mut resident::ActiveModel, d: &ResidentDetails) {
+    let code = |c: &Option<DivisionCode>| c.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default();
+    am.former_name = Set(d.former_name.clone());
+    am.native_place_code = Set(code(&d.native_place_code));
+    am.registered_address_code = Set(code(&d.registered_address_code));
+    am.registered_address = Set(d.registered_address.clone());
+    am.current_address = Set(d.current_address.clone());
+    am.education = Set(d.education.clone());
+    am.marital_status = Set(d.marital_status.clone());
+    am.political_status = Set(d.political_status.clone());
+    am.occupation = Set(d.occupation.clone());
+    am.employer = Set(d.employer.clone());
+    am.special_groups = Set(d.special_groups.join(","));
 }
 
-pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResult<ResidentDetail> {
-    let today = chrono::Local::now().date_naive();
-    let rec = rules::check_resident(&f.input(), today).map_err(first)?;
-    let since = f
-        .since
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| rules::date("since", "入住日期", s))
-        .transpose()?;
-    let relation = match f.relation.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(r) => Some(rules::coded("relation", "与户主关系", dict::RELATIONS, r)?),
-        None => None,
-    };
+pub async fn create_resident(db: &Db, actor: &Actor, n: NewResident) -> DbResult<ResidentDetail> {
+    let rec = &n.record;
     let txn = db.begin_write().await?;
     if let Some(existing) = id_for_number(&*txn, db, &rec.id_number).await? {
         return Err(DbError::Duplicate {
@@ -439,35 +345,34 @@ pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResul
             existing_id: existing,
         });
     }
-    let (unit, house) = match (f.house_id, f.org_unit_id) {
-        (Some(h), _) => {
-            let h = visible_house(&*txn, &actor.scope, h)
+    let (unit, house) = match &n.placement {
+        Placement::House(r) => {
+            let h = visible_house(&*txn, &actor.scope, r.house_id)
                 .await
                 .map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
-            (h.grid_id, Some(h))
+            (h.grid_id, Some((h, r)))
         }
-        (None, Some(u)) => {
-            org_unit::Entity::find_by_id(u)
+        Placement::Unit(u) => {
+            org_unit::Entity::find_by_id(*u)
                 .filter(scope::org_units(&actor.scope))
                 .one(&*txn)
                 .await?
                 .ok_or_else(|| DbError::invalid("org_unit_id", "所属网格或社区不存在"))?;
-            (u, None)
+            (*u, None)
         }
-        (None, None) => return Err(DbError::invalid("house_id", "请选择居住房屋或所属网格")),
     };
-    let mut am = resident_model(db, actor, &rec, unit);
-    apply_extra(&mut am, &f)?;
+    let mut am = resident_model(db, actor, rec, unit);
+    apply_details(&mut am, &n.details);
     let m = am
         .insert(&*txn)
         .await
         .map_err(|e| DbError::from(e).unique("证件号码已登记"))?;
-    if let Some(h) = house {
+    if let Some((h, r)) = house {
         residence::ActiveModel {
             resident_id: Set(m.id),
             house_id: Set(h.id),
-            relation: Set(relation.unwrap_or("").into()),
-            since: Set(since.unwrap_or(today)),
+            relation: Set(r.relation.into()),
+            since: Set(r.since),
             until: Set(None),
             created_by: Set(actor.user_id),
             created_at: Set(Utc::now()),
@@ -487,24 +392,22 @@ pub async fn create_resident(db: &Db, actor: &Actor, f: ResidentForm) -> DbResul
     get_resident(db, actor, m.id, false).await
 }
 
-/// Updates a record. An identity number or phone left out or sent back masked keeps the stored
-/// value, so that staff who may not see them in full can still edit the rest.
-pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentForm) -> DbResult<ResidentDetail> {
+/// Updates a record. An identity number or phone kept by the edit (left out or sent back masked)
+/// keeps the stored value, so that staff who may not see them in full can still edit the rest.
+pub async fn update_resident(db: &Db, actor: &Actor, id: i64, edit: ResidentEdit) -> DbResult<ResidentDetail> {
     let today = chrono::Local::now().date_naive();
     let txn = db.begin_write().await?;
     let cur = visible_resident(&*txn, &actor.scope, id).await?;
-    if f.id_number.trim().is_empty() || f.id_number.contains('*') {
-        f.id_number = db
-            .cipher
-            .decrypt(&cur.id_number_enc)
-            .map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))?;
-    }
-    match f.phone.as_deref() {
-        None => f.phone = cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
-        Some(p) if p.contains('*') => f.phone = cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
-        _ => {}
-    }
-    let rec = rules::check_resident(&f.input(), today).map_err(first)?;
+    let change = edit.resolve(
+        || {
+            db.cipher
+                .decrypt(&cur.id_number_enc)
+                .map_err(|_| DbError::Conflict("密文无法解密，请检查数据密钥".into()))
+        },
+        || cur.phone_enc.as_deref().and_then(|p| db.cipher.decrypt(p).ok()),
+        today,
+    )?;
+    let rec = &change.record;
     if let Some(other) = id_for_number(&*txn, db, &rec.id_number).await?
         && other != id
     {
@@ -514,7 +417,7 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentFor
             existing_id: other,
         });
     }
-    let fresh = resident_model(db, actor, &rec, cur.org_unit_id);
+    let fresh = resident_model(db, actor, rec, cur.org_unit_id);
     let mut am: resident::ActiveModel = cur.into();
     am.name = fresh.name;
     am.id_type = fresh.id_type;
@@ -530,7 +433,7 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, mut f: ResidentFor
     am.phone_masked = fresh.phone_masked;
     am.nationality = fresh.nationality;
     am.updated_at = Set(Utc::now());
-    apply_extra(&mut am, &f)?;
+    apply_details(&mut am, &change.details);
     am.update(&*txn).await?;
     audit::append(&*txn, db.backend, actor, Event::ok("update", "resident", id)).await?;
     txn.commit().await?;

@@ -1,8 +1,8 @@
 //! What property companies, key places and key enterprises share: the org unit they are filed
-//! under, the list filter, the encrypted contact phone and the point on the map.
+//! under, the list filter and the encrypted contact phone.
 use sea_orm::{EntityTrait, QueryFilter};
+use zongguan_core::phone::PhoneEdit;
 use zongguan_core::rbac::Scope;
-use zongguan_core::registry as rules;
 
 use crate::entity::org_unit;
 use crate::{Db, DbError, DbResult, scope};
@@ -32,36 +32,15 @@ pub(super) async fn under(db: &Db, unit: i64) -> DbResult<Scope> {
     Ok(Scope::Subtree { path: u.path })
 }
 
-/// The encrypted and masked phone to store. A phone sent back masked keeps `current`.
+/// The encrypted and masked phone to store; [`PhoneEdit::Keep`] keeps `current`.
 pub(super) fn phone_fields(
     db: &Db,
-    p: &Option<String>,
+    p: &PhoneEdit,
     current: Option<(Option<String>, String)>,
-) -> DbResult<(Option<String>, String)> {
-    if let (Some(p), Some(cur)) = (p.as_deref(), current)
-        && p.contains('*')
-    {
-        return Ok(cur);
+) -> (Option<String>, String) {
+    match p {
+        PhoneEdit::Keep => current.unwrap_or_default(),
+        PhoneEdit::Set(Some(p)) => (Some(db.cipher.encrypt(p.as_str())), p.masked()),
+        PhoneEdit::Set(None) => (None, String::new()),
     }
-    match p.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(p) => {
-            let p = rules::phone("phone", p)?;
-            Ok((Some(db.cipher.encrypt(&p)), zongguan_core::mask::phone(&p)))
-        }
-        None => Ok((None, String::new())),
-    }
-}
-
-pub(super) fn coords(lon: Option<f64>, lat: Option<f64>) -> DbResult<()> {
-    if let Some(x) = lon
-        && !(73.0..=136.0).contains(&x)
-    {
-        return Err(DbError::invalid("lon", format!("经度 {x} 不在中国境内（73–136）")));
-    }
-    if let Some(y) = lat
-        && !(3.0..=54.0).contains(&y)
-    {
-        return Err(DbError::invalid("lat", format!("纬度 {y} 不在中国境内（3–54）")));
-    }
-    Ok(())
 }

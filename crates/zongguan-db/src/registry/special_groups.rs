@@ -1,15 +1,14 @@
 //! Special-group records of a resident and the tag they put on the resident's record.
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::dict;
-use zongguan_core::registry as rules;
+use zongguan_core::registry::NewSpecialGroup;
 
 use super::residents::visible_resident;
 use crate::audit::{self, Event};
 use crate::entity::resident;
-use crate::{Actor, Db, DbError, DbResult};
+use crate::{Actor, Db, DbResult};
 
 /// A special-group record of a resident (sensitive: every read is audited with the person's record).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -25,17 +24,6 @@ pub struct SpecialGroupRecord {
     pub detail: String,
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SpecialGroupInput {
-    pub kind: String,
-    pub attention_level: Option<String>,
-    pub youth_type: Option<String>,
-    pub detail: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
 }
 
 fn sg_view(m: crate::entity::special_group_record::Model) -> SpecialGroupRecord {
@@ -68,48 +56,21 @@ pub async fn add_special_group(
     db: &Db,
     actor: &Actor,
     resident_id: i64,
-    i: SpecialGroupInput,
+    i: NewSpecialGroup,
 ) -> DbResult<SpecialGroupRecord> {
     use crate::entity::special_group_record as sg;
-    let kind = rules::coded("kind", "特殊人群类别", dict::SPECIAL_GROUPS, &i.kind)?;
-    let level = match i.attention_level.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(l) => rules::coded("attention_level", "关注程度", dict::ATTENTION_LEVELS, l)?,
-        None => "general",
-    };
-    let youth = match (kind, i.youth_type.as_deref().filter(|s| !s.trim().is_empty())) {
-        ("at_risk_youth", Some(y)) => rules::coded("youth_type", "重点青少年类型", dict::YOUTH_TYPES, y)?,
-        ("at_risk_youth", None) => return Err(DbError::invalid("youth_type", "重点青少年须填写类型")),
-        _ => "",
-    };
-    let date = |f: &'static str, l: &str, v: &Option<String>| -> DbResult<Option<NaiveDate>> {
-        Ok(v.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| rules::date(f, l, s))
-            .transpose()?)
-    };
-    let since = date("since", "起始日期", &i.since)?;
-    let until = date("until", "结束日期", &i.until)?;
-    if let (Some(a), Some(b)) = (since, until)
-        && b < a
-    {
-        return Err(DbError::invalid("until", "结束日期不能早于起始日期"));
-    }
+    let kind = i.kind;
     let txn = db.begin_write().await?;
     let r = visible_resident(&*txn, &actor.scope, resident_id).await?;
     let now = Utc::now();
     let m = sg::ActiveModel {
         resident_id: Set(resident_id),
         kind: Set(kind.into()),
-        attention_level: Set(level.into()),
-        youth_type: Set(youth.into()),
-        detail: Set(rules::optional_text(
-            "detail",
-            "情况说明",
-            i.detail.as_deref().unwrap_or(""),
-            2000,
-        )?),
-        since: Set(since),
-        until: Set(until),
+        attention_level: Set(i.attention_level.into()),
+        youth_type: Set(i.youth_type.into()),
+        detail: Set(i.detail),
+        since: Set(i.since),
+        until: Set(i.until),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
