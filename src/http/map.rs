@@ -461,7 +461,7 @@ pub async fn map_search(
 #[utoipa::path(get, path = "/api/v1/map/regrid-runs", tag = "map", responses((status = 200, body = RegridRunList)))]
 pub async fn list_regrid_runs(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RegridRunList>> {
     caller.require(Permission::OrgRead)?;
-    Ok(Json(regrid::recent(&st.db, 20).await?.into()))
+    Ok(Json(regrid::recent(&st.db, &caller.scope, 20).await?.into()))
 }
 
 /// Re-assign every building to the grid its point lies in (runs in the background; poll the run).
@@ -476,7 +476,10 @@ pub async fn start_regrid_run(State(st): State<AppState>, caller: Caller) -> App
         ));
     }
     let id = crate::jobs::regrid::start(&st, &caller.actor(), None).await?;
-    Ok((StatusCode::ACCEPTED, Json(regrid::get(&st.db, id).await?)))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(regrid::get(&st.db, &caller.scope, id).await?),
+    ))
 }
 
 /// One run: its status and the buildings it moved.
@@ -487,5 +490,5 @@ pub async fn get_regrid_run(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<RegridRun>> {
     caller.require(Permission::OrgRead)?;
-    Ok(Json(regrid::get(&st.db, id).await?))
+    Ok(Json(regrid::get(&st.db, &caller.scope, id).await?))
 }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod entity;
 pub mod imports;
+mod like;
 pub mod map;
 pub mod migration;
 pub mod org;
@@ -151,11 +152,18 @@ pub struct PageReq {
 }
 
 impl PageReq {
+    /// Past this no one pages by hand (a district's residents are 200,000 pages of 20); the bound
+    /// keeps every offset far inside the databases' integers.
+    pub const MAX_PAGE: u64 = 1_000_000;
+
     pub fn new(page: Option<u64>, page_size: Option<u64>) -> DbResult<Self> {
         let page = page.unwrap_or(1);
         let page_size = page_size.unwrap_or(20);
         if page == 0 {
             return Err(DbError::invalid("page", "页码从 1 开始"));
+        }
+        if page > Self::MAX_PAGE {
+            return Err(DbError::invalid("page", format!("页码不能超过 {}", Self::MAX_PAGE)));
         }
         if page_size == 0 || page_size > 500 {
             return Err(DbError::invalid("page_size", "每页条数须在 1 到 500 之间"));

@@ -3,12 +3,16 @@
 //! transaction; the run records what moved.
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
-use crate::entity::{building, house, regrid_run, residence, resident};
+use crate::entity::{building, house, org_unit, regrid_run, residence, resident};
 use crate::{Actor, Db, DbError, DbResult};
 
 /// Moves kept in a run's record.
@@ -220,21 +224,58 @@ async fn reassign(db: &Db, actor: &Actor, run_id: i64) -> DbResult<Outcome> {
     })
 }
 
-pub async fn get(db: &Db, id: i64) -> DbResult<RegridRun> {
-    Ok(regrid_run::Entity::find_by_id(id)
+/// One run as `scope` may see it: district-wide users see every run; others only runs started
+/// for a unit inside their scope, with the moves of the buildings they can see (404 otherwise).
+pub async fn get(db: &Db, scope: &Scope, id: i64) -> DbResult<RegridRun> {
+    let m = regrid_run::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or(DbError::NotFound)?
-        .into())
+        .ok_or(DbError::NotFound)?;
+    let mut seen = visible(db, scope, vec![m]).await?;
+    seen.pop().ok_or(DbError::NotFound)
 }
 
-pub async fn recent(db: &Db, limit: u64) -> DbResult<Vec<RegridRun>> {
-    Ok(regrid_run::Entity::find()
-        .order_by_desc(regrid_run::Column::Id)
-        .limit(limit)
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(RegridRun::from)
-        .collect())
+/// The latest `limit` runs `scope` may see (as [`get`]).
+pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> DbResult<Vec<RegridRun>> {
+    let mut q = regrid_run::Entity::find().order_by_desc(regrid_run::Column::Id);
+    if *scope != Scope::All {
+        let units = org_unit::Entity::find()
+            .select_only()
+            .column(org_unit::Column::Id)
+            .filter(crate::scope::org_units(scope))
+            .into_query();
+        q = q.filter(regrid_run::Column::TriggerUnitId.in_subquery(units));
+    }
+    let rows = q.limit(limit).all(&db.conn).await?;
+    visible(db, scope, rows).await
+}
+
+async fn visible(db: &Db, scope: &Scope, rows: Vec<regrid_run::Model>) -> DbResult<Vec<RegridRun>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        let mut run = RegridRun::from(m);
+        if *scope != Scope::All {
+            let Some(unit) = run.trigger_unit_id else { continue };
+            let inside = org_unit::Entity::find_by_id(unit)
+                .filter(crate::scope::org_units(scope))
+                .count(&db.conn)
+                .await?
+                > 0;
+            if !inside {
+                continue;
+            }
+            let ids: Vec<i64> = run.moves.iter().map(|mv| mv.building_id).collect();
+            let seen: Vec<i64> = building::Entity::find()
+                .select_only()
+                .column(building::Column::Id)
+                .filter(building::Column::Id.is_in(ids))
+                .filter(crate::scope::unit_column(scope, building::Column::GridId, None))
+                .into_tuple()
+                .all(&db.conn)
+                .await?;
+            run.moves.retain(|mv| seen.contains(&mv.building_id));
+        }
+        out.push(run);
+    }
+    Ok(out)
 }

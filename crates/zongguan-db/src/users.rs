@@ -169,8 +169,8 @@ pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> D
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             sea_orm::Condition::any()
-                .add(app_user::Column::Username.contains(t))
-                .add(app_user::Column::DisplayName.contains(t)),
+                .add(crate::like::contains(app_user::Column::Username, t))
+                .add(crate::like::contains(app_user::Column::DisplayName, t)),
         );
     }
     if let Some(u) = f.org_unit_id {

@@ -84,8 +84,8 @@ pub async fn list_departments(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageR
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             sea_orm::Condition::any()
-                .add(department::Column::Name.contains(t))
-                .add(department::Column::Code.contains(t)),
+                .add(crate::like::contains(department::Column::Name, t))
+                .add(crate::like::contains(department::Column::Code, t)),
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(department::Column::Code), p).await?;

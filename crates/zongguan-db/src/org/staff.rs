@@ -131,8 +131,8 @@ pub async fn list_staff(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageReq) ->
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             sea_orm::Condition::any()
-                .add(staff::Column::Name.contains(t))
-                .add(staff::Column::Post.contains(t)),
+                .add(crate::like::contains(staff::Column::Name, t))
+                .add(crate::like::contains(staff::Column::Post, t)),
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(staff::Column::Id), p).await?;

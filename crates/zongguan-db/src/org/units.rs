@@ -3,8 +3,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,7 +11,7 @@ use zongguan_core::field::required;
 use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
-use crate::entity::{app_user, department, grid_assignment, org_unit, staff};
+use crate::entity::{grid_assignment, org_unit};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
 
 pub const LEVELS: [&str; 4] = ["district", "subdistrict", "community", "grid"];
@@ -230,8 +229,8 @@ pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             sea_orm::Condition::any()
-                .add(org_unit::Column::Name.contains(t))
-                .add(org_unit::Column::Code.starts_with(t)),
+                .add(crate::like::contains(org_unit::Column::Name, t))
+                .add(crate::like::starts_with(org_unit::Column::Code, t)),
         );
     }
     let (items, total) = page_of(
@@ -423,26 +422,12 @@ pub async fn delete_unit(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_unit(&*txn, &actor.scope, id).await?;
     let c = &*txn;
-    let used = org_unit::Entity::find()
-        .filter(org_unit::Column::ParentId.eq(id))
-        .count(c)
-        .await?
-        + department::Entity::find()
-            .filter(department::Column::OrgUnitId.eq(id))
-            .count(c)
-            .await?
-        + staff::Entity::find()
-            .filter(staff::Column::OrgUnitId.eq(id))
-            .count(c)
-            .await?
-        + app_user::Entity::find()
-            .filter(app_user::Column::OrgUnitId.eq(id))
-            .count(c)
-            .await?;
-    if used > 0 {
+    let held = dependents(c, id).await?;
+    if !held.is_empty() {
         return Err(DbError::Conflict(format!(
-            "{} 下还有下级单位、成员单位、人员或用户，不能删除",
-            cur.name
+            "{} 下还有{}，不能删除",
+            cur.name,
+            held.join("、")
         )));
     }
     grid_assignment::Entity::delete_many()
@@ -458,6 +443,36 @@ pub async fn delete_unit(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {
     )
     .await?;
     txn.commit().await
+}
+
+/// What still refers to unit `id`, as "下级单位 3 个" phrases (empty: nothing). A grid's worker
+/// assignments go with it; everything else must be moved or removed first.
+async fn dependents<C: ConnectionTrait>(c: &C, id: i64) -> DbResult<Vec<String>> {
+    const HOLDERS: &[(&str, &str, &str, &str)] = &[
+        ("org_unit", "parent_id", "下级单位", "个"),
+        ("department", "org_unit_id", "成员单位", "个"),
+        ("staff", "org_unit_id", "工作人员", "名"),
+        ("app_user", "org_unit_id", "用户账号", "个"),
+        ("user_scope_unit", "org_unit_id", "自定义数据范围", "条"),
+        ("building", "grid_id", "楼栋", "栋"),
+        ("house", "grid_id", "房屋", "套"),
+        ("resident", "org_unit_id", "实有人口", "人"),
+        ("property_company", "org_unit_id", "物业公司", "家"),
+        ("case_record", "grid_id", "事件", "件"),
+    ];
+    let backend = c.get_database_backend();
+    let mut out = Vec::new();
+    for (table, column, what, unit) in HOLDERS {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = {id}");
+        let n: i64 = match c.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await? {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        if n > 0 {
+            out.push(format!("{what} {n} {unit}"));
+        }
+    }
+    Ok(out)
 }
 
 /// Counts for a quick health view of the tree: units per level.

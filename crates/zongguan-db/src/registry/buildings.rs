@@ -230,9 +230,9 @@ pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::Select
             .from(building::Entity)
             .cond_where(
                 Condition::any()
-                    .add(building::Column::Code.contains(t))
-                    .add(building::Column::Name.contains(t))
-                    .add(building::Column::Address.contains(t)),
+                    .add(crate::like::contains(building::Column::Code, t))
+                    .add(crate::like::contains(building::Column::Name, t))
+                    .add(crate::like::contains(building::Column::Address, t)),
             )
             .to_owned(),
     }

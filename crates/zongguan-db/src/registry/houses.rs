@@ -115,7 +115,7 @@ pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) ->
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(house::Column::Room.contains(t))
+                .add(crate::like::contains(house::Column::Room, t))
                 .add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))),
         );
     }

@@ -79,8 +79,8 @@ pub async fn list_key_enterprises(db: &Db, s: &Scope, f: &PlaceFilter, p: PageRe
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(key_enterprise::Column::Name.contains(t))
-                .add(key_enterprise::Column::Address.contains(t)),
+                .add(crate::like::contains(key_enterprise::Column::Name, t))
+                .add(crate::like::contains(key_enterprise::Column::Address, t)),
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_enterprise::Column::Id), p).await?;

@@ -69,8 +69,8 @@ pub async fn list_key_places(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) ->
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(key_place::Column::Name.contains(t))
-                .add(key_place::Column::Address.contains(t)),
+                .add(crate::like::contains(key_place::Column::Name, t))
+                .add(crate::like::contains(key_place::Column::Address, t)),
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_place::Column::Id), p).await?;

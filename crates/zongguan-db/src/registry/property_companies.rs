@@ -68,8 +68,8 @@ pub async fn list_property_companies(
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(property_company::Column::Name.contains(t))
-                .add(property_company::Column::Address.contains(t)),
+                .add(crate::like::contains(property_company::Column::Name, t))
+                .add(crate::like::contains(property_company::Column::Address, t)),
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(property_company::Column::Id), p).await?;

@@ -134,7 +134,7 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         if dict::code_of(dict::SPECIAL_GROUPS, g).is_none() {
             return Err(DbError::invalid("special_group", "未知的特殊人群类别"));
         }
-        q = q.filter(resident::Column::SpecialGroups.contains(g));
+        q = q.filter(crate::like::contains(resident::Column::SpecialGroups, g));
     }
     if let Some(g) = f.gender.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(resident::Column::Gender.eq(g));
@@ -452,7 +452,7 @@ fn resident_name_matching(db: &Db, t: &str) -> Condition {
                     .to_owned(),
             ),
         ),
-        None => Condition::all().add(resident::Column::Name.contains(t)),
+        None => Condition::all().add(crate::like::contains(resident::Column::Name, t)),
     }
 }
 
