@@ -93,7 +93,7 @@ on_both!(foreign_objects_are_not_found_on_any_route, |app: TestApp| async move {
             let Some((prefix, _)) = path.split_once(&format!("/{{{name}}}")) else {
                 continue;
             };
-            if !paths.get(prefix).is_some_and(|p| p.get("get").is_some()) {
+            if paths.get(prefix).is_none_or(|p| p.get("get").is_none()) {
                 continue;
             }
             let (Some(mine), Some(theirs)) = (all_ids(&a, prefix).await, all_ids(&b, prefix).await) else {
@@ -117,7 +117,7 @@ on_both!(foreign_objects_are_not_found_on_any_route, |app: TestApp| async move {
             let url = format!("{path}?org_unit_id={}", a_unit.id);
             if path.ends_with("/export") {
                 let (s, bytes) = b.download(&url).await;
-                let rows = (s == StatusCode::OK).then(|| data_rows(bytes)).unwrap_or(0);
+                let rows = if s == StatusCode::OK { data_rows(bytes) } else { 0 };
                 assert_eq!(rows, 0, "{url}: the other community's rows in the export ({s})");
                 checked.push(format!("{path}?org_unit_id"));
                 continue;
