@@ -4,6 +4,7 @@ pub mod caller;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod http;
 pub mod jobs;
 pub mod openapi;

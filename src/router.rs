@@ -189,6 +189,18 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            crate::headers::content_security_policy(&state.config),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(tower::util::option_layer(
+            crate::headers::strict_transport_security(&state.config)
+                .map(|v| SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, v)),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -6,6 +6,7 @@ mod common;
 mod api;
 mod cases;
 mod demo;
+mod headers;
 mod imports;
 mod input;
 mod map;
