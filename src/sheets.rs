@@ -14,6 +14,15 @@ use zongguan_db::imports::{Kind, Rejection, RowChunks, SheetRow};
 const CHUNK: usize = 1000;
 const FIRST_CHUNK: usize = 250;
 
+/// A file's bounds, said in the error when passed: a district's residents fit in one file.
+pub const MAX_ROWS: u64 = 5_000_000;
+/// The templates have under 30 columns.
+pub const MAX_COLUMNS: usize = 64;
+/// No field of a template holds more (an address is 200).
+pub const MAX_CELL_CHARS: usize = 2000;
+/// An XLSX is a zip: what it unpacks to, in all (a zip bomb is refused before it is read).
+pub const MAX_XLSX_UNPACKED: u64 = 1 << 30;
+
 /// A file as rows of text: the header and the data rows with their spreadsheet row numbers.
 pub struct Table {
     pub header: Vec<String>,
@@ -27,19 +36,47 @@ struct Sink {
     buf: Vec<SheetRow>,
     /// The size of the chunk being filled.
     size: usize,
+    rows: u64,
+    /// A bound the file passed: reading stops and the import fails with this.
+    refused: Option<String>,
+}
+
+/// Why a row is past the file's bounds, if it is (trailing empty cells are dropped first).
+fn past_bounds(row: u32, cells: &mut Vec<String>) -> Option<String> {
+    while cells.last().is_some_and(|c| c.is_empty()) {
+        cells.pop();
+    }
+    if cells.len() > MAX_COLUMNS {
+        return Some(format!("第 {row} 行有 {} 列，超过允许的 {MAX_COLUMNS} 列", cells.len()));
+    }
+    let long = cells.iter().position(|c| c.chars().count() > MAX_CELL_CHARS)?;
+    Some(format!("第 {row} 行第 {} 列超过 {MAX_CELL_CHARS} 个字符", long + 1))
 }
 
 impl Sink {
-    fn header(&mut self, h: Vec<String>) {
+    fn header(&mut self, mut h: Vec<String>) {
         if let Some(s) = self.header.take() {
-            let _ = s.send(Ok(h));
+            let _ = s.send(match past_bounds(1, &mut h) {
+                Some(e) => Err(e),
+                None => Ok(h),
+            });
         }
     }
     fn has_header(&self) -> bool {
         self.header.is_none()
     }
     /// False when nobody listens any more (the import stopped).
-    fn row(&mut self, r: SheetRow) -> bool {
+    fn row(&mut self, mut r: SheetRow) -> bool {
+        self.rows += 1;
+        let refused = if self.rows > MAX_ROWS {
+            Some(format!("文件超过 {MAX_ROWS} 行，请分成几个文件导入"))
+        } else {
+            past_bounds(r.row, &mut r.cells)
+        };
+        if refused.is_some() {
+            self.refused = refused;
+            return false;
+        }
         self.buf.push(r);
         if self.buf.len() >= self.size {
             self.size = (self.size * 2).min(CHUNK);
@@ -51,6 +88,10 @@ impl Sink {
         true
     }
     fn finish(mut self, result: Result<(), String>) {
+        let result = match self.refused.take() {
+            Some(e) => Err(e),
+            None => result,
+        };
         match (result, self.header.take()) {
             (Err(e), Some(h)) => {
                 let _ = h.send(Err(e));
@@ -96,6 +137,8 @@ async fn on_reader_thread(
             tx,
             buf: Vec::with_capacity(FIRST_CHUNK),
             size: FIRST_CHUNK,
+            rows: 0,
+            refused: None,
         };
         let r = read(&mut sink);
         sink.finish(r);
@@ -205,6 +248,8 @@ pub async fn stream_path(path: std::path::PathBuf) -> Result<(Vec<String>, RowCh
         head.truncate(n);
         f.rewind().map_err(|e| e.to_string())?;
         if head.starts_with(b"PK\x03\x04") {
+            unpacked_within_bounds(&mut f)?;
+            f.rewind().map_err(|e| e.to_string())?;
             let mut wb: Xlsx<_> =
                 Xlsx::new(std::io::BufReader::new(f)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
             return xlsx_rows(&mut wb, sink);
@@ -259,8 +304,23 @@ fn cell_ref_text(d: &DataRef<'_>) -> String {
 
 /// The first sheet, cell by cell (calamine's cell reader does not build the whole range).
 fn stream_xlsx(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
+    unpacked_within_bounds(Cursor::new(bytes))?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
     xlsx_rows(&mut wb, sink)
+}
+
+/// Refuses an XLSX whose parts unpack to more than [`MAX_XLSX_UNPACKED`] (read from the zip's
+/// directory, nothing unpacked).
+fn unpacked_within_bounds<R: std::io::Read + std::io::Seek>(r: R) -> Result<(), String> {
+    let zip = zip::ZipArchive::new(r).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+    let total = zip.decompressed_size().unwrap_or(u128::MAX);
+    if total > u128::from(MAX_XLSX_UNPACKED) {
+        return Err(format!(
+            "Excel 文件解压后超过 {} MB，请分成几个文件导入",
+            MAX_XLSX_UNPACKED >> 20
+        ));
+    }
+    Ok(())
 }
 
 fn xlsx_rows<RS: std::io::Read + std::io::Seek>(wb: &mut Xlsx<RS>, sink: &mut Sink) -> Result<(), String> {

@@ -66,7 +66,7 @@ pub async fn run(
         kind.zh(),
         out.total,
         out.accepted,
-        out.rejected_rows.len(),
+        out.rejected_count,
         out.total as f64 / secs.max(0.001)
     );
     db.close().await.map_err(|e| anyhow::anyhow!("{e}"))?;

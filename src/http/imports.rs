@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_db::imports::{self, ImportJob, Kind, Mode, Rejection, SheetRow};
+use zongguan_db::imports::{self, ImportJob, Kind, Mode};
 
 use crate::app::AppState;
 use crate::caller::Caller;
@@ -122,7 +122,7 @@ pub async fn get_import(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<ImportJob>> {
     caller.require(Permission::RegistryWrite)?;
-    let mut job: ImportJob = imports::get_job(&st.db, &caller.actor(), id).await?.into();
+    let mut job = ImportJob::of(&st.db, imports::get_job(&st.db, &caller.actor(), id).await?);
     if job.status == "running"
         && let Some(n) = st.jobs.get(id)
     {
@@ -142,8 +142,8 @@ pub async fn rejected_rows(
     caller.require(Permission::RegistryWrite)?;
     let job = imports::get_job(&st.db, &caller.actor(), id).await?;
     let header: Vec<String> = serde_json::from_str(&job.header).unwrap_or_default();
-    let rows: Vec<SheetRow> = serde_json::from_str(&job.rejected_rows).unwrap_or_default();
-    let reasons: Vec<Rejection> = serde_json::from_str(&job.rejected).unwrap_or_default();
+    let rows = imports::rejected_rows(&st.db, &job);
+    let (reasons, _) = imports::rejections(&st.db, &job);
     let bytes = sheets::rejected_report(&header, &rows, &reasons)
         .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("生成失败：{e}")))?;
     Ok(xlsx_response(bytes, &format!("未导入的行-{id}.xlsx")))

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod board;
 pub mod imports;
 pub mod regrid;
+pub mod retention;
 pub mod sessions;
 pub mod warm;
 
@@ -17,4 +18,5 @@ pub fn spawn_all(state: &AppState) {
     let every = std::time::Duration::from_secs(state.config.overdue_check_seconds.max(5));
     tokio::spawn(alerts::overdue_loop(state.db.clone(), every));
     tokio::spawn(sessions::purge_loop(state.db.clone(), state.idle()));
+    tokio::spawn(retention::purge_loop(state.db.clone()));
 }

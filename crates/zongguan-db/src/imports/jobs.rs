@@ -23,13 +23,54 @@ pub struct ImportJob {
     pub total: u64,
     pub processed: u64,
     pub accepted: u64,
+    /// The reasons, the first 5,000 of them (see `rejected_count` for all rows).
     pub rejected: Vec<Rejection>,
+    /// Rows rejected, kept in the download or not.
+    pub rejected_count: u64,
     /// Why a failed job failed (e.g. a missing header).
     pub error: Option<String>,
 }
 
-impl From<import_job::Model> for ImportJob {
-    fn from(m: import_job::Model) -> Self {
+/// The rejected reasons as stored: their count beside the kept ones.
+#[derive(Serialize, serde::Deserialize, Default)]
+struct StoredRejections {
+    count: u64,
+    reasons: Vec<Rejection>,
+}
+
+/// Rejected rows and their reasons quote what was typed (ID numbers, phones): stored sealed with
+/// the field key, like every other personal value.
+fn seal<T: Serialize>(db: &Db, v: &T) -> String {
+    db.cipher.encrypt(&serde_json::to_string(v).unwrap_or_default())
+}
+
+/// A sealed value, or the plain JSON an earlier release stored.
+fn unseal<T: serde::de::DeserializeOwned>(db: &Db, stored: &str) -> Option<T> {
+    if stored.starts_with(['[', '{']) {
+        return serde_json::from_str(stored).ok();
+    }
+    serde_json::from_str(&db.cipher.decrypt(stored).ok()?).ok()
+}
+
+/// The job's rejection reasons and the count of rejected rows.
+pub fn rejections(db: &Db, m: &import_job::Model) -> (Vec<Rejection>, u64) {
+    if m.rejected.starts_with('[') {
+        let reasons: Vec<Rejection> = serde_json::from_str(&m.rejected).unwrap_or_default();
+        let rows: std::collections::BTreeSet<u32> = reasons.iter().map(|r| r.row).collect();
+        return (reasons, rows.len() as u64);
+    }
+    let s: StoredRejections = unseal(db, &m.rejected).unwrap_or_default();
+    (s.reasons, s.count)
+}
+
+/// The kept rejected rows, for the fix-up download.
+pub fn rejected_rows(db: &Db, m: &import_job::Model) -> Vec<super::SheetRow> {
+    unseal(db, &m.rejected_rows).unwrap_or_default()
+}
+
+impl ImportJob {
+    pub fn of(db: &Db, m: import_job::Model) -> Self {
+        let (rejected, rejected_count) = rejections(db, &m);
         Self {
             id: m.id,
             kind: m.kind,
@@ -39,7 +80,8 @@ impl From<import_job::Model> for ImportJob {
             total: m.total as u64,
             processed: m.processed as u64,
             accepted: m.accepted as u64,
-            rejected: serde_json::from_str(&m.rejected).unwrap_or_default(),
+            rejected,
+            rejected_count,
             error: m.error,
         }
     }
@@ -66,7 +108,7 @@ pub async fn create_job(db: &Db, actor: &Actor, kind: Kind, mode: Mode, file_nam
     }
     .insert(&db.conn)
     .await?;
-    Ok(m.into())
+    Ok(ImportJob::of(db, m))
 }
 
 pub async fn set_running(db: &Db, id: i64, total: u64) -> DbResult<()> {
@@ -92,8 +134,12 @@ pub async fn finish_job(db: &Db, id: i64, header: &[String], result: Result<&Out
             am.total = Set(o.total as i64);
             am.processed = Set(o.total as i64);
             am.accepted = Set(o.accepted as i64);
-            am.rejected = Set(serde_json::to_string(&o.rejected).unwrap_or_else(|_| "[]".into()));
-            am.rejected_rows = Set(serde_json::to_string(&o.rejected_rows).unwrap_or_else(|_| "[]".into()));
+            let stored = StoredRejections {
+                count: o.rejected_count,
+                reasons: o.rejected.clone(),
+            };
+            am.rejected = Set(seal(db, &stored));
+            am.rejected_rows = Set(seal(db, &o.rejected_rows));
             am.header = Set(serde_json::to_string(header).unwrap_or_else(|_| "[]".into()));
         }
         Err(e) => {
@@ -130,4 +176,18 @@ pub async fn get_job(db: &Db, actor: &Actor, id: i64) -> DbResult<import_job::Mo
         return Err(DbError::NotFound);
     }
     Ok(m)
+}
+
+/// Rejected rows are kept for the fix-up download for `days`, then dropped (the counts stay).
+pub async fn purge_rejected_rows(db: &Db, days: i64) -> DbResult<u64> {
+    let before = Utc::now() - chrono::Duration::days(days);
+    let w = db.begin_write().await?;
+    let r = import_job::Entity::update_many()
+        .col_expr(import_job::Column::RejectedRows, sea_orm::sea_query::Expr::val("[]"))
+        .filter(import_job::Column::FinishedAt.lt(before))
+        .filter(import_job::Column::RejectedRows.ne("[]"))
+        .exec(&*w)
+        .await?;
+    w.commit().await?;
+    Ok(r.rows_affected)
 }

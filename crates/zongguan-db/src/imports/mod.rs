@@ -5,7 +5,10 @@ mod houses;
 mod jobs;
 mod residents;
 
-pub use jobs::{ImportJob, create_job, fail_interrupted, finish_job, get_job, set_running};
+pub use jobs::{
+    ImportJob, create_job, fail_interrupted, finish_job, get_job, purge_rejected_rows, rejected_rows, rejections,
+    set_running,
+};
 
 use std::collections::{HashMap, HashSet};
 
@@ -143,13 +146,23 @@ pub struct Rejection {
     pub message: String,
 }
 
+/// Rejected rows kept in full for the fix-up download; past this only counted (a file of
+/// nonsense cannot fill the database with its copy).
+pub const KEPT_REJECTED_ROWS: usize = 1000;
+/// Reasons kept (a row may have several).
+pub const KEPT_REASONS: usize = 5000;
+
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub total: u64,
     pub accepted: u64,
+    /// The reasons, the first [`KEPT_REASONS`] of them.
     pub rejected: Vec<Rejection>,
-    /// The rejected rows as read, for the download to fix and re-import.
+    /// The rejected rows as read, the first [`KEPT_REJECTED_ROWS`], for the download to fix and
+    /// re-import.
     pub rejected_rows: Vec<SheetRow>,
+    /// Every rejected row, kept or not.
+    pub rejected_count: u64,
 }
 
 /// Where each template column sits in the file; a missing required header fails the whole file.
@@ -278,8 +291,12 @@ impl Progress<'_> {
         if errs.is_empty() {
             return false;
         }
-        self.out.rejected.extend(errs);
-        self.out.rejected_rows.push(r.clone());
+        let room = KEPT_REASONS.saturating_sub(self.out.rejected.len());
+        self.out.rejected.extend(errs.into_iter().take(room));
+        if self.out.rejected_rows.len() < KEPT_REJECTED_ROWS {
+            self.out.rejected_rows.push(r.clone());
+        }
+        self.out.rejected_count += 1;
         true
     }
     /// The row that first used this key, or None (and the key is remembered).
@@ -418,7 +435,7 @@ async fn finish(
             "导入{} {} 行，拒绝 {} 行",
             kind.zh(),
             out.accepted,
-            out.rejected_rows.len()
+            out.rejected_count
         )),
     )
     .await?;
