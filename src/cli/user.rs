@@ -1,6 +1,7 @@
 //! `zongguan user`: accounts managed on the server, as the system (audited as `cli`).
 use std::process::ExitCode;
 
+use zongguan_core::account::{AccountDraft, NewAccount, NewPassword};
 use zongguan_db::{Actor, auth};
 
 use super::UserCmd;
@@ -52,23 +53,18 @@ pub async fn run(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             .ok_or_else(|| anyhow::anyhow!("机构编码 {org_unit} 不存在"))?;
             let generated = password.is_none();
             let pw = password.unwrap_or_else(generated_password);
-            let u = auth::create_user(
-                &db,
-                &actor,
-                auth::NewUser {
-                    username,
-                    display_name: name,
-                    org_unit_id: unit.id,
-                    department_id: None,
-                    phone: None,
-                    gender: None,
-                    post: None,
-                    password: pw.clone(),
-                },
-                true,
-            )
-            .await
-            .map_err(e)?;
+            let n = NewAccount::parse(&AccountDraft {
+                username: &username,
+                display_name: &name,
+                org_unit_id: unit.id,
+                department_id: None,
+                phone: None,
+                gender: None,
+                post: None,
+                password: &pw,
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let u = auth::create_user(&db, &actor, n, true).await.map_err(e)?;
             if !roles.is_empty() {
                 auth::set_roles(&db, &actor, u.id, roles).await.map_err(e)?;
             }
@@ -81,7 +77,8 @@ pub async fn run(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let u = find(username).await?;
             let generated = password.is_none();
             let pw = password.unwrap_or_else(generated_password);
-            auth::reset_password(&db, &actor, u.id, &pw).await.map_err(e)?;
+            let checked = NewPassword::parse(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
+            auth::reset_password(&db, &actor, u.id, &checked).await.map_err(e)?;
             println!("已重置 {} 的密码，下次登录须修改", u.username);
             if generated {
                 println!("新密码: {pw}");

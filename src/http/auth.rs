@@ -7,6 +7,8 @@ use base64::Engine;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::account::NewPassword;
+use zongguan_core::field::named;
 use zongguan_core::{password, totp};
 use zongguan_db::audit::{self, Event};
 use zongguan_db::auth::{self, ApiToken, User};
@@ -229,11 +231,12 @@ pub async fn change_password(
     if !password::verify(&req.old_password, &caller.user.password_hash) {
         return Err(AppError::invalid("old_password", "原密码不正确"));
     }
+    let new_pw = NewPassword::for_user(&req.new_password, &caller.user.username).map_err(named("new_password"))?;
     auth::change_own_password(
         &st.db,
         &caller.actor(),
         &caller.user,
-        &req.new_password,
+        &new_pw,
         caller.session_id.as_deref().unwrap_or(""),
     )
     .await?;

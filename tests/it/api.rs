@@ -338,6 +338,51 @@ on_both!(admin_created_account_must_change_password, |app: TestApp| async move {
     assert_eq!(v[0]["name"], "良安田社区");
 });
 
+on_both!(
+    account_and_org_forms_are_checked_before_the_database,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        let (_, users) = admin.get("/api/v1/users?q=community_003002").await;
+        let id = items(&users)[0]["id"].as_i64().expect("id");
+        // A department that does not exist is the client's mistake, not the server's.
+        let (s, v) = admin
+            .put(&format!("/api/v1/users/{id}"), json!({"department_id": 0}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["field"], "department_id");
+        assert_eq!(v["error"]["message"], "成员单位不存在");
+        // An invalid form for a record that does not exist answers on the field.
+        let (s, v) = admin.put("/api/v1/users/999999", json!({"display_name": " "})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["field"], "display_name");
+        let (s, v) = admin
+            .post("/api/v1/users/999999/password", json!({"password": "weakpass"}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["field"], "password");
+        let (s, v) = admin.put("/api/v1/staff/999999", json!({"gender": "男"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["message"], "性别须为 male（男）或 female（女）");
+        let (s, v) = admin
+            .post(
+                "/api/v1/org-units",
+                json!({"level":"grid","code":"44030700300299","name":" ","parent_id":999999}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["field"], "name");
+        // The username the password must not contain is the stored one.
+        let (s, v) = admin
+            .post(
+                &format!("/api/v1/users/{id}/password"),
+                json!({"password": "Community_003002@x"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["message"], "密码不能包含用户名");
+    }
+);
+
 on_both!(bad_input_gets_4xx_with_the_error_shape, |app: TestApp| async move {
     let admin = app.login("admin").await;
     let (s, v, _) = admin

@@ -1,4 +1,5 @@
 //! Pure domain of zongguan: validated values, security primitives and rules. No I/O.
+pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod case_flow;

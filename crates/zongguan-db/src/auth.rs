@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
+use zongguan_core::account::NewPassword;
 use zongguan_core::password::{self, LockoutPolicy};
 
 // Accounts and roles moved to `users`; these names stay reachable here so that the server's
@@ -11,30 +12,26 @@ use zongguan_core::password::{self, LockoutPolicy};
 use crate::audit::{self, Event};
 use crate::entity::{api_token, app_user, session};
 pub use crate::users::{
-    NewUser, Permission, Role, RoleInput, User, UserFilter, UserUpdate, create_role, create_user, delete_role,
-    find_by_id, find_by_username, get_user, is_admin, list_roles, list_users, permission_catalogue, permissions,
-    reset_password, role_codes, scope_units, set_locked, set_roles, set_scope_units, update_role, update_user,
-    user_views,
+    Permission, Role, RoleInput, User, UserFilter, create_role, create_user, delete_role, find_by_id, find_by_username,
+    get_user, is_admin, list_roles, list_users, permission_catalogue, permissions, reset_password, role_codes,
+    scope_units, set_locked, set_roles, set_scope_units, update_role, update_user, user_views,
 };
 use crate::{Actor, Db, DbError, DbResult};
 
-/// The user changes their own password (checked against the old one by the caller).
+/// The user changes their own password (checked against the old one and the policy by the caller).
 pub async fn change_own_password(
     db: &Db,
     actor: &Actor,
     user: &app_user::Model,
-    new_pw: &str,
+    new_pw: &NewPassword,
     keep_session: &str,
 ) -> DbResult<()> {
-    if let Err(e) = password::check_policy(new_pw, &user.username) {
-        return Err(DbError::invalid("new_password", e.to_string()));
-    }
-    if password::verify(new_pw, &user.password_hash) {
+    if password::verify(new_pw.as_str(), &user.password_hash) {
         return Err(DbError::invalid("new_password", "新密码不能与原密码相同"));
     }
     let txn = db.begin_write().await?;
     let mut am: app_user::ActiveModel = user.clone().into();
-    am.password_hash = Set(password::hash(new_pw));
+    am.password_hash = Set(new_pw.hash());
     am.must_change_password = Set(false);
     am.password_changed_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());

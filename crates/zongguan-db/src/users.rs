@@ -9,13 +9,14 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zongguan_core::account::{AccountChange, NewAccount, NewPassword};
 use zongguan_core::field::named;
-use zongguan_core::password::{self, LockoutPolicy};
+use zongguan_core::password::LockoutPolicy;
 use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
 
 use crate::audit::{self, Event};
 use crate::entity::{app_user, org_unit, role, session, user_role};
-use crate::org::{self, NewStaff};
+use crate::org;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
 
 /// Writes the built-in roles so that code and database agree after an upgrade.
@@ -218,61 +219,14 @@ pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<app_user::Model>> {
     Ok(app_user::Entity::find_by_id(id).one(&db.conn).await?)
 }
 
-fn check_username(u: &str) -> DbResult<String> {
-    let u = u.trim();
-    let ok = (3..=50).contains(&u.len())
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
-    if !ok {
-        return Err(DbError::invalid(
-            "username",
-            "用户名须为 3–50 位字母、数字、下划线、点或短横线",
-        ));
-    }
-    Ok(u.to_string())
-}
-
-/// The password policy's refusal, named after the field.
-fn policy(pw: &str, username: &str) -> DbResult<()> {
-    Ok(password::check_policy(pw, username).map_err(named("password"))?)
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub org_unit_id: i64,
-    pub department_id: Option<i64>,
-    pub phone: Option<String>,
-    /// Gender of the staff record created with the account: male | female (default male).
-    pub gender: Option<String>,
-    pub post: Option<String>,
-    pub password: String,
-}
-
 /// Creates the staff record and the account. `must_change` is true when an administrator chose
 /// the password (the user changes it at first login).
-pub async fn create_user(db: &Db, actor: &Actor, n: NewUser, must_change: bool) -> DbResult<User> {
-    let username = check_username(&n.username)?;
-    policy(&n.password, &username)?;
-    let hash = password::hash(&n.password);
+pub async fn create_user(db: &Db, actor: &Actor, n: NewAccount, must_change: bool) -> DbResult<User> {
+    let username = n.username().as_str();
+    let hash = n.password().hash();
     let txn = db.begin_write().await?;
-    let staff = org::insert_staff(
-        &*txn,
-        db,
-        actor,
-        NewStaff {
-            name: n.display_name.clone(),
-            gender: n.gender.clone().unwrap_or_else(|| "male".into()),
-            phone: n.phone.clone(),
-            org_unit_id: n.org_unit_id,
-            department_id: n.department_id,
-            post: n.post.clone(),
-        },
-    )
-    .await?;
-    let m = insert_account(&*txn, actor, &username, &staff, hash, must_change).await?;
+    let staff = org::insert_staff(&*txn, db, actor, n.staff()).await?;
+    let m = insert_account(&*txn, actor, username, &staff, hash, must_change).await?;
     audit::append(
         &*txn,
         db.backend,
@@ -315,26 +269,14 @@ pub(crate) async fn insert_account<C: ConnectionTrait>(
     .map_err(|e| DbError::from(e).unique(&format!("用户名 {username} 已存在")))
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserUpdate {
-    pub display_name: Option<String>,
-    pub org_unit_id: Option<i64>,
-    pub department_id: Option<i64>,
-}
-
-pub async fn update_user(db: &Db, actor: &Actor, id: i64, u: UserUpdate) -> DbResult<User> {
+pub async fn update_user(db: &Db, actor: &Actor, id: i64, u: AccountChange) -> DbResult<User> {
     let txn = db.begin_write().await?;
     let cur = visible_user(&*txn, &actor.scope, id).await?;
     let mut am: app_user::ActiveModel = cur.into();
-    if let Some(n) = u.display_name {
-        let n = n.trim().to_string();
-        if n.is_empty() || n.chars().count() > 50 {
-            return Err(DbError::invalid("display_name", "姓名不能为空且不超过 50 个字符"));
-        }
-        am.display_name = Set(n);
+    if let Some(n) = u.display_name() {
+        am.display_name = Set(n.into());
     }
-    if let Some(o) = u.org_unit_id {
+    if let Some(o) = u.org_unit_id() {
         org_unit::Entity::find_by_id(o)
             .filter(scope::org_units(&actor.scope))
             .one(&*txn)
@@ -342,8 +284,9 @@ pub async fn update_user(db: &Db, actor: &Actor, id: i64, u: UserUpdate) -> DbRe
             .ok_or_else(|| DbError::invalid("org_unit_id", "所属单位不存在"))?;
         am.org_unit_id = Set(o);
     }
-    if u.department_id.is_some() {
-        am.department_id = Set(u.department_id);
+    if u.department_id().is_some() {
+        org::check_department(&*txn, &actor.scope, u.department_id()).await?;
+        am.department_id = Set(u.department_id());
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(&*txn).await?;
@@ -385,12 +328,12 @@ pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResu
 }
 
 /// An administrator resets a password: the user must change it at next login; sessions end.
-pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &str) -> DbResult<()> {
+pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &NewPassword) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_user(&*txn, &actor.scope, id).await?;
-    policy(pw, &cur.username)?;
+    pw.not_containing(&cur.username).map_err(named("password"))?;
     let mut am: app_user::ActiveModel = cur.into();
-    am.password_hash = Set(password::hash(pw));
+    am.password_hash = Set(pw.hash());
     am.must_change_password = Set(true);
     am.password_changed_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());

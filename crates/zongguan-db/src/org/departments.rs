@@ -4,9 +4,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::field::required;
+use zongguan_core::org::{DepartmentChange, NewDepartmentFields};
 use zongguan_core::rbac::Scope;
 
 use super::unit_names;
@@ -25,25 +25,6 @@ pub struct Department {
     pub org_unit_name: String,
     pub duties: String,
     pub phone: String,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewDepartment {
-    pub code: String,
-    pub name: String,
-    pub org_unit_id: i64,
-    pub duties: Option<String>,
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DepartmentUpdate {
-    pub code: Option<String>,
-    pub name: Option<String>,
-    pub duties: Option<String>,
-    pub phone: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -112,11 +93,10 @@ pub async fn get_department(db: &Db, scope: &Scope, id: i64) -> DbResult<Departm
     Ok(department_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbResult<Department> {
-    let code = required("code", "编码", &n.code, 32)?;
-    let name = required("name", "名称", &n.name, 100)?;
+pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartmentFields) -> DbResult<Department> {
+    let code = n.code();
     let txn = db.begin_write().await?;
-    let unit = visible_unit(&*txn, &actor.scope, n.org_unit_id)
+    let unit = visible_unit(&*txn, &actor.scope, n.org_unit_id())
         .await
         .map_err(|_| DbError::invalid("org_unit_id", "所属中心不存在"))?;
     if unit.level == "grid" {
@@ -124,11 +104,11 @@ pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbRe
     }
     let now = Utc::now();
     let m = department::ActiveModel {
-        code: Set(code.clone()),
-        name: Set(name),
+        code: Set(code.into()),
+        name: Set(n.name().into()),
         org_unit_id: Set(unit.id),
-        duties: Set(n.duties.unwrap_or_default()),
-        phone: Set(n.phone.unwrap_or_default()),
+        duties: Set(n.duties().into()),
+        phone: Set(n.phone().into()),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -148,21 +128,21 @@ pub async fn create_department(db: &Db, actor: &Actor, n: NewDepartment) -> DbRe
     Ok(department_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn update_department(db: &Db, actor: &Actor, id: i64, u: DepartmentUpdate) -> DbResult<Department> {
+pub async fn update_department(db: &Db, actor: &Actor, id: i64, u: DepartmentChange) -> DbResult<Department> {
     let txn = db.begin_write().await?;
     let cur = visible_department(&*txn, &actor.scope, id).await?;
     let mut am: department::ActiveModel = cur.into();
-    if let Some(c) = u.code {
-        am.code = Set(required("code", "编码", &c, 32)?);
+    if let Some(c) = u.code() {
+        am.code = Set(c.into());
     }
-    if let Some(n) = u.name {
-        am.name = Set(required("name", "名称", &n, 100)?);
+    if let Some(n) = u.name() {
+        am.name = Set(n.into());
     }
-    if let Some(d) = u.duties {
-        am.duties = Set(d);
+    if let Some(d) = u.duties() {
+        am.duties = Set(d.into());
     }
-    if let Some(p) = u.phone {
-        am.phone = Set(p);
+    if let Some(p) = u.phone() {
+        am.phone = Set(p.into());
     }
     am.updated_at = Set(Utc::now());
     let m = am

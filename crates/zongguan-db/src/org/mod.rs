@@ -6,15 +6,14 @@ mod staff;
 mod units;
 
 pub use departments::{
-    Department, DepartmentUpdate, NewDepartment, SimpleFilter, create_department, delete_department, get_department,
-    list_departments, update_department,
+    Department, SimpleFilter, create_department, delete_department, get_department, list_departments, update_department,
 };
 pub use grid_workers::{GridWorkers, grid_workers, set_grid_workers};
-pub(crate) use staff::insert_staff;
-pub use staff::{NewStaff, Staff, StaffUpdate, create_staff, delete_staff, get_staff, list_staff, update_staff};
+pub use staff::{Staff, create_staff, delete_staff, get_staff, list_staff, update_staff};
+pub(crate) use staff::{check_department, insert_staff};
 pub use units::{
-    LEVELS, NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitNode, OrgUnitUpdate, count_by_level, create_unit, delete_unit,
-    get_unit, list_units, tree, update_unit,
+    OrgUnit, OrgUnitFilter, OrgUnitNode, count_by_level, create_unit, delete_unit, get_unit, list_units, tree,
+    update_unit,
 };
 
 use std::collections::HashMap;

@@ -4,10 +4,10 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::field::{named, required};
 use zongguan_core::mask;
+use zongguan_core::org::{NewStaffFields, StaffChange};
 use zongguan_core::phone::Phone;
 use zongguan_core::rbac::Scope;
 
@@ -34,41 +34,6 @@ pub struct Staff {
     pub user_id: Option<i64>,
     pub username: Option<String>,
     pub grid_ids: Vec<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewStaff {
-    pub name: String,
-    pub gender: String,
-    pub phone: Option<String>,
-    pub org_unit_id: i64,
-    pub department_id: Option<i64>,
-    pub post: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffUpdate {
-    pub name: Option<String>,
-    pub gender: Option<String>,
-    pub phone: Option<String>,
-    pub department_id: Option<i64>,
-    pub post: Option<String>,
-}
-
-/// The phone as stored: checked as every other phone is (spaces removed).
-fn check_phone(p: &str) -> DbResult<String> {
-    Ok(Phone::parse(p)
-        .map(|p| p.as_str().to_string())
-        .map_err(named("phone"))?)
-}
-
-fn check_gender(g: &str) -> DbResult<String> {
-    match g {
-        "male" | "female" => Ok(g.into()),
-        _ => Err(DbError::invalid("gender", "性别须为 male（男）或 female（女）")),
-    }
 }
 
 fn staff_scope(scope: &Scope) -> sea_orm::Condition {
@@ -155,8 +120,8 @@ pub async fn get_staff(db: &Db, scope: &Scope, id: i64) -> DbResult<Staff> {
     Ok(staff_views(db, vec![m]).await?.remove(0))
 }
 
-/// Checks that a department may be chosen for a person of this org unit.
-async fn check_department<C: ConnectionTrait>(c: &C, scope: &Scope, dept: Option<i64>) -> DbResult<()> {
+/// Checks that a department may be chosen for a person or an account.
+pub(crate) async fn check_department<C: ConnectionTrait>(c: &C, scope: &Scope, dept: Option<i64>) -> DbResult<()> {
     if let Some(d) = dept {
         visible_department(c, scope, d)
             .await
@@ -169,29 +134,22 @@ pub(crate) async fn insert_staff<C: ConnectionTrait>(
     c: &C,
     db: &Db,
     actor: &Actor,
-    n: NewStaff,
+    n: &NewStaffFields,
 ) -> DbResult<staff::Model> {
-    let name = required("name", "姓名", &n.name, 50)?;
-    let gender = check_gender(&n.gender)?;
-    let phone = n
-        .phone
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(check_phone)
-        .transpose()?;
-    visible_unit(c, &actor.scope, n.org_unit_id)
+    visible_unit(c, &actor.scope, n.org_unit_id())
         .await
         .map_err(|_| DbError::invalid("org_unit_id", "所属单位不存在"))?;
-    check_department(c, &actor.scope, n.department_id).await?;
+    check_department(c, &actor.scope, n.department_id()).await?;
+    let phone = n.phone().map(Phone::as_str);
     let now = Utc::now();
     Ok(staff::ActiveModel {
-        name: Set(name),
-        gender: Set(gender),
-        phone_hash: Set(phone.as_deref().map(|p| db.cipher.keyed_hash(p))),
-        phone_enc: Set(phone.as_deref().map(|p| db.cipher.encrypt(p))),
-        org_unit_id: Set(n.org_unit_id),
-        department_id: Set(n.department_id),
-        post: Set(n.post.unwrap_or_default().trim().to_string()),
+        name: Set(n.name().into()),
+        gender: Set(n.gender().as_str().into()),
+        phone_hash: Set(phone.map(|p| db.cipher.keyed_hash(p))),
+        phone_enc: Set(phone.map(|p| db.cipher.encrypt(p))),
+        org_unit_id: Set(n.org_unit_id()),
+        department_id: Set(n.department_id()),
+        post: Set(n.post().into()),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -201,9 +159,9 @@ pub(crate) async fn insert_staff<C: ConnectionTrait>(
     .await?)
 }
 
-pub async fn create_staff(db: &Db, actor: &Actor, n: NewStaff) -> DbResult<Staff> {
+pub async fn create_staff(db: &Db, actor: &Actor, n: NewStaffFields) -> DbResult<Staff> {
     let txn = db.begin_write().await?;
-    let m = insert_staff(&*txn, db, actor, n).await?;
+    let m = insert_staff(&*txn, db, actor, &n).await?;
     audit::append(
         &*txn,
         db.backend,
@@ -215,31 +173,27 @@ pub async fn create_staff(db: &Db, actor: &Actor, n: NewStaff) -> DbResult<Staff
     Ok(staff_views(db, vec![m]).await?.remove(0))
 }
 
-pub async fn update_staff(db: &Db, actor: &Actor, id: i64, u: StaffUpdate) -> DbResult<Staff> {
+pub async fn update_staff(db: &Db, actor: &Actor, id: i64, u: StaffChange) -> DbResult<Staff> {
     let txn = db.begin_write().await?;
     let cur = visible_staff(&*txn, &actor.scope, id).await?;
     let mut am: staff::ActiveModel = cur.into();
-    if let Some(n) = u.name {
-        am.name = Set(required("name", "姓名", &n, 50)?);
+    if let Some(n) = u.name() {
+        am.name = Set(n.into());
     }
-    if let Some(g) = u.gender {
-        am.gender = Set(check_gender(&g)?);
+    if let Some(g) = u.gender() {
+        am.gender = Set(g.as_str().into());
     }
-    if let Some(p) = u.phone {
-        let p = Some(p)
-            .filter(|p| !p.trim().is_empty())
-            .as_deref()
-            .map(check_phone)
-            .transpose()?;
-        am.phone_hash = Set(p.as_deref().map(|p| db.cipher.keyed_hash(p)));
-        am.phone_enc = Set(p.as_deref().map(|p| db.cipher.encrypt(p)));
+    if let Some(p) = u.phone() {
+        let p = p.map(Phone::as_str);
+        am.phone_hash = Set(p.map(|p| db.cipher.keyed_hash(p)));
+        am.phone_enc = Set(p.map(|p| db.cipher.encrypt(p)));
     }
-    if u.department_id.is_some() {
-        check_department(&*txn, &actor.scope, u.department_id).await?;
-        am.department_id = Set(u.department_id);
+    if u.department_id().is_some() {
+        check_department(&*txn, &actor.scope, u.department_id()).await?;
+        am.department_id = Set(u.department_id());
     }
-    if let Some(p) = u.post {
-        am.post = Set(p.trim().to_string());
+    if let Some(p) = u.post() {
+        am.post = Set(p.into());
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(&*txn).await?;

@@ -5,16 +5,15 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::field::required;
+use zongguan_core::field::named;
+use zongguan_core::org::{NewOrgUnitFields, OrgLevel, OrgUnitChange, UnitCode, UnitShape};
 use zongguan_core::rbac::Scope;
 
 use crate::audit::{self, Event};
 use crate::entity::{grid_assignment, org_unit};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
-
-pub const LEVELS: [&str; 4] = ["district", "subdistrict", "community", "grid"];
 
 /// An org unit: a governance center's area or a grid.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -65,30 +64,6 @@ pub struct OrgUnitNode {
     pub children: Vec<OrgUnitNode>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrgUnit {
-    pub level: String,
-    pub code: String,
-    pub name: String,
-    pub parent_id: Option<i64>,
-    pub community_name: Option<String>,
-    pub sort: Option<i32>,
-    #[schema(value_type = Option<Object>)]
-    pub geometry: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrgUnitUpdate {
-    pub name: Option<String>,
-    pub code: Option<String>,
-    pub community_name: Option<String>,
-    pub sort: Option<i32>,
-    #[schema(value_type = Option<Object>)]
-    pub geometry: Option<serde_json::Value>,
-}
-
 #[derive(Debug, Default, Clone)]
 pub struct OrgUnitFilter {
     pub parent_id: Option<i64>,
@@ -96,25 +71,9 @@ pub struct OrgUnitFilter {
     pub q: Option<String>,
 }
 
-fn check_geometry(g: &serde_json::Value) -> DbResult<String> {
-    let t = g.get("type").and_then(|t| t.as_str()).unwrap_or("");
-    let ok = matches!(t, "Polygon" | "MultiPolygon") && g.get("coordinates").is_some_and(|c| c.is_array());
-    if !ok {
-        return Err(DbError::invalid(
-            "geometry",
-            "范围须为 GeoJSON 的 Polygon 或 MultiPolygon",
-        ));
-    }
-    Ok(g.to_string())
-}
-
+/// The UI's word for a stored level.
 fn level_label(level: &str) -> &'static str {
-    match level {
-        "district" => "区",
-        "subdistrict" => "街道",
-        "community" => "社区",
-        _ => "网格",
-    }
+    OrgLevel::parse(level).map_or("网格", OrgLevel::label)
 }
 
 /// A unit's shape must lie within its parent's and overlap no sibling by more than a sliver
@@ -124,17 +83,14 @@ async fn check_fit<C: ConnectionTrait>(
     id: Option<i64>,
     level: &str,
     parent: Option<&org_unit::Model>,
-    geometry: &serde_json::Value,
+    shape: &UnitShape,
 ) -> DbResult<()> {
     use zongguan_core::geometry::{self, Misfit};
-    let shape = geometry::from_geojson(geometry)
-        .ok_or_else(|| DbError::invalid("geometry", "范围须为 GeoJSON 的 Polygon 或 MultiPolygon"))?;
+    // A shape without a parent was checked whole when it was parsed.
     let Some(parent) = parent else {
-        return geometry::check_fit(&shape, None, &[]).map_err(|m| match m {
-            Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
-            _ => DbError::invalid("geometry", "范围无效"),
-        });
+        return Ok(());
     };
+    let shape = shape.shape();
     let parent_shape = parent
         .geometry
         .as_deref()
@@ -158,7 +114,7 @@ async fn check_fit<C: ConnectionTrait>(
         .collect();
     let refs: Vec<&geo::MultiPolygon<f64>> = siblings.iter().map(|s| &s.1).collect();
     let label = level_label(level);
-    geometry::check_fit(&shape, parent_shape.as_ref(), &refs).map_err(|m| match m {
+    geometry::check_fit(shape, parent_shape.as_ref(), &refs).map_err(|m| match m {
         Misfit::Invalid(msg) => DbError::invalid("geometry", msg),
         Misfit::LeavesParent { area_m2 } => DbError::invalid(
             "geometry",
@@ -181,29 +137,6 @@ async fn check_fit<C: ConnectionTrait>(
     })
 }
 
-/// The code a child must have under its parent: the level's digit count and the parent's prefix.
-fn check_code(level: &str, code: &str, parent: Option<&org_unit::Model>) -> DbResult<()> {
-    let digits = code.chars().all(|c| c.is_ascii_digit());
-    let (len, prefix) = match level {
-        "district" => (12, 6),
-        "subdistrict" => (12, 6),
-        "community" => (12, 9),
-        _ => (14, 12),
-    };
-    if !digits || code.len() != len {
-        return Err(DbError::invalid("code", format!("编码须为 {len} 位数字")));
-    }
-    if let Some(p) = parent
-        && !code.starts_with(&p.code[..prefix])
-    {
-        return Err(DbError::invalid(
-            "code",
-            format!("编码须以上级编码的前 {prefix} 位 {} 开头", &p.code[..prefix]),
-        ));
-    }
-    Ok(())
-}
-
 pub(super) async fn visible_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<org_unit::Model> {
     org_unit::Entity::find_by_id(id)
         .filter(scope::org_units(scope))
@@ -218,12 +151,7 @@ pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -
         q = q.filter(org_unit::Column::ParentId.eq(pid));
     }
     if let Some(l) = f.level.as_deref() {
-        if !LEVELS.contains(&l) {
-            return Err(DbError::invalid(
-                "level",
-                "层级须为 district、subdistrict、community 或 grid",
-            ));
-        }
+        OrgLevel::parse(l).map_err(named("level"))?;
         q = q.filter(org_unit::Column::Level.eq(l));
     }
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -300,16 +228,11 @@ pub async fn tree(db: &Db, scope: &Scope) -> DbResult<Vec<OrgUnitNode>> {
         .unwrap_or_default())
 }
 
-pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgUnit> {
-    let level_idx = LEVELS
-        .iter()
-        .position(|l| *l == n.level)
-        .ok_or_else(|| DbError::invalid("level", "层级须为 district、subdistrict、community 或 grid"))?;
-    let name = required("name", "名称", &n.name, 100)?;
-    let code = n.code.trim().to_string();
-    let geometry = n.geometry.as_ref().map(check_geometry).transpose()?;
+pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnitFields) -> DbResult<OrgUnit> {
+    let level = n.level();
+    let code = n.code().as_str();
     let txn = db.begin_write().await?;
-    let parent = match n.parent_id {
+    let parent = match n.parent_id() {
         Some(pid) => Some(
             visible_unit(&*txn, &actor.scope, pid)
                 .await
@@ -317,33 +240,35 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
         ),
         None => None,
     };
-    match (&parent, level_idx) {
-        (None, 0) if actor.scope == Scope::All => {}
-        (None, _) => return Err(DbError::invalid("parent_id", "须选择上级单位")),
-        (Some(p), i) => {
-            let pi = LEVELS.iter().position(|l| *l == p.level).unwrap_or(0);
-            if pi + 1 != i {
+    match &parent {
+        None if level == OrgLevel::District && actor.scope == Scope::All => {}
+        None => return Err(DbError::invalid("parent_id", "须选择上级单位")),
+        Some(p) => {
+            let child = OrgLevel::parse(&p.level).unwrap_or(OrgLevel::District).child();
+            if child != Some(level) {
                 return Err(DbError::invalid(
                     "level",
-                    format!("{} 的下级只能是 {}", p.name, LEVELS.get(pi + 1).unwrap_or(&"无")),
+                    format!("{} 的下级只能是 {}", p.name, child.map_or("无", OrgLevel::as_str)),
                 ));
             }
         }
     }
-    check_code(&n.level, &code, parent.as_ref())?;
-    if let Some(g) = &n.geometry {
-        check_fit(&*txn, None, &n.level, parent.as_ref(), g).await?;
+    if let Some(p) = &parent {
+        n.code().check_parent(level, &p.code).map_err(named("code"))?;
+    }
+    if let Some(g) = n.shape() {
+        check_fit(&*txn, None, level.as_str(), parent.as_ref(), g).await?;
     }
     let now = Utc::now();
     let m = org_unit::ActiveModel {
-        level: Set(n.level.clone()),
-        code: Set(code.clone()),
-        name: Set(name),
-        parent_id: Set(n.parent_id),
+        level: Set(level.as_str().into()),
+        code: Set(code.into()),
+        name: Set(n.name().into()),
+        parent_id: Set(n.parent_id()),
         path: Set(String::new()),
-        community_name: Set(n.community_name.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
-        sort: Set(n.sort.unwrap_or(0)),
-        geometry: Set(geometry),
+        community_name: Set(n.community_name().map(String::from)),
+        sort: Set(n.sort()),
+        geometry: Set(n.shape().map(|g| g.geojson().to_string())),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -367,39 +292,45 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnit) -> DbResult<OrgU
     Ok(m.into())
 }
 
-pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitUpdate) -> DbResult<OrgUnit> {
+/// Its digits depend on the stored level, its prefix on the parent: both are read here.
+fn unit_code(cur: &org_unit::Model, code: &str, parent: Option<&org_unit::Model>) -> DbResult<String> {
+    let level = OrgLevel::parse(&cur.level).unwrap_or(OrgLevel::Grid);
+    Ok(UnitCode::parse(level, code, parent.map(|p| p.code.as_str()))
+        .map_err(named("code"))?
+        .into_string())
+}
+
+pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitChange) -> DbResult<OrgUnit> {
     let txn = db.begin_write().await?;
     let cur = visible_unit(&*txn, &actor.scope, id).await?;
     let mut am: org_unit::ActiveModel = cur.clone().into();
-    if let Some(n) = u.name {
-        am.name = Set(required("name", "名称", &n, 100)?);
+    if let Some(n) = u.name() {
+        am.name = Set(n.into());
     }
-    if let Some(c) = u.code {
-        let c = c.trim().to_string();
+    if let Some(c) = u.code() {
         let parent = match cur.parent_id {
             Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
             None => None,
         };
-        check_code(&cur.level, &c, parent.as_ref())?;
-        am.code = Set(c);
+        am.code = Set(unit_code(&cur, c, parent.as_ref())?);
     }
-    if let Some(c) = u.community_name {
-        am.community_name = Set(Some(c.trim().to_string()).filter(|s| !s.is_empty()));
+    if let Some(c) = u.community_name() {
+        am.community_name = Set(c.map(String::from));
     }
-    if let Some(s) = u.sort {
+    if let Some(s) = u.sort() {
         am.sort = Set(s);
     }
-    if let Some(g) = u.geometry {
-        am.geometry = Set(if g.is_null() {
-            None
-        } else {
-            let parent = match cur.parent_id {
-                Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
-                None => None,
-            };
-            let checked = check_geometry(&g)?;
-            check_fit(&*txn, Some(id), &cur.level, parent.as_ref(), &g).await?;
-            Some(checked)
+    if let Some(g) = u.shape() {
+        am.geometry = Set(match g {
+            None => None,
+            Some(g) => {
+                let parent = match cur.parent_id {
+                    Some(p) => org_unit::Entity::find_by_id(p).one(&*txn).await?,
+                    None => None,
+                };
+                check_fit(&*txn, Some(id), &cur.level, parent.as_ref(), g).await?;
+                Some(g.geojson().to_string())
+            }
         });
     }
     am.updated_at = Set(Utc::now());

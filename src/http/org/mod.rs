@@ -4,16 +4,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use zongguan_db::org::{
-    self, Department, DepartmentUpdate, GridWorkers, NewDepartment, NewOrgUnit, NewStaff, OrgUnit, OrgUnitFilter,
-    OrgUnitNode, OrgUnitUpdate, SimpleFilter, Staff, StaffUpdate,
+use zongguan_core::org::{
+    DepartmentChange, NewDepartmentFields, NewOrgUnitFields, NewStaffFields, OrgLevel, OrgUnitChange, StaffChange,
 };
+use zongguan_db::org::{self, Department, GridWorkers, OrgUnit, OrgUnitFilter, OrgUnitNode, SimpleFilter, Staff};
 
 use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
 use zongguan_core::permission::Permission;
+
+mod forms;
+pub use forms::{DepartmentUpdate, NewDepartment, NewOrgUnit, NewStaff, OrgUnitUpdate, StaffUpdate};
 
 list_type!(OrgUnitList, OrgUnit);
 list_type!(DepartmentList, Department);
@@ -73,8 +76,9 @@ pub async fn create_org_unit(
     ApiJson(n): ApiJson<NewOrgUnit>,
 ) -> AppResult<(StatusCode, Json<OrgUnit>)> {
     caller.require(Permission::OrgWrite)?;
+    let n = NewOrgUnitFields::try_from(n)?;
     let actor = caller.actor();
-    let regrid = n.level == "grid" && n.geometry.is_some();
+    let regrid = n.level() == OrgLevel::Grid && n.shape().is_some();
     let mut u = org::create_unit(&st.db, &actor, n).await?;
     if regrid {
         u.regrid_run_id = Some(crate::jobs::regrid::start(&st, &actor, Some(u.id)).await?);
@@ -91,8 +95,9 @@ pub async fn update_org_unit(
     ApiJson(u): ApiJson<OrgUnitUpdate>,
 ) -> AppResult<Json<OrgUnit>> {
     caller.require(Permission::OrgWrite)?;
+    let u = OrgUnitChange::try_from(u)?;
     let actor = caller.actor();
-    let reshaped = u.geometry.is_some();
+    let reshaped = u.shape().is_some();
     let mut unit = org::update_unit(&st.db, &actor, id, u).await?;
     // A grid's new shape re-assigns buildings by point-in-polygon, in the background.
     if reshaped && unit.level == "grid" {
@@ -185,6 +190,7 @@ pub async fn create_department(
     ApiJson(n): ApiJson<NewDepartment>,
 ) -> AppResult<(StatusCode, Json<Department>)> {
     caller.require(Permission::DepartmentWrite)?;
+    let n = NewDepartmentFields::try_from(n)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_department(&st.db, &caller.actor(), n).await?),
@@ -199,6 +205,7 @@ pub async fn update_department(
     ApiJson(u): ApiJson<DepartmentUpdate>,
 ) -> AppResult<Json<Department>> {
     caller.require(Permission::DepartmentWrite)?;
+    let u = DepartmentChange::try_from(u)?;
     Ok(Json(org::update_department(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -243,6 +250,7 @@ pub async fn create_staff(
     ApiJson(n): ApiJson<NewStaff>,
 ) -> AppResult<(StatusCode, Json<Staff>)> {
     caller.require(Permission::StaffWrite)?;
+    let n = NewStaffFields::try_from(n)?;
     Ok((
         StatusCode::CREATED,
         Json(org::create_staff(&st.db, &caller.actor(), n).await?),
@@ -257,6 +265,7 @@ pub async fn update_staff(
     ApiJson(u): ApiJson<StaffUpdate>,
 ) -> AppResult<Json<Staff>> {
     caller.require(Permission::StaffWrite)?;
+    let u = StaffChange::try_from(u)?;
     Ok(Json(org::update_staff(&st.db, &caller.actor(), id, u).await?))
 }
 

@@ -1,5 +1,14 @@
-//! The org tree's levels (district → subdistrict → community → grid) and the codes of its units.
+//! The org tree's levels (district → subdistrict → community → grid) and the codes of its units;
+//! org units, departments and staff as a form gives them, checked before any database work.
 use std::fmt;
+
+mod department;
+mod staff;
+mod unit;
+
+pub use department::{DepartmentChange, DepartmentChangeDraft, DepartmentDraft, NewDepartmentFields};
+pub use staff::{Gender, GenderError, NewStaffFields, StaffChange, StaffChangeDraft, StaffDraft};
+pub use unit::{NewOrgUnitFields, OrgUnitChange, OrgUnitChangeDraft, OrgUnitDraft, UnitShape};
 
 /// The level of an org unit. Stored and sent as `district`, `subdistrict`, `community`, `grid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,23 +135,33 @@ pub struct UnitCode(String);
 impl UnitCode {
     pub fn parse(level: OrgLevel, code: &str, parent_code: Option<&str>) -> Result<Self, UnitCodeError> {
         let code = code.trim();
-        let (len, shared) = level.code_shape();
+        let (len, _) = level.code_shape();
         match level {
             OrgLevel::Grid => {
                 GridCode::parse(code)?;
             }
             _ => digits(code, len)?,
         }
+        let c = Self(code.to_string());
         if let Some(p) = parent_code {
-            let prefix = p.get(..shared).unwrap_or(p);
-            if !code.starts_with(prefix) {
-                return Err(UnitCodeError::Prefix {
-                    digits: shared,
-                    prefix: prefix.to_string(),
-                });
-            }
+            c.check_parent(level, p)?;
         }
-        Ok(Self(code.to_string()))
+        Ok(c)
+    }
+
+    /// Whether the code begins as a child's of this level must under a parent of `parent_code`
+    /// (for a code parsed before its parent was read).
+    pub fn check_parent(&self, level: OrgLevel, parent_code: &str) -> Result<(), UnitCodeError> {
+        let (_, shared) = level.code_shape();
+        let prefix = parent_code.get(..shared).unwrap_or(parent_code);
+        if self.0.starts_with(prefix) {
+            Ok(())
+        } else {
+            Err(UnitCodeError::Prefix {
+                digits: shared,
+                prefix: prefix.to_string(),
+            })
+        }
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,13 +4,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zongguan_core::account::{AccountChange, NewAccount, NewPassword};
+use zongguan_core::field::named;
 use zongguan_core::permission::Permission;
-use zongguan_db::auth::{self, NewUser, Role, RoleInput, User, UserFilter, UserUpdate};
+use zongguan_db::auth::{self, Role, RoleInput, User, UserFilter};
 
 use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+
+mod forms;
+pub use forms::{NewUser, UserUpdate};
 
 list_type!(UserList, User);
 list_type!(RoleList, Role);
@@ -58,6 +63,7 @@ pub async fn create_user(
     ApiJson(n): ApiJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<User>)> {
     caller.require(Permission::UserWrite)?;
+    let n = NewAccount::try_from(n)?;
     Ok((
         StatusCode::CREATED,
         Json(auth::create_user(&st.db, &caller.actor(), n, true).await?),
@@ -72,6 +78,7 @@ pub async fn update_user(
     ApiJson(u): ApiJson<UserUpdate>,
 ) -> AppResult<Json<User>> {
     caller.require(Permission::UserWrite)?;
+    let u = AccountChange::try_from(u)?;
     Ok(Json(auth::update_user(&st.db, &caller.actor(), id, u).await?))
 }
 
@@ -108,7 +115,8 @@ pub async fn reset_user_password(
     ApiJson(r): ApiJson<PasswordReset>,
 ) -> AppResult<StatusCode> {
     caller.require(Permission::UserWrite)?;
-    auth::reset_password(&st.db, &caller.actor(), id, &r.password).await?;
+    let pw = NewPassword::parse(&r.password).map_err(named("password"))?;
+    auth::reset_password(&st.db, &caller.actor(), id, &pw).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
