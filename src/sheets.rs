@@ -312,9 +312,13 @@ fn stream_xlsx(bytes: &[u8], sink: &mut Sink) -> Result<(), String> {
 /// Refuses an XLSX whose parts unpack to more than [`MAX_XLSX_UNPACKED`] (read from the zip's
 /// directory, nothing unpacked).
 fn unpacked_within_bounds<R: std::io::Read + std::io::Seek>(r: R) -> Result<(), String> {
-    let zip = zip::ZipArchive::new(r).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
-    let total = zip.decompressed_size().unwrap_or(u128::MAX);
-    if total > u128::from(MAX_XLSX_UNPACKED) {
+    let mut zip = zip::ZipArchive::new(r).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| format!("无法打开 Excel 文件：{e}"))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_XLSX_UNPACKED {
         return Err(format!(
             "Excel 文件解压后超过 {} MB，请分成几个文件导入",
             MAX_XLSX_UNPACKED >> 20

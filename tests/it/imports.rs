@@ -565,3 +565,144 @@ on_both!(templates_and_exports, |app: TestApp| async move {
     let (_, log) = auditor.get("/api/v1/audit-logs?action=export_unmasked").await;
     assert_eq!(log["total"], 1);
 });
+
+/// What is stored for a job, as it lies in the database.
+async fn stored_job(app: &TestApp, id: i64) -> zongguan_db::entity::import_job::Model {
+    use zongguan_db::sea_orm::EntityTrait;
+    zongguan_db::entity::import_job::Entity::find_by_id(id)
+        .one(&app.db.conn)
+        .await
+        .expect("read")
+        .expect("job")
+}
+
+// Rejected rows quote ID numbers and phones as typed: sealed at rest, readable through the API,
+// and only the first 1,000 rows kept in full.
+on_both!(rejected_rows_are_sealed_and_capped, |app: TestApp| async move {
+    let c = app.login("community_003002").await;
+    load_places(&c).await;
+    let number = nth_number(7);
+    let phone = "13912345678";
+    // Row 2: a good number and phone with an unknown ethnicity; rows 3…: a bad room each.
+    let mut csv = format!(
+        "姓名,证件类型,证件号码,性别,出生日期,民族,人口类型,联系电话,楼栋编码,房号,入住日期,与户主关系\n\
+         居民甲,居民身份证,{number},,,火星族,流动人口,{phone},LAT-0001,101,2024-01-01,其他\n"
+    );
+    for r in 0..1200 {
+        csv.push_str(&format!(
+            "居民{r},居民身份证,{},,,汉族,流动人口,,LAT-0001,999,2024-01-01,其他\n",
+            nth_number(100 + r)
+        ));
+    }
+    let job = c.import("residents", "valid_rows", "人口.csv", csv.as_bytes()).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["rejected_count"], 1201, "every rejected row counted");
+    let id = job["id"].as_i64().expect("id");
+    let m = stored_job(&app, id).await;
+    for stored in [&m.rejected, &m.rejected_rows] {
+        assert!(
+            !stored.contains(&number) && !stored.contains(phone),
+            "plain personal data at rest"
+        );
+        assert!(!stored.contains("居民甲"), "rows are sealed whole");
+    }
+    // The job's reasons are readable again; the fix-up file holds the first 1,000 rows.
+    assert!(
+        job["rejected"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x["column"] == "民族")),
+        "{}",
+        job["rejected"][0]
+    );
+    let (s, bytes) = c.download(&format!("/api/v1/imports/{id}/rejected.xlsx")).await;
+    assert_eq!(s, StatusCode::OK);
+    let rows = xlsx_rows(&bytes);
+    assert_eq!(rows.len(), 1 + 1000, "header and the first 1,000 rejected rows");
+    assert!(
+        rows[1].iter().any(|c| c == &number),
+        "the download has the row as typed"
+    );
+});
+
+on_both!(
+    files_past_the_bounds_are_refused_saying_which,
+    |app: TestApp| async move {
+        let c = app.login("community_003002").await;
+        load_places(&c).await;
+        let head = "姓名,证件类型,证件号码,性别,出生日期,民族,人口类型,联系电话,楼栋编码,房号,入住日期,与户主关系";
+        let wide = format!(
+            "{head}\n居民,居民身份证,{},{}\n",
+            nth_number(1),
+            vec!["x"; 80].join(",")
+        );
+        let job = c.import("residents", "valid_rows", "宽.csv", wide.as_bytes()).await;
+        assert_eq!(job["status"], "failed", "{job}");
+        assert!(
+            job["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("第 2 行") && e.contains("64 列")),
+            "{job}"
+        );
+        let long = format!("{head}\n{},居民身份证,{}\n", "长".repeat(2001), nth_number(1));
+        let job = c.import("residents", "valid_rows", "长.csv", long.as_bytes()).await;
+        assert_eq!(job["status"], "failed", "{job}");
+        assert!(
+            job["error"].as_str().is_some_and(|e| e.contains("第 2 行第 1 列")),
+            "{job}"
+        );
+        // An XLSX whose directory says it unpacks to 4 GB is refused before it is read.
+        let job = c
+            .import("residents", "valid_rows", "炸弹.xlsx", &zip_claiming(0xF000_0000))
+            .await;
+        assert_eq!(job["status"], "failed", "{job}");
+        assert!(job["error"].as_str().is_some_and(|e| e.contains("解压后超过")), "{job}");
+        let (_, v) = c.get("/api/v1/residents").await;
+        assert_eq!(v["total"], 0, "nothing written");
+    }
+);
+
+/// A one-entry zip (stored, not compressed) whose central directory claims `size` unpacked bytes.
+fn zip_claiming(size: u32) -> Vec<u8> {
+    let name = b"xl/worksheets/sheet1.xml";
+    let data = b"<x/>";
+    let crc = {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+            }
+        }
+        !c
+    };
+    let mut out = Vec::new();
+    let local = |out: &mut Vec<u8>, size: u32| {
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(name);
+        out.extend_from_slice(data);
+    };
+    local(&mut out, size);
+    let cd_at = out.len() as u32;
+    out.extend_from_slice(b"PK\x01\x02");
+    out.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    out.extend_from_slice(&[0; 12]);
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(name);
+    let cd_len = out.len() as u32 - cd_at;
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&cd_len.to_le_bytes());
+    out.extend_from_slice(&cd_at.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
