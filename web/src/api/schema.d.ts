@@ -2040,7 +2040,13 @@ export interface components {
             mode: string;
             /** Format: int64 */
             processed: number;
+            /** @description The reasons, the first 5,000 of them (see `rejected_count` for all rows). */
             rejected: components["schemas"]["Rejection"][];
+            /**
+             * Format: int64
+             * @description Rows rejected, kept in the download or not.
+             */
+            rejected_count: number;
             /** @description queued | running | done | failed */
             status: string;
             /** Format: int64 */

@@ -14,6 +14,7 @@ function job(status: string, processed: number, total: number, extra: Partial<Im
     processed,
     accepted: 0,
     rejected: [],
+    rejected_count: 0,
     ...extra,
   }
 }
@@ -36,13 +37,12 @@ describe('importPercent', () => {
 })
 
 describe('rejectedRowCount', () => {
-  it('counts rows, not reasons', () => {
+  it("is the server's count of rows, not the reasons listed", () => {
     const rejected = [
       { row: 3, column: '网格编码', message: '网格不存在' },
       { row: 3, column: '经度', message: '经度不在中国境内' },
-      { row: 5, column: '用途', message: '未知的用途' },
     ]
-    expect(rejectedRowCount(job('done', 5, 5, { rejected }))).toBe(2)
+    expect(rejectedRowCount(job('done', 9000, 9000, { rejected, rejected_count: 8000 }))).toBe(8000)
     expect(rejectedRowCount(null)).toBe(0)
   })
 })

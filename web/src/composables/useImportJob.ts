@@ -17,8 +17,9 @@ export function importPercent(job: Pick<ImportJob, 'status' | 'processed' | 'tot
 }
 
 /** How many spreadsheet rows were rejected (a row may have several reasons). */
-export function rejectedRowCount(job: Pick<ImportJob, 'rejected'> | null | undefined): number {
-  return new Set((job?.rejected ?? []).map((r) => r.row)).size
+/** Rows rejected: the server counts every one (its list of reasons stops after the first 5,000). */
+export function rejectedRowCount(job: Pick<ImportJob, 'rejected_count'> | null | undefined): number {
+  return job?.rejected_count ?? 0
 }
 
 /** Failed polls in a row after which the page stops asking and says so. */
