@@ -522,3 +522,62 @@ on_both!(sm4_cipher_setting, |app: TestApp| async move {
         .await;
     assert_eq!(found["total"], 1);
 });
+
+// A number registered in another community: refused without the other record's id or masked
+// number (no existence oracle across scope beyond "registered elsewhere"), and the attempt audited.
+on_both!(
+    a_number_registered_elsewhere_tells_nothing_more,
+    |app: TestApp| async move {
+        let here = app.login("community_003002").await;
+        let (_, h1, _) = seed(&app, &here).await;
+        let number = id("44030719880202345");
+        let (s, r) = here
+            .post(
+                "/api/v1/residents",
+                json!({"name":"赵一","id_number":number,"registration_type":"流动人口","house_id":h1}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        // The neighbouring community, in a house of its own.
+        let there = app.login("community_003004").await;
+        let grid = app.unit_id("44030700300401").await;
+        let (s, b) = there
+            .post(
+                "/api/v1/buildings",
+                json!({"code":"NB-1","name":"邻村1栋","grid_id":grid,"lon":114.13,"lat":22.69,"use_type":"住宅"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (_, h) = there
+            .post(
+                "/api/v1/houses",
+                json!({"building_id":b["id"],"room":"101","use_type":"住宅"}),
+            )
+            .await;
+        let (s, v) = there
+            .post(
+                "/api/v1/residents",
+                json!({"name":"赵一","id_number":number,"registration_type":"流动人口","house_id":h["id"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+        assert_eq!(v["error"]["field"], "id_number");
+        assert!(
+            v["error"].get("details").is_none_or(|d| d.is_null()),
+            "no id of the other record: {v}"
+        );
+        let text = v.to_string();
+        assert!(
+            !text.contains(&number[14..]) && !text.contains(&r["id"].to_string()),
+            "{text}"
+        );
+        let auditor = app.login("auditor").await;
+        let (_, log) = auditor.get("/api/v1/audit-logs?action=create&page_size=50").await;
+        assert!(
+            items(&log).iter().any(|e| e["object_type"] == "resident"
+                && e["result"] == "denied"
+                && e["username"] == "community_003004"),
+            "the attempt is audited: {log}"
+        );
+    }
+);

@@ -335,10 +335,39 @@ fn apply_details(am: &mut resident::ActiveModel, d: &ResidentDetails) {
     am.special_groups = Set(d.special_groups.join(","));
 }
 
+/// A number registered outside the caller's scope: one person, one record ("enter once"), so the
+/// entry is refused — without the other record's id or masked number, which would tell an
+/// outsider who lives where — and the attempt is audited for the auditor to see.
+async fn registered_elsewhere(db: &Db, txn: crate::WriteTxn, actor: &Actor, existing: i64) -> DbError {
+    let logged = async {
+        audit::append(
+            &*txn,
+            db.backend,
+            actor,
+            Event::ok("create", "resident", existing)
+                .result("denied")
+                .detail("证件号码已在辖区外登记"),
+        )
+        .await?;
+        txn.commit().await
+    };
+    if let Err(e) = logged.await {
+        return e;
+    }
+    DbError::Taken {
+        field: "id_number".into(),
+        message: "该证件号码已在其他社区登记。按“一人一档”不重复建档，请联系登记所在社区办理迁出，或由上级综管中心协调"
+            .into(),
+    }
+}
+
 pub async fn create_resident(db: &Db, actor: &Actor, n: NewResident) -> DbResult<ResidentDetail> {
     let rec = &n.record;
     let txn = db.begin_write().await?;
     if let Some(existing) = id_for_number(&*txn, db, &rec.id_number).await? {
+        if visible_resident(&*txn, &actor.scope, existing).await.is_err() {
+            return Err(registered_elsewhere(db, txn, actor, existing).await);
+        }
         return Err(DbError::Duplicate {
             field: "id_number".into(),
             message: format!("证件号码 {} 已登记，请打开已有记录", rec.id_masked),
@@ -411,6 +440,9 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, edit: ResidentEdit
     if let Some(other) = id_for_number(&*txn, db, &rec.id_number).await?
         && other != id
     {
+        if visible_resident(&*txn, &actor.scope, other).await.is_err() {
+            return Err(registered_elsewhere(db, txn, actor, other).await);
+        }
         return Err(DbError::Duplicate {
             field: "id_number".into(),
             message: "该证件号码属于另一条记录".into(),
