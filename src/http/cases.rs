@@ -231,12 +231,13 @@ pub fn sniff_image(b: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// A JPEG no larger than 320 px a side; None for WebP (no decoder is built in). A JPEG or PNG that
-/// does not decode is refused.
+/// A JPEG no larger than 320 px a side. Every upload is decoded whole, so a file that only starts
+/// like an image (a WebP header before HTML) is refused.
 fn thumbnail(bytes: &[u8], content_type: &str) -> Result<Option<Vec<u8>>, String> {
     let format = match content_type {
         "image/jpeg" => image::ImageFormat::Jpeg,
         "image/png" => image::ImageFormat::Png,
+        "image/webp" => image::ImageFormat::WebP,
         _ => return Ok(None),
     };
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);

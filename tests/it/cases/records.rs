@@ -51,6 +51,41 @@ on_both!(photos_png_accepted_text_refused, |app: TestApp| async move {
         .cloned()
         .expect("listed");
     assert_eq!(row["thumb_url"], p["thumb_url"], "{row}");
+    // A WebP header followed by HTML is not an image; a real WebP is (and gets a thumbnail).
+    let mut fake = b"RIFF\x20\x00\x00\x00WEBPVP8 ".to_vec();
+    fake.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    let (s, v) = g
+        .multipart(
+            &format!("/api/v1/cases/{id}/photos"),
+            &[("stage", "report")],
+            ("x.webp", &fake),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("file")),
+        "{v}"
+    );
+    let webp = {
+        let img = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 30, 30]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, image::ImageFormat::WebP)
+            .expect("webp");
+        out.into_inner()
+    };
+    let (s, v) = g
+        .multipart(
+            &format!("/api/v1/cases/{id}/photos"),
+            &[("stage", "report")],
+            ("y.webp", &webp),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["content_type"].as_str(), v["has_thumbnail"].as_bool()),
+        (Some("image/webp"), Some(true))
+    );
     // A text file named .png, an empty stage and a wrong stage are refused.
     let (s, v) = g
         .multipart(
@@ -121,7 +156,7 @@ on_both!(photos_png_accepted_text_refused, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, d) = g.get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(d["photos"].as_array().map(Vec::len), Some(1));
+    assert_eq!(d["photos"].as_array().map(Vec::len), Some(2), "the PNG and the WebP");
     // Out of scope: 404.
     let other = app.login("community_003004").await;
     let (s, _) = other.download(p["url"].as_str().expect("url")).await;
