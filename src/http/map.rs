@@ -301,6 +301,10 @@ impl MapQuery {
         if shape.0.iter().any(|p| p.exterior().0.len() < 4) {
             return Err(AppError::invalid("geometry", "多边形至少需要 3 个顶点"));
         }
+        geometry::check_coordinates(&shape).map_err(|m| AppError::invalid("geometry", m))?;
+        if !geo::Validation::is_valid(&shape) {
+            return Err(AppError::invalid("geometry", "查询范围无效：边自相交或环重叠"));
+        }
         Ok(shape.map_coords(|c| {
             let (x, y) = crs.to_wgs84(c.x, c.y);
             geo::Coord { x, y }

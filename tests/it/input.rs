@@ -1,6 +1,6 @@
 //! Bad input answers a 4xx naming what is wrong, never a 5xx; on both databases.
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{TestApp, assert_error};
 
@@ -78,4 +78,53 @@ on_both!(search_wildcards_match_themselves, |app: TestApp| async move {
     }
     let (_, v) = admin.get("/api/v1/org-units?q=%E5%B9%B3%E6%B9%96").await;
     assert!(v["total"].as_u64().is_some_and(|n| n > 0), "平湖 still found: {v}");
+});
+
+on_both!(shapes_out_of_range_or_too_big_are_refused, |app: TestApp| async move {
+    let admin = app.login("admin").await;
+    let grid = app.unit_id("44030700300201").await;
+    let square =
+        |x: f64, y: f64, d: f64| json!({"type":"Polygon","coordinates":[[[x,y],[x+d,y],[x+d,y+d],[x,y+d],[x,y]]]});
+    let mut many: Vec<Value> = (0..25_000)
+        .map(|i| {
+            let a = f64::from(i) / 25_000.0 * std::f64::consts::TAU;
+            json!([114.12 + 0.001 * a.cos(), 22.68 + 0.001 * a.sin()])
+        })
+        .collect();
+    many.push(many[0].clone());
+    let bowtie =
+        json!({"type":"Polygon","coordinates":[[[114.1,22.6],[114.2,22.7],[114.2,22.6],[114.1,22.7],[114.1,22.6]]]});
+    for (what, shape, says) in [
+        ("huge coordinates", square(1e308, -1e308, 1e300), "不在中国境内"),
+        ("outside China", square(0.0, 0.0, 1.0), "不在中国境内"),
+        (
+            "25,000 vertices",
+            json!({"type":"Polygon","coordinates":[many]}),
+            "顶点超过",
+        ),
+        ("self-intersecting", bowtie.clone(), "自相交"),
+    ] {
+        let (s, v) = admin
+            .put(&format!("/api/v1/org-units/{grid}"), json!({"geometry": shape}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {v}");
+        assert_eq!(v["error"]["field"], "geometry", "{what}");
+        assert!(
+            v["error"]["message"].as_str().is_some_and(|m| m.contains(says)),
+            "{what}: {v}"
+        );
+        if what != "self-intersecting" {
+            let (s, v) = admin.post("/api/v1/map/query", json!({"geometry": shape})).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "query, {what}: {v}");
+        }
+    }
+    let (s, v) = admin.post("/api/v1/map/query", json!({"geometry": bowtie})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "query, self-intersecting: {v}");
+    let (s, v) = admin
+        .post(
+            "/api/v1/map/query",
+            json!({"circle": {"lon": 1e308, "lat": 22.6, "radius_m": 100.0}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a circle far away: {v}");
 });

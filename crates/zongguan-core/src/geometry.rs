@@ -220,6 +220,34 @@ pub enum Misfit {
     Overlaps { sibling: usize, area_m2: f64 },
 }
 
+/// A drawn or uploaded shape's vertices, in all: a grid traced from a survey has a few hundred; the
+/// bound keeps one shape from holding the writer (and every check after it) for seconds.
+pub const MAX_VERTICES: usize = 20_000;
+
+/// The shape's coordinates are numbers inside mainland China's extent (as every point in the
+/// registries), and there are no more than [`MAX_VERTICES`] of them. Cheap: run it first.
+pub fn check_coordinates(shape: &MultiPolygon<f64>) -> Result<(), String> {
+    let mut n = 0usize;
+    for c in shape
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|r| r.0.iter())
+    {
+        n += 1;
+        if n > MAX_VERTICES {
+            return Err(format!("顶点超过 {MAX_VERTICES} 个，请简化后再提交"));
+        }
+        if !(c.x.is_finite() && c.y.is_finite()) || !(73.0..=136.0).contains(&c.x) || !(3.0..=54.0).contains(&c.y) {
+            return Err(format!(
+                "坐标 ({}, {}) 不在中国境内（经度 73–136，纬度 3–54）",
+                c.x, c.y
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks that `shape` lies within `parent` and overlaps none of `siblings` by more than a sliver.
 pub fn check_fit(
     shape: &MultiPolygon<f64>,
@@ -229,6 +257,7 @@ pub fn check_fit(
     if shape.0.is_empty() || shape.0.iter().any(|p| p.exterior().0.len() < 4) {
         return Err(Misfit::Invalid("多边形至少需要 3 个不同的顶点".into()));
     }
+    check_coordinates(shape).map_err(Misfit::Invalid)?;
     if !shape.is_valid() {
         return Err(Misfit::Invalid("多边形无效：边自相交、环重叠或洞在外环之外".into()));
     }
