@@ -52,9 +52,69 @@ pub struct Document {
 
 impl Document {
     pub fn new(doc: &utoipa::openapi::OpenApi) -> Self {
-        let json = doc.to_pretty_json().unwrap_or_default();
-        let page = docs_page(&serde_json::from_str(&json).unwrap_or_default());
+        let mut v: serde_json::Value = serde_json::to_value(doc).unwrap_or_default();
+        document_errors(&mut v);
+        let json = serde_json::to_string_pretty(&v).unwrap_or_default();
+        let page = docs_page(&v);
         Self { json, page }
+    }
+}
+
+/// Adds to every operation the error statuses the edge itself answers, so the document is true for
+/// clients that check it: 401/403 on every signed-in route (the session, CSRF and permission
+/// checks), 400/404 with path parameters, 400/422 with a query, 409/413/415/422 with a body or
+/// a write. What a handler documents itself is kept.
+fn document_errors(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    const PUBLIC: &[&str] = &["/healthz", "/api/v1/auth/login"];
+    let said = |code: &str| match code {
+        "400" => "请求参数无法解析",
+        "401" => "未登录或会话已过期",
+        "403" => "没有权限，或缺少 CSRF 令牌",
+        "404" => "记录不存在或不在数据范围内",
+        "409" => "与现有记录冲突，或仍被其他记录引用",
+        "413" => "请求体过大",
+        "415" => "请求体类型不受支持",
+        "422" => "字段校验未通过（field 指出字段）",
+        _ => "错误",
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, ops) in paths.iter_mut() {
+        let Some(ops) = ops.as_object_mut() else { continue };
+        for (method, op) in ops.iter_mut() {
+            let params = op.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default();
+            let has = |place: &str| params.iter().any(|p| p["in"] == place);
+            let write = matches!(method.as_str(), "post" | "put" | "patch" | "delete");
+            let mut codes: Vec<&str> = Vec::new();
+            if path.starts_with("/api/v1/") && !PUBLIC.contains(&path.as_str()) {
+                codes.extend(["401", "403"]);
+            }
+            if has("path") {
+                codes.extend(["400", "404"]);
+            }
+            if has("query") {
+                codes.extend(["400", "422"]);
+            }
+            if op.get("requestBody").is_some() {
+                codes.extend(["400", "413", "415", "422"]);
+            }
+            if write {
+                codes.push("409");
+            }
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for code in codes {
+                responses.entry(code).or_insert_with(|| {
+                    json!({
+                        "description": said(code),
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+                    })
+                });
+            }
+        }
     }
 }
 
