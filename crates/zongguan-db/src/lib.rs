@@ -298,6 +298,7 @@ impl Db {
             }
             Backend::Postgres => conn.clone(),
         };
+        audit::install_key(&cipher);
         Ok(Self {
             conn,
             writer,
