@@ -1,6 +1,7 @@
 //! Background work of a serving process: imports, overdue alerts, session purge, warm-up, regrid runs.
 //! A job takes ids and handles (the database, the board), never a request.
 pub mod alerts;
+pub mod audit_checkpoint;
 pub mod board;
 pub mod imports;
 pub mod regrid;
@@ -17,4 +18,8 @@ pub fn spawn_all(state: &AppState) {
     let every = std::time::Duration::from_secs(state.config.overdue_check_seconds.max(5));
     tokio::spawn(alerts::overdue_loop(state.db.clone(), every));
     tokio::spawn(sessions::purge_loop(state.db.clone(), state.idle()));
+    tokio::spawn(audit_checkpoint::checkpoint_loop(
+        state.db.clone(),
+        state.config.clone(),
+    ));
 }
