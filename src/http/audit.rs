@@ -1,6 +1,8 @@
-//! The audit log and the login log: read-only, for the audit administrator.
+//! The audit log and the login log: read-only, for the audit administrator; and [`denied`],
+//! which audits a refusal on a person's record.
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -153,4 +155,25 @@ pub async fn list_login_logs(
             })
             .collect(),
     }))
+}
+
+/// Audits a refusal on a record: a 403, or a 404 (which is also what an out-of-scope id answers),
+/// becomes an audit row with result `denied`; `result` is returned as it came. Handlers of a
+/// person's record wrap their checks and their db call in it.
+pub async fn denied<T>(
+    st: &AppState,
+    caller: &Caller,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    result: AppResult<T>,
+) -> AppResult<T> {
+    match result {
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
+            let why = format!("{} {}：{}", e.status.as_u16(), e.code, e.message);
+            audit::denied(&st.db, &caller.actor(), action, object_type, object_id, &why).await?;
+            Err(e)
+        }
+        r => r,
+    }
 }
