@@ -46,6 +46,9 @@ pub struct Security {
     pub field_cipher: String,
     /// Largest request body, bytes.
     pub max_body_bytes: usize,
+    /// Minutes between the signed audit checkpoints `serve` appends to
+    /// `data_dir/audit-checkpoints.log` (one at start-up too); 0 turns them off.
+    pub audit_checkpoint_minutes: u64,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Security {
             field_key: None,
             field_cipher: "aes-256-gcm".into(),
             max_body_bytes: 2 * 1024 * 1024,
+            audit_checkpoint_minutes: 10,
         }
     }
 }

@@ -129,6 +129,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::map::list_regrid_runs, http::map::start_regrid_run))
         .routes(routes!(http::map::get_regrid_run))
         .routes(routes!(http::audit::list_audit_logs))
+        .routes(routes!(http::audit::export_audit_logs))
         .routes(routes!(http::audit::list_login_logs))
 }
 

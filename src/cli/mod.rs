@@ -162,8 +162,11 @@ enum UserCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Re-compute the hash chain; exits non-zero when a row was changed or deleted.
+    /// Re-compute both logs' keyed hash chains and compare them with the last checkpoint; exits
+    /// non-zero when a row was changed or deleted, the tail cut or a table emptied.
     Verify,
+    /// Append a signed checkpoint of both logs to `data_dir/audit-checkpoints.log`.
+    Checkpoint,
 }
 
 pub fn run() -> ExitCode {
@@ -238,6 +241,9 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd: ApikeyCmd::Create { name },
         } => apikey::create(&config, &name).await,
         Cmd::Audit { cmd: AuditCmd::Verify } => audit::verify(&config).await,
+        Cmd::Audit {
+            cmd: AuditCmd::Checkpoint,
+        } => audit::checkpoint(&config).await,
     }
 }
 

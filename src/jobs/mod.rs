@@ -1,6 +1,7 @@
 //! Background work of a serving process: imports, overdue alerts, session purge, warm-up, regrid runs.
 //! A job takes ids and handles (the database, the board), never a request.
 pub mod alerts;
+pub mod audit_checkpoint;
 pub mod board;
 pub mod imports;
 pub mod regrid;
@@ -19,4 +20,8 @@ pub fn spawn_all(state: &AppState) {
     tokio::spawn(alerts::overdue_loop(state.db.clone(), every));
     tokio::spawn(sessions::purge_loop(state.db.clone(), state.idle()));
     tokio::spawn(retention::purge_loop(state.db.clone()));
+    tokio::spawn(audit_checkpoint::checkpoint_loop(
+        state.db.clone(),
+        state.config.clone(),
+    ));
 }

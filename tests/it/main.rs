@@ -4,6 +4,7 @@
 mod common;
 
 mod api;
+mod audit;
 mod cases;
 mod demo;
 mod headers;

@@ -306,6 +306,7 @@ impl Db {
             }
             Backend::Postgres => conn.clone(),
         };
+        audit::install_key(&cipher);
         Ok(Self {
             conn,
             writer,

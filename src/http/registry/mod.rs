@@ -230,19 +230,18 @@ pub async fn get_resident(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DetailQuery>,
 ) -> AppResult<Json<ResidentDetail>> {
-    caller.require(Permission::ResidentRead)?;
     let unmasked = q.unmasked.unwrap_or(false);
-    if unmasked && !caller.can(Permission::ResidentReadFull) {
-        zongguan_db::audit::record(
-            &st.db,
-            &caller.actor(),
-            zongguan_db::audit::Event::ok("read_unmasked", "resident", id).result("denied"),
-        )
-        .await?;
-        caller.require(Permission::ResidentReadFull)?;
-    }
+    let action = if unmasked { "read_unmasked" } else { "read" };
+    let allowed = caller.require(Permission::ResidentRead).and_then(|()| match unmasked {
+        true => caller.require(Permission::ResidentReadFull),
+        false => Ok(()),
+    });
+    super::audit::denied(&st, &caller, action, "resident", id, allowed).await?;
+    let found = registry::get_resident(&st.db, &caller.actor(), id, unmasked)
+        .await
+        .map_err(AppError::from);
     Ok(Json(
-        registry::get_resident(&st.db, &caller.actor(), id, unmasked).await?,
+        super::audit::denied(&st, &caller, action, "resident", id, found).await?,
     ))
 }
 
@@ -365,9 +364,15 @@ pub async fn list_special_groups(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<SpecialGroupList>> {
-    caller.require(Permission::ResidentRead)?;
+    let allowed = caller.require(Permission::ResidentRead);
+    super::audit::denied(&st, &caller, "read_special_groups", "resident", id, allowed).await?;
+    let found = registry::special_groups(&st.db, &caller.actor(), id)
+        .await
+        .map_err(AppError::from);
     Ok(Json(
-        registry::special_groups(&st.db, &caller.actor(), id).await?.into(),
+        super::audit::denied(&st, &caller, "read_special_groups", "resident", id, found)
+            .await?
+            .into(),
     ))
 }
 

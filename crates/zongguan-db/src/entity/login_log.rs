@@ -11,6 +11,9 @@ pub struct Model {
     pub result: String,
     pub client_addr: String,
     pub user_agent: String,
+    /// The keyed chain (m0012): the previous row's hash, and this row's.
+    pub prev_hash: String,
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,11 +1,28 @@
-//! The audit log (hash-chained, append-only) and the login log.
-use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
-use zongguan_core::audit::{ChainBreak, ChainFields, GENESIS, StoredRow, row_hash, verify_chain};
+//! The audit log and the login log: append-only, each a keyed hash chain (`zongguan_core::audit`),
+//! checked by [`verify_logs`] against the signed checkpoints [`checkpoint`] writes outside the database.
+//!
+//! - `key`: the chain key of this process, installed when a [`Db`] connects
+//! - `login`: the login log (every attempt), chained like the audit log
+//! - `verify`: walks both chains and compares them with the last checkpoint
+//! - `checkpoint`: the signed checkpoint file in `data_dir`
+mod checkpoint;
+mod key;
+mod login;
+mod verify;
 
-use crate::entity::{audit_log, login_log};
+pub use checkpoint::{CHECKPOINT_FILE, checkpoint, last_checkpoint};
+pub use key::install_key;
+pub(crate) use key::installed_key;
+pub use login::{LoginFilter, list_logins, record_login};
+pub(crate) use verify::rechain;
+pub use verify::{CheckpointUse, LogReport, Report, verify, verify_logs};
+
+use chrono::{SecondsFormat, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use zongguan_core::audit::{ChainFields, GENESIS, row_hash};
+use zongguan_core::rbac::Scope;
+
+use crate::entity::audit_log;
 use crate::{Actor, Backend, Db, DbResult, Page, PageReq, page_of, scope};
 
 /// One audited event.
@@ -83,12 +100,14 @@ pub fn row_after(tail: Tail, actor: &Actor, e: Event<'_>) -> audit_log::ActiveMo
     };
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
     let hash = row_hash(
+        &key::writer_key(),
         &prev,
         &ChainFields {
             id,
             at: &at,
             user_id: actor.user_id,
             username: &actor.username,
+            org_unit_id: actor.org_unit_id,
             action: e.action,
             object_type: e.object_type,
             object_id: e.object_id.as_deref(),
@@ -119,6 +138,24 @@ pub async fn record(db: &Db, actor: &Actor, e: Event<'_>) -> DbResult<()> {
     let txn = db.begin_write().await?;
     append(&*txn, db.backend, actor, e).await?;
     txn.commit().await
+}
+
+/// A refusal (403, or a 404 that may hide an out-of-scope record) of `action` on a record, in a
+/// transaction of its own: the row says who was refused what, with result `denied`.
+pub async fn denied(
+    db: &Db,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    why: &str,
+) -> DbResult<()> {
+    record(
+        db,
+        actor,
+        Event::ok(action, object_type, object_id).result("denied").detail(why),
+    )
+    .await
 }
 
 #[derive(Debug, Default)]
@@ -157,100 +194,27 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResu
     Ok(Page { items, total })
 }
 
-use zongguan_core::rbac::Scope;
-
-pub async fn record_login(
+/// Up to `limit` rows with `from <= at < to` (RFC 3339 UTC, as stored) and ids after `after_id`,
+/// oldest first, within the scope: one batch of an export.
+pub async fn rows_between(
     db: &Db,
-    username: &str,
-    user_id: Option<i64>,
-    result: &str,
-    client_addr: &str,
-    user_agent: &str,
-) -> DbResult<()> {
-    login_log::ActiveModel {
-        at: Set(Utc::now()),
-        username: Set(username.chars().take(50).collect()),
-        user_id: Set(user_id),
-        result: Set(result.into()),
-        client_addr: Set(client_addr.into()),
-        user_agent: Set(user_agent.chars().take(255).collect()),
-        ..Default::default()
-    }
-    .insert(&db.conn)
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, Default)]
-pub struct LoginFilter {
-    pub username: Option<String>,
-    pub result: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-pub async fn list_logins(db: &Db, f: &LoginFilter, p: PageReq) -> DbResult<Page<login_log::Model>> {
-    let mut q = login_log::Entity::find();
-    if let Some(u) = f.username.as_deref().filter(|s| !s.is_empty()) {
-        q = q.filter(login_log::Column::Username.eq(u));
-    }
-    if let Some(r) = f.result.as_deref().filter(|s| !s.is_empty()) {
-        q = q.filter(login_log::Column::Result.eq(r));
-    }
-    if let Some(from) = f.from {
-        q = q.filter(login_log::Column::At.gte(from));
-    }
-    if let Some(to) = f.to {
-        q = q.filter(login_log::Column::At.lte(to));
-    }
-    let (items, total) = page_of(db, q, |q| q.order_by_desc(login_log::Column::Id), p).await?;
-    Ok(Page { items, total })
-}
-
-/// Re-computes the whole chain in batches; returns the number of rows checked and every break.
-pub async fn verify(db: &Db) -> DbResult<(u64, Vec<ChainBreak>)> {
-    let mut prev = GENESIS.to_string();
-    let mut after = 0i64;
-    let mut checked = 0u64;
-    let mut breaks = Vec::new();
-    let mut first = true;
-    loop {
-        let rows = audit_log::Entity::find()
-            .filter(audit_log::Column::Id.gt(after))
-            .order_by_asc(audit_log::Column::Id)
-            .limit(5000)
-            .all(&db.conn)
-            .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        if first && rows[0].id != 1 {
-            // Rows at the head of the chain were deleted.
-            breaks.push(ChainBreak::Broken { id: rows[0].id });
-            prev = rows[0].prev_hash.clone();
-        }
-        first = false;
-        checked += rows.len() as u64;
-        let (p, b) = verify_chain(
-            &prev,
-            rows.iter().map(|r| StoredRow {
-                fields: ChainFields {
-                    id: r.id,
-                    at: &r.at,
-                    user_id: r.user_id,
-                    username: &r.username,
-                    action: &r.action,
-                    object_type: &r.object_type,
-                    object_id: r.object_id.as_deref(),
-                    result: &r.result,
-                    client_addr: &r.client_addr,
-                    detail: r.detail.as_deref(),
-                },
-                prev_hash: &r.prev_hash,
-                hash: &r.hash,
-            }),
-        );
-        prev = p;
-        breaks.extend(b);
-    }
-    Ok((checked, breaks))
+    scope: &Scope,
+    from: &str,
+    to: &str,
+    after_id: i64,
+    limit: u64,
+) -> DbResult<Vec<audit_log::Model>> {
+    Ok(audit_log::Entity::find()
+        .filter(scope::unit_column(
+            scope,
+            audit_log::Column::OrgUnitId,
+            Some(audit_log::Column::UserId),
+        ))
+        .filter(audit_log::Column::At.gte(from))
+        .filter(audit_log::Column::At.lt(to))
+        .filter(audit_log::Column::Id.gt(after_id))
+        .order_by_asc(audit_log::Column::Id)
+        .limit(limit)
+        .all(&db.conn)
+        .await?)
 }
