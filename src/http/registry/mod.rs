@@ -27,7 +27,7 @@ use zongguan_db::registry::{
 use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppResult};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use zongguan_core::permission::Permission;
 
 list_type!(BuildingList, Building);
