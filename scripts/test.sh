@@ -30,3 +30,6 @@ cargo test --workspace
 echo "==> browser tests (Playwright + /usr/bin/chromium)"
 cargo build
 (cd e2e && npm test)
+
+echo "==> fuzz: schemathesis over the OpenAPI document (${FUZZ_SECONDS:-60}s per account)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz.sh

@@ -61,8 +61,8 @@ impl Document {
 }
 
 /// Adds to every operation the error statuses the edge itself answers, so the document is true for
-/// clients that check it: 401/403 on every signed-in route (the session, CSRF and permission
-/// checks), 400/404 with path parameters, 400/422 with a query, 409/413/415/422 with a body or
+/// clients that check it: 401/403/423 on every signed-in route (the session, CSRF, permission and
+/// lock checks), 400/404 with path parameters, 400/422 with a query, 409/413/415/422 with a body or
 /// a write. What a handler documents itself is kept.
 fn document_errors(doc: &mut serde_json::Value) {
     use serde_json::json;
@@ -76,6 +76,7 @@ fn document_errors(doc: &mut serde_json::Value) {
         "413" => "请求体过大",
         "415" => "请求体类型不受支持",
         "422" => "字段校验未通过（field 指出字段）",
+        "423" => "账号已锁定",
         _ => "错误",
     };
     let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
@@ -84,34 +85,43 @@ fn document_errors(doc: &mut serde_json::Value) {
     for (path, ops) in paths.iter_mut() {
         let Some(ops) = ops.as_object_mut() else { continue };
         for (method, op) in ops.iter_mut() {
-            let params = op.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default();
+            let params = op
+                .get("parameters")
+                .and_then(|p| p.as_array())
+                .cloned()
+                .unwrap_or_default();
             let has = |place: &str| params.iter().any(|p| p["in"] == place);
             let write = matches!(method.as_str(), "post" | "put" | "patch" | "delete");
             let mut codes: Vec<&str> = Vec::new();
             if path.starts_with("/api/v1/") && !PUBLIC.contains(&path.as_str()) {
-                codes.extend(["401", "403"]);
+                codes.extend(["401", "403", "423"]);
             }
-            if has("path") {
-                codes.extend(["400", "404"]);
+            // A path value is parsed (400), then checked (422: a layer, a zoom) and looked up (404).
+            if has("path") || path.contains('{') {
+                codes.extend(["400", "404", "422"]);
             }
+            // A query's ids are looked up too (`org_unit_id`).
             if has("query") {
-                codes.extend(["400", "422"]);
+                codes.extend(["400", "404", "422"]);
             }
-            if op.get("requestBody").is_some() {
-                codes.extend(["400", "413", "415", "422"]);
+            if write || op.get("requestBody").is_some() {
+                codes.extend(["400", "409", "413", "415", "422"]);
             }
-            if write {
-                codes.push("409");
-            }
+            // Open311 answers its own error format (a list of {code, description}).
+            let open311 = path.starts_with("/open311/");
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };
             for code in codes {
                 responses.entry(code).or_insert_with(|| {
-                    json!({
-                        "description": said(code),
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
-                    })
+                    if open311 {
+                        json!({ "description": said(code) })
+                    } else {
+                        json!({
+                            "description": said(code),
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+                        })
+                    }
                 });
             }
         }

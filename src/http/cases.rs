@@ -2,7 +2,7 @@
 //! photos, and the API keys of the Open311 endpoint.
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -18,7 +18,7 @@ use zongguan_db::cases::{
 use super::{Paging, list_type};
 use crate::app::AppState;
 use crate::caller::{Caller, sha256_hex};
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
+use crate::error::{ApiError, ApiJson, ApiMultipart, ApiPath, ApiQuery, AppError, AppResult};
 use zongguan_core::permission::Permission;
 
 list_type!(CaseList, Case);
@@ -284,7 +284,7 @@ pub async fn upload_case_photo(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
-    mut form: Multipart,
+    ApiMultipart(mut form): ApiMultipart,
 ) -> AppResult<(StatusCode, Json<Photo>)> {
     require_case_reader(&caller)?;
     let too_large = || AppError::invalid("file", format!("照片不能超过 {} MiB", MAX_PHOTO_BYTES / 1024 / 1024));

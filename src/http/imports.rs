@@ -1,6 +1,6 @@
 //! Spreadsheet imports as jobs: templates, upload, progress, and the rejected rows to fix.
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -9,7 +9,7 @@ use zongguan_db::imports::{self, ImportJob, Kind, Mode};
 
 use crate::app::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, ApiPath, AppError, AppResult};
+use crate::error::{ApiError, ApiMultipart, ApiPath, AppError, AppResult};
 use crate::sheets;
 use zongguan_core::permission::Permission;
 
@@ -75,7 +75,7 @@ pub struct ImportStarted {
 pub async fn start_import(
     State(st): State<AppState>,
     caller: Caller,
-    mut form: Multipart,
+    ApiMultipart(mut form): ApiMultipart,
 ) -> AppResult<(StatusCode, Json<ImportStarted>)> {
     caller.require(Permission::RegistryWrite)?;
     let (mut kind, mut mode, mut file) = (None, None, None);

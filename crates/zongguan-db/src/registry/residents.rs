@@ -119,7 +119,12 @@ pub struct ResidentFilter {
 }
 
 pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageReq) -> DbResult<Page<Resident>> {
-    let today = chrono::Local::now().date_naive();
+    for (field, age) in [("age_min", f.age_min), ("age_max", f.age_max)] {
+        if age.is_some_and(|a| !(0..=150).contains(&a)) {
+            return Err(DbError::invalid(field, "年龄须在 0 到 150 之间"));
+        }
+    }
+    let today = zongguan_core::time::cst_date(chrono::Utc::now());
     let mut q = resident::Entity::find().filter(resident_scope(scope));
     if let Some(n) = f.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(&n.to_ascii_uppercase())));
