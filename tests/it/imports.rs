@@ -608,11 +608,20 @@ on_both!(rejected_rows_are_sealed_and_capped, |app: TestApp| async move {
     }
     // Nor anywhere in the SQLite file or its WAL (a grep of the disk as an insider would do it).
     if app.schema.is_none() {
-        let file = app.url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_string();
+        let file = app
+            .url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         for path in [file.clone(), format!("{file}-wal")] {
             let bytes = std::fs::read(&path).unwrap_or_default();
             let found = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-            assert!(!found(&number) && !found(phone), "{path} holds the number or the phone in plain text");
+            assert!(
+                !found(&number) && !found(phone),
+                "{path} holds the number or the phone in plain text"
+            );
         }
     }
     // The job's reasons are readable again; the fix-up file holds the first 1,000 rows.

@@ -38,6 +38,23 @@ pub fn org_units(scope: &Scope) -> Condition {
     }
 }
 
+/// A subtree at the only root is everything: answered as [`Scope::All`], so a district-wide user's
+/// lists carry no scope condition at all (a subquery over every unit costs the district's lists
+/// most of their time). With several roots (a city of districts) it stays a subtree.
+async fn whole_tree<C: ConnectionTrait>(c: &C, unit: org_unit::Model) -> DbResult<Scope> {
+    use sea_orm::PaginatorTrait;
+    if unit.parent_id.is_none() {
+        let roots = org_unit::Entity::find()
+            .filter(org_unit::Column::ParentId.is_null())
+            .count(c)
+            .await?;
+        if roots == 1 {
+            return Ok(Scope::All);
+        }
+    }
+    Ok(Scope::Subtree { path: unit.path })
+}
+
 /// The user's scope: the widest data scope among their roles, anchored at their org unit.
 pub async fn resolve<C: ConnectionTrait>(c: &C, user: &app_user::Model) -> DbResult<Scope> {
     let codes: Vec<String> = user_role::Entity::find()
@@ -59,7 +76,7 @@ pub async fn resolve<C: ConnectionTrait>(c: &C, user: &app_user::Model) -> DbRes
                 .one(c)
                 .await?
                 .ok_or(DbError::NotFound)?;
-            Scope::Subtree { path: unit.path }
+            whole_tree(c, unit).await?
         }
         DataScopeKind::UnitOnly => Scope::Units {
             ids: vec![user.org_unit_id],
