@@ -14,3 +14,4 @@ mod migrations;
 mod openapi;
 mod registry;
 mod scope;
+mod security;
