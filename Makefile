@@ -13,7 +13,7 @@ LISTEN ?= $(or $(ZONGGUAN_LISTEN),127.0.0.1:8080)
 demo: deps web build
 	$(BIN) demo --scale small --password '$(DEMO_PASSWORD)' --accounts-out data/demo-accounts.json
 	@echo "打开 http://$(LISTEN) ，用户名 admin（或 secadmin、auditor、district_officer、community_003002 …），密码 $(DEMO_PASSWORD)"
-	$(BIN) serve --listen $(LISTEN)
+	$(BIN) --config data/demo.toml serve --listen $(LISTEN)
 
 test:
 	bash scripts/test.sh

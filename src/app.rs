@@ -8,6 +8,7 @@ use zongguan_db::entity::app_user;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::jobs::JobBoard;
+use crate::throttle::Throttles;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +18,8 @@ pub struct AppState {
     pub jobs: JobBoard,
     /// Case photos: a local directory behind `object_store`, opened on first use.
     files: Arc<Mutex<Option<Arc<dyn object_store::ObjectStore>>>>,
+    /// Login and password-check throttles of this process.
+    pub throttles: Arc<Throttles>,
 }
 
 impl AppState {
@@ -26,6 +29,7 @@ impl AppState {
             config: Arc::new(config),
             jobs: JobBoard::default(),
             files: Arc::default(),
+            throttles: Arc::default(),
         }
     }
 
@@ -50,14 +54,22 @@ impl AppState {
     pub fn idle(&self) -> chrono::Duration {
         chrono::Duration::minutes(self.config.security.idle_timeout_minutes)
     }
-    pub fn lockout(&self) -> zongguan_core::password::LockoutPolicy {
-        zongguan_core::password::LockoutPolicy {
-            max_failures: self.config.security.max_failed_logins,
-            lock_minutes: self.config.security.lock_minutes,
+    /// Failed logins (or wrong old passwords) counted per account from one source.
+    pub fn failure_throttle(&self) -> zongguan_core::password::Throttle {
+        zongguan_core::password::Throttle {
+            max: self.config.security.max_failed_logins,
+            window: chrono::Duration::minutes(self.config.security.lock_minutes),
         }
     }
-    /// An administrator without TOTP while the config requires it.
-    pub fn totp_pending(&self, user: &app_user::Model, roles: &[String]) -> bool {
-        self.config.security.require_totp_for_admins && zongguan_db::auth::is_admin(roles) && !user.totp_enabled
+    /// Login requests counted per source, whatever the username.
+    pub fn login_rate(&self) -> zongguan_core::password::Throttle {
+        zongguan_core::password::Throttle {
+            max: self.config.security.login_attempts_per_minute,
+            window: chrono::Duration::minutes(1),
+        }
+    }
+    /// A holder of one of the three duties (三权分立) without TOTP while the config requires it.
+    pub fn totp_pending(&self, user: &app_user::Model, permissions: &[String]) -> bool {
+        self.config.security.require_totp_for_admins && zongguan_db::auth::holds_duty(permissions) && !user.totp_enabled
     }
 }

@@ -138,7 +138,8 @@ impl FromRequestParts<AppState> for Caller {
                 .ok_or_else(AppError::unauthenticated)?;
             (user, Some(sid), Some(s.csrf_token))
         };
-        if user.locked || zongguan_core::password::LockoutPolicy::is_locked(user.locked_until, chrono::Utc::now()) {
+        // Only an administrator's lock ends access; failed logins throttle their source instead.
+        if user.locked {
             return Err(AppError::new(StatusCode::LOCKED, "account_locked", "账号已锁定"));
         }
         let roles = auth::role_codes(&db.conn, &[user.id])
@@ -148,7 +149,7 @@ impl FromRequestParts<AppState> for Caller {
         let permissions = auth::permissions(&db.conn, user.id).await?;
         let scope = zongguan_db::scope::resolve(&db.conn, &user).await?;
         let path = parts.uri.path();
-        let totp_pending = state.totp_pending(&user, &roles);
+        let totp_pending = state.totp_pending(&user, &permissions);
         if (user.must_change_password || totp_pending) && !allowed_while_pending(path, totp_pending) {
             return Err(if user.must_change_password {
                 AppError::new(

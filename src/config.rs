@@ -32,10 +32,18 @@ pub struct MapSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Security {
+    /// Failed logins on one account from one client address before that address waits
+    /// `lock_minutes` for that account (429 with `Retry-After`). The account itself is never
+    /// locked by failures, and its sessions go on. The same count applies to wrong old passwords
+    /// on `/auth/password`, per address and per account.
     pub max_failed_logins: u32,
     pub lock_minutes: i64,
+    /// Login requests one client address may make per minute, whatever the username (429 with
+    /// `Retry-After` past it).
+    pub login_attempts_per_minute: u32,
     pub idle_timeout_minutes: i64,
-    /// MLPS level 3: administrators log in with a second factor.
+    /// MLPS level 3: holders of the three administrator duties log in with a second factor (on by
+    /// default; `zongguan demo` writes a config that turns it off, since it enrols nobody).
     pub require_totp_for_admins: bool,
     /// Set the cookie's `Secure` flag (behind HTTPS).
     pub cookie_secure: bool,
@@ -70,8 +78,9 @@ impl Default for Security {
         Self {
             max_failed_logins: 5,
             lock_minutes: 15,
+            login_attempts_per_minute: 20,
             idle_timeout_minutes: 30,
-            require_totp_for_admins: false,
+            require_totp_for_admins: true,
             cookie_secure: false,
             field_key: None,
             field_cipher: "aes-256-gcm".into(),

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod router;
 pub mod sheets;
+pub mod throttle;
 pub mod web;
 
 /// The Longgang division table (NBS 2023 codes), shipped with the binary for the demo.

@@ -33,7 +33,7 @@ export async function startServer() {
   // No demo cases: each flow reports its own, and the demo's would crowd the inboxes it reads.
   execFileSync(bin, ['demo', '--scale', 'small', '--no-cases', '--password', PASSWORD], { env, cwd: dir, stdio: 'pipe' })
   const port = await freePort()
-  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+  const proc = spawn(bin, ['--config', 'data/demo.toml', 'serve', '--listen', `127.0.0.1:${port}`], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
   let log = ''
   proc.stderr.on('data', (d) => { log += d })
   const base = `http://127.0.0.1:${port}`

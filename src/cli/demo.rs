@@ -79,8 +79,37 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         accounts.len(),
         start.elapsed().as_secs_f64()
     );
+    let demo_config = write_demo_config(config)?;
+    println!(
+        "演示配置：{}（演示账号没有绑定动态验证码，所以其中关闭了 require_totp_for_admins；生产环境默认开启，不要用这份配置）",
+        demo_config.display()
+    );
+    println!("  启动演示：zongguan --config {} serve", demo_config.display());
     println!(
         "  系统管理员 admin · 安全管理员 secadmin · 审计管理员 auditor · 区中心 district_officer · 街道 subdistrict_003 · 社区 community_003002 · 网格员 grid_00300202 · 部门 dept_440307003_02（演示数据在平湖街道）"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's own config, `data_dir/demo.toml`: the demo enrols no administrator in TOTP, so it
+/// turns `require_totp_for_admins` off (on by default). Kept if it exists (it may have been edited).
+fn write_demo_config(config: &Config) -> anyhow::Result<PathBuf> {
+    let path = config.data_dir.join("demo.toml");
+    if !path.exists() {
+        std::fs::create_dir_all(&config.data_dir)?;
+        std::fs::write(
+            &path,
+            format!(
+                "# Written by `zongguan demo`: for trying the demo, not for production.\n\
+                 data_dir = {:?}\n\n\
+                 [security]\n\
+                 # The demo's administrators have no TOTP enrolled; production keeps the default (true).\n\
+                 require_totp_for_admins = false\n\
+                 # Browser tests and demonstrations log in often from one address.\n\
+                 login_attempts_per_minute = 120\n",
+                config.data_dir.display().to_string()
+            ),
+        )?;
+    }
+    Ok(path)
 }

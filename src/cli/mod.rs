@@ -156,8 +156,16 @@ enum UserCmd {
     },
     /// Lock an account so that it cannot log in.
     Lock { username: String },
-    /// Unlock an account locked by an administrator or by failed logins.
+    /// Unlock an account locked by an administrator.
     Unlock { username: String },
+    /// Grant exactly these roles: how a holder of the system or audit duty is made (三权分立:
+    /// no administrator grants a duty they do not hold), audited as `cli`.
+    Roles {
+        username: String,
+        /// Role codes (none: every role is taken away).
+        #[arg(long = "role")]
+        roles: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -1,4 +1,5 @@
-//! `zongguan user`: accounts managed on the server, as the system (audited as `cli`).
+//! `zongguan user`: accounts managed on the server, as the system (audited as `cli`): the way a
+//! holder of another duty's account is reset, unlocked or given roles (三权分立).
 use std::process::ExitCode;
 
 use zongguan_core::account::{AccountDraft, NewAccount, NewPassword};
@@ -93,6 +94,11 @@ pub async fn run(config: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let u = find(username).await?;
             auth::set_locked(&db, &actor, u.id, false).await.map_err(e)?;
             println!("已解锁 {}", u.username);
+        }
+        UserCmd::Roles { username, roles } => {
+            let u = find(username).await?;
+            let v = auth::set_roles(&db, &actor, u.id, roles).await.map_err(e)?;
+            println!("{} 的角色：{}", v.username, v.roles.join("、"));
         }
     }
     Ok(ExitCode::SUCCESS)

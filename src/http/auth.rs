@@ -18,6 +18,7 @@ use zongguan_db::{Actor, Scope};
 use crate::app::AppState;
 use crate::caller::{COOKIE, Caller, ClientInfo, sha256_hex};
 use crate::error::{ApiError, ApiJson, ApiPath, AppError, AppResult};
+use crate::throttle;
 
 use super::list_type;
 use zongguan_core::permission::Permission;
@@ -56,7 +57,7 @@ async fn session_view(st: &AppState, user: &app_user::Model, roles: Vec<String>,
     let permissions = auth::permissions(&st.db.conn, user.id).await?;
     let view = auth::user_views(&st.db, vec![user.clone()]).await?.remove(0);
     Ok(Session {
-        must_enroll_totp: st.totp_pending(user, &roles),
+        must_enroll_totp: st.totp_pending(user, &permissions),
         must_change_password: user.must_change_password,
         user: view,
         roles,
@@ -79,9 +80,26 @@ fn actor_for(user: &app_user::Model, client: &ClientInfo) -> Actor {
     }
 }
 
+/// A refusal to try again before `wait` has passed: 429 with `Retry-After` in seconds.
+fn too_many(wait: chrono::Duration, message: impl Into<String>) -> Response {
+    let secs = (wait.num_milliseconds().max(0) + 999) / 1000;
+    let mut r = AppError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message).into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+fn minutes(wait: chrono::Duration) -> i64 {
+    (wait.num_seconds() + 59) / 60
+}
+
 /// Log in with username and password (and TOTP code when enabled); sets the session cookie.
+/// Unknown, locked and wrong answer alike (401). Failures are counted per account from one
+/// client address and requests per address: past either, 429 with `Retry-After`. Failures never
+/// lock the account nor end its sessions.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Session), (status = 401, body = ApiError), (status = 423, body = ApiError)))]
+    responses((status = 200, body = Session), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn login(
     State(st): State<AppState>,
     client: ClientInfo,
@@ -98,46 +116,46 @@ pub async fn login(
         async move { audit::record_login(&db, &name, user_id, result, &addr, &ua).await }
     };
     let bad = || AppError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
-    let Some(user) = auth::find_by_username(db, req.username.trim()).await? else {
+    let now = chrono::Utc::now();
+    let username = req.username.trim();
+    // `login_attempts_per_minute` requests pass; the one after waits.
+    let source = format!("login:{}", client.addr);
+    if let Some(wait) = st.throttles.retry_after(&source, st.login_rate(), now) {
+        log(None, "throttled").await?;
+        return Ok(too_many(wait, "登录请求过于频繁，请稍后再试"));
+    }
+    st.throttles.hit(&source, st.login_rate(), now);
+    let key = throttle::account_from(username, &client.addr);
+    let failures = st.failure_throttle();
+    let user = auth::find_by_username(db, username).await?;
+    if let Some(wait) = st.throttles.retry_after(&key, failures, now) {
+        log(user.as_ref().map(|u| u.id), "throttled").await?;
+        return Ok(too_many(
+            wait,
+            format!("密码错误次数过多，请 {} 分钟后再试", minutes(wait)),
+        ));
+    }
+    let fail = |user_id: Option<i64>, result: &'static str| {
+        st.throttles.hit(&key, failures, now);
+        log(user_id, result)
+    };
+    let Some(user) = user else {
         // Spend the same time as a real check so that timing does not reveal which usernames exist.
         password::verify(
             &req.password,
             "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc",
         );
-        log(None, "unknown_user").await?;
+        fail(None, "unknown_user").await?;
         return Err(bad());
     };
-    let now = chrono::Utc::now();
+    let password_ok = password::verify(&req.password, &user.password_hash);
     if user.locked {
-        log(Some(user.id), "locked").await?;
-        return Err(AppError::new(
-            StatusCode::LOCKED,
-            "account_locked",
-            "账号已被管理员锁定，请联系安全管理员",
-        ));
+        // Answered as an unknown user: a locked account does not reveal that it exists.
+        fail(Some(user.id), "locked").await?;
+        return Err(bad());
     }
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        log(Some(user.id), "locked").await?;
-        let local = until.with_timezone(&zongguan_core::time::cst());
-        return Err(AppError::new(
-            StatusCode::LOCKED,
-            "account_locked",
-            format!("密码错误次数过多，账号已锁定至 {}", local.format("%Y-%m-%d %H:%M")),
-        ));
-    }
-    if !password::verify(&req.password, &user.password_hash) {
-        let lock = auth::register_failure(db, &user, st.lockout()).await?;
-        log(Some(user.id), "bad_password").await?;
-        if lock.is_some() {
-            return Err(AppError::new(
-                StatusCode::LOCKED,
-                "account_locked",
-                format!(
-                    "连续 {} 次密码错误，账号已锁定 {} 分钟",
-                    st.config.security.max_failed_logins, st.config.security.lock_minutes
-                ),
-            ));
-        }
+    if !password_ok {
+        fail(Some(user.id), "bad_password").await?;
         return Err(bad());
     }
     if user.totp_enabled {
@@ -151,14 +169,25 @@ pub async fn login(
             .as_deref()
             .and_then(|s| db.cipher.decrypt(s).ok())
             .unwrap_or_default();
-        if !totp::verify(&secret, code, now.timestamp()) {
-            auth::register_failure(db, &user, st.lockout()).await?;
-            log(Some(user.id), "totp_failed").await?;
+        let Some(step) = totp::matching_step(&secret, code, now.timestamp()) else {
+            fail(Some(user.id), "totp_failed").await?;
             return Err(
                 AppError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "动态验证码错误").field("totp_code"),
             );
+        };
+        // A code is accepted once: a second login with it (a code seen over a shoulder or
+        // taken from the wire) is refused.
+        if !auth::claim_totp_step(db, user.id, step).await? {
+            fail(Some(user.id), "totp_replayed").await?;
+            return Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "动态验证码已使用过，请等待验证器显示下一个验证码",
+            )
+            .field("totp_code"));
         }
     }
+    st.throttles.clear(&key);
     auth::register_success(db, &user).await?;
     log(Some(user.id), "success").await?;
     let token = random_token(32);
@@ -220,15 +249,33 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-/// Change one's own password (required at first login after an administrator set it).
+/// Change one's own password (required at first login after an administrator set it). Wrong old
+/// passwords are counted per client address and per account: past the limit, 429 with
+/// `Retry-After` (a stolen session cannot guess the password). The new one may not be any of the
+/// last five.
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
-    responses((status = 204), (status = 422, body = ApiError)))]
+    responses((status = 204), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn change_password(
     State(st): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<PasswordChange>,
-) -> AppResult<StatusCode> {
+) -> AppResult<Response> {
+    let now = chrono::Utc::now();
+    let keys = [
+        format!("pw:{}", caller.client_addr),
+        format!("pw:user:{}", caller.user.id),
+    ];
+    let failures = st.failure_throttle();
+    if let Some(wait) = keys.iter().find_map(|k| st.throttles.retry_after(k, failures, now)) {
+        return Ok(too_many(
+            wait,
+            format!("原密码错误次数过多，请 {} 分钟后再试", minutes(wait)),
+        ));
+    }
     if !password::verify(&req.old_password, &caller.user.password_hash) {
+        for k in &keys {
+            st.throttles.hit(k, failures, now);
+        }
         return Err(AppError::invalid("old_password", "原密码不正确"));
     }
     let new_pw = NewPassword::for_user(&req.new_password, &caller.user.username).map_err(named("new_password"))?;
@@ -240,7 +287,8 @@ pub async fn change_password(
         caller.session_id.as_deref().unwrap_or(""),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT)
+    st.throttles.clear(&keys[1]);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -292,8 +340,12 @@ pub async fn totp_enable(
     let Some(secret) = secret else {
         return Err(AppError::new(StatusCode::CONFLICT, "conflict", "请先生成密钥"));
     };
-    if !totp::verify(&secret, &req.code, chrono::Utc::now().timestamp()) {
+    let Some(step) = totp::matching_step(&secret, &req.code, chrono::Utc::now().timestamp()) else {
         return Err(AppError::invalid("code", "动态验证码错误"));
+    };
+    // The code that enrolled is spent: it does not log in afterwards.
+    if !auth::claim_totp_step(&st.db, caller.user.id, step).await? {
+        return Err(AppError::invalid("code", "动态验证码已使用过，请等待下一个验证码"));
     }
     auth::set_totp(
         &st.db,

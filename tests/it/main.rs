@@ -15,3 +15,4 @@ mod migrations;
 mod openapi;
 mod registry;
 mod scope;
+mod security;

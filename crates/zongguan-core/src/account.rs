@@ -222,12 +222,13 @@ mod tests {
 
     #[test]
     fn passwords() {
-        let pw = NewPassword::parse("Admin@2026").expect("classes and length");
+        let pw = NewPassword::parse("Admin#Kx9q2026").expect("classes and length");
         assert_eq!(pw.not_containing("admin"), Err(PolicyError::ContainsUsername));
         assert_eq!(pw.not_containing("zhang"), Ok(()));
         assert_eq!(NewPassword::parse("weakpass"), Err(PolicyError::TooFewClasses));
+        assert_eq!(NewPassword::parse("Password@123"), Err(PolicyError::TooGuessable));
         assert_eq!(
-            NewPassword::for_user("Admin@2026", "admin"),
+            NewPassword::for_user("Admin#Kx9q2026", "admin"),
             Err(PolicyError::ContainsUsername)
         );
         assert_eq!(format!("{pw:?}"), "NewPassword(***)");

@@ -1,4 +1,4 @@
-//! Password policy (MLPS level 3), argon2id hashing and lockout timing.
+//! Password policy (MLPS level 3), password history, argon2id hashing and login throttling.
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, Utc};
@@ -14,9 +14,22 @@ pub enum PolicyError {
     ContainsUsername,
     #[error("密码长度不能超过 128 位")]
     TooLong,
+    #[error("密码太容易被猜到（常见密码、键盘序列、重复字符、年份日期或词语加数字等），请换一个更长、更不规则的密码")]
+    TooGuessable,
+    #[error("新密码不能与最近 5 次使用过的密码相同")]
+    Reused,
 }
 
-/// Checks the policy: at least 8 characters, 3 of 4 character classes, not containing the username.
+/// How many of the latest passwords (the current one included) may not be used again.
+pub const HISTORY: usize = 5;
+
+/// The lowest zxcvbn score (0–4) accepted: 3 is "safely unguessable" against online attacks
+/// with throttling and offline attacks on a slow hash.
+const MIN_SCORE: u8 = 3;
+
+/// Checks the policy: at least 8 characters, 3 of 4 character classes, not containing the
+/// username, and not guessable (zxcvbn score 3 or more, the username counted as a known word:
+/// common passwords, keyboard walks, repeats, dates and dictionary words with digits are refused).
 pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
     let len = password.chars().count();
     if len < 8 {
@@ -38,7 +51,32 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), PolicyError> {
     if !user.is_empty() && password.to_lowercase().contains(&user) {
         return Err(PolicyError::ContainsUsername);
     }
+    let inputs: Vec<&str> = [username.trim()].into_iter().filter(|u| !u.is_empty()).collect();
+    if u8::from(zxcvbn::zxcvbn(password, &inputs).score()) < MIN_SCORE {
+        return Err(PolicyError::TooGuessable);
+    }
     Ok(())
+}
+
+/// Whether `password` is the current one (`current_hash`) or one of the earlier ones kept in
+/// `history` (see [`push_history`]).
+pub fn reused(password: &str, current_hash: &str, history: Option<&str>) -> bool {
+    std::iter::once(current_hash)
+        .chain(history.unwrap_or("").lines())
+        .filter(|h| !h.is_empty())
+        .take(HISTORY)
+        .any(|h| verify(password, h))
+}
+
+/// The history after the password hashed `old_hash` is replaced: newest first, one a line, the
+/// [`HISTORY`]` - 1` before the new current one.
+pub fn push_history(history: Option<&str>, old_hash: &str) -> String {
+    std::iter::once(old_hash)
+        .chain(history.unwrap_or("").lines())
+        .filter(|h| !h.is_empty())
+        .take(HISTORY - 1)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Hashes with argon2id and a random salt, in PHC string form.
@@ -58,36 +96,57 @@ pub fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Lockout rule: after `max_failures` consecutive failures the account is locked for `lock_minutes`.
+/// A throttle on one key (an account from one source, a source): after `max` hits within
+/// `window` the key waits until `window` has passed since the last hit that reached the limit.
+/// Throttles never lock an account: a key is what one source did, so a stranger slows only
+/// themselves.
 #[derive(Debug, Clone, Copy)]
-pub struct LockoutPolicy {
-    pub max_failures: u32,
-    pub lock_minutes: i64,
+pub struct Throttle {
+    pub max: u32,
+    pub window: Duration,
 }
 
-impl Default for LockoutPolicy {
-    fn default() -> Self {
-        Self {
-            max_failures: 5,
-            lock_minutes: 15,
-        }
+/// What a throttle remembers of one key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hits {
+    count: u32,
+    since: Option<DateTime<Utc>>,
+    blocked_until: Option<DateTime<Utc>>,
+}
+
+impl Hits {
+    /// Whether nothing here still matters at `now` (the entry may be dropped).
+    pub fn expired(&self, window: Duration, now: DateTime<Utc>) -> bool {
+        self.blocked_until.is_none_or(|b| b <= now) && self.since.is_none_or(|s| now - s >= window)
     }
 }
 
-impl LockoutPolicy {
-    /// After one more failure: the new failure count and, if it reaches the limit, the lock's end.
-    pub fn register_failure(&self, failures: u32, now: DateTime<Utc>) -> (u32, Option<DateTime<Utc>>) {
-        let n = failures + 1;
-        if n >= self.max_failures {
-            (0, Some(now + Duration::minutes(self.lock_minutes)))
-        } else {
-            (n, None)
-        }
+impl Throttle {
+    /// How long the key must still wait, if it is blocked.
+    pub fn retry_after(&self, h: &Hits, now: DateTime<Utc>) -> Option<Duration> {
+        h.blocked_until.filter(|b| *b > now).map(|b| b - now)
     }
 
-    /// Whether a lock that ends at `until` still holds at `now`.
-    pub fn is_locked(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-        until.is_some_and(|u| u > now)
+    /// Counts one hit; returns the wait if this hit reached the limit.
+    pub fn hit(&self, h: &mut Hits, now: DateTime<Utc>) -> Option<Duration> {
+        if let Some(wait) = self.retry_after(h, now) {
+            return Some(wait);
+        }
+        if h.since.is_none_or(|s| now - s >= self.window) {
+            *h = Hits {
+                count: 0,
+                since: Some(now),
+                blocked_until: None,
+            };
+        }
+        h.count += 1;
+        if h.count >= self.max.max(1) {
+            h.blocked_until = Some(now + self.window);
+            h.count = 0;
+            h.since = None;
+            return Some(self.window);
+        }
+        None
     }
 }
 
@@ -97,10 +156,14 @@ mod tests {
 
     #[test]
     fn policy_accepts_three_classes() {
-        assert_eq!(check_policy("Abcdefg1", "zhang"), Ok(()));
-        assert_eq!(check_policy("abcdef1!", "zhang"), Ok(()));
-        assert_eq!(check_policy("ABCDEF1!", "zhang"), Ok(()));
+        assert_eq!(check_policy("Kx9#mPq2vLw", "zhang"), Ok(()));
+        assert_eq!(check_policy("kx9#mpq2vlw!", "zhang"), Ok(()));
+        assert_eq!(check_policy("KX9#MPQ2VLW!", "zhang"), Ok(()));
         assert_eq!(check_policy("Zongguan@2026", "admin"), Ok(()));
+        // The tests' and the CLI's passwords.
+        for pw in ["Init@2026x", "New@2026xy", "HWprnt7kXq@9a"] {
+            assert_eq!(check_policy(pw, "lat_zhang"), Ok(()), "{pw}");
+        }
     }
 
     #[test]
@@ -112,7 +175,49 @@ mod tests {
         assert_eq!(check_policy(&"Aa1!".repeat(40), "x"), Err(PolicyError::TooLong));
         // Chinese characters count as symbols but length is in characters.
         assert_eq!(check_policy("密码Ab1", "x"), Err(PolicyError::TooShort));
-        assert_eq!(check_policy("密码密码Ab12", "x"), Ok(()));
+        assert_eq!(check_policy("密码密码Ab12xyz", "zhang"), Ok(()));
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused() {
+        for pw in [
+            "Password@123",
+            "P@ssw0rd",
+            "Admin@123",
+            "Qwer1234!",
+            "Aa123456",
+            "1qaz@WSX",
+            "Abcdefg1",
+            "Welcome1!",
+        ] {
+            assert_eq!(check_policy(pw, "zhang"), Err(PolicyError::TooGuessable), "{pw}");
+        }
+        assert!(PolicyError::TooGuessable.to_string().contains("容易被猜到"));
+    }
+
+    #[test]
+    fn the_last_five_passwords_are_remembered() {
+        let pws = [
+            "Zg@2026-Dawn",
+            "Zg@2026-Dusk",
+            "Zg@2026-Noon",
+            "Zg@2026-Moon",
+            "Zg@2026-Star",
+            "Zg@2026-Rain",
+        ];
+        let mut current = hash(pws[0]);
+        let mut history: Option<String> = None;
+        for pw in &pws[1..] {
+            assert!(!reused(pw, &current, history.as_deref()), "{pw} is new");
+            history = Some(push_history(history.as_deref(), &current));
+            current = hash(pw);
+        }
+        // Current: Rain; history: Star, Moon, Noon, Dusk; Dawn has dropped out.
+        assert_eq!(history.as_deref().map(|h| h.lines().count()), Some(HISTORY - 1));
+        for pw in &pws[1..] {
+            assert!(reused(pw, &current, history.as_deref()), "{pw} is one of the last five");
+        }
+        assert!(!reused(pws[0], &current, history.as_deref()), "the sixth is free again");
     }
 
     #[test]
@@ -126,22 +231,29 @@ mod tests {
     }
 
     #[test]
-    fn lockout_after_five_failures_for_fifteen_minutes() {
-        let p = LockoutPolicy::default();
+    fn throttle_after_five_hits_for_the_window() {
+        let t = Throttle {
+            max: 5,
+            window: Duration::minutes(15),
+        };
         let now = Utc::now();
-        let mut n = 0;
+        let mut h = Hits::default();
         for _ in 0..4 {
-            let (m, lock) = p.register_failure(n, now);
-            assert!(lock.is_none());
-            n = m;
+            assert_eq!(t.hit(&mut h, now), None);
         }
-        assert_eq!(n, 4);
-        let (n, lock) = p.register_failure(n, now);
-        assert_eq!(n, 0);
-        let until = lock.expect("locked at the fifth failure");
-        assert_eq!(until - now, Duration::minutes(15));
-        assert!(LockoutPolicy::is_locked(Some(until), now + Duration::minutes(14)));
-        assert!(!LockoutPolicy::is_locked(Some(until), now + Duration::minutes(15)));
-        assert!(!LockoutPolicy::is_locked(None, now));
+        assert_eq!(t.retry_after(&h, now), None);
+        assert_eq!(t.hit(&mut h, now), Some(Duration::minutes(15)));
+        assert_eq!(
+            t.retry_after(&h, now + Duration::minutes(14)),
+            Some(Duration::minutes(1))
+        );
+        assert_eq!(t.retry_after(&h, now + Duration::minutes(15)), None);
+        assert!(!h.expired(t.window, now + Duration::minutes(14)));
+        assert!(h.expired(t.window, now + Duration::minutes(15)));
+        // Hits spread wider than the window never reach the limit.
+        let mut h = Hits::default();
+        for i in 0..10 {
+            assert_eq!(t.hit(&mut h, now + Duration::minutes(4 * i)), None, "hit {i}");
+        }
     }
 }

@@ -1,4 +1,6 @@
 //! Roles, permission codes and data scope: who may do what, and on which org units' data.
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::permission::Permission::{self, *};
@@ -71,8 +73,82 @@ pub struct RoleDef {
 pub const SYS_ADMIN: &str = "sys_admin";
 pub const SECURITY_ADMIN: &str = "security_admin";
 pub const AUDIT_ADMIN: &str = "audit_admin";
-/// The three administrator roles (三权分立): no account may hold two of them.
-pub const ADMIN_ROLES: [&str; 3] = [SYS_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN];
+
+/// The three duties of the separation of duties (三权分立), each a set of permissions. An account
+/// holds a duty when its roles together hold any of the duty's permissions, whatever the roles
+/// are called (built-in or custom); no account may hold two duties. Permissions in no duty
+/// (reading, `user:write`, `token:create`, the work of the centers) are shared: `user:write` is
+/// how the system and the security administrator each look after accounts, and what they may do
+/// to an account is bounded by [`may_manage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Duty {
+    /// 系统管理: the organisation, departments and staff.
+    System,
+    /// 安全管理: roles and who holds them.
+    Security,
+    /// 审计: the audit and login logs.
+    Audit,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 3] = [Duty::System, Duty::Security, Duty::Audit];
+
+    pub fn permissions(self) -> &'static [Permission] {
+        match self {
+            Self::System => &[OrgWrite, DepartmentWrite, StaffWrite],
+            Self::Security => &[RoleGrant],
+            Self::Audit => &[AuditRead],
+        }
+    }
+
+    /// The name staff read in a refusal.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::System => "系统管理",
+            Self::Security => "安全管理",
+            Self::Audit => "审计",
+        }
+    }
+
+    pub fn of(p: Permission) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.permissions().contains(&p))
+    }
+}
+
+/// The duties that a set of permission codes carries (unknown codes carry none).
+pub fn duties<'a>(codes: impl IntoIterator<Item = &'a str>) -> BTreeSet<Duty> {
+    codes
+        .into_iter()
+        .filter_map(Permission::parse)
+        .filter_map(Duty::of)
+        .collect()
+}
+
+/// The two duties a set of permission codes would join in one account, if it does.
+pub fn crossed<'a>(codes: impl IntoIterator<Item = &'a str>) -> Option<(Duty, Duty)> {
+    let d: Vec<Duty> = duties(codes).into_iter().collect();
+    match d.as_slice() {
+        [a, b, ..] => Some((*a, *b)),
+        _ => None,
+    }
+}
+
+/// The refusal when an account would hold two duties.
+pub fn crossing_message((a, b): (Duty, Duty)) -> String {
+    format!(
+        "三权分立：同一账号不能同时拥有{}和{}的权限（系统管理、安全管理、审计三类职责互斥）",
+        a.name(),
+        b.name()
+    )
+}
+
+/// Whether an administrator holding `actor` duties may create, reset, lock, unlock, re-role or
+/// otherwise change an account whose duties are `target` (before and after the change): only
+/// when every duty of the account is one the administrator holds too. A holder of another duty
+/// is looked after by a second person of that duty, or by the command line on the server.
+pub fn may_manage(actor: &BTreeSet<Duty>, target: &BTreeSet<Duty>) -> bool {
+    target.is_subset(actor)
+}
 
 /// Officers who register people also see identity numbers in full (each view audited).
 const OFFICER_FULL: &[Permission] = &[
@@ -214,11 +290,6 @@ pub fn widest(kinds: impl IntoIterator<Item = DataScopeKind>) -> DataScopeKind {
         .unwrap_or(DataScopeKind::OwnRecords)
 }
 
-/// Whether a set of role codes breaks the separation of the three administrators.
-pub fn violates_separation(codes: &[String]) -> bool {
-    codes.iter().filter(|c| ADMIN_ROLES.contains(&c.as_str())).count() > 1
-}
-
 /// A user's resolved data scope, passed to every database query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -269,8 +340,78 @@ mod tests {
         assert!(!sys.permissions.contains(&AuditRead));
         assert!(!sys.permissions.contains(&RoleGrant));
         assert_eq!(audit.permissions, &[AuditRead]);
-        assert!(violates_separation(&["sys_admin".into(), "audit_admin".into()]));
-        assert!(!violates_separation(&["sys_admin".into(), "leader".into()]));
+    }
+
+    fn codes(roles: &[&str]) -> Vec<&'static str> {
+        roles
+            .iter()
+            .flat_map(|r| builtin_role(r).expect("built-in").permissions.iter().map(|p| p.code()))
+            .collect()
+    }
+
+    #[test]
+    fn each_administrator_holds_exactly_their_duty() {
+        use std::collections::BTreeSet;
+        for (role, duty) in [
+            (SYS_ADMIN, Duty::System),
+            (SECURITY_ADMIN, Duty::Security),
+            (AUDIT_ADMIN, Duty::Audit),
+        ] {
+            assert_eq!(duties(codes(&[role])), BTreeSet::from([duty]), "{role}");
+        }
+        for r in BUILTIN_ROLES
+            .iter()
+            .filter(|r| ![SYS_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN].contains(&r.code))
+        {
+            assert!(duties(codes(&[r.code])).is_empty(), "{} holds no duty", r.code);
+        }
+        // The duties do not share a permission.
+        for p in Permission::ALL {
+            assert!(
+                Duty::ALL.iter().filter(|d| d.permissions().contains(p)).count() <= 1,
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn crossing_is_decided_on_permissions_not_role_codes() {
+        assert_eq!(
+            crossed(codes(&[SYS_ADMIN, AUDIT_ADMIN])),
+            Some((Duty::System, Duty::Audit))
+        );
+        assert_eq!(
+            crossed(codes(&[SECURITY_ADMIN, AUDIT_ADMIN])),
+            Some((Duty::Security, Duty::Audit))
+        );
+        assert_eq!(crossed(codes(&[SYS_ADMIN, "leader"])), None);
+        // A custom role holding `audit:read` beside the system administrator's role.
+        let mut c = codes(&[SYS_ADMIN]);
+        c.push("audit:read");
+        assert_eq!(crossed(c.iter().copied()), Some((Duty::System, Duty::Audit)));
+        assert_eq!(
+            crossed(["staff:write", "role:grant"]),
+            Some((Duty::System, Duty::Security))
+        );
+        assert_eq!(crossed(["user:write", "user:read", "audit:read", "bogus"]), None);
+        assert!(crossing_message((Duty::System, Duty::Audit)).contains("三权分立"));
+    }
+
+    #[test]
+    fn administrators_manage_only_their_own_duty() {
+        use std::collections::BTreeSet;
+        let sys = BTreeSet::from([Duty::System]);
+        let sec = BTreeSet::from([Duty::Security]);
+        let none = BTreeSet::new();
+        assert!(may_manage(&sys, &none) && may_manage(&sec, &none));
+        assert!(may_manage(&sys, &sys) && may_manage(&sec, &sec));
+        assert!(!may_manage(&sys, &BTreeSet::from([Duty::Audit])));
+        assert!(!may_manage(&sys, &sec));
+        assert!(!may_manage(&sec, &BTreeSet::from([Duty::Audit])));
+        assert!(
+            !may_manage(&none, &sys),
+            "an account without a duty manages no duty holder"
+        );
     }
 
     #[test]

@@ -67,11 +67,21 @@ pub fn code_at(secret_b32: &str, unix: i64) -> Option<String> {
 
 /// Accepts the code of the current step or one step either side (clock drift).
 pub fn verify(secret_b32: &str, code: &str, unix: i64) -> bool {
+    matching_step(secret_b32, code, unix).is_some()
+}
+
+/// The step (`unix / 30`) whose code this is, among the current one and one either side. The
+/// caller accepts a step once only: a step not later than the last one used is a replay.
+pub fn matching_step(secret_b32: &str, code: &str, unix: i64) -> Option<i64> {
     let code = code.trim();
-    code.len() == 6
-        && [-30, 0, 30]
-            .iter()
-            .any(|d| code_at(secret_b32, unix + d).as_deref() == Some(code))
+    if code.len() != 6 {
+        return None;
+    }
+    [-30, 0, 30]
+        .iter()
+        .map(|d| unix + d)
+        .find(|t| code_at(secret_b32, *t).as_deref() == Some(code))
+        .map(|t| t.div_euclid(30))
 }
 
 /// The `otpauth://` URI that authenticator apps import.
@@ -104,5 +114,11 @@ mod tests {
         assert!(!verify(&s, &c, now + 90));
         assert!(!verify(&s, "12345", now));
         assert_eq!(base32_decode(&s).map(|k| k.len()), Some(20));
+        assert_eq!(matching_step(&s, &c, now), Some(now / 30));
+        assert_eq!(
+            matching_step(&s, &c, now + 30),
+            Some(now / 30),
+            "the step of the code, not of the clock"
+        );
     }
 }

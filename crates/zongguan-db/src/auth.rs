@@ -5,16 +5,16 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::account::NewPassword;
-use zongguan_core::password::{self, LockoutPolicy};
+use zongguan_core::password::{self, PolicyError};
 
 // Accounts and roles moved to `users`; these names stay reachable here so that the server's
 // callers (src/) read as before.
 use crate::audit::{self, Event};
 use crate::entity::{api_token, app_user, session};
 pub use crate::users::{
-    Permission, Role, RoleInput, User, UserFilter, create_role, create_user, delete_role, find_by_id, find_by_username,
-    get_user, is_admin, list_roles, list_users, permission_catalogue, permissions, reset_password, role_codes,
-    scope_units, set_locked, set_roles, set_scope_units, update_role, update_user, user_views,
+    Permission, Role, RoleInput, User, UserFilter, create_role, create_user, delete_role, duties_of_user, find_by_id,
+    find_by_username, get_user, holds_duty, list_roles, list_users, permission_catalogue, permissions, reset_password,
+    role_codes, scope_units, set_locked, set_roles, set_scope_units, update_role, update_user, user_views,
 };
 use crate::{Actor, Db, DbError, DbResult};
 
@@ -26,12 +26,16 @@ pub async fn change_own_password(
     new_pw: &NewPassword,
     keep_session: &str,
 ) -> DbResult<()> {
-    if password::verify(new_pw.as_str(), &user.password_hash) {
-        return Err(DbError::invalid("new_password", "新密码不能与原密码相同"));
+    if password::reused(new_pw.as_str(), &user.password_hash, user.password_history.as_deref()) {
+        return Err(DbError::invalid("new_password", PolicyError::Reused.to_string()));
     }
     let txn = db.begin_write().await?;
     let mut am: app_user::ActiveModel = user.clone().into();
     am.password_hash = Set(new_pw.hash());
+    am.password_history = Set(Some(password::push_history(
+        user.password_history.as_deref(),
+        &user.password_hash,
+    )));
     am.must_change_password = Set(false);
     am.password_changed_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());
@@ -46,22 +50,6 @@ pub async fn change_own_password(
     txn.commit().await
 }
 
-/// Records a failed password; returns the lock's end if this failure locked the account.
-pub async fn register_failure(
-    db: &Db,
-    user: &app_user::Model,
-    policy: LockoutPolicy,
-) -> DbResult<Option<DateTime<Utc>>> {
-    let (n, lock) = policy.register_failure(user.failed_logins.max(0) as u32, Utc::now());
-    let mut am: app_user::ActiveModel = user.clone().into();
-    am.failed_logins = Set(n as i32);
-    if lock.is_some() {
-        am.locked_until = Set(lock);
-    }
-    am.update(&db.conn).await?;
-    Ok(lock)
-}
-
 pub async fn register_success(db: &Db, user: &app_user::Model) -> DbResult<()> {
     let mut am: app_user::ActiveModel = user.clone().into();
     am.failed_logins = Set(0);
@@ -69,6 +57,23 @@ pub async fn register_success(db: &Db, user: &app_user::Model) -> DbResult<()> {
     am.last_login_at = Set(Some(Utc::now()));
     am.update(&db.conn).await?;
     Ok(())
+}
+
+/// Claims a TOTP step for a user: true when no code of this or a later step was accepted
+/// before (a conditional update, so two requests with the same code cannot both win).
+pub async fn claim_totp_step(db: &Db, user_id: i64, step: i64) -> DbResult<bool> {
+    use sea_orm::sea_query::Expr;
+    let r = app_user::Entity::update_many()
+        .col_expr(app_user::Column::TotpLastStep, Expr::value(step))
+        .filter(app_user::Column::Id.eq(user_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(app_user::Column::TotpLastStep.is_null())
+                .add(app_user::Column::TotpLastStep.lt(step)),
+        )
+        .exec(&db.conn)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 pub async fn set_totp(db: &Db, actor: &Actor, user_id: i64, secret_enc: Option<String>, enabled: bool) -> DbResult<()> {

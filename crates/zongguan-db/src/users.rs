@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::account::{AccountChange, NewAccount, NewPassword};
 use zongguan_core::field::named;
-use zongguan_core::password::LockoutPolicy;
-use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Scope};
+use zongguan_core::password;
+use zongguan_core::rbac::{self, BUILTIN_ROLES, DataScopeKind, Duty, Scope};
 
 use crate::audit::{self, Event};
-use crate::entity::{app_user, org_unit, role, session, user_role};
+use crate::entity::{api_token, app_user, org_unit, role, session, user_role};
 use crate::org;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
 
@@ -126,6 +126,55 @@ pub async fn permissions<C: ConnectionTrait>(c: &C, user_id: i64) -> DbResult<Ve
     Ok(set.into_iter().collect())
 }
 
+/// The permission codes of a set of roles.
+async fn role_permissions<C: ConnectionTrait>(c: &C, codes: &[String]) -> DbResult<Vec<String>> {
+    let roles = role::Entity::find()
+        .filter(role::Column::Code.is_in(codes.to_vec()))
+        .all(c)
+        .await?;
+    Ok(roles
+        .iter()
+        .flat_map(|r| r.permissions.split(','))
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect())
+}
+
+/// The duties (三权分立) an account holds through its roles.
+pub async fn duties_of_user<C: ConnectionTrait>(c: &C, user_id: i64) -> DbResult<BTreeSet<Duty>> {
+    let perms = permissions(c, user_id).await?;
+    Ok(rbac::duties(perms.iter().map(String::as_str)))
+}
+
+/// Whether a user holding these permission codes holds one of the three duties (and so must
+/// enrol TOTP when the settings require it).
+pub fn holds_duty(permissions: &[String]) -> bool {
+    !rbac::duties(permissions.iter().map(String::as_str)).is_empty()
+}
+
+/// Refuses an administrator's act on an account that holds (or would hold) a duty the
+/// administrator does not: a second person of that duty, or the command line on the server
+/// (the system actor, audited as `cli`), does it.
+fn guard_duties(actor: &Actor, target: &BTreeSet<Duty>) -> DbResult<()> {
+    if actor.user_id.is_none() {
+        return Ok(());
+    }
+    let mine = rbac::duties(actor.permissions.iter().map(String::as_str));
+    if rbac::may_manage(&mine, target) {
+        return Ok(());
+    }
+    let names: Vec<&str> = target.difference(&mine).map(|d| d.name()).collect();
+    Err(DbError::Forbidden(format!(
+        "三权分立：该账号拥有{}职责，只能由同一职责的另一位管理员或在服务器上用命令行办理",
+        names.join("、")
+    )))
+}
+
+/// [`guard_duties`] for an account as it is now.
+async fn guard_account<C: ConnectionTrait>(c: &C, actor: &Actor, user_id: i64) -> DbResult<()> {
+    guard_duties(actor, &duties_of_user(c, user_id).await?)
+}
+
 pub async fn user_views(db: &Db, rows: Vec<app_user::Model>) -> DbResult<Vec<User>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let roles = role_codes(&db.conn, &ids).await?;
@@ -138,7 +187,9 @@ pub async fn user_views(db: &Db, rows: Vec<app_user::Model>) -> DbResult<Vec<Use
             roles: roles.get(&r.id).cloned().unwrap_or_default(),
             org_unit_name: units.get(&r.org_unit_id).cloned().unwrap_or_default(),
             department_name: r.department_id.and_then(|d| depts.get(&d).cloned()),
-            locked: r.locked || LockoutPolicy::is_locked(r.locked_until, now),
+            // `locked_until` is no longer set (failed logins throttle the source, not the account);
+            // a lockout stored before that still shows until it ends.
+            locked: r.locked || r.locked_until.is_some_and(|u| u > now),
             locked_until: r.locked_until.filter(|u| *u > now),
             id: r.id,
             username: r.username,
@@ -272,6 +323,7 @@ pub(crate) async fn insert_account<C: ConnectionTrait>(
 pub async fn update_user(db: &Db, actor: &Actor, id: i64, u: AccountChange) -> DbResult<User> {
     let txn = db.begin_write().await?;
     let cur = visible_user(&*txn, &actor.scope, id).await?;
+    guard_account(&*txn, actor, id).await?;
     let mut am: app_user::ActiveModel = cur.into();
     if let Some(n) = u.display_name() {
         am.display_name = Set(n.into());
@@ -302,6 +354,7 @@ pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResu
     if actor.user_id == Some(id) && locked {
         return Err(DbError::Conflict("不能锁定自己的账号".into()));
     }
+    guard_account(&*txn, actor, id).await?;
     let mut am: app_user::ActiveModel = cur.into();
     am.locked = Set(locked);
     if !locked {
@@ -327,13 +380,19 @@ pub async fn set_locked(db: &Db, actor: &Actor, id: i64, locked: bool) -> DbResu
     Ok(user_views(db, vec![m]).await?.remove(0))
 }
 
-/// An administrator resets a password: the user must change it at next login; sessions end.
+/// An administrator resets a password: the user must change it at next login; sessions end and
+/// personal API tokens are revoked (a token taken with the old password stays dead after the
+/// user sets a new one). The old password joins the history the user's own change is checked
+/// against; the temporary one is not checked against it (it must be changed at once anyway).
 pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &NewPassword) -> DbResult<()> {
     let txn = db.begin_write().await?;
     let cur = visible_user(&*txn, &actor.scope, id).await?;
+    guard_account(&*txn, actor, id).await?;
     pw.not_containing(&cur.username).map_err(named("password"))?;
+    let history = password::push_history(cur.password_history.as_deref(), &cur.password_hash);
     let mut am: app_user::ActiveModel = cur.into();
     am.password_hash = Set(pw.hash());
+    am.password_history = Set(Some(history));
     am.must_change_password = Set(true);
     am.password_changed_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());
@@ -342,21 +401,34 @@ pub async fn reset_password(db: &Db, actor: &Actor, id: i64, pw: &NewPassword) -
         .filter(session::Column::UserId.eq(id))
         .exec(&*txn)
         .await?;
+    revoke_tokens(&*txn, id).await?;
     audit::append(&*txn, db.backend, actor, Event::ok("reset_password", "user", id)).await?;
     txn.commit().await
 }
 
-/// Grants exactly these roles (security administrator). The three administrator roles exclude each other.
+/// Revokes every live personal API token of a user.
+pub(crate) async fn revoke_tokens<C: ConnectionTrait>(c: &C, user_id: i64) -> DbResult<()> {
+    api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Grants exactly these roles (security administrator). The roles together may not carry
+/// permissions of two duties (三权分立), and the administrator may re-role only an account whose
+/// duties, before and after, are the administrator's own: a fresh account becomes a holder of a
+/// duty only by a holder of that duty (the security administrator can make a second security
+/// administrator) or by the command line on the server.
 pub async fn set_roles(db: &Db, actor: &Actor, id: i64, codes: Vec<String>) -> DbResult<User> {
     let mut codes = codes;
     codes.sort();
     codes.dedup();
-    if rbac::violates_separation(&codes) {
-        return Err(DbError::invalid(
-            "role_codes",
-            "系统管理员、安全管理员、审计管理员三个角色不能授予同一账号",
-        ));
-    }
     if actor.user_id == Some(id) {
         return Err(DbError::Conflict("不能修改自己的角色".into()));
     }
@@ -369,6 +441,13 @@ pub async fn set_roles(db: &Db, actor: &Actor, id: i64, codes: Vec<String>) -> D
     if known as usize != codes.len() {
         return Err(DbError::invalid("role_codes", "包含不存在的角色"));
     }
+    let after = role_permissions(&*txn, &codes).await?;
+    if let Some(pair) = rbac::crossed(after.iter().map(String::as_str)) {
+        return Err(DbError::invalid("role_codes", rbac::crossing_message(pair)));
+    }
+    let mut touched = duties_of_user(&*txn, id).await?;
+    touched.extend(rbac::duties(after.iter().map(String::as_str)));
+    guard_duties(actor, &touched)?;
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(id))
         .exec(&*txn)
@@ -390,11 +469,6 @@ pub async fn set_roles(db: &Db, actor: &Actor, id: i64, codes: Vec<String>) -> D
     .await?;
     txn.commit().await?;
     get_user(db, &Scope::All, id).await
-}
-
-/// Whether any of these roles has the given data scope kind (used to require TOTP for admins).
-pub fn is_admin(codes: &[String]) -> bool {
-    codes.iter().any(|c| rbac::ADMIN_ROLES.contains(&c.as_str()))
 }
 
 pub fn scope_kind_name(k: DataScopeKind) -> &'static str {
@@ -444,6 +518,9 @@ fn check_role_input(r: &RoleInput) -> DbResult<(String, String, Vec<String>)> {
     }
     if perms.iter().any(|p| p == "audit:read") && perms.len() > 1 {
         return Err(DbError::invalid("permissions", "查看审计日志的权限不能与其他权限组合"));
+    }
+    if let Some(pair) = rbac::crossed(perms.iter().map(String::as_str)) {
+        return Err(DbError::invalid("permissions", rbac::crossing_message(pair)));
     }
     Ok((name, kind.as_str().to_string(), perms))
 }
@@ -512,6 +589,7 @@ pub async fn update_role(db: &Db, actor: &Actor, code: &str, r: RoleInput) -> Db
     if cur.builtin {
         return Err(DbError::Conflict("内置角色不能修改".into()));
     }
+    check_holders(&*txn, actor, code, &perms).await?;
     let mut am: role::ActiveModel = cur.into();
     am.name = Set(name);
     am.description = Set(r.description.unwrap_or_default());
@@ -527,6 +605,51 @@ pub async fn update_role(db: &Db, actor: &Actor, code: &str, r: RoleInput) -> Db
     .await?;
     txn.commit().await?;
     Ok(role_view(m))
+}
+
+/// A role's new permissions may not make any holder cross duties, and an administrator may not
+/// change the permissions of a holder of a duty that is not theirs (that is re-roling them).
+async fn check_holders<C: ConnectionTrait>(c: &C, actor: &Actor, code: &str, new_perms: &[String]) -> DbResult<()> {
+    let holders: Vec<i64> = user_role::Entity::find()
+        .select_only()
+        .column(user_role::Column::UserId)
+        .filter(user_role::Column::RoleCode.eq(code))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let roles_of = role_codes(c, &holders).await?;
+    let names: HashMap<i64, String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(holders.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username))
+        .collect();
+    for id in holders {
+        let others: Vec<String> = roles_of
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter(|r| r.as_str() != code)
+            .cloned()
+            .collect();
+        let mut after = role_permissions(c, &others).await?;
+        after.extend(new_perms.iter().cloned());
+        let who = names.get(&id).map(String::as_str).unwrap_or("?");
+        if let Some(pair) = rbac::crossed(after.iter().map(String::as_str)) {
+            return Err(DbError::invalid(
+                "permissions",
+                format!("持有该角色的账号 {who} 将违反{}", rbac::crossing_message(pair)),
+            ));
+        }
+        let mut touched = duties_of_user(c, id).await?;
+        touched.extend(rbac::duties(after.iter().map(String::as_str)));
+        guard_duties(actor, &touched)?;
+    }
+    Ok(())
 }
 
 pub async fn delete_role(db: &Db, actor: &Actor, code: &str) -> DbResult<()> {
@@ -569,6 +692,7 @@ pub async fn set_scope_units(db: &Db, actor: &Actor, user_id: i64, mut ids: Vec<
     ids.dedup();
     let txn = db.begin_write().await?;
     visible_user(&*txn, &actor.scope, user_id).await?;
+    guard_account(&*txn, actor, user_id).await?;
     let known = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in(ids.clone()))
         .count(&*txn)

@@ -89,7 +89,7 @@ pub async fn lock_user(State(st): State<AppState>, caller: Caller, ApiPath(id): 
     Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, true).await?))
 }
 
-/// Unlock an account, also ending a lockout after failed logins.
+/// Unlock an account, also ending the login throttle on it from every address.
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "system", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ApiError)))]
 pub async fn unlock_user(
     State(st): State<AppState>,
@@ -97,7 +97,10 @@ pub async fn unlock_user(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<User>> {
     caller.require(Permission::UserWrite)?;
-    Ok(Json(auth::set_locked(&st.db, &caller.actor(), id, false).await?))
+    let u = auth::set_locked(&st.db, &caller.actor(), id, false).await?;
+    // Unlocking also lets every address try this account again at once.
+    st.throttles.clear_prefix(&crate::throttle::account_prefix(&u.username));
+    Ok(Json(u))
 }
 
 #[derive(Deserialize, ToSchema)]

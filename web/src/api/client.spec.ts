@@ -118,10 +118,10 @@ describe('createClient', () => {
   })
 
   it('does not show the message of a silent request', async () => {
-    const { client, hooks } = setup(respond(423, { error: { code: 'account_locked', message: '账号已锁定' } }))
+    const { client, hooks } = setup(respond(429, { error: { code: 'too_many_attempts', message: '密码错误次数过多，请 15 分钟后再试' } }))
     await expect(client.post('/api/v1/auth/login', {}, { silent: true })).rejects.toMatchObject({
-      status: 423,
-      code: 'account_locked',
+      status: 429,
+      code: 'too_many_attempts',
     })
     expect(hooks.notify).not.toHaveBeenCalled()
   })

@@ -68,7 +68,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with username and password (and TOTP code when enabled); sets the session cookie. */
+        /**
+         * Log in with username and password (and TOTP code when enabled); sets the session cookie.
+         *     Unknown, locked and wrong answer alike (401). Failures are counted per account from one
+         *     client address and requests per address: past either, 429 with `Retry-After`. Failures never
+         *     lock the account nor end its sessions.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -119,7 +124,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change one's own password (required at first login after an administrator set it). */
+        /**
+         * Change one's own password (required at first login after an administrator set it). Wrong old
+         *     passwords are counted per client address and per account: past the limit, 429 with
+         *     `Retry-After` (a stolen session cannot guess the password). The new one may not be any of the
+         *     last five.
+         */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -1340,7 +1350,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unlock an account, also ending a lockout after failed logins. */
+        /** Unlock an account, also ending the login throttle on it from every address. */
         post: operations["unlock_user"];
         delete?: never;
         options?: never;
@@ -3381,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            423: {
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3608,6 +3618,14 @@ export interface operations {
             };
             /** @description 账号已锁定 */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

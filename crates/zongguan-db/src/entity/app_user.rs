@@ -18,6 +18,10 @@ pub struct Model {
     pub password_changed_at: Option<DateTimeUtc>,
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
+    /// The TOTP step of the last code accepted (a code is accepted once only).
+    pub totp_last_step: Option<i64>,
+    /// Hashes of the passwords before the current one, newest first, one a line.
+    pub password_history: Option<String>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,

@@ -14,7 +14,7 @@ export function useLogin() {
   const form = reactive({ username: '', password: '', totp_code: '' })
   const totpNeeded = ref(false)
   const submitting = ref(false)
-  /** The server's message, shown above the form (e.g. 423 account_locked). */
+  /** The server's message, shown above the form (e.g. 429 too_many_attempts: wait N minutes). */
   const errorMessage = ref('')
 
   async function submit() {
