@@ -14,6 +14,7 @@ mod m0008_import_speed;
 mod m0009_name_by_unit;
 mod m0010_id_key;
 mod m0011_permission_codes;
+mod m0013_open311;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_name_by_unit::Migration),
             Box::new(m0010_id_key::Migration),
             Box::new(m0011_permission_codes::Migration),
+            Box::new(m0013_open311::Migration),
         ]
     }
 }
@@ -74,6 +76,7 @@ mod tests {
                 "m0009_name_by_unit",
                 "m0010_id_key",
                 "m0011_permission_codes",
+                "m0013_open311",
             ]
         );
     }
