@@ -22,6 +22,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an Open311 API key (permission `org:write`): the client using it is refused from now on. */
+        delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -347,7 +364,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A case with its timeline, photos, notices, alerts and the actions the caller may take. */
+        /**
+         * A case with its timeline, photos, notices, alerts and the actions the caller may take. The
+         *     reporter's contact is masked unless `unmasked` is asked for (and allowed).
+         */
         get: operations["get_case"];
         put?: never;
         post?: never;
@@ -1352,7 +1372,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service discovery: where the GeoReport v2 endpoint is and which formats it speaks. */
+        /**
+         * Service discovery: where the GeoReport v2 endpoint is (by the configured `public_url`, never
+         *     the request's Host header) and which formats it speaks.
+         */
         get: operations["discovery"];
         put?: never;
         post?: never;
@@ -1370,14 +1393,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Service requests from the public channels (Open311 and the portal), newest first: by id list,
-         *     or by service, dates (default the last 90 days) and status; at most 1,000.
+         * Service requests from the public channels (Open311 and the portal), newest first: by id list
+         *     (which overrides every other parameter), or by services (a comma list), dates (default the
+         *     last 90 days) and status; at most 1,000.
          */
         get: operations["list_requests"];
         put?: never;
         /**
-         * Create a service request (form-encoded, with `api_key`): it becomes a case with source
-         *     `open311`, routed by `lat`/`long` or by `address_id` (a building code).
+         * Create a service request with `api_key` in the body (never the URL), form-encoded or
+         *     multipart with a photo (`media`). It becomes a case with source `open311`, located by
+         *     `lat`/`long`, `address_id` (a building code) or `address_string` (a building's code, name or
+         *     address; one no building matches is held, unlocated, by the district center). 60 POSTs a
+         *     minute per key.
          */
         post: operations["create_request"];
         delete?: never;
@@ -1395,6 +1422,26 @@ export interface paths {
         };
         /** One service request by its id (the case code). */
         get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/servicerequestupdates.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Updates of public service requests between `start_date` and `end_date` (W3C times; default
+         *     the last 24 hours), oldest first, at most 1,000.
+         */
+        get: operations["list_updates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1444,7 +1491,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service request id behind a token. */
+        /**
+         * The service request id behind a token (tokens were answered by earlier versions; a POST now
+         *     answers the id itself, since the case is made at once).
+         */
         get: operations["get_token"];
         put?: never;
         post?: never;
@@ -1692,6 +1742,8 @@ export interface components {
             /** @description community | subdistrict | district */
             level: string;
             location?: components["schemas"]["Location"] | null;
+            /** @description A link to a photo an Open311 client sent with the report. */
+            media_url: string;
             /** Format: int64 */
             merged_into_id?: number | null;
             overdue: boolean;
@@ -1703,6 +1755,11 @@ export interface components {
             paused: boolean;
             /** Format: date-time */
             reported_at: string;
+            /**
+             * @description The reporter's contact, masked (`a***@b.cn 138****5678`); in full from
+             *     `GET /api/v1/cases/{id}?unmasked=true` with `resident:read_full` (audited).
+             */
+            reporter_contact: string;
             reporter_name: string;
             /** Format: int32 */
             rework_count: number;
@@ -1723,6 +1780,11 @@ export interface components {
             supervision_level: number;
             /** @description The thumbnail lists show: of the first photo taken on report, else of the first after-photo. */
             thumb_url?: string | null;
+            /**
+             * @description Reported with an address no building matched: the district center holds the case until it
+             *     is placed (`grid_*`, `community_*` and `subdistrict_*` are then the district's or empty).
+             */
+            unlocated: boolean;
             /** Format: date-time */
             updated_at: string;
             /** @description normal | yellow (80 % of the time used) | red (overdue) */
@@ -1751,7 +1813,6 @@ export interface components {
             assisting_departments: components["schemas"]["DepartmentRef"][];
             notices: components["schemas"]["Notice"][];
             photos: components["schemas"]["Photo"][];
-            reporter_contact: string;
             timeline: components["schemas"]["TimelineRow"][];
         };
         CaseItem: {
@@ -2040,7 +2101,13 @@ export interface components {
             mode: string;
             /** Format: int64 */
             processed: number;
+            /** @description The reasons, the first 5,000 of them (see `rejected_count` for all rows). */
             rejected: components["schemas"]["Rejection"][];
+            /**
+             * Format: int64
+             * @description Rows rejected, kept in the download or not.
+             */
+            rejected_count: number;
             /** @description queued | running | done | failed */
             status: string;
             /** Format: int64 */
@@ -3053,6 +3120,43 @@ export interface operations {
             };
         };
     };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_audit_logs: {
         parameters: {
             query?: {
@@ -3786,7 +3890,10 @@ export interface operations {
     };
     get_case: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show the reporter's contact in full (permission `resident:read_full`; audited). */
+                unmasked?: boolean;
+            };
             header?: never;
             path: {
                 id: number;
@@ -3801,6 +3908,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
             404: {
@@ -6514,7 +6629,9 @@ export interface operations {
     list_requests: {
         parameters: {
             query?: {
+                /** @description comma list; overrides every other parameter */
                 service_request_id?: string;
+                /** @description comma list */
                 service_code?: string;
                 start_date?: string;
                 end_date?: string;
@@ -6554,29 +6671,43 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description api_key, service_code, lat, long | address_id, address_string, description, email, first_name, last_name, phone */
+        /** @description api_key, service_code, lat, long | address_string | address_id, description (≤ 4,000), media_url, email, phone, first_name, last_name; multipart/form-data also takes a photo as `media` */
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": string;
             };
         };
         responses: {
-            /** @description [{service_request_id, service_notice, account_id, token}] */
+            /** @description [{service_request_id, service_notice, account_id}] */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description missing or invalid field */
+            /** @description missing or invalid field, or api_key in the URL */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description missing or bad api_key */
+            /** @description missing, bad or revoked api_key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unknown service_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description more than 60 POSTs in a minute (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6605,6 +6736,36 @@ export interface operations {
             };
             /** @description unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_updates: {
+        parameters: {
+            query?: {
+                start_date?: string;
+                end_date?: string;
+            };
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description [{update_id, service_request_id, status, updated_datetime, description, media_url}]; status is open | investigating | action_scheduled | in_progress | fixed | closed | duplicate | no_further_action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid date */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

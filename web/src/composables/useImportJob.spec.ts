@@ -14,6 +14,7 @@ function job(status: string, processed: number, total: number, extra: Partial<Im
     processed,
     accepted: 0,
     rejected: [],
+    rejected_count: 0,
     ...extra,
   }
 }
