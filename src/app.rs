@@ -16,6 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Progress of the jobs running in this process.
     pub jobs: JobBoard,
+    /// Open311 POSTs per API key in the last minute.
+    pub open311_limits: crate::http::open311::KeyLimits,
     /// Case photos: a local directory behind `object_store`, opened on first use.
     files: Arc<Mutex<Option<Arc<dyn object_store::ObjectStore>>>>,
     /// Login and password-check throttles of this process.
@@ -28,6 +30,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             jobs: JobBoard::default(),
+            open311_limits: Default::default(),
             files: Arc::default(),
             throttles: Arc::default(),
         }

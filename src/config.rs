@@ -7,6 +7,9 @@ use serde::Deserialize;
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub listen: String,
+    /// The address clients reach the server at, e.g. `https://zg.longgang.gov.cn`: Open311's
+    /// discovery document names its endpoint by it. Default `http://` + `listen`.
+    pub public_url: Option<String>,
     pub database_url: Option<String>,
     /// Where the SQLite file and the field key live.
     pub data_dir: PathBuf,
@@ -63,6 +66,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
+            public_url: None,
             database_url: None,
             data_dir: PathBuf::from("data"),
             files_dir: None,
@@ -103,6 +107,9 @@ impl Config {
         if let Ok(v) = std::env::var("ZONGGUAN_LISTEN") {
             c.listen = v;
         }
+        if let Ok(v) = std::env::var("ZONGGUAN_PUBLIC_URL") {
+            c.public_url = Some(v);
+        }
         if let Ok(v) = std::env::var("ZONGGUAN_DATABASE_URL") {
             c.database_url = Some(v);
         }
@@ -113,6 +120,14 @@ impl Config {
             c.security.field_cipher = v;
         }
         Ok(c)
+    }
+
+    /// `public_url` without a trailing slash, else `http://` + `listen`.
+    pub fn public_url(&self) -> String {
+        match self.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
     }
 
     pub fn files_dir(&self) -> PathBuf {

@@ -117,6 +117,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::cases::get_case_photo))
         .routes(routes!(http::cases::get_case_photo_thumb))
         .routes(routes!(http::cases::list_api_keys, http::cases::create_api_key))
+        .routes(routes!(http::cases::revoke_api_key))
         .routes(routes!(http::map::map_config))
         .routes(routes!(http::map::map_tile))
         .routes(routes!(http::map::map_features))
@@ -137,7 +138,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 fn open311_routes() -> Router<AppState> {
     use http::open311::{request_get, root_get, root_post, service_get, token_get};
     Router::new()
-        .route("/open311/v2/{file}", get(root_get).post(root_post))
+        .route(
+            "/open311/v2/{file}",
+            get(root_get).post(root_post).layer(http::cases::photo_body_limit()),
+        )
         .route("/open311/v2/services/{file}", get(service_get))
         .route("/open311/v2/requests/{file}", get(request_get))
         .route("/open311/v2/tokens/{file}", get(token_get))

@@ -180,15 +180,38 @@ pub async fn create_case(
     ))
 }
 
-/// A case with its timeline, photos, notices, alerts and the actions the caller may take.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), responses((status = 200, body = CaseDetail), (status = 404, body = ApiError)))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseDetailQuery {
+    /// Show the reporter's contact in full (permission `resident:read_full`; audited).
+    pub unmasked: Option<bool>,
+}
+
+/// A case with its timeline, photos, notices, alerts and the actions the caller may take. The
+/// reporter's contact is masked unless `unmasked` is asked for (and allowed).
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path), CaseDetailQuery), responses((status = 200, body = CaseDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_case(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<CaseDetailQuery>,
 ) -> AppResult<Json<CaseDetail>> {
     require_case_reader(&caller)?;
-    Ok(Json(cases::get_case(&st.db, &caller.actor(), id).await?))
+    let actor = caller.actor();
+    let mut detail = cases::get_case(&st.db, &actor, id).await?;
+    if q.unmasked == Some(true) {
+        if !caller.can(Permission::ResidentReadFull) {
+            zongguan_db::audit::record(
+                &st.db,
+                &actor,
+                zongguan_db::audit::Event::ok("read_unmasked", "case", id).result("denied"),
+            )
+            .await?;
+            caller.require(Permission::ResidentReadFull)?;
+        }
+        detail.case.reporter_contact = cases::reporter_contact(&st.db, &actor, id).await?;
+    }
+    Ok(Json(detail))
 }
 
 /// Take an action on a case. Send the `version` you saw: a stale one answers 409. A case in the
@@ -262,11 +285,6 @@ fn random_hex(n: usize) -> String {
     hex::encode(b)
 }
 
-/// A random token for clients to poll (Open311).
-pub fn random_token() -> String {
-    format!("t{}", random_hex(12))
-}
-
 fn storage_error(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "photo storage");
     AppError::new(
@@ -322,53 +340,85 @@ pub async fn upload_case_photo(
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "report".into());
     let file = file.ok_or_else(|| AppError::invalid("file", "请选择照片文件"))?;
-    if file.len() > MAX_PHOTO_BYTES {
-        return Err(too_large());
-    }
-    if file.is_empty() {
-        return Err(AppError::invalid("file", "文件为空"));
-    }
-    let (content_type, ext) =
-        sniff_image(&file).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
+    let photo = PhotoFile::sniff(file)?;
     let user = caller.actor();
     cases::photo_target(&st.db, &user, id, &stage).await?;
-    let bytes = file.clone();
-    let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes, content_type))
-        .await
-        .map_err(storage_error)?
-        .map_err(|e| AppError::invalid("file", format!("图片无法解码：{e}")))?;
-    let store = st.files()?;
-    let name = random_hex(12);
-    let key = format!("cases/{id}/{name}.{ext}");
-    store
-        .put(&object_store::path::Path::from(key.as_str()), file.clone().into())
-        .await
-        .map_err(storage_error)?;
-    let thumb_key = match thumb {
-        Some(t) => {
-            let k = format!("cases/{id}/{name}-thumb.jpg");
-            store
-                .put(&object_store::path::Path::from(k.as_str()), t.into())
-                .await
-                .map_err(storage_error)?;
-            Some(k)
+    let photo = photo.thumbnailed().await?;
+    let new = photo.put(&st, id, stage).await?;
+    let photo = cases::add_photo(&st.db, &user, id, new).await?;
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+/// An uploaded image: checked by its first bytes, then given a thumbnail, then written to the
+/// photo store. The Open311 endpoint takes the same steps for a photo sent with a report.
+pub struct PhotoFile {
+    bytes: axum::body::Bytes,
+    content_type: &'static str,
+    ext: &'static str,
+    thumb: Option<Vec<u8>>,
+}
+
+impl PhotoFile {
+    /// At most 10 MiB, not empty, and JPEG, PNG or WebP by content.
+    pub fn sniff(bytes: axum::body::Bytes) -> AppResult<Self> {
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(AppError::invalid(
+                "file",
+                format!("照片不能超过 {} MiB", MAX_PHOTO_BYTES / 1024 / 1024),
+            ));
         }
-        None => None,
-    };
-    let photo = cases::add_photo(
-        &st.db,
-        &user,
-        id,
-        NewPhoto {
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", "文件为空"));
+        }
+        let (content_type, ext) =
+            sniff_image(&bytes).ok_or_else(|| AppError::invalid("file", "只接受 JPEG、PNG 或 WebP 图片"))?;
+        Ok(Self {
+            bytes,
+            content_type,
+            ext,
+            thumb: None,
+        })
+    }
+
+    /// Decodes the image (JPEG and PNG) for its thumbnail: one that does not decode is refused.
+    pub async fn thumbnailed(mut self) -> AppResult<Self> {
+        let (bytes, content_type) = (self.bytes.clone(), self.content_type);
+        self.thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes, content_type))
+            .await
+            .map_err(storage_error)?
+            .map_err(|e| AppError::invalid("file", format!("图片无法解码：{e}")))?;
+        Ok(self)
+    }
+
+    /// Writes the photo and its thumbnail under the case; the record is the caller's to add.
+    pub async fn put(self, st: &AppState, case_id: i64, stage: String) -> AppResult<NewPhoto> {
+        let store = st.files()?;
+        let name = random_hex(12);
+        let key = format!("cases/{case_id}/{name}.{}", self.ext);
+        let size = self.bytes.len() as i64;
+        store
+            .put(&object_store::path::Path::from(key.as_str()), self.bytes.into())
+            .await
+            .map_err(storage_error)?;
+        let thumb_key = match self.thumb {
+            Some(t) => {
+                let k = format!("cases/{case_id}/{name}-thumb.jpg");
+                store
+                    .put(&object_store::path::Path::from(k.as_str()), t.into())
+                    .await
+                    .map_err(storage_error)?;
+                Some(k)
+            }
+            None => None,
+        };
+        Ok(NewPhoto {
             stage,
-            content_type: content_type.into(),
-            size: file.len() as i64,
+            content_type: self.content_type.into(),
+            size,
             object_key: key,
             thumb_key,
-        },
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(photo)))
+        })
+    }
 }
 
 async fn serve_object(st: &AppState, key: &str, content_type: &str) -> AppResult<Response> {
@@ -459,6 +509,17 @@ pub async fn create_api_key(
     let (key, hash, prefix) = new_api_key();
     let info = api_keys::create(&st.db, &caller.actor(), &n.name, &hash, &prefix).await?;
     Ok((StatusCode::CREATED, Json(CreatedApiKey { api_key: key, info })))
+}
+
+/// Revoke an Open311 API key (permission `org:write`): the client using it is refused from now on.
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "cases", params(("id" = i64, Path)), responses((status = 200, body = ApiKey), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn revoke_api_key(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ApiKey>> {
+    caller.require(Permission::OrgWrite)?;
+    Ok(Json(api_keys::revoke(&st.db, &caller.actor(), id).await?))
 }
 
 /// The issued Open311 API keys (without the keys).

@@ -88,3 +88,27 @@ pub async fn find(db: &Db, hash: &str) -> DbResult<Option<ApiKey>> {
         .await?;
     Ok(Some(m.into()))
 }
+
+/// Revokes a key: from now on it is refused. Revoking a revoked key keeps its first revocation time.
+pub async fn revoke(db: &Db, actor: &Actor, id: i64) -> DbResult<ApiKey> {
+    let txn = db.begin_write().await?;
+    let m = api_key::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if m.revoked_at.is_some() {
+        return Ok(m.into());
+    }
+    let mut am: api_key::ActiveModel = m.into();
+    am.revoked_at = Set(Some(Utc::now()));
+    let m = am.update(&*txn).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("revoke", "api_key", m.id).detail(m.name.clone()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m.into())
+}

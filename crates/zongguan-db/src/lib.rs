@@ -357,6 +357,12 @@ impl Db {
     pub async fn migrate(&self) -> DbResult<()> {
         migration::Migrator::up(&self.conn, None).await?;
         users::sync_builtin_roles(self).await?;
+        // Reporter contacts stored in plain text before migration 13 are sealed with the field
+        // key, which SQL cannot reach (see `m0013_open311`).
+        let sealed = cases::seal_reporter_contacts(self).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "reporter contacts sealed with the field key");
+        }
         Ok(())
     }
 

@@ -68,4 +68,5 @@ mod counts;
 mod deadlines;
 mod flow;
 mod open311;
+mod open311_clients;
 mod records;

@@ -105,7 +105,9 @@ export const caseApi = {
   list: (query: CaseQuery = {}) => http.get<CaseList>('/api/v1/cases', { ...query }),
   inbox: (query: PageQuery = {}) => http.get<CaseList>('/api/v1/cases/inbox', { ...query }),
   stats: (query: StatsQuery = {}) => http.get<CaseStats>('/api/v1/cases/stats', { ...query }),
-  get: (id: number) => http.get<CaseDetail>(`/api/v1/cases/${id}`),
+  /** `unmasked` shows the reporter's contact in full (needs `resident:read_full`; audited). */
+  get: (id: number, unmasked = false) =>
+    http.get<CaseDetail>(`/api/v1/cases/${id}`, unmasked ? { unmasked: true } : undefined),
   /** Silent: the form shows field errors (`location`, `item_code`) beside the fields. */
   create: (body: NewCase) => http.post<CreatedCase>('/api/v1/cases', body, { silent: true }),
   /** Silent: a 409 (the case changed meanwhile) is told its own way and the case reloaded. */
@@ -127,4 +129,6 @@ export const apiKeyApi = {
   list: () => http.get<{ items: ApiKey[] }>('/api/v1/api-keys').then((l) => l.items),
   /** The answer carries the full key, which the server never shows again. */
   create: (body: NewApiKey) => http.post<CreatedApiKey>('/api/v1/api-keys', body),
+  /** The client using it is refused from then on. */
+  revoke: (id: number) => http.del<ApiKey>(`/api/v1/api-keys/${id}`),
 }

@@ -22,6 +22,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an Open311 API key (permission `org:write`): the client using it is refused from now on. */
+        delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -377,7 +394,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A case with its timeline, photos, notices, alerts and the actions the caller may take. */
+        /**
+         * A case with its timeline, photos, notices, alerts and the actions the caller may take. The
+         *     reporter's contact is masked unless `unmasked` is asked for (and allowed).
+         */
         get: operations["get_case"];
         put?: never;
         post?: never;
@@ -1382,7 +1402,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service discovery: where the GeoReport v2 endpoint is and which formats it speaks. */
+        /**
+         * Service discovery: where the GeoReport v2 endpoint is (by the configured `public_url`, never
+         *     the request's Host header) and which formats it speaks.
+         */
         get: operations["discovery"];
         put?: never;
         post?: never;
@@ -1400,14 +1423,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Service requests from the public channels (Open311 and the portal), newest first: by id list,
-         *     or by service, dates (default the last 90 days) and status; at most 1,000.
+         * Service requests from the public channels (Open311 and the portal), newest first: by id list
+         *     (which overrides every other parameter), or by services (a comma list), dates (default the
+         *     last 90 days) and status; at most 1,000.
          */
         get: operations["list_requests"];
         put?: never;
         /**
-         * Create a service request (form-encoded, with `api_key`): it becomes a case with source
-         *     `open311`, routed by `lat`/`long` or by `address_id` (a building code).
+         * Create a service request with `api_key` in the body (never the URL), form-encoded or
+         *     multipart with a photo (`media`). It becomes a case with source `open311`, located by
+         *     `lat`/`long`, `address_id` (a building code) or `address_string` (a building's code, name or
+         *     address; one no building matches is held, unlocated, by the district center). 60 POSTs a
+         *     minute per key.
          */
         post: operations["create_request"];
         delete?: never;
@@ -1425,6 +1452,26 @@ export interface paths {
         };
         /** One service request by its id (the case code). */
         get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/servicerequestupdates.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Updates of public service requests between `start_date` and `end_date` (W3C times; default
+         *     the last 24 hours), oldest first, at most 1,000.
+         */
+        get: operations["list_updates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1474,7 +1521,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service request id behind a token. */
+        /**
+         * The service request id behind a token (tokens were answered by earlier versions; a POST now
+         *     answers the id itself, since the case is made at once).
+         */
         get: operations["get_token"];
         put?: never;
         post?: never;
@@ -1722,6 +1772,8 @@ export interface components {
             /** @description community | subdistrict | district */
             level: string;
             location?: components["schemas"]["Location"] | null;
+            /** @description A link to a photo an Open311 client sent with the report. */
+            media_url: string;
             /** Format: int64 */
             merged_into_id?: number | null;
             overdue: boolean;
@@ -1733,6 +1785,11 @@ export interface components {
             paused: boolean;
             /** Format: date-time */
             reported_at: string;
+            /**
+             * @description The reporter's contact, masked (`a***@b.cn 138****5678`); in full from
+             *     `GET /api/v1/cases/{id}?unmasked=true` with `resident:read_full` (audited).
+             */
+            reporter_contact: string;
             reporter_name: string;
             /** Format: int32 */
             rework_count: number;
@@ -1753,6 +1810,11 @@ export interface components {
             supervision_level: number;
             /** @description The thumbnail lists show: of the first photo taken on report, else of the first after-photo. */
             thumb_url?: string | null;
+            /**
+             * @description Reported with an address no building matched: the district center holds the case until it
+             *     is placed (`grid_*`, `community_*` and `subdistrict_*` are then the district's or empty).
+             */
+            unlocated: boolean;
             /** Format: date-time */
             updated_at: string;
             /** @description normal | yellow (80 % of the time used) | red (overdue) */
@@ -1781,7 +1843,6 @@ export interface components {
             assisting_departments: components["schemas"]["DepartmentRef"][];
             notices: components["schemas"]["Notice"][];
             photos: components["schemas"]["Photo"][];
-            reporter_contact: string;
             timeline: components["schemas"]["TimelineRow"][];
         };
         CaseItem: {
@@ -3142,6 +3203,106 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5148,7 +5309,10 @@ export interface operations {
     };
     get_case: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show the reporter's contact in full (permission `resident:read_full`; audited). */
+                unmasked?: boolean;
+            };
             header?: never;
             path: {
                 id: number;
@@ -5183,7 +5347,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description 没有权限，或缺少 CSRF 令牌 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12397,7 +12560,9 @@ export interface operations {
     list_requests: {
         parameters: {
             query?: {
+                /** @description comma list; overrides every other parameter */
                 service_request_id?: string;
+                /** @description comma list */
                 service_code?: string;
                 start_date?: string;
                 end_date?: string;
@@ -12451,35 +12616,35 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description api_key, service_code, lat, long | address_id, address_string, description, email, first_name, last_name, phone */
+        /** @description api_key, service_code, lat, long | address_string | address_id, description (≤ 4,000), media_url, email, phone, first_name, last_name; multipart/form-data also takes a photo as `media` */
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": string;
             };
         };
         responses: {
-            /** @description [{service_request_id, service_notice, account_id, token}] */
+            /** @description [{service_request_id, service_notice, account_id}] */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description missing or invalid field */
+            /** @description missing or invalid field, or api_key in the URL */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description missing or bad api_key */
+            /** @description missing, bad or revoked api_key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description 记录不存在或不在数据范围内 */
+            /** @description unknown service_code */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12514,6 +12679,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description more than 60 POSTs in a minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     get_request: {
@@ -12543,6 +12715,50 @@ export interface operations {
                 content?: never;
             };
             /** @description unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_updates: {
+        parameters: {
+            query?: {
+                start_date?: string;
+                end_date?: string;
+            };
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description [{update_id, service_request_id, status, updated_datetime, description, media_url}]; status is open | investigating | action_scheduled | in_progress | fixed | closed | duplicate | no_further_action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid date */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 记录不存在或不在数据范围内 */
             404: {
                 headers: {
                     [name: string]: unknown;

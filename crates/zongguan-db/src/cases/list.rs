@@ -8,7 +8,7 @@ use zongguan_core::time::cst_midnight;
 use super::access::{effective_scope, located_in, now, visible};
 use super::routing::department_by_code;
 use super::views::{Case, views};
-use crate::entity::{case_record, org_unit};
+use crate::entity::{case_event, case_record, org_unit};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq};
 use zongguan_core::permission::Permission;
 
@@ -169,8 +169,10 @@ pub const PUBLIC_SOURCES: [&str; 2] = ["open311", "portal"];
 
 #[derive(Debug, Default, Clone)]
 pub struct PublicFilter {
+    /// Case codes: when given, every other filter is left out (GeoReport v2).
     pub codes: Vec<String>,
-    pub item_code: Option<String>,
+    /// Any of these items; empty: every item.
+    pub item_codes: Vec<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Some(true): open only; Some(false): closed only.
@@ -183,8 +185,8 @@ pub async fn public_cases(db: &Db, f: &PublicFilter) -> DbResult<Vec<Case>> {
     if !f.codes.is_empty() {
         q = q.filter(case_record::Column::Code.is_in(f.codes.clone()));
     } else {
-        if let Some(i) = &f.item_code {
-            q = q.filter(case_record::Column::ItemCode.eq(i.as_str()));
+        if !f.item_codes.is_empty() {
+            q = q.filter(case_record::Column::ItemCode.is_in(f.item_codes.clone()));
         }
         if let Some(t) = f.from {
             q = q.filter(case_record::Column::ReportedAt.gte(t));
@@ -192,11 +194,11 @@ pub async fn public_cases(db: &Db, f: &PublicFilter) -> DbResult<Vec<Case>> {
         if let Some(t) = f.to {
             q = q.filter(case_record::Column::ReportedAt.lte(t));
         }
-    }
-    match f.open {
-        Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str))),
-        Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES.map(CaseState::as_str))),
-        None => {}
+        match f.open {
+            Some(true) => q = q.filter(case_record::Column::State.is_in(OPEN_STATES.map(CaseState::as_str))),
+            Some(false) => q = q.filter(case_record::Column::State.is_not_in(OPEN_STATES.map(CaseState::as_str))),
+            None => {}
+        }
     }
     let rows = q
         .order_by_desc(case_record::Column::Id)
@@ -215,4 +217,80 @@ pub async fn code_for_token(db: &Db, token: &str) -> DbResult<Option<String>> {
         .into_tuple()
         .one(&db.conn)
         .await?)
+}
+
+/// A timeline row of a public case, as Open311's service request updates show it.
+#[derive(Debug, Clone)]
+pub struct PublicUpdate {
+    pub id: i64,
+    pub case_code: String,
+    /// The timeline action (`report`, `accept`, `dispatch`, …, `merge`).
+    pub action: String,
+    pub action_name: String,
+    /// The state the row left the case in.
+    pub to_state: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+    /// The report's photo link, on the `report` row.
+    pub media_url: String,
+}
+
+/// The timeline rows of public cases between two times, oldest first, at most `limit`; photo rows
+/// change nothing a client shows and are left out.
+pub async fn public_updates(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u64,
+) -> DbResult<Vec<PublicUpdate>> {
+    use sea_orm::sea_query::Query;
+    let rows = case_event::Entity::find()
+        .filter(case_event::Column::At.gte(from))
+        .filter(case_event::Column::At.lte(to))
+        .filter(case_event::Column::Action.is_not_in(["photo", "merged_from"]))
+        .filter(
+            case_event::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(case_record::Column::Id)
+                    .from(case_record::Entity)
+                    .and_where(case_record::Column::Source.is_in(PUBLIC_SOURCES))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(case_event::Column::At)
+        .order_by_asc(case_event::Column::Id)
+        .limit(limit.max(1))
+        .all(&db.conn)
+        .await?;
+    let cases: std::collections::HashMap<i64, (String, String)> = case_record::Entity::find()
+        .select_only()
+        .columns([
+            case_record::Column::Id,
+            case_record::Column::Code,
+            case_record::Column::MediaUrl,
+        ])
+        .filter(case_record::Column::Id.is_in(rows.iter().map(|r| r.case_id)))
+        .into_tuple::<(i64, String, String)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|(id, code, media)| (id, (code, media)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            let (code, media) = cases.get(&e.case_id)?.clone();
+            let row = super::views::TimelineRow::from(e);
+            Some(PublicUpdate {
+                id: row.id,
+                case_code: code,
+                media_url: if row.action == "report" { media } else { String::new() },
+                action_name: row.action_name,
+                action: row.action,
+                to_state: row.to_state,
+                note: row.note,
+                at: row.at,
+            })
+        })
+        .collect())
 }

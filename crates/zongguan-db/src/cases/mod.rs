@@ -4,16 +4,18 @@
 //! floors; each imports only from the floors below it:
 //!
 //! 1. `access`: who sees which case, and the part (center, department, reporter) a caller plays
-//! 2. `counts`: every case's counted fields in memory, and the figures they add up to
-//! 3. `routing`: the grid index, departments, calendar and case items, cached
-//! 4. `taxonomy`: the items, categories and calendar years as data, and the items' step limits
-//! 5. `timeline`: the row every write adds
-//! 6. `views`: a case as lists and the detail show it
-//! 7. `list`: the filtered list, the inbox and Open311's public requests
-//! 8. `stats`: counts by state, item and department
-//! 9. `report`, `workflow`, `photos`, `alerts`: the writes, none of which imports another
+//! 2. `contact`: the reporter's contact, sealed and masked
+//! 3. `counts`: every case's counted fields in memory, and the figures they add up to
+//! 4. `routing`: the grid index, departments, calendar and case items, cached
+//! 5. `taxonomy`: the items, categories and calendar years as data, and the items' step limits
+//! 6. `timeline`: the row every write adds
+//! 7. `views`: a case as lists and the detail show it
+//! 8. `list`: the filtered list, the inbox and Open311's public requests
+//! 9. `stats`: counts by state, item and department
+//! 10. `report`, `workflow`, `photos`, `alerts`: the writes, none of which imports another
 mod access;
 mod alerts;
+mod contact;
 mod counts;
 mod list;
 mod photos;
@@ -29,8 +31,11 @@ pub use zongguan_core::case_flow::OPEN_STATES;
 
 pub use access::now;
 pub use alerts::{alert_count, raise_overdue_alerts, refresh_planner_stats};
+pub use contact::{reporter_contact, seal_reporter_contacts};
 pub use counts::{CaseCounts, Figures};
-pub use list::{CaseFilter, PUBLIC_SOURCES, PublicFilter, code_for_token, inbox, list, public_cases};
+pub use list::{
+    CaseFilter, PUBLIC_SOURCES, PublicFilter, PublicUpdate, code_for_token, inbox, list, public_cases, public_updates,
+};
 pub use photos::{NewPhoto, PHOTO_STAGES, add_photo, get_photo, photo_target};
 pub use report::{CreatedCase, DuplicateCase, NewCase, SOURCES, create};
 pub use routing::{CaseCaches, GridInfo, GridRouting, department_code_for, routing, work_calendar};

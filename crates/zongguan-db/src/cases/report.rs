@@ -3,7 +3,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,7 +20,7 @@ use super::taxonomy::limit_of;
 use super::timeline::event;
 use super::views::{Case, Location, view_one};
 use crate::audit::{self, Event};
-use crate::entity::{audit_log, case_event, case_item, case_record, department};
+use crate::entity::{audit_log, building, case_event, case_item, case_record, department, org_unit};
 use crate::{Actor, Backend, Db, DbError, DbResult};
 
 /// Where a case may come from.
@@ -66,6 +67,13 @@ pub struct NewCase {
     /// Open311: the token the client can poll, stored with the case.
     #[serde(skip)]
     pub open311_token: Option<String>,
+    /// Open311: a link to the reporter's photo, kept and returned as given.
+    #[serde(skip)]
+    pub media_url: Option<String>,
+    /// Open311: an `address` no building matches still makes a case, unlocated, held by the
+    /// district center for someone to place (other channels must locate their reports).
+    #[serde(skip)]
+    pub place_later: bool,
 }
 
 impl NewCase {
@@ -80,6 +88,8 @@ impl NewCase {
             reporter_name: None,
             reporter_contact: None,
             open311_token: None,
+            media_url: None,
+            place_later: false,
         }
     }
 }
@@ -93,6 +103,8 @@ struct Place {
     building_code: Option<String>,
     /// The building's address, for a report that gives none.
     building_address: Option<String>,
+    /// Not placed: the grid, community, subdistrict and owner are the district center's unit.
+    unlocated: bool,
 }
 
 async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase) -> DbResult<Place> {
@@ -109,22 +121,17 @@ async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase)
         let b = crate::registry::building_by_code(c, &Scope::All, code)
             .await?
             .ok_or_else(|| DbError::invalid("building_code", format!("楼栋编码 {code} 不存在")))?;
-        let info = routing
-            .grid(b.grid_id)
-            .cloned()
-            .ok_or_else(|| DbError::invalid("building_code", "楼栋所在网格不存在"))?;
-        let (lon, lat) = n.location.map(|l| (l.lon, l.lat)).unwrap_or((b.lon, b.lat));
-        return Ok(Place {
-            grid_id: b.grid_id,
-            info,
-            lon: Some(lon),
-            lat: Some(lat),
-            building_code: Some(b.code),
-            building_address: Some(b.address),
-        });
+        return building_place(routing, b, n.location);
     }
+    let address = n.address.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let Some(l) = n.location else {
-        return Err(DbError::invalid("location", "请提供事件位置（经纬度）或楼栋编码"));
+        return match address {
+            Some(a) if n.place_later => match building_by_address(c, a).await? {
+                Some(b) => building_place(routing, b, None),
+                None => district_place(c).await,
+            },
+            _ => Err(DbError::invalid("location", "请提供事件位置（经纬度）或楼栋编码")),
+        };
     };
     let grid_id = routing
         .locate(l.lon, l.lat)
@@ -140,6 +147,69 @@ async fn place_of<C: ConnectionTrait>(c: &C, routing: &GridRouting, n: &NewCase)
         lat: Some(l.lat),
         building_code: None,
         building_address: None,
+        unlocated: false,
+    })
+}
+
+fn building_place(routing: &GridRouting, b: building::Model, at: Option<Location>) -> DbResult<Place> {
+    let info = routing
+        .grid(b.grid_id)
+        .cloned()
+        .ok_or_else(|| DbError::invalid("building_code", "楼栋所在网格不存在"))?;
+    let (lon, lat) = at.map(|l| (l.lon, l.lat)).unwrap_or((b.lon, b.lat));
+    Ok(Place {
+        grid_id: b.grid_id,
+        info,
+        lon: Some(lon),
+        lat: Some(lat),
+        building_code: Some(b.code),
+        building_address: Some(b.address),
+        unlocated: false,
+    })
+}
+
+/// The one building whose code, name or address is exactly this text; none when none or several are.
+async fn building_by_address<C: ConnectionTrait>(c: &C, text: &str) -> DbResult<Option<building::Model>> {
+    let mut found = building::Entity::find()
+        .filter(
+            Condition::any()
+                .add(building::Column::Code.eq(text))
+                .add(building::Column::Name.eq(text))
+                .add(building::Column::Address.eq(text)),
+        )
+        .order_by_asc(building::Column::Id)
+        .limit(2)
+        .all(c)
+        .await?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
+/// An unlocated case's place: the district center (the root unit) stands for grid, community and
+/// subdistrict, so the district sees it and the grids below it do not until it is placed.
+async fn district_place<C: ConnectionTrait>(c: &C) -> DbResult<Place> {
+    let d = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.is_null())
+        .order_by_asc(org_unit::Column::Id)
+        .one(c)
+        .await?
+        .ok_or_else(|| DbError::invalid("location", "尚未建立区级机构，无法受理未定位的事件"))?;
+    Ok(Place {
+        grid_id: d.id,
+        info: GridInfo {
+            grid_code: String::new(),
+            grid_name: String::new(),
+            community_id: d.id,
+            community_code: d.code.clone(),
+            community_name: d.name.clone(),
+            subdistrict_id: d.id,
+            subdistrict_code: d.code,
+            subdistrict_name: d.name,
+        },
+        lon: None,
+        lat: None,
+        building_code: None,
+        building_address: None,
+        unlocated: true,
     })
 }
 
@@ -242,7 +312,7 @@ fn shift_placeholders(sql: &str, by: usize) -> String {
 /// Reports a case: routes it to its grid, community center and department, starts the accept
 /// clock, looks for duplicates, writes the first timeline row and the audit row in one transaction.
 pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
-    let texts = Texts::of(&n)?;
+    let texts = Texts::of(db, &n)?;
     // Everything that only reads comes before the writer lock, so concurrent reports overlap it.
     let item_code = n.item_code.trim();
     let item = item_by_code(db, item_code)
@@ -267,9 +337,14 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     };
     let id = reserve_id(db).await?;
     let names = reporter_names(&routing, u);
+    let to = if place.unlocated {
+        format!("{}（地址未能定位，待中心定位）", place.info.community_name)
+    } else {
+        place.info.community_name.clone()
+    };
     let note = match &dept {
-        Some(d) => format!("自动分拨：{}，承办部门 {}", place.info.community_name, d.name),
-        None => format!("自动分拨：{}", place.info.community_name),
+        Some(d) => format!("自动分拨：{to}，承办部门 {}", d.name),
+        None => format!("自动分拨：{to}"),
     };
 
     let txn = db.begin_write().await?;
@@ -313,18 +388,32 @@ pub async fn create(db: &Db, u: &Actor, n: NewCase) -> DbResult<CreatedCase> {
     })
 }
 
-/// A report's own texts, checked.
+/// A report's own texts, checked, and the reporter's contact sealed.
 struct Texts {
     description: String,
     address: String,
     source: String,
+    contact_enc: Option<String>,
+    contact_masked: String,
 }
 
 impl Texts {
-    fn of(n: &NewCase) -> DbResult<Self> {
+    fn of(db: &Db, n: &NewCase) -> DbResult<Self> {
         let description = n.description.trim().to_string();
-        if description.is_empty() || description.chars().count() > 2000 {
-            return Err(DbError::invalid("description", "事件描述不能为空，且不超过 2000 字"));
+        // GeoReport v2 allows 4,000 characters; the staff's own forms keep to 2,000.
+        let limit = if n.source.as_deref() == Some("open311") {
+            4000
+        } else {
+            2000
+        };
+        if description.is_empty() || description.chars().count() > limit {
+            return Err(DbError::invalid(
+                "description",
+                format!("事件描述不能为空，且不超过 {limit} 字"),
+            ));
+        }
+        if n.media_url.as_deref().is_some_and(|u| u.chars().count() > 1000) {
+            return Err(DbError::invalid("media_url", "media_url 不超过 1000 字"));
         }
         let address = n.address.as_deref().map(str::trim).unwrap_or("").to_string();
         if address.chars().count() > 200 {
@@ -334,10 +423,13 @@ impl Texts {
         if !SOURCES.contains(&source.as_str()) {
             return Err(DbError::invalid("source", format!("来源须为 {}", SOURCES.join("、"))));
         }
+        let (contact_enc, contact_masked) = super::contact::sealed(db, n.reporter_contact.as_deref().unwrap_or(""));
         Ok(Self {
             description,
             address,
             source,
+            contact_enc,
+            contact_masked,
         })
     }
 }
@@ -418,7 +510,15 @@ fn new_record(
         community_id: Set(place.info.community_id),
         subdistrict_id: Set(place.info.subdistrict_id),
         owner_unit_id: Set(place.info.community_id),
-        level: Set(Level::Community.as_str().into()),
+        level: Set(if place.unlocated {
+            Level::District
+        } else {
+            Level::Community
+        }
+        .as_str()
+        .into()),
+        unlocated: Set(place.unlocated),
+        media_url: Set(n.media_url.clone().unwrap_or_default()),
         department_id: Set(dept.map(|d| d.id)),
         source: Set(texts.source),
         state: Set(CaseState::Reported.as_str().into()),
@@ -434,7 +534,8 @@ fn new_record(
         merged_into_id: Set(None),
         reporter_user_id: Set(u.user_id),
         reporter_name: Set(n.reporter_name.clone().unwrap_or_else(|| u.name.clone())),
-        reporter_contact: Set(n.reporter_contact.clone().unwrap_or_default()),
+        reporter_contact: Set(texts.contact_masked),
+        reporter_contact_enc: Set(texts.contact_enc),
         open311_token: Set(n.open311_token.clone()),
         reported_at: Set(now),
         dispatched_at: Set(None),

@@ -68,7 +68,15 @@ pub struct Case {
     pub supervision_level: i32,
     pub rework_count: i32,
     pub merged_into_id: Option<i64>,
+    /// Reported with an address no building matched: the district center holds the case until it
+    /// is placed (`grid_*`, `community_*` and `subdistrict_*` are then the district's or empty).
+    pub unlocated: bool,
     pub reporter_name: String,
+    /// The reporter's contact, masked (`a***@b.cn 138****5678`); in full from
+    /// `GET /api/v1/cases/{id}?unmasked=true` with `resident:read_full` (audited).
+    pub reporter_contact: String,
+    /// A link to a photo an Open311 client sent with the report.
+    pub media_url: String,
     pub reported_at: DateTime<Utc>,
     pub dispatched_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -141,7 +149,6 @@ pub struct Alert {
 pub struct CaseDetail {
     #[serde(flatten)]
     pub case: Case,
-    pub reporter_contact: String,
     pub assisting_departments: Vec<DepartmentRef>,
     pub timeline: Vec<TimelineRow>,
     pub photos: Vec<Photo>,
@@ -267,7 +274,10 @@ pub(super) fn view_one(
         supervision_level: m.supervision_level,
         rework_count: m.rework_count,
         merged_into_id: m.merged_into_id,
+        unlocated: m.unlocated,
         reporter_name: m.reporter_name,
+        reporter_contact: m.reporter_contact,
+        media_url: m.media_url,
         reported_at: m.reported_at,
         dispatched_at: m.dispatched_at,
         closed_at: m.closed_at,
@@ -306,11 +316,9 @@ pub(super) async fn detail(db: &Db, u: &Actor, m: case_record::Model) -> DbResul
         .all(c)
         .await?;
     let assisting_departments = assisting_departments(c, m.id).await?;
-    let reporter_contact = m.reporter_contact.clone();
     let case = views(db, vec![m]).await?.remove(0);
     let id = case.id;
     Ok(CaseDetail {
-        reporter_contact,
         assisting_departments,
         timeline: timeline.into_iter().map(TimelineRow::from).collect(),
         photos: photos.into_iter().map(|p| photo_view(id, p)).collect(),

@@ -34,7 +34,12 @@ pub struct Model {
     pub merged_into_id: Option<i64>,
     pub reporter_user_id: Option<i64>,
     pub reporter_name: String,
+    /// The contact's masked form; the contact itself is sealed in `reporter_contact_enc`.
     pub reporter_contact: String,
+    pub reporter_contact_enc: Option<String>,
+    pub media_url: String,
+    /// No location yet: the district center holds the case until someone places it.
+    pub unlocated: bool,
     pub open311_token: Option<String>,
     pub reported_at: DateTimeUtc,
     pub dispatched_at: Option<DateTimeUtc>,

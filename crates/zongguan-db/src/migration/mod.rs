@@ -15,6 +15,7 @@ mod m0009_name_by_unit;
 mod m0010_id_key;
 mod m0011_permission_codes;
 mod m0012_audit_keyed;
+mod m0013_open311;
 mod m0014_login_hardening;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_id_key::Migration),
             Box::new(m0011_permission_codes::Migration),
             Box::new(m0012_audit_keyed::Migration),
+            Box::new(m0013_open311::Migration),
             Box::new(m0014_login_hardening::Migration),
         ]
     }
@@ -79,6 +81,7 @@ mod tests {
                 "m0010_id_key",
                 "m0011_permission_codes",
                 "m0012_audit_keyed",
+                "m0013_open311",
                 "m0014_login_hardening",
             ]
         );

@@ -29,6 +29,18 @@ export function useCaseDetail(caseId: () => number) {
   const actions = computed(() => orderedActions(detail.value?.allowed_actions ?? []))
   const photos = computed(() => photosByStage(detail.value?.photos ?? []))
 
+  /** The reporter's contact in full: a separate, audited read. */
+  async function showFullContact() {
+    const d = detail.value
+    if (!d) return
+    try {
+      const full = await caseApi.get(d.id, true)
+      if (detail.value?.id === d.id) detail.value = { ...detail.value, reporter_contact: full.reporter_contact }
+    } catch {
+      // shown by the client
+    }
+  }
+
   async function load() {
     const mine = ++seq
     loading.value = true
@@ -76,5 +88,5 @@ export function useCaseDetail(caseId: () => number) {
     }
   }
 
-  return { detail, loading, acting, actions, photos, load, act }
+  return { detail, loading, acting, actions, photos, load, act, showFullContact }
 }
