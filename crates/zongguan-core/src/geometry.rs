@@ -238,7 +238,8 @@ pub fn check_coordinates(shape: &MultiPolygon<f64>) -> Result<(), String> {
         if n > MAX_VERTICES {
             return Err(format!("顶点超过 {MAX_VERTICES} 个，请简化后再提交"));
         }
-        if !(c.x.is_finite() && c.y.is_finite()) || !(73.0..=136.0).contains(&c.x) || !(3.0..=54.0).contains(&c.y) {
+        // NaN and infinities fall outside the ranges too.
+        if !((73.0..=136.0).contains(&c.x) && (3.0..=54.0).contains(&c.y)) {
             return Err(format!(
                 "坐标 ({}, {}) 不在中国境内（经度 73–136，纬度 3–54）",
                 c.x, c.y
