@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= Zongguan@2026
 # `make demo LISTEN=0.0.0.0:8081` or ZONGGUAN_LISTEN=… chooses the address.
 LISTEN ?= $(or $(ZONGGUAN_LISTEN),127.0.0.1:8080)
 
-.PHONY: demo test lint deps web build release openapi serve clean-data bench fuzz
+.PHONY: demo test lint deps web build release openapi serve clean-data bench fuzz bench-http
 
 demo: deps web build
 	$(BIN) demo --scale small --password '$(DEMO_PASSWORD)' --accounts-out data/demo-accounts.json
@@ -32,6 +32,10 @@ deps:
 FUZZ_SECONDS ?= 180
 fuzz: build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# wrk against `serve` on data/ (load it first: `target/release/zongguan demo --scale district`).
+bench-http:
+	bash scripts/bench-http.sh
 
 web: deps
 	cd web && npm run build

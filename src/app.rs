@@ -22,6 +22,8 @@ pub struct AppState {
     files: Arc<Mutex<Option<Arc<dyn object_store::ObjectStore>>>>,
     /// Login and password-check throttles of this process.
     pub throttles: Arc<Throttles>,
+    /// Resolved callers by session (see [`crate::caller::CallerCache`]).
+    pub callers: Arc<crate::caller::CallerCache>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             open311_limits: Default::default(),
             files: Arc::default(),
             throttles: Arc::default(),
+            callers: Arc::default(),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Who is calling: the session cookie or a personal API token, with roles, permissions and data scope.
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -91,6 +93,75 @@ fn allowed_while_pending(path: &str, totp: bool) -> bool {
     ) || (totp && matches!(path, "/api/v1/auth/totp/setup" | "/api/v1/auth/totp/enable"))
 }
 
+/// Callers resolved from a session cookie, kept a short while and dropped as soon as
+/// `auth_epoch` moves (any write to users, roles, grants, scopes, units or sessions, on any
+/// instance): a request then costs one read instead of the eight that resolve a caller. API
+/// tokens are resolved every time (their expiry is theirs to keep).
+#[derive(Default)]
+pub struct CallerCache {
+    inner: std::sync::Mutex<HashMap<String, (Caller, i64, Instant)>>,
+}
+
+impl CallerCache {
+    /// An entry lives this long, so a session is touched (and its idle limit checked) as before.
+    const LIFE: Duration = Duration::from_secs(30);
+    const MAX: usize = 100_000;
+
+    fn get(&self, sid: &str, epoch: i64) -> Option<Caller> {
+        let map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(sid)
+            .filter(|(_, e, at)| *e == epoch && at.elapsed() < Self::LIFE)
+            .map(|(c, _, _)| c.clone())
+    }
+
+    fn put(&self, sid: String, c: Caller, epoch: i64) {
+        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX {
+            map.retain(|_, (_, e, at)| *e == epoch && at.elapsed() < Self::LIFE);
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+        }
+        map.insert(sid, (c, epoch, Instant::now()));
+    }
+}
+
+/// A session's caller from the database: the session (touched), the user, roles, permissions, scope.
+async fn from_session(state: &AppState, sid: String) -> Result<Caller, AppError> {
+    let db = &state.db;
+    let s = auth::touch_session(db, &sid, state.idle())
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    let user = auth::find_by_id(db, s.user_id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    resolve(state, user, Some(sid), Some(s.csrf_token)).await
+}
+
+async fn resolve(
+    state: &AppState,
+    user: app_user::Model,
+    session_id: Option<String>,
+    csrf_token: Option<String>,
+) -> Result<Caller, AppError> {
+    let db = &state.db;
+    let roles = auth::role_codes(&db.conn, &[user.id])
+        .await?
+        .remove(&user.id)
+        .unwrap_or_default();
+    let permissions = auth::permissions(&db.conn, user.id).await?;
+    let scope = zongguan_db::scope::resolve(&db.conn, &user).await?;
+    Ok(Caller {
+        user,
+        roles,
+        permissions,
+        scope,
+        session_id,
+        csrf_token,
+        client_addr: String::new(),
+    })
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
@@ -99,7 +170,6 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(c.clone());
         }
         let db = &state.db;
-        let addr = client_addr(parts);
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -107,49 +177,48 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .map(String::from);
-        let (user, session_id, csrf) = if let Some(token) = bearer {
+        let mut caller = if let Some(token) = bearer {
             let user = auth::user_for_token(db, &sha256_hex(&token))
                 .await?
                 .ok_or_else(AppError::unauthenticated)?;
-            (user, None, None)
+            resolve(state, user, None, None).await?
         } else {
             let token = cookie(&parts.headers, COOKIE).ok_or_else(AppError::unauthenticated)?;
             let sid = sha256_hex(&token);
-            let s = auth::touch_session(db, &sid, state.idle())
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
-            // CSRF: every state-changing request made with the cookie carries the session's token.
-            if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-                let sent = parts
-                    .headers
-                    .get("x-csrf-token")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if sent != s.csrf_token {
-                    return Err(AppError::new(
-                        StatusCode::FORBIDDEN,
-                        "csrf_failed",
-                        "缺少或错误的 X-CSRF-Token",
-                    ));
+            let epoch = auth::auth_epoch(db).await?;
+            match state.callers.get(&sid, epoch) {
+                Some(c) => c,
+                None => {
+                    let c = from_session(state, sid.clone()).await?;
+                    state.callers.put(sid, c.clone(), epoch);
+                    c
                 }
             }
-            let user = auth::find_by_id(db, s.user_id)
-                .await?
-                .ok_or_else(AppError::unauthenticated)?;
-            (user, Some(sid), Some(s.csrf_token))
         };
+        // CSRF: every state-changing request made with the cookie carries the session's token.
+        if let Some(expected) = &caller.csrf_token
+            && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if sent != expected {
+                return Err(AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "缺少或错误的 X-CSRF-Token",
+                ));
+            }
+        }
+        let user = &caller.user;
         // Only an administrator's lock ends access; failed logins throttle their source instead.
         if user.locked {
             return Err(AppError::new(StatusCode::LOCKED, "account_locked", "账号已锁定"));
         }
-        let roles = auth::role_codes(&db.conn, &[user.id])
-            .await?
-            .remove(&user.id)
-            .unwrap_or_default();
-        let permissions = auth::permissions(&db.conn, user.id).await?;
-        let scope = zongguan_db::scope::resolve(&db.conn, &user).await?;
         let path = parts.uri.path();
-        let totp_pending = state.totp_pending(&user, &permissions);
+        let totp_pending = state.totp_pending(user, &caller.permissions);
         if (user.must_change_password || totp_pending) && !allowed_while_pending(path, totp_pending) {
             return Err(if user.must_change_password {
                 AppError::new(
@@ -165,15 +234,7 @@ impl FromRequestParts<AppState> for Caller {
                 )
             });
         }
-        let caller = Caller {
-            user,
-            roles,
-            permissions,
-            scope,
-            session_id,
-            csrf_token: csrf,
-            client_addr: addr,
-        };
+        caller.client_addr = client_addr(parts);
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }

@@ -85,6 +85,12 @@ enum Cmd {
         /// `bench cases`: historical cases to load first (a district's year is about a million).
         #[arg(long, default_value_t = 1_000_000)]
         cases: u64,
+        /// `bench lists`: steady-state rounds of every request of every role.
+        #[arg(long, default_value_t = 100)]
+        rounds: usize,
+        /// `bench lists`: how long the cold start is measured.
+        #[arg(long, default_value_t = 60)]
+        cold_secs: u64,
     },
     /// Open311 API keys.
     Apikey {
@@ -243,7 +249,19 @@ async fn exec(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             import_rows,
             cases,
-        } => bench::run(config, what, scale.into(), json, import_rows, cases).await,
+            rounds,
+            cold_secs,
+        } => {
+            let opts = bench::BenchOpts {
+                scale: scale.into(),
+                json,
+                import_rows,
+                cases,
+                rounds,
+                cold_secs,
+            };
+            bench::run(config, what, opts).await
+        }
         Cmd::Import { kind, file, mode } => import::run(&config, kind, &file, mode).await,
         Cmd::Apikey {
             cmd: ApikeyCmd::Create { name },

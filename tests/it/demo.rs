@@ -95,7 +95,7 @@ on_both!(
                 q: Some(three.clone()),
                 ..Default::default()
             },
-            page,
+            page.clone(),
         )
         .await
         .expect("search");

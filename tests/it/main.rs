@@ -10,6 +10,7 @@ mod demo;
 mod headers;
 mod imports;
 mod input;
+mod listing;
 mod map;
 mod migrations;
 mod openapi;

@@ -1,7 +1,7 @@
 //! Signing in and staying signed in: login bookkeeping (failures, lockout, TOTP), one's own
 //! password change, sessions and personal API tokens.
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::account::NewPassword;
@@ -126,6 +126,20 @@ pub async fn touch_session(db: &Db, id_hash: &str, idle: Duration) -> DbResult<O
         am.update(&db.conn).await?;
     }
     Ok(Some(s))
+}
+
+/// The counter that moves whenever users, roles, grants, scopes, units or sessions change
+/// (`m0016_auth_epoch`): resolved callers cached under an older value are stale.
+pub async fn auth_epoch(db: &Db) -> DbResult<i64> {
+    let row = db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.conn.get_database_backend(),
+            "SELECT version FROM auth_epoch WHERE id = 1",
+        ))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(row.try_get::<i64>("", "version")?)
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> DbResult<()> {

@@ -9,6 +9,7 @@ pub mod demo_data;
 pub mod entity;
 pub mod imports;
 mod like;
+pub mod listing;
 pub mod map;
 pub mod migration;
 pub mod org;
@@ -144,11 +145,14 @@ impl Actor {
     }
 }
 
-/// A page request: `page` from 1, `page_size` up to 500.
-#[derive(Debug, Clone, Copy)]
+/// A page request: `page` from 1, `page_size` up to 500, or a keyset cursor from the answer
+/// before (`after` its `next`, `before` its `prev`), which costs the same at any depth.
+#[derive(Debug, Clone, Default)]
 pub struct PageReq {
     pub page: u64,
     pub page_size: u64,
+    pub after: Option<String>,
+    pub before: Option<String>,
 }
 
 impl PageReq {
@@ -168,7 +172,18 @@ impl PageReq {
         if page_size == 0 || page_size > 500 {
             return Err(DbError::invalid("page_size", "每页条数须在 1 到 500 之间"));
         }
-        Ok(Self { page, page_size })
+        Ok(Self {
+            page,
+            page_size,
+            ..Default::default()
+        })
+    }
+
+    /// The same request read by cursor.
+    pub fn with_cursors(mut self, after: Option<String>, before: Option<String>) -> Self {
+        self.after = after.filter(|s| !s.is_empty());
+        self.before = before.filter(|s| !s.is_empty());
+        self
     }
     pub fn offset(&self) -> u64 {
         (self.page - 1) * self.page_size
@@ -197,6 +212,24 @@ where
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// False when `total` is a cap ([`listing::COUNT_CAP`]): there are at least that many.
+    pub total_exact: bool,
+    /// Cursors of the following and the previous page, for `after` / `before`.
+    pub next: Option<String>,
+    pub prev: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page with an exact total and no cursors.
+    pub fn new(items: Vec<T>, total: u64) -> Self {
+        Self {
+            items,
+            total,
+            total_exact: true,
+            next: None,
+            prev: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,6 +395,11 @@ impl Db {
         let sealed = cases::seal_reporter_contacts(self).await?;
         if sealed > 0 {
             tracing::info!(sealed, "reporter contacts sealed with the field key");
+        }
+        // The identity numbers' tails hashed with the field key (see `m0015_unit_keys`).
+        let tails = registry::fill_id_tails(self).await?;
+        if tails > 0 {
+            tracing::info!(tails, "identity number tails indexed");
         }
         Ok(())
     }

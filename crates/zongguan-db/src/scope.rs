@@ -109,3 +109,80 @@ pub async fn resolve<C: ConnectionTrait>(c: &C, user: &app_user::Model) -> DbRes
         DataScopeKind::OwnRecords => Scope::OwnRecords { user_id: user.id },
     })
 }
+
+/// The columns of a row placed in the org tree, which carries its subdistrict and community
+/// (`m0015_unit_keys`): a subtree is then one index range on them, sorted by the next column.
+#[derive(Clone, Copy)]
+pub struct Placed<C> {
+    pub unit: C,
+    pub subdistrict: C,
+    pub community: C,
+    /// The row's `created_by`, for the own-records scope.
+    pub owner: Option<C>,
+}
+
+fn last_id(path: &str) -> Option<i64> {
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+/// Rows under `root` (the unit and everything below it).
+fn under_root<C: ColumnTrait>(root: &org_unit::Model, cols: &Placed<C>) -> Condition {
+    use zongguan_core::org::OrgLevel;
+    match OrgLevel::parse(&root.level).ok() {
+        Some(OrgLevel::Subdistrict) => Condition::all().add(cols.subdistrict.eq(root.id)),
+        Some(OrgLevel::Community) => Condition::all().add(cols.community.eq(root.id)),
+        Some(OrgLevel::Grid) => Condition::all().add(cols.unit.eq(root.id)),
+        // A district among several (a city): its units, until rows carry a district key.
+        _ => unit_column(
+            &Scope::Subtree {
+                path: root.path.clone(),
+            },
+            cols.unit,
+            None,
+        ),
+    }
+}
+
+async fn unit<C: ConnectionTrait>(c: &C, id: i64) -> DbResult<Option<org_unit::Model>> {
+    Ok(org_unit::Entity::find_by_id(id).one(c).await?)
+}
+
+/// The scope as a condition on a placed row: nothing for everything, one key for a subtree.
+pub async fn placed<C: ConnectionTrait, Col: ColumnTrait>(
+    c: &C,
+    scope: &Scope,
+    cols: &Placed<Col>,
+) -> DbResult<Condition> {
+    if let Scope::Subtree { path } = scope
+        && let Some(root) = match last_id(path) {
+            Some(id) => unit(c, id).await?,
+            None => None,
+        }
+    {
+        return Ok(under_root(&root, cols));
+    }
+    Ok(unit_column(scope, cols.unit, cols.owner))
+}
+
+/// The scope intersected with a list's `org_unit_id` filter, as one condition: the narrower of
+/// the two when one holds the other (the usual case), nothing when they do not meet.
+pub async fn placed_under<C: ConnectionTrait, Col: ColumnTrait>(
+    c: &C,
+    scope: &Scope,
+    filter: Option<i64>,
+    cols: &Placed<Col>,
+) -> DbResult<Condition> {
+    let Some(id) = filter else {
+        return placed(c, scope, cols).await;
+    };
+    let u = unit(c, id)
+        .await?
+        .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+    Ok(match scope {
+        Scope::All => under_root(&u, cols),
+        Scope::Subtree { path } if u.path.starts_with(path.as_str()) => under_root(&u, cols),
+        Scope::Subtree { path } if path.starts_with(u.path.as_str()) => placed(c, scope, cols).await?,
+        Scope::Subtree { .. } => Condition::all().add(Expr::cust("1 = 0")),
+        other => under_root(&u, cols).add(unit_column(other, cols.unit, cols.owner)),
+    })
+}

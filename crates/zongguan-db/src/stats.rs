@@ -63,13 +63,49 @@ struct Inner {
 #[derive(Default)]
 pub struct StatsCache {
     inner: tokio::sync::Mutex<Inner>,
+    /// Set once every unit has been counted: before that a list's total is counted in SQL
+    /// rather than waiting behind the first full pass.
+    warm: std::sync::atomic::AtomicBool,
+}
+
+/// Which residents to count: by registration type, gender and birth days `(after, until]`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PeopleFilter<'a> {
+    pub registration_type: Option<&'a str>,
+    pub gender: Option<&'a str>,
+    pub born: Option<(i32, i32)>,
+}
+
+impl UnitCounts {
+    /// The unit's residents that `f` selects.
+    pub fn people_matching(&self, f: &PeopleFilter<'_>) -> u64 {
+        self.people
+            .iter()
+            .filter(|((reg, gender), _)| {
+                f.registration_type.is_none_or(|r| r == reg) && f.gender.is_none_or(|g| g == gender)
+            })
+            .map(|(_, (births, unknown))| match f.born {
+                None => births.len() as u64 + unknown,
+                Some((after, until)) => Self::born_between(births, after, until),
+            })
+            .sum()
+    }
 }
 
 impl StatsCache {
+    /// Like [`StatsCache::with`] once the counters are warm; `None` before (the caller counts).
+    pub async fn with_warm<T>(&self, db: &Db, f: impl FnOnce(&HashMap<i64, UnitCounts>) -> T) -> DbResult<Option<T>> {
+        if !self.warm.load(std::sync::atomic::Ordering::Acquire) {
+            return Ok(None);
+        }
+        self.with(db, f).await.map(Some)
+    }
+
     /// Brings the cache up to date and runs `f` over the counts of every unit.
     pub async fn with<T>(&self, db: &Db, f: impl FnOnce(&HashMap<i64, UnitCounts>) -> T) -> DbResult<T> {
         let mut inner = self.inner.lock().await;
         refresh(db, &mut inner).await?;
+        self.warm.store(true, std::sync::atomic::Ordering::Release);
         Ok(f(&inner.units))
     }
 }

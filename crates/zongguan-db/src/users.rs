@@ -240,10 +240,7 @@ pub async fn list_users(db: &Db, scope: &Scope, f: &UserFilter, p: PageReq) -> D
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(app_user::Column::Id), p).await?;
-    Ok(Page {
-        items: user_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(user_views(db, rows).await?, total))
 }
 
 pub async fn visible_user<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<app_user::Model> {

@@ -1,10 +1,11 @@
-//! `zongguan bench registry|cases|map`: load the demo district and time what staff feel. Prints
+//! `zongguan bench registry|cases|map|lists`: load the demo district and time what staff feel. Prints
 //! `name value unit` lines or JSON.
 use std::time::Duration;
 
 use zongguan_db::{Db, demo};
 
 mod cases;
+mod lists;
 mod map;
 mod registry;
 
@@ -66,17 +67,35 @@ pub enum BenchWhat {
     Registry,
     Cases,
     Map,
+    /// Every role's residents list, search and lookup through the router (on `--config`'s
+    /// database when it names one, kept; loaded with the demo when empty).
+    Lists,
+}
+
+/// The options of `zongguan bench`.
+pub struct BenchOpts {
+    pub scale: demo::Scale,
+    pub json: bool,
+    pub import_rows: usize,
+    pub cases: u64,
+    pub rounds: usize,
+    pub cold_secs: u64,
 }
 
 /// `zongguan bench`: a fresh database unless one is given, the demo loaded into it, then the figures.
 pub async fn run(
     mut config: crate::config::Config,
     what: BenchWhat,
-    scale: demo::Scale,
-    json: bool,
-    import_rows: usize,
-    cases_n: u64,
+    o: BenchOpts,
 ) -> anyhow::Result<std::process::ExitCode> {
+    let BenchOpts {
+        scale,
+        json,
+        import_rows,
+        cases: cases_n,
+        rounds,
+        cold_secs,
+    } = o;
     // A fresh database unless one is given: the bench loads the demo itself.
     let mut scratch = None;
     if config.database_url.is_none() {
@@ -94,6 +113,18 @@ pub async fn run(
         BenchWhat::Registry => registry::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
         BenchWhat::Cases => cases::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases_n).await,
         BenchWhat::Map => map::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
+        BenchWhat::Lists => {
+            lists::lists(
+                &config,
+                &db,
+                scale,
+                crate::LONGGANG_DIVISIONS,
+                &outline,
+                rounds,
+                cold_secs,
+            )
+            .await
+        }
     };
     db.close().await.ok();
     // The scratch database can be gigabytes at district scale.

@@ -206,7 +206,7 @@ async fn lookups(db: &Db, f: &mut Figures, numbers: &[String]) -> anyhow::Result
                 id_number: Some(n.clone()),
                 ..Default::default()
             },
-            page,
+            page.clone(),
         )
         .await
         .map_err(e)?;

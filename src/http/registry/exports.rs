@@ -74,7 +74,9 @@ pub async fn export_residents(
     let page = zongguan_db::PageReq::new(Some(1), Some(500))?;
     let mut count = 0u64;
     loop {
-        let rows = registry::list_residents(&st.db, &caller.scope, &f, page).await?.items;
+        let rows = registry::list_residents(&st.db, &caller.scope, &f, page.clone())
+            .await?
+            .items;
         let Some(last) = rows.last() else { break };
         f.after_id = Some(last.id);
         let full = if unmasked {
@@ -150,15 +152,11 @@ pub async fn export_buildings(
             "用途",
         ],
     )?;
-    for n in 1.. {
-        let rows = registry::list_buildings(
-            &st.db,
-            &caller.scope,
-            &f,
-            zongguan_db::PageReq::new(Some(n), Some(500))?,
-        )
-        .await?
-        .items;
+    // By cursor: each chunk costs the same however deep.
+    let mut page = zongguan_db::PageReq::new(Some(1), Some(500))?;
+    loop {
+        let chunk = registry::list_buildings(&st.db, &caller.scope, &f, page.clone()).await?;
+        let rows = chunk.items;
         if rows.is_empty() {
             break;
         }
@@ -173,6 +171,10 @@ pub async fn export_buildings(
                 b.floors.to_string(),
                 word(dict::USE_TYPES, &b.use_type),
             ])?;
+        }
+        match chunk.next {
+            Some(n) => page.after = Some(n),
+            None => break,
         }
     }
     out.finish("楼栋.xlsx").await
@@ -198,15 +200,11 @@ pub async fn export_houses(
         "房屋",
         &["楼栋编码", "房号", "面积", "用途", "是否出租", "地址", "居住人数"],
     )?;
-    for n in 1.. {
-        let rows = registry::list_houses(
-            &st.db,
-            &caller.scope,
-            &f,
-            zongguan_db::PageReq::new(Some(n), Some(500))?,
-        )
-        .await?
-        .items;
+    // By cursor: each chunk costs the same however deep.
+    let mut page = zongguan_db::PageReq::new(Some(1), Some(500))?;
+    loop {
+        let chunk = registry::list_houses(&st.db, &caller.scope, &f, page.clone()).await?;
+        let rows = chunk.items;
         if rows.is_empty() {
             break;
         }
@@ -220,6 +218,10 @@ pub async fn export_houses(
                 h.address,
                 h.occupants.to_string(),
             ])?;
+        }
+        match chunk.next {
+            Some(n) => page.after = Some(n),
+            None => break,
         }
     }
     out.finish("房屋.xlsx").await

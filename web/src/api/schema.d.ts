@@ -1596,8 +1596,14 @@ export interface components {
         };
         ApiKeyList: {
             items: components["schemas"]["ApiKey"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         ApiToken: {
             /** Format: date-time */
@@ -1615,8 +1621,14 @@ export interface components {
         };
         ApiTokenList: {
             items: components["schemas"]["ApiToken"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description An area a client sends (a drawn query shape, a grid's outline): a Polygon or a MultiPolygon. */
         Area: components["schemas"]["PolygonGeometry"] | components["schemas"]["MultiPolygonGeometry"];
@@ -1690,8 +1702,14 @@ export interface components {
         };
         BuildingList: {
             items: components["schemas"]["Building"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description A building with its current residents, houses and rental houses. */
         BuildingPopup: {
@@ -1832,8 +1850,14 @@ export interface components {
         };
         CaseCategoryList: {
             items: components["schemas"]["CaseCategory"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         CaseDetail: components["schemas"]["Case"] & {
             /** @description Overdue alerts raised by the background job. */
@@ -1874,8 +1898,14 @@ export interface components {
         };
         CaseList: {
             items: components["schemas"]["Case"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         CasePopup: {
             address: string;
@@ -1951,8 +1981,14 @@ export interface components {
         };
         DepartmentList: {
             items: components["schemas"]["Department"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         DepartmentRef: {
             code: string;
@@ -2113,8 +2149,14 @@ export interface components {
         };
         HouseList: {
             items: components["schemas"]["House"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description An import job as the API shows it. */
         ImportJob: {
@@ -2196,8 +2238,14 @@ export interface components {
         };
         KeyEnterpriseList: {
             items: components["schemas"]["KeyEnterprise"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         KeyEnterprisePopup: {
             address: string;
@@ -2250,8 +2298,14 @@ export interface components {
         };
         KeyPlaceList: {
             items: components["schemas"]["KeyPlace"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         KeyPlacePopup: {
             address: string;
@@ -2465,8 +2519,14 @@ export interface components {
         };
         OrgUnitList: {
             items: components["schemas"]["OrgUnit"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description A node of the org tree, for the UI. */
         OrgUnitNode: {
@@ -2505,8 +2565,14 @@ export interface components {
         PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read";
         PermissionList: {
             items: components["schemas"]["Permission"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         Photo: {
             content_type: string;
@@ -2581,8 +2647,14 @@ export interface components {
         };
         PropertyCompanyList: {
             items: components["schemas"]["PropertyCompany"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         QueryBuilding: {
             code: string;
@@ -2700,8 +2772,14 @@ export interface components {
         };
         RegridRunList: {
             items: components["schemas"]["RegridRun"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description Why a row was rejected. */
         Rejection: {
@@ -2812,8 +2890,14 @@ export interface components {
         };
         ResidentList: {
             items: components["schemas"]["Resident"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         Role: {
             builtin: boolean;
@@ -2838,8 +2922,14 @@ export interface components {
         };
         RoleList: {
             items: components["schemas"]["Role"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         ScopeUnits: {
             org_unit_ids: number[];
@@ -2877,8 +2967,14 @@ export interface components {
         };
         SpecialGroupList: {
             items: components["schemas"]["SpecialGroupRecord"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description A special-group record of a resident (sensitive: every read is audited with the person's record). */
         SpecialGroupRecord: {
@@ -2920,8 +3016,14 @@ export interface components {
         };
         StaffList: {
             items: components["schemas"]["Staff"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         StaffUpdate: {
             /** Format: int64 */
@@ -3065,8 +3167,14 @@ export interface components {
         };
         UserList: {
             items: components["schemas"]["User"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
             /** Format: int64 */
             total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         UserUpdate: {
             /** Format: int64 */
@@ -3332,6 +3440,10 @@ export interface operations {
                 to?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -4227,6 +4339,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -4992,6 +5108,10 @@ export interface operations {
                 date_to?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -5160,6 +5280,10 @@ export interface operations {
             query?: {
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -5847,6 +5971,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -6349,6 +6477,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -7098,6 +7230,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -7453,6 +7589,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -7806,6 +7946,10 @@ export interface operations {
                 to?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -8791,6 +8935,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -9513,6 +9661,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -9953,6 +10105,10 @@ export interface operations {
                 sort?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -11114,6 +11270,10 @@ export interface operations {
                 q?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -11566,6 +11726,10 @@ export interface operations {
                 role?: string;
                 page?: number;
                 page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
             };
             header?: never;
             path?: never;

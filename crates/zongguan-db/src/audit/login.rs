@@ -104,5 +104,5 @@ pub async fn list_logins(db: &Db, f: &LoginFilter, p: PageReq) -> DbResult<Page<
         q = q.filter(login_log::Column::At.lte(to));
     }
     let (items, total) = page_of(db, q, |q| q.order_by_desc(login_log::Column::Id), p).await?;
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }

@@ -191,7 +191,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter, p: PageReq) -> DbResu
         q = q.filter(audit_log::Column::At.lte(to));
     }
     let (items, total) = page_of(db, q, |q| q.order_by_desc(audit_log::Column::Id), p).await?;
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 /// Up to `limit` rows with `from <= at < to` (RFC 3339 UTC, as stored) and ids after `after_id`,

@@ -81,10 +81,7 @@ pub async fn list(db: &Db, u: &Actor, f: &CaseFilter, p: PageReq) -> DbResult<Pa
         .filter(visible(&db.conn, u).await?)
         .filter(filter_condition(&db.conn, f, now).await?);
     let (rows, total) = crate::page_of(db, q, |q| q.order_by_desc(case_record::Column::Id), p).await?;
-    Ok(Page {
-        items: views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(views(db, rows).await?, total))
 }
 
 /// The caller's to-do list: a center's reported, accepted, feedback and verified cases of its
@@ -142,10 +139,7 @@ pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
         some = true;
     }
     if !some {
-        return Ok(Page {
-            items: vec![],
-            total: 0,
-        });
+        return Ok(Page::new(vec![], 0));
     }
     let q = case_record::Entity::find().filter(any).filter(visible(c, u).await?);
     let (rows, total) = crate::page_of(
@@ -158,10 +152,7 @@ pub async fn inbox(db: &Db, u: &Actor, p: PageReq) -> DbResult<Page<Case>> {
         p,
     )
     .await?;
-    Ok(Page {
-        items: views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(views(db, rows).await?, total))
 }
 
 /// Channels whose cases the public may read back; cases from grid workers and hotlines stay internal.

@@ -39,6 +39,14 @@ pub(super) async fn defer_indexes<C: ConnectionTrait>(c: &C, backend: Backend) -
 }
 
 pub(super) async fn restore_indexes<C: ConnectionTrait>(c: &C, backend: Backend, again: Vec<String>) -> DbResult<()> {
+    if backend == Backend::Sqlite {
+        // The rows' subdistrict and community, which their triggers would have set, in one pass
+        // before the indexes come back (PostgreSQL kept its row triggers).
+        for (t, col) in crate::migration::m0015_unit_keys::PLACED {
+            c.execute_unprepared(&crate::migration::m0015_unit_keys::fill_sql(t, col))
+                .await?;
+        }
+    }
     for sql in again {
         c.execute_unprepared(&sql).await?;
     }

@@ -227,6 +227,9 @@ impl Maker {
         let bid = self.next.building;
         rows.buildings.push(building::ActiveModel {
             id: Set(bid),
+            // Set by the triggers, or in one pass after the load (`bulk::restore_indexes`).
+            subdistrict_id: sea_orm::ActiveValue::NotSet,
+            community_id: sea_orm::ActiveValue::NotSet,
             code: Set(format!("{}{n:03}", grid.code)),
             name: Set(format!("{community}{estate}{n}栋")),
             address: Set(format!("深圳市龙岗区{subdistrict}{community}{estate}{n}栋")),
@@ -254,6 +257,8 @@ impl Maker {
             let is_rental = village && rng.below(100) < 75 || !village && rng.below(100) < 25;
             rows.houses.push(house::ActiveModel {
                 id: Set(self.next.house),
+                subdistrict_id: sea_orm::ActiveValue::NotSet,
+                community_id: sea_orm::ActiveValue::NotSet,
                 building_id: Set(bid),
                 grid_id: Set(grid.id),
                 room: Set(room.clone()),

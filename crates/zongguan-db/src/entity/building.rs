@@ -17,6 +17,9 @@ pub struct Model {
     pub use_type: String,
     pub property_company_id: Option<i64>,
     pub manager: String,
+    /// The row's subdistrict and community (kept by triggers, see `m0015_unit_keys`).
+    pub subdistrict_id: Option<i64>,
+    pub community_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,9 @@ pub struct Model {
     pub is_rental: bool,
     pub rental_use: String,
     pub rental_risk_class: Option<String>,
+    /// The row's subdistrict and community (kept by triggers, see `m0015_unit_keys`).
+    pub subdistrict_id: Option<i64>,
+    pub community_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

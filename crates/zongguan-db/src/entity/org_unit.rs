@@ -13,6 +13,9 @@ pub struct Model {
     pub community_name: Option<String>,
     pub sort: i32,
     pub geometry: Option<String>,
+    /// The row's subdistrict and community (kept by triggers, see `m0015_unit_keys`).
+    pub subdistrict_id: Option<i64>,
+    pub community_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -31,6 +31,11 @@ pub struct Model {
     pub nationality: String,
     pub special_groups: String,
     pub org_unit_id: i64,
+    /// The row's subdistrict and community (kept by triggers, see `m0015_unit_keys`).
+    pub subdistrict_id: Option<i64>,
+    pub community_id: Option<i64>,
+    /// Keyed hash of the identity number's last six characters (search by them).
+    pub id_tail_hash: Option<Vec<u8>>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,8 @@ mod m0011_permission_codes;
 mod m0012_audit_keyed;
 mod m0013_open311;
 mod m0014_login_hardening;
+pub(crate) mod m0015_unit_keys;
+mod m0016_auth_epoch;
 
 pub struct Migrator;
 
@@ -37,6 +39,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_audit_keyed::Migration),
             Box::new(m0013_open311::Migration),
             Box::new(m0014_login_hardening::Migration),
+            Box::new(m0015_unit_keys::Migration),
+            Box::new(m0016_auth_epoch::Migration),
         ]
     }
 }
@@ -83,6 +87,8 @@ mod tests {
                 "m0012_audit_keyed",
                 "m0013_open311",
                 "m0014_login_hardening",
+                "m0015_unit_keys",
+                "m0016_auth_epoch",
             ]
         );
     }

@@ -70,10 +70,7 @@ pub async fn list_departments(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageR
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(department::Column::Code), p).await?;
-    Ok(Page {
-        items: department_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(department_views(db, rows).await?, total))
 }
 
 pub(super) async fn visible_department<C: ConnectionTrait>(

@@ -101,10 +101,7 @@ pub async fn list_staff(db: &Db, scope: &Scope, f: &SimpleFilter, p: PageReq) ->
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(staff::Column::Id), p).await?;
-    Ok(Page {
-        items: staff_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(staff_views(db, rows).await?, total))
 }
 
 async fn visible_staff<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<staff::Model> {

@@ -171,10 +171,7 @@ pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -
         p,
     )
     .await?;
-    Ok(Page {
-        items: items.into_iter().map(OrgUnit::from).collect(),
-        total,
-    })
+    Ok(Page::new(items.into_iter().map(OrgUnit::from).collect(), total))
 }
 
 pub async fn get_unit(db: &Db, scope: &Scope, id: i64) -> DbResult<OrgUnit> {

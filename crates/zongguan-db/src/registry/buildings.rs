@@ -1,17 +1,15 @@
 //! Buildings: where they stand, in which grid; moving one to another grid takes its houses and occupants along.
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::rbac::Scope;
 use zongguan_core::registry::NewBuilding;
 
-use super::{trigram_phrase, under_unit};
+use super::trigram_phrase;
 use crate::audit::{self, Event};
 use crate::entity::{building, house, org_unit, residence, resident};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, page_of, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Building {
@@ -64,22 +62,84 @@ pub struct BuildingFilter {
     pub q: Option<String>,
 }
 
+/// The building columns that place a row in the org tree.
+pub(super) const PLACED: scope::Placed<building::Column> = scope::Placed {
+    unit: building::Column::GridId,
+    subdistrict: building::Column::SubdistrictId,
+    community: building::Column::CommunityId,
+    owner: Some(building::Column::CreatedBy),
+};
+
 pub async fn list_buildings(db: &Db, scope: &Scope, f: &BuildingFilter, p: PageReq) -> DbResult<Page<Building>> {
-    let mut q = building::Entity::find().filter(building_scope(scope));
-    if let Some(u) = f.org_unit_id {
-        q = q.filter(under_unit(&db.conn, u, building::Column::GridId).await?);
-    }
-    if let Some(t) = f.use_type.as_deref().filter(|s| !s.is_empty()) {
+    let mut q = building::Entity::find().filter(scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?);
+    let use_type = f.use_type.as_deref().filter(|s| !s.is_empty());
+    if let Some(t) = use_type {
         q = q.filter(building::Column::UseType.eq(t));
     }
-    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(building::Column::Id.in_subquery(buildings_matching(db, t)));
+    let text = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(t) = text {
+        // Short text is matched within the scope's rows, not over every building first.
+        q = match trigram_phrase(db, t) {
+            Some(_) => q.filter(building::Column::Id.in_subquery(buildings_matching(db, t))),
+            None => q.filter(text_condition(t)),
+        };
     }
-    let (rows, total) = page_of(db, q, |q| q.order_by_asc(building::Column::Code), p).await?;
+    let counted = match (text, use_type, scope) {
+        (None, None, s) if !matches!(s, Scope::OwnRecords { .. }) => {
+            let units = units_under(db, scope, f.org_unit_id).await?;
+            db.stats
+                .with_warm(db, |c| units.iter().filter_map(|u| c.get(u)).map(|c| c.buildings).sum())
+                .await?
+        }
+        _ => None,
+    };
+    let (total, total_exact) = match counted {
+        Some(n) => (n, true),
+        None => crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?,
+    };
+    let sort = crate::listing::SortKey {
+        key: Some(building::Column::Code),
+        id: building::Column::Id,
+        desc: false,
+    };
+    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
+    let rows = building::Entity::find()
+        .filter(building::Column::Id.is_in(page.ids.clone()))
+        .all(&db.conn)
+        .await?;
+    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
     Ok(Page {
         items: building_views(db, rows).await?,
         total,
+        total_exact,
+        next: page.next,
+        prev: page.prev,
     })
+}
+
+/// The org units of the scope under `filter`, for totals from the per-unit counters.
+pub(super) async fn units_under(db: &Db, scope: &Scope, filter: Option<i64>) -> DbResult<Vec<i64>> {
+    use sea_orm::QuerySelect;
+    let mut units = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .filter(scope::org_units(scope));
+    if let Some(u) = filter {
+        let path = org_unit::Entity::find_by_id(u)
+            .one(&db.conn)
+            .await?
+            .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?
+            .path;
+        units = units.filter(org_unit::Column::Path.starts_with(path));
+    }
+    Ok(units.into_tuple().all(&db.conn).await?)
+}
+
+fn text_condition(t: &str) -> Condition {
+    Condition::any()
+        .add(crate::like::contains(building::Column::Code, t))
+        .add(crate::like::contains(building::Column::Name, t))
+        .add(crate::like::contains(building::Column::Address, t))
 }
 
 pub(super) async fn visible_building<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<building::Model> {
@@ -228,12 +288,7 @@ pub(crate) fn buildings_matching(db: &Db, t: &str) -> sea_orm::sea_query::Select
         None => Query::select()
             .column(building::Column::Id)
             .from(building::Entity)
-            .cond_where(
-                Condition::any()
-                    .add(crate::like::contains(building::Column::Code, t))
-                    .add(crate::like::contains(building::Column::Name, t))
-                    .add(crate::like::contains(building::Column::Address, t)),
-            )
+            .cond_where(text_condition(t))
             .to_owned(),
     }
 }

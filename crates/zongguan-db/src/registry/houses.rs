@@ -13,10 +13,10 @@ use zongguan_core::registry::{Area, NewHouse};
 
 use super::buildings::{building_views, visible_building};
 use super::residences::residence_views;
-use super::{Building, Residence, buildings_matching, under_unit};
+use super::{Building, Residence, buildings_matching};
 use crate::audit::{self, Event};
 use crate::entity::{building, house, residence};
-use crate::{Actor, Db, DbError, DbResult, Page, PageReq, page_of, scope};
+use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct House {
@@ -98,40 +98,73 @@ pub struct HouseFilter {
     pub q: Option<String>,
 }
 
+/// The house columns that place a row in the org tree.
+pub(super) const PLACED: scope::Placed<house::Column> = scope::Placed {
+    unit: house::Column::GridId,
+    subdistrict: house::Column::SubdistrictId,
+    community: house::Column::CommunityId,
+    owner: Some(house::Column::CreatedBy),
+};
+
 pub async fn list_houses(db: &Db, scope: &Scope, f: &HouseFilter, p: PageReq) -> DbResult<Page<House>> {
-    let mut q = house::Entity::find().filter(house_scope(scope));
-    if let Some(u) = f.org_unit_id {
-        q = q.filter(under_unit(&db.conn, u, house::Column::GridId).await?);
-    }
+    let mut q = house::Entity::find().filter(scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?);
     if let Some(b) = f.building_id {
         q = q.filter(house::Column::BuildingId.eq(b));
     }
-    if let Some(t) = f.use_type.as_deref().filter(|s| !s.is_empty()) {
+    let use_type = f.use_type.as_deref().filter(|s| !s.is_empty());
+    if let Some(t) = use_type {
         q = q.filter(house::Column::UseType.eq(t));
     }
     if let Some(r) = f.is_rental {
         q = q.filter(house::Column::IsRental.eq(r));
     }
-    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let text = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(t) = text {
         q = q.filter(
             Condition::any()
                 .add(crate::like::contains(house::Column::Room, t))
                 .add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))),
         );
     }
-    let (rows, total) = page_of(
-        db,
-        q,
-        |q| {
-            q.order_by_asc(house::Column::BuildingId)
-                .order_by_asc(house::Column::Room)
-        },
-        p,
-    )
-    .await?;
+    let counted = if text.is_none() && f.building_id.is_none() && !matches!(scope, Scope::OwnRecords { .. }) {
+        let units = super::buildings::units_under(db, scope, f.org_unit_id).await?;
+        db.stats
+            .with_warm(db, |c| {
+                units
+                    .iter()
+                    .filter_map(|u| c.get(u))
+                    .flat_map(|c| c.houses.iter())
+                    .filter(|((u, rental), _)| {
+                        use_type.is_none_or(|t| t == u) && f.is_rental.is_none_or(|r| r == *rental)
+                    })
+                    .map(|(_, n)| *n)
+                    .sum()
+            })
+            .await?
+    } else {
+        None
+    };
+    let (total, total_exact) = match counted {
+        Some(n) => (n, true),
+        None => crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?,
+    };
+    let sort = crate::listing::SortKey {
+        key: None,
+        id: house::Column::Id,
+        desc: false,
+    };
+    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
+    let rows = house::Entity::find()
+        .filter(house::Column::Id.is_in(page.ids.clone()))
+        .all(&db.conn)
+        .await?;
+    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
     Ok(Page {
         items: house_views(db, rows).await?,
         total,
+        total_exact,
+        next: page.next,
+        prev: page.prev,
     })
 }
 

@@ -84,10 +84,7 @@ pub async fn list_key_enterprises(db: &Db, s: &Scope, f: &PlaceFilter, p: PageRe
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_enterprise::Column::Id), p).await?;
-    Ok(Page {
-        items: ke_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(ke_views(db, rows).await?, total))
 }
 
 pub async fn get_key_enterprise(db: &Db, s: &Scope, id: i64) -> DbResult<KeyEnterprise> {

@@ -74,10 +74,7 @@ pub async fn list_key_places(db: &Db, s: &Scope, f: &PlaceFilter, p: PageReq) ->
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(key_place::Column::Id), p).await?;
-    Ok(Page {
-        items: kp_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(kp_views(db, rows).await?, total))
 }
 
 pub async fn get_key_place(db: &Db, s: &Scope, id: i64) -> DbResult<KeyPlace> {

@@ -23,19 +23,16 @@ pub use property_companies::{PropertyCompany, get_property_company, list_propert
 pub use residences::{MoveIn, MoveOut, Residence, move_in, move_out};
 pub(crate) use residents::resident_model;
 pub use residents::{
-    NewResidentRow, Resident, ResidentDetail, ResidentFilter, create_resident, get_resident, id_for_number,
-    list_residents, unmasked_values, update_resident,
+    NewResidentRow, Resident, ResidentDetail, ResidentFilter, create_resident, fill_id_tails, get_resident,
+    id_for_number, list_residents, unmasked_values, update_resident,
 };
 pub use shared::PlaceFilter;
 pub use special_groups::{SpecialGroupRecord, add_special_group, special_groups};
 pub use summary::{UnitSummary, summary};
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
 use zongguan_core::field::{FieldError, FieldErrors};
-use zongguan_core::rbac::Scope;
 
-use crate::entity::org_unit;
-use crate::{Db, DbError, DbResult, scope};
+use crate::{Db, DbError};
 
 impl From<FieldError> for DbError {
     fn from(e: FieldError) -> Self {
@@ -47,15 +44,6 @@ impl From<FieldErrors> for DbError {
     fn from(e: FieldErrors) -> Self {
         e.into_first().into()
     }
-}
-
-/// Rows under an org unit (the unit and everything below it), for list filters.
-async fn under_unit<C: ConnectionTrait, Col: ColumnTrait>(c: &C, unit: i64, col: Col) -> DbResult<Condition> {
-    let u = org_unit::Entity::find_by_id(unit)
-        .one(c)
-        .await?
-        .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
-    Ok(scope::unit_column(&Scope::Subtree { path: u.path }, col, None))
 }
 
 /// Three characters or more go through the trigram index (FTS5 on SQLite, pg_trgm serves LIKE

@@ -73,10 +73,7 @@ pub async fn list_property_companies(
         );
     }
     let (rows, total) = page_of(db, q, |q| q.order_by_asc(property_company::Column::Id), p).await?;
-    Ok(Page {
-        items: pc_views(db, rows).await?,
-        total,
-    })
+    Ok(Page::new(pc_views(db, rows).await?, total))
 }
 
 pub async fn get_property_company(db: &Db, s: &Scope, id: i64) -> DbResult<PropertyCompany> {

@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use zongguan_core::registry::{NewResident, Placement, ResidentDetails, ResidentE
 
 use super::houses::visible_house;
 use super::residences::residence_views;
-use super::{Residence, buildings_matching, trigram_phrase, under_unit};
+use super::{Residence, buildings_matching, trigram_phrase};
 use crate::audit::{self, Event};
 use crate::entity::{house, org_unit, residence, resident};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
@@ -118,6 +118,98 @@ pub struct ResidentFilter {
     pub after_id: Option<i64>,
 }
 
+/// The resident columns that place a row in the org tree.
+pub(super) const PLACED: scope::Placed<resident::Column> = scope::Placed {
+    unit: resident::Column::OrgUnitId,
+    subdistrict: resident::Column::SubdistrictId,
+    community: resident::Column::CommunityId,
+    owner: Some(resident::Column::CreatedBy),
+};
+
+/// What the search box holds: an identity number, its last six characters, a surname or the
+/// start of a name (one or two characters, from the name index), or longer text (trigram index:
+/// names and the buildings people live in).
+enum Text<'a> {
+    Number(String),
+    Tail(String),
+    NameStart(&'a str),
+    Phrase(&'a str),
+}
+
+impl<'a> Text<'a> {
+    fn of(t: &'a str) -> Self {
+        let id_like = t.bytes().all(|b| b.is_ascii_digit() || b == b'x' || b == b'X');
+        match t.len() {
+            15 | 18 if id_like => Text::Number(t.to_ascii_uppercase()),
+            6 if id_like => Text::Tail(t.to_ascii_uppercase()),
+            _ if t.chars().count() <= 2 => Text::NameStart(t),
+            _ => Text::Phrase(t),
+        }
+    }
+}
+
+/// Keyed hash of an identity number's last six characters (a domain apart from the full number's).
+pub(crate) fn id_tail_hash(db: &Db, number: &str) -> Vec<u8> {
+    let n = number.to_ascii_uppercase();
+    let tail = n.get(n.len().saturating_sub(6)..).unwrap_or(&n);
+    db.cipher.keyed_hash_bytes(&format!("id-tail:{tail}"))
+}
+
+fn sort_key(sort: Option<&str>, by_name: bool) -> DbResult<(Option<resident::Column>, bool)> {
+    Ok(match sort.unwrap_or(if by_name { "name" } else { "id" }) {
+        "name" => (Some(resident::Column::Name), false),
+        "-name" => (Some(resident::Column::Name), true),
+        "birth_date" => (Some(resident::Column::BirthDate), false),
+        "-birth_date" => (Some(resident::Column::BirthDate), true),
+        "-id" => (None, true),
+        "id" => (None, false),
+        _ => {
+            return Err(DbError::invalid(
+                "sort",
+                "排序字段须为 name、birth_date 或 id（前加 - 为降序）",
+            ));
+        }
+    })
+}
+
+/// Birth days `(after, until]` for an age band, as the counters hold them.
+fn born_between(today: NaiveDate, f: &ResidentFilter) -> Option<(i32, i32)> {
+    if f.age_min.is_none() && f.age_max.is_none() {
+        return None;
+    }
+    let day = crate::stats::day_number;
+    let until = f
+        .age_min
+        .map_or(i32::MAX, |a| day(today.with_year(today.year() - a).unwrap_or(today)));
+    let after = f.age_max.map_or(i32::MIN, |b| {
+        day(today.with_year(today.year() - b - 1).unwrap_or(today))
+    });
+    Some((after, until))
+}
+
+/// The total from the per-unit counters (exact, the summary's figures), when the filter is one
+/// they hold and they are warm.
+async fn counted_total(db: &Db, scope: &Scope, f: &ResidentFilter, today: NaiveDate) -> DbResult<Option<u64>> {
+    if matches!(scope, Scope::OwnRecords { .. }) {
+        return Ok(None);
+    }
+    let units = super::buildings::units_under(db, scope, f.org_unit_id).await?;
+    let pf = crate::stats::PeopleFilter {
+        registration_type: f.registration_type.as_deref().filter(|s| !s.is_empty()),
+        gender: f.gender.as_deref().filter(|s| !s.is_empty()),
+        born: born_between(today, f),
+    };
+    db.stats
+        .with_warm(db, |counts| {
+            units
+                .iter()
+                .filter_map(|u| counts.get(u))
+                .map(|c| c.people_matching(&pf))
+                .sum()
+        })
+        .await
+}
+
 pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageReq) -> DbResult<Page<Resident>> {
     for (field, age) in [("age_min", f.age_min), ("age_max", f.age_max)] {
         if age.is_some_and(|a| !(0..=150).contains(&a)) {
@@ -125,17 +217,15 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         }
     }
     let today = zongguan_core::time::cst_date(chrono::Utc::now());
-    let mut q = resident::Entity::find().filter(resident_scope(scope));
+    let mut q = resident::Entity::find().filter(scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?);
     if let Some(n) = f.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(&n.to_ascii_uppercase())));
-    }
-    if let Some(u) = f.org_unit_id {
-        q = q.filter(under_unit(&db.conn, u, resident::Column::OrgUnitId).await?);
     }
     if let Some(t) = f.registration_type.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(resident::Column::RegistrationType.eq(t));
     }
-    if let Some(g) = f.special_group.as_deref().filter(|s| !s.is_empty()) {
+    let special = f.special_group.as_deref().filter(|s| !s.is_empty());
+    if let Some(g) = special {
         if dict::code_of(dict::SPECIAL_GROUPS, g).is_none() {
             return Err(DbError::invalid("special_group", "未知的特殊人群类别"));
         }
@@ -156,61 +246,89 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         let earliest = today.with_year(today.year() - b - 1).unwrap_or(today);
         q = q.filter(resident::Column::BirthDate.gt(earliest));
     }
-    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // By name, or by the building they live in now (its code, name or address).
-        use sea_orm::sea_query::ExprTrait;
-        let living_in = sea_orm::sea_query::Query::select()
-            .column((residence::Entity, residence::Column::ResidentId))
-            .from(residence::Entity)
-            .inner_join(
-                house::Entity,
-                sea_orm::sea_query::Expr::col((house::Entity, house::Column::Id))
-                    .equals((residence::Entity, residence::Column::HouseId)),
-            )
-            .and_where(residence::Column::Until.is_null())
-            .and_where(
-                sea_orm::sea_query::Expr::col((house::Entity, house::Column::BuildingId))
-                    .in_subquery(buildings_matching(db, t)),
-            )
-            .to_owned();
-        q = q.filter(
-            Condition::any()
-                .add(resident_name_matching(db, t))
-                .add(resident::Column::Id.in_subquery(living_in)),
-        );
-    }
-    let total = q.clone().count(&db.conn).await?;
-    let (col, desc) = match f.sort.as_deref().unwrap_or("id") {
-        "name" => (resident::Column::Name, false),
-        "-name" => (resident::Column::Name, true),
-        "birth_date" => (resident::Column::BirthDate, false),
-        "-birth_date" => (resident::Column::BirthDate, true),
-        "-id" => (resident::Column::Id, true),
-        "id" => (resident::Column::Id, false),
-        _ => {
-            return Err(DbError::invalid(
-                "sort",
-                "排序字段须为 name、birth_date 或 id（前加 - 为降序）",
-            ));
+    let text = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Text::of);
+    match &text {
+        None => {}
+        Some(Text::Number(n)) => q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(n))),
+        Some(Text::Tail(n)) => q = q.filter(resident::Column::IdTailHash.eq(id_tail_hash(db, n))),
+        Some(Text::NameStart(t)) => {
+            q = q
+                .filter(resident::Column::Name.gte(*t))
+                .filter(resident::Column::Name.lt(format!("{t}\u{10FFFF}")));
         }
-    };
-    let q = if desc {
-        q.order_by_desc(col)
+        Some(Text::Phrase(t)) => q = q.filter(phrase_matching(db, t)),
+    }
+    let plain = text.is_none() && f.id_number.is_none() && f.after_id.is_none() && special.is_none();
+    let counted = if plain {
+        counted_total(db, scope, f, today).await?
     } else {
-        q.order_by_asc(col)
+        None
     };
-    let rows = q
-        .order_by_asc(resident::Column::Id)
-        .offset(p.offset())
-        .limit(p.page_size)
+    let (total, total_exact) = match counted {
+        Some(n) => (n, true),
+        None => crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?,
+    };
+    let (key, desc) = sort_key(f.sort.as_deref(), matches!(text, Some(Text::NameStart(_))))?;
+    let (ids, next, prev) = if matches!(key, Some(resident::Column::BirthDate)) {
+        // Nullable and ordered differently by the two databases: shallow pages by offset only.
+        let q = q.select_only().column(resident::Column::Id);
+        let q = if desc {
+            q.order_by_desc(resident::Column::BirthDate)
+        } else {
+            q.order_by_asc(resident::Column::BirthDate)
+        };
+        let ids: Vec<i64> = q
+            .order_by_asc(resident::Column::Id)
+            .offset(p.offset())
+            .limit(p.page_size)
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        (ids, None, None)
+    } else {
+        let sort = crate::listing::SortKey {
+            key,
+            id: resident::Column::Id,
+            desc,
+        };
+        let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
+        (page.ids, page.next, page.prev)
+    };
+    let rows = resident::Entity::find()
+        .filter(resident::Column::Id.is_in(ids.clone()))
         .all(&db.conn)
         .await?;
+    let rows = crate::listing::in_order(&ids, rows, |r| r.id);
     let names = org::unit_names(&db.conn, rows.iter().map(|r| r.org_unit_id)).await?;
     let items = rows
         .iter()
         .map(|r| resident_view(r, names.get(&r.org_unit_id).cloned().unwrap_or_default(), today))
         .collect();
-    Ok(Page { items, total })
+    Ok(Page {
+        items,
+        total,
+        total_exact,
+        next,
+        prev,
+    })
+}
+
+/// By name, or by the building they live in now (its code, name or address).
+fn phrase_matching(db: &Db, t: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let living_in = Query::select()
+        .column((residence::Entity, residence::Column::ResidentId))
+        .from(residence::Entity)
+        .inner_join(
+            house::Entity,
+            Expr::col((house::Entity, house::Column::Id)).equals((residence::Entity, residence::Column::HouseId)),
+        )
+        .and_where(residence::Column::Until.is_null())
+        .and_where(Expr::col((house::Entity, house::Column::BuildingId)).in_subquery(buildings_matching(db, t)))
+        .to_owned();
+    Condition::any()
+        .add(resident_name_matching(db, t))
+        .add(resident::Column::Id.in_subquery(living_in))
 }
 
 pub(super) async fn visible_resident<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<resident::Model> {
@@ -285,6 +403,7 @@ pub(crate) fn resident_model(db: &Db, actor: &Actor, r: &ResidentRecord, org_uni
         id_type: Set(r.id_type.into()),
         id_number_enc: Set(db.cipher.encrypt(&r.id_number)),
         id_number_hash: Set(db.cipher.keyed_hash_bytes(&r.id_number)),
+        id_tail_hash: Set(Some(id_tail_hash(db, &r.id_number))),
         id_number_masked: Set(r.id_masked.clone()),
         gender: Set(r.gender.into()),
         birth_date: Set(r.birth_date),
@@ -460,6 +579,7 @@ pub async fn update_resident(db: &Db, actor: &Actor, id: i64, edit: ResidentEdit
     am.id_type = fresh.id_type;
     am.id_number_enc = fresh.id_number_enc;
     am.id_number_hash = fresh.id_number_hash;
+    am.id_tail_hash = fresh.id_tail_hash;
     am.id_number_masked = fresh.id_number_masked;
     am.gender = fresh.gender;
     am.birth_date = fresh.birth_date;
@@ -514,4 +634,35 @@ pub async fn unmasked_values(db: &Db, ids: &[i64]) -> DbResult<HashMap<i64, (Str
             (id, (n, p))
         })
         .collect())
+}
+
+/// Fills `id_tail_hash` for rows written before migration 15, whose key SQL cannot reach (see
+/// `m0015_unit_keys`); a number that no longer decrypts gets an empty hash and is not retried.
+pub async fn fill_id_tails(db: &Db) -> DbResult<u64> {
+    use sea_orm::sea_query::Expr;
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i64, String)> = resident::Entity::find()
+            .select_only()
+            .columns([resident::Column::Id, resident::Column::IdNumberEnc])
+            .filter(resident::Column::IdTailHash.is_null())
+            .limit(5000)
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let txn = db.begin_write().await?;
+        for (id, enc) in &rows {
+            let tail = db.cipher.decrypt(enc).map(|n| id_tail_hash(db, &n)).unwrap_or_default();
+            resident::Entity::update_many()
+                .col_expr(resident::Column::IdTailHash, Expr::value(tail))
+                .filter(resident::Column::Id.eq(*id))
+                .exec(&*txn)
+                .await?;
+        }
+        txn.commit().await?;
+        done += rows.len() as u64;
+    }
 }
