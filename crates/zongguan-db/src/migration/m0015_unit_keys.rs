@@ -71,6 +71,9 @@ impl MigrationTrait for Migration {
         m.create_index(idx("resident", &["subdistrict_id", "name"])).await?;
         m.create_index(idx("resident", &["community_id", "name"])).await?;
         m.create_index(idx("resident", &["id_tail_hash"])).await?;
+        // A district-wide surname search reads names in order (m0009 dropped this for the
+        // imports' sake; the district's search box needs it back).
+        m.create_index(idx("resident", &["name"])).await?;
         Ok(())
     }
 }
