@@ -4,6 +4,7 @@
 //! decide.
 pub mod dispute_flow;
 pub mod due;
+pub mod notice_serial;
 
 use serde::{Deserialize, Serialize};
 
