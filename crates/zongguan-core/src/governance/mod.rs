@@ -5,6 +5,7 @@
 pub mod dispute_flow;
 pub mod due;
 pub mod notice_serial;
+pub mod petition_clock;
 
 use serde::{Deserialize, Serialize};
 
