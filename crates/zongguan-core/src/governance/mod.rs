@@ -6,6 +6,7 @@ pub mod dispute_flow;
 pub mod due;
 pub mod notice_serial;
 pub mod petition_clock;
+pub mod petition_flow;
 
 use serde::{Deserialize, Serialize};
 
