@@ -7,6 +7,7 @@ pub mod due;
 pub mod notice_serial;
 pub mod petition_clock;
 pub mod petition_flow;
+pub mod rental_class;
 
 use serde::{Deserialize, Serialize};
 
