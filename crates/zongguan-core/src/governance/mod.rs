@@ -8,6 +8,7 @@ pub mod notice_serial;
 pub mod petition_clock;
 pub mod petition_flow;
 pub mod rental_class;
+pub mod screening;
 
 use serde::{Deserialize, Serialize};
 
