@@ -9,6 +9,7 @@ pub mod petition_clock;
 pub mod petition_flow;
 pub mod rental_class;
 pub mod screening;
+pub mod stability;
 
 use serde::{Deserialize, Serialize};
 
