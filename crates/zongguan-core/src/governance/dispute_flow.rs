@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Limit, WorkCalendar, deadline};
+use crate::field::{FieldError, required};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -298,8 +299,8 @@ pub fn allowed_actions(facts: &DisputeFacts, role: DisputeRole) -> Vec<&'static 
 }
 
 /// The step limits, a setting. Defaults are ours (the seed and DOMAIN.md name none): two working
-/// days to assign, the fifteen working days a 交办通知书 usually gives, five to visit after the end,
-/// five more after a supervision.
+/// days to assign, fifteen to mediate (an assignment may name its own deadline), five to visit
+/// after the end, five more after a supervision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DisputeLimits {
     pub assign: Limit,
@@ -355,6 +356,28 @@ pub fn assignment_deadline(
         Some(d) if d <= now => Err(DeadlineBeforeAssignment),
         Some(d) => Ok(d),
         None => Ok(deadline(cal, now, limits.mediate)),
+    }
+}
+
+/// A mediation agreement as recorded. Unsigned is an oral agreement, whose content the mediator
+/// writes down (人民调解法 art. 28). The fields are private: the way in is [`Agreement::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    text: String,
+    signed: bool,
+}
+
+impl Agreement {
+    pub fn parse(text: &str, signed: bool) -> Result<Self, FieldError> {
+        let text = required("agreement_text", "协议内容", text, 4000)?;
+        Ok(Agreement { text, signed })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn signed(&self) -> bool {
+        self.signed
     }
 }
 

@@ -252,6 +252,17 @@ fn limits_serialize_as_settings() {
 }
 
 #[test]
+fn an_agreement_has_a_text_signed_or_not() {
+    let oral = Agreement::parse("  双方同意由物业于月底前修复渗水  ", false).expect("valid");
+    assert_eq!((oral.text(), oral.signed()), ("双方同意由物业于月底前修复渗水", false));
+    assert_eq!(
+        Agreement::parse(" ", true).map_err(|e| (e.field, e.message)),
+        Err(("agreement_text", "协议内容不能为空".to_owned()))
+    );
+    assert!(Agreement::parse(&"字".repeat(4001), true).is_err());
+}
+
+#[test]
 fn names_round_trip() {
     for s in S::ALL {
         assert_eq!(S::parse(s.as_str()), Some(s));
