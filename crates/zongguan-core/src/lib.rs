@@ -10,6 +10,7 @@ pub mod dict;
 pub mod division;
 pub mod field;
 pub mod geometry;
+pub mod governance;
 pub mod id_number;
 pub mod mask;
 pub mod mvt;
