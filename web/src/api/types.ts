@@ -150,6 +150,10 @@ export type DataScope = 'all' | 'unit_and_below' | 'unit_only' | 'own_grids' | '
 export interface PageQuery {
   page?: number
   page_size?: number
+  /** Keyset paging: the rows after this cursor (an answer's `next`), in the list's order. */
+  after?: string
+  /** The rows before this cursor (an answer's `prev`). */
+  before?: string
 }
 
 // cases (事件处理)

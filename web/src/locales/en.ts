@@ -50,6 +50,9 @@ const en: LocaleMessages = {
     import: 'Import',
     view: 'View',
   },
+  pager: {
+    totalAtLeast: '{n}+ items',
+  },
   error: {
     network: 'Network error; please check the connection and try again',
     http: 'Request failed ({status})',

@@ -48,6 +48,10 @@ const zhCN = {
     import: '导入',
     view: '查看',
   },
+  pager: {
+    // A count that stopped at a cap: there may be more.
+    totalAtLeast: '共 {n}+ 条',
+  },
   error: {
     network: '网络连接失败，请检查网络后重试',
     http: '请求失败（{status}）',
