@@ -100,6 +100,11 @@ export function usePagedList<T, F extends object>(
   }
 }
 
+/** The paging half of a list query (page or cursor), for fetchers that build their own query. */
+export function paging(q: PageQuery): PageQuery {
+  return { page: q.page, page_size: q.page_size, after: q.after, before: q.before }
+}
+
 /** A list as usePagedList gives it: what ListPage shows. */
 export type PagedList<T = unknown, F extends object = object> = ReturnType<typeof usePagedList<T, F>>
 
