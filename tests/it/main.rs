@@ -13,6 +13,7 @@ mod input;
 mod map;
 mod migrations;
 mod openapi;
+mod org;
 mod registry;
 mod scope;
 mod security;
