@@ -61,7 +61,7 @@ test('admin creates a community officer who then sees only that community', asyn
   await dialog.getByTestId('user-display-name').locator('input').fill('李社区')
   await dialog.getByTestId('user-org-unit').locator('input').first().click()
   await dialog.getByTestId('user-org-unit').locator('input').first().fill('良安田')
-  await page.locator('.el-tree-select__popper .el-select-dropdown__item:visible', { hasText: /^良安田社区$/ }).first().click()
+  await page.locator('.el-tree-select__popper .el-select-dropdown__item:visible', { hasText: /(^|\/ )良安田社区$/ }).first().click()
   await dialog.getByTestId('user-password').locator('input').first().fill('Init@2026ab')
   await shot(page, 'foundation-2-create-officer')
   await dialog.getByTestId('dialog-submit').click()

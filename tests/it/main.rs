@@ -14,6 +14,7 @@ mod listing;
 mod map;
 mod migrations;
 mod openapi;
+mod org;
 mod registry;
 mod scope;
 mod security;

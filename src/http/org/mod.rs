@@ -25,15 +25,22 @@ list_type!(StaffList, Staff);
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrgUnitQuery {
+    /// The children of this unit (one level of a lazy tree).
     pub parent_id: Option<i64>,
-    /// district | subdistrict | community | grid
+    /// district | subdistrict | community | grid, or several separated by commas.
     pub level: Option<String>,
-    /// Part of the name or the start of the code.
+    /// Part of the name or the start of the code; shallower units come first.
     pub q: Option<String>,
+    /// `true`: only the roots of the caller's tree (their own unit for a center, their grids for a
+    /// grid worker): the units in scope whose parent is not.
+    pub roots: Option<bool>,
+    /// `false`: each unit without its geometry (for pickers, which draw none).
+    pub geometry: Option<bool>,
 }
 
-/// Org units in the caller's data scope.
-#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery, Paging), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError)))]
+/// Org units in the caller's data scope, each with its visible child count and ancestors (a lazy
+/// tree loads `roots=true`, then `parent_id=` per opened node, and searches with `q=`).
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(OrgUnitQuery, Paging), responses((status = 200, body = OrgUnitList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn list_org_units(
     State(st): State<AppState>,
     caller: Caller,
@@ -46,11 +53,14 @@ pub async fn list_org_units(
         parent_id: q.parent_id,
         level: q.level,
         q: q.q,
+        roots: q.roots.unwrap_or(false),
+        no_geometry: q.geometry == Some(false),
     };
     Ok(Json(org::list_units(&st.db, &caller.scope, &f, p).await?.into()))
 }
 
-/// The org tree of the caller's data scope, nested.
+/// The org tree of the caller's data scope, nested, all of it (a district's is thousands of nodes:
+/// pickers load it lazily through `GET /api/v1/org-units` instead).
 #[utoipa::path(get, path = "/api/v1/org-units/tree", tag = "org", responses((status = 200, body = Vec<OrgUnitNode>)))]
 pub async fn org_tree(State(st): State<AppState>, caller: Caller) -> AppResult<Json<Vec<OrgUnitNode>>> {
     caller.require(Permission::OrgRead)?;

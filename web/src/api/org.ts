@@ -10,7 +10,6 @@ import type {
   OrgLevel,
   OrgUnit,
   OrgUnitList,
-  OrgUnitNode,
   OrgUnitUpdate,
   PageQuery,
   Staff,
@@ -19,9 +18,16 @@ import type {
 } from './types'
 
 export interface OrgUnitQuery extends PageQuery {
+  /** The children of this unit. */
   parent_id?: number
-  level?: OrgLevel
+  /** One level, or several separated by commas. */
+  level?: OrgLevel | string
+  /** Part of the name or the start of the code. */
   q?: string
+  /** Only the roots of the caller's tree. */
+  roots?: boolean
+  /** `false`: without each unit's geometry. */
+  geometry?: boolean
 }
 
 export interface OrgFilterQuery extends PageQuery {
@@ -31,8 +37,8 @@ export interface OrgFilterQuery extends PageQuery {
 
 export const orgUnitApi = {
   list: (query: OrgUnitQuery = {}) => http.get<OrgUnitList>('/api/v1/org-units', { ...query }),
-  tree: () => http.get<OrgUnitNode[]>('/api/v1/org-units/tree'),
-  get: (id: number) => http.get<OrgUnit>(`/api/v1/org-units/${id}`),
+  /** `silent`: a unit out of scope or gone is not announced (a picker's label falls back quietly). */
+  get: (id: number, silent = false) => http.get<OrgUnit>(`/api/v1/org-units/${id}`, undefined, { silent }),
   create: (body: NewOrgUnit) => http.post<OrgUnit>('/api/v1/org-units', body),
   update: (id: number, body: OrgUnitUpdate) => http.put<OrgUnit>(`/api/v1/org-units/${id}`, body),
   remove: (id: number) => http.del(`/api/v1/org-units/${id}`),

@@ -954,7 +954,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Org units in the caller's data scope. */
+        /**
+         * Org units in the caller's data scope, each with its visible child count and ancestors (a lazy
+         *     tree loads `roots=true`, then `parent_id=` per opened node, and searches with `q=`).
+         */
         get: operations["list_org_units"];
         put?: never;
         /** Create a subdistrict, community or grid under a unit in scope. */
@@ -972,7 +975,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The org tree of the caller's data scope, nested. */
+        /**
+         * The org tree of the caller's data scope, nested, all of it (a district's is thousands of nodes:
+         *     pickers load it lazily through `GET /api/v1/org-units` instead).
+         */
         get: operations["org_tree"];
         put?: never;
         post?: never;
@@ -2496,6 +2502,17 @@ export interface components {
         };
         /** @description An org unit: a governance center's area or a grid. */
         OrgUnit: {
+            /**
+             * @description Its ancestors that the caller can see, top first (empty at a root of the caller's tree):
+             *     a search hit is shown with its path, e.g. 平湖街道 / 良安田社区.
+             */
+            ancestors: components["schemas"]["OrgUnitRef"][];
+            /**
+             * Format: int64
+             * @description Its sub-units that the caller can see (0: a leaf of the caller's tree), so a tree picker
+             *     knows which nodes open without loading them.
+             */
+            child_count: number;
             /** @description 12-digit statistical division code; grids append a 2-digit sequence to their community's code. */
             code: string;
             /** @description For residents' committees: the 社区 they belong to (statistics group by it). */
@@ -2538,6 +2555,13 @@ export interface components {
             name: string;
             /** Format: int64 */
             parent_id?: number | null;
+        };
+        /** @description An org unit named in another answer. */
+        OrgUnitRef: {
+            /** Format: int64 */
+            id: number;
+            level: string;
+            name: string;
         };
         OrgUnitUpdate: {
             code?: string | null;
@@ -8928,11 +8952,19 @@ export interface operations {
     list_org_units: {
         parameters: {
             query?: {
+                /** @description The children of this unit (one level of a lazy tree). */
                 parent_id?: number;
-                /** @description district | subdistrict | community | grid */
+                /** @description district | subdistrict | community | grid, or several separated by commas. */
                 level?: string;
-                /** @description Part of the name or the start of the code. */
+                /** @description Part of the name or the start of the code; shallower units come first. */
                 q?: string;
+                /**
+                 * @description `true`: only the roots of the caller's tree (their own unit for a center, their grids for a
+                 *     grid worker): the units in scope whose parent is not.
+                 */
+                roots?: boolean;
+                /** @description `false`: each unit without its geometry (for pickers, which draw none). */
+                geometry?: boolean;
                 page?: number;
                 page_size?: number;
                 /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
@@ -8989,7 +9021,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description 字段校验未通过（field 指出字段） */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -22,6 +22,7 @@ export type CreatedToken = Schemas['CreatedToken']
 export type OrgUnit = Schemas['OrgUnit']
 export type OrgUnitList = Schemas['OrgUnitList']
 export type OrgUnitNode = Schemas['OrgUnitNode']
+export type OrgUnitRef = Schemas['OrgUnitRef']
 export type NewOrgUnit = Schemas['NewOrgUnit']
 export type OrgUnitUpdate = Schemas['OrgUnitUpdate']
 export type GridWorkers = Schemas['GridWorkers']
@@ -150,6 +151,10 @@ export type DataScope = 'all' | 'unit_and_below' | 'unit_only' | 'own_grids' | '
 export interface PageQuery {
   page?: number
   page_size?: number
+  /** Keyset paging: the rows after this cursor (an answer's `next`), in the list's order. */
+  after?: string
+  /** The rows before this cursor (an answer's `prev`). */
+  before?: string
 }
 
 // cases (事件处理)

@@ -21,7 +21,7 @@ globalThis.ResizeObserver ??= class {
 
 /** A page built on ListPage, as the registry pages are. */
 function page(
-  fetcher: (q: { q: string; page?: number; page_size?: number }) => Promise<Paged<Row>>,
+  fetcher: (q: { q: string; page?: number; page_size?: number; after?: string; before?: string }) => Promise<Paged<Row>>,
   props: Record<string, unknown> = {},
 ) {
   const Page = defineComponent({
@@ -104,6 +104,71 @@ describe('ListPage', () => {
     await flushPromises()
     expect(w.get('[data-testid=things-table]').classes()).toContain('extra')
     expect(w.get('.page').classes()).not.toContain('extra')
+    w.unmount()
+  })
+
+  it('pages by cursor with next and previous, and by number for a jump', async () => {
+    const fetcher = vi.fn(async (q: { page?: number; after?: string; before?: string }) => {
+      const at = q.after ? Number(q.after) : q.before ? Number(q.before) - 1 : (q.page ?? 1)
+      return { items: [{ id: at, name: `第${at}页` }], total: 200, total_exact: true, next: String(at + 1), prev: String(at) }
+    })
+    const w = page(fetcher)
+    await flushPromises()
+    await w.get('.pager .btn-next').trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page_size: 20, after: '2' })
+    expect(w.get('.pager .el-pager .is-active').text()).toBe('2')
+    await w.get('.pager .btn-next').trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page_size: 20, after: '3' })
+    await w.get('.pager .btn-prev').trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page_size: 20, before: '3' })
+    expect(w.get('[data-testid=things-table]').text()).toContain('第2页')
+    // The last page's number: a jump.
+    const last = w.findAll('.pager .el-pager li').at(-1)!
+    expect(last.text()).toBe('10')
+    await last.trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page: 10, page_size: 20 })
+    w.unmount()
+  })
+
+  it('says "共 10,000+ 条" of a capped count and still offers the next page', async () => {
+    let at = 1
+    const fetcher = vi.fn(async (q: { page?: number; after?: string }) => {
+      at = q.after ? at + 1 : (q.page ?? 1)
+      return { items: [{ id: at, name: `第${at}页` }], total: 10000, total_exact: false, next: `c${at}`, prev: null }
+    })
+    const w = page(fetcher)
+    await flushPromises()
+    expect(w.get('[data-testid=pager-total]').text()).toBe('共 10,000+ 条')
+    expect(w.get('.pager').text()).not.toContain('共 10000 条')
+    // The last page of the count is not the end: next is still there.
+    const last = w.findAll('.pager .el-pager li').at(-1)!
+    expect(last.text()).toBe('500')
+    await last.trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page: 500, page_size: 20 })
+    expect(w.get('.pager .btn-next').attributes('disabled')).toBeUndefined()
+    await w.get('.pager .btn-next').trigger('click')
+    await flushPromises()
+    expect(fetcher).toHaveBeenLastCalledWith({ q: '', page_size: 20, after: 'c500' })
+    expect(w.get('.pager .el-pager .is-active').text()).toBe('501')
+
+    i18n.global.locale.value = 'en'
+    await nextTick()
+    expect(w.get('[data-testid=pager-total]').text()).toBe('10,000+ items')
+    i18n.global.locale.value = 'zh-CN'
+    w.unmount()
+  })
+
+  it('shows an exact total as Element Plus does', async () => {
+    const fetcher = vi.fn(async () => ({ items: [], total: 12345, total_exact: true, next: null, prev: null }))
+    const w = page(fetcher)
+    await flushPromises()
+    expect(w.find('[data-testid=pager-total]').exists()).toBe(false)
+    expect(w.get('.pager').text()).toContain('12345')
     w.unmount()
   })
 })

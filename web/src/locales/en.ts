@@ -50,6 +50,9 @@ const en: LocaleMessages = {
     import: 'Import',
     view: 'View',
   },
+  pager: {
+    totalAtLeast: '{n}+ items',
+  },
   error: {
     network: 'Network error; please check the connection and try again',
     http: 'Request failed ({status})',
@@ -163,8 +166,9 @@ const en: LocaleMessages = {
     leader: 'Leader',
   },
   orgUnit: {
+    noMatch: 'No unit with a matching name or code',
     tree: 'Units and grids',
-    filterPlaceholder: 'Filter by name',
+    filterPlaceholder: 'Search by name or code',
     detail: 'Unit details',
     selectHint: 'Select a unit on the left',
     name: 'Name',

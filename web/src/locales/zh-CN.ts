@@ -48,6 +48,10 @@ const zhCN = {
     import: '导入',
     view: '查看',
   },
+  pager: {
+    // A count that stopped at a cap: there may be more.
+    totalAtLeast: '共 {n}+ 条',
+  },
   error: {
     network: '网络连接失败，请检查网络后重试',
     http: '请求失败（{status}）',
@@ -161,8 +165,9 @@ const zhCN = {
     leader: '领导',
   },
   orgUnit: {
+    noMatch: '没有名称或编码相符的单位',
     tree: '机构网格',
-    filterPlaceholder: '输入名称筛选',
+    filterPlaceholder: '输入名称或编码搜索',
     detail: '单位详情',
     selectHint: '请在左侧选择一个单位',
     name: '名称',

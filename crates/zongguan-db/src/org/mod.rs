@@ -12,8 +12,8 @@ pub use grid_workers::{GridWorkers, grid_workers, set_grid_workers};
 pub use staff::{Staff, create_staff, delete_staff, get_staff, list_staff, update_staff};
 pub(crate) use staff::{check_department, insert_staff};
 pub use units::{
-    OrgUnit, OrgUnitFilter, OrgUnitNode, count_by_level, create_unit, delete_unit, get_unit, list_units, tree,
-    update_unit,
+    OrgUnit, OrgUnitFilter, OrgUnitNode, OrgUnitRef, count_by_level, create_unit, delete_unit, get_unit, list_units,
+    tree, update_unit,
 };
 
 use std::collections::HashMap;

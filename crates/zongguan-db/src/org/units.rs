@@ -34,9 +34,24 @@ pub struct OrgUnit {
     /// After a grid's shape was saved: the run that re-assigns buildings to grids.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regrid_run_id: Option<i64>,
+    /// Its sub-units that the caller can see (0: a leaf of the caller's tree), so a tree picker
+    /// knows which nodes open without loading them.
+    pub child_count: u64,
+    /// Its ancestors that the caller can see, top first (empty at a root of the caller's tree):
+    /// a search hit is shown with its path, e.g. 平湖街道 / 良安田社区.
+    pub ancestors: Vec<OrgUnitRef>,
+}
+
+/// An org unit named in another answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrgUnitRef {
+    pub id: i64,
+    pub level: String,
+    pub name: String,
 }
 
 impl From<org_unit::Model> for OrgUnit {
+    /// The row alone: [`described`] adds what the caller can see around it.
     fn from(m: org_unit::Model) -> Self {
         Self {
             id: m.id,
@@ -48,8 +63,74 @@ impl From<org_unit::Model> for OrgUnit {
             sort: m.sort,
             geometry: m.geometry.and_then(|g| serde_json::from_str(&g).ok()),
             regrid_run_id: None,
+            child_count: 0,
+            ancestors: Vec::new(),
         }
     }
+}
+
+/// The ids in a materialised path (`/1/4/37/`), top first, the unit itself last.
+fn path_ids(path: &str) -> impl Iterator<Item = i64> + '_ {
+    path.split('/').filter_map(|s| s.parse().ok())
+}
+
+/// Units as answered: each with its visible child count and visible ancestors (two queries for
+/// the lot, whatever their number).
+async fn described<C: ConnectionTrait>(c: &C, scope: &Scope, rows: Vec<org_unit::Model>) -> DbResult<Vec<OrgUnit>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let counts: HashMap<i64, i64> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::ParentId)
+        .column_as(org_unit::Column::Id.count(), "n")
+        .filter(org_unit::Column::ParentId.is_in(ids))
+        .filter(scope::org_units(scope))
+        .group_by(org_unit::Column::ParentId)
+        .into_tuple::<(i64, i64)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    let above: std::collections::BTreeSet<i64> = rows
+        .iter()
+        .flat_map(|m| path_ids(&m.path).filter(move |&a| a != m.id))
+        .collect();
+    let named: HashMap<i64, OrgUnitRef> = if above.is_empty() {
+        HashMap::new()
+    } else {
+        org_unit::Entity::find()
+            .select_only()
+            .columns([org_unit::Column::Id, org_unit::Column::Level, org_unit::Column::Name])
+            .filter(org_unit::Column::Id.is_in(above))
+            .filter(scope::org_units(scope))
+            .into_tuple::<(i64, String, String)>()
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|(id, level, name)| (id, OrgUnitRef { id, level, name }))
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let ancestors = path_ids(&m.path)
+                .filter(|&a| a != m.id)
+                .filter_map(|a| named.get(&a).cloned())
+                .collect();
+            let child_count = counts.get(&m.id).map_or(0, |&n| u64::try_from(n).unwrap_or(0));
+            OrgUnit {
+                child_count,
+                ancestors,
+                ..m.into()
+            }
+        })
+        .collect())
+}
+
+async fn described_one<C: ConnectionTrait>(c: &C, scope: &Scope, m: org_unit::Model) -> DbResult<OrgUnit> {
+    described(c, scope, vec![m]).await?.pop().ok_or(DbError::NotFound)
 }
 
 /// A node of the org tree, for the UI.
@@ -67,8 +148,13 @@ pub struct OrgUnitNode {
 #[derive(Debug, Default, Clone)]
 pub struct OrgUnitFilter {
     pub parent_id: Option<i64>,
+    /// One level, or several separated by commas.
     pub level: Option<String>,
     pub q: Option<String>,
+    /// Only the roots of the caller's tree: visible units whose parent is not visible.
+    pub roots: bool,
+    /// Answer units without their geometry (a picker draws none; a district's outline is 25 kB).
+    pub no_geometry: bool,
 }
 
 /// The UI's word for a stored level.
@@ -145,37 +231,84 @@ pub(super) async fn visible_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i
         .ok_or(DbError::NotFound)
 }
 
+/// The roots of the caller's tree: visible units whose parent is out of sight (or absent).
+fn roots_of(scope: &Scope) -> sea_orm::Condition {
+    use sea_orm::sea_query::Query;
+    match scope {
+        Scope::All => sea_orm::Condition::all().add(org_unit::Column::ParentId.is_null()),
+        Scope::Subtree { path } => sea_orm::Condition::all().add(org_unit::Column::Path.eq(path.as_str())),
+        // A set of units (own grids, a custom list, own records): those whose parent is not in it.
+        Scope::Units { .. } | Scope::OwnRecords { .. } => {
+            sea_orm::Condition::any().add(org_unit::Column::ParentId.is_null()).add(
+                org_unit::Column::ParentId.not_in_subquery(
+                    Query::select()
+                        .column(org_unit::Column::Id)
+                        .from(org_unit::Entity)
+                        .cond_where(scope::org_units(scope))
+                        .to_owned(),
+                ),
+            )
+        }
+    }
+}
+
+/// Shallow units first (a search for 平湖 answers the subdistrict before its communities' grids).
+fn level_rank() -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::Expr::cust(
+        "CASE level WHEN 'district' THEN 0 WHEN 'subdistrict' THEN 1 WHEN 'community' THEN 2 ELSE 3 END",
+    )
+}
+
 pub async fn list_units(db: &Db, scope: &Scope, f: &OrgUnitFilter, p: PageReq) -> DbResult<Page<OrgUnit>> {
     let mut q = org_unit::Entity::find().filter(scope::org_units(scope));
     if let Some(pid) = f.parent_id {
         q = q.filter(org_unit::Column::ParentId.eq(pid));
     }
-    if let Some(l) = f.level.as_deref() {
-        OrgLevel::parse(l).map_err(named("level"))?;
-        q = q.filter(org_unit::Column::Level.eq(l));
+    if f.roots {
+        q = q.filter(roots_of(scope));
     }
-    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(l) = f.level.as_deref() {
+        let levels = l
+            .split(',')
+            .map(|l| OrgLevel::parse(l.trim()).map(OrgLevel::as_str))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(named("level"))?;
+        q = q.filter(org_unit::Column::Level.is_in(levels));
+    }
+    let search = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(t) = search {
         q = q.filter(
             sea_orm::Condition::any()
                 .add(crate::like::contains(org_unit::Column::Name, t))
                 .add(crate::like::starts_with(org_unit::Column::Code, t)),
         );
     }
-    let (items, total) = page_of(
+    let (mut items, total) = page_of(
         db,
         q,
         |q| {
+            let q = if search.is_some() {
+                q.order_by(level_rank(), sea_orm::Order::Asc)
+            } else {
+                q
+            };
             q.order_by_asc(org_unit::Column::Sort)
                 .order_by_asc(org_unit::Column::Code)
         },
         p,
     )
     .await?;
-    Ok(Page::new(items.into_iter().map(OrgUnit::from).collect(), total))
+    if f.no_geometry {
+        for m in &mut items {
+            m.geometry = None;
+        }
+    }
+    Ok(Page::new(described(&db.conn, scope, items).await?, total))
 }
 
 pub async fn get_unit(db: &Db, scope: &Scope, id: i64) -> DbResult<OrgUnit> {
-    Ok(visible_unit(&db.conn, scope, id).await?.into())
+    let m = visible_unit(&db.conn, scope, id).await?;
+    described_one(&db.conn, scope, m).await
 }
 
 /// The visible part of the tree; a unit whose parent is out of scope becomes a root.
@@ -285,8 +418,9 @@ pub async fn create_unit(db: &Db, actor: &Actor, n: NewOrgUnitFields) -> DbResul
         Event::ok("create", "org_unit", m.id).detail(format!("{} {}", m.code, m.name)),
     )
     .await?;
+    let unit = described_one(&*txn, &actor.scope, m).await?;
     txn.commit().await?;
-    Ok(m.into())
+    Ok(unit)
 }
 
 /// Its digits depend on the stored level, its prefix on the parent: both are read here.
@@ -342,8 +476,9 @@ pub async fn update_unit(db: &Db, actor: &Actor, id: i64, u: OrgUnitChange) -> D
         Event::ok("update", "org_unit", id).detail(format!("{} {}", m.code, m.name)),
     )
     .await?;
+    let unit = described_one(&*txn, &actor.scope, m).await?;
     txn.commit().await?;
-    Ok(m.into())
+    Ok(unit)
 }
 
 pub async fn delete_unit(db: &Db, actor: &Actor, id: i64) -> DbResult<()> {

@@ -293,7 +293,7 @@ export function useGridDraw(wb: ShallowRef<MapWorkbench | null>, showLayer: (nam
     cancel()
     w.refresh('grids')
     void loadGrids()
-    void org.load(true).catch(() => {})
+    org.invalidate()
     if (saved?.regrid_run_id != null) void follow(saved.regrid_run_id)
   }
 

@@ -2,10 +2,11 @@
 import { useRouter } from 'vue-router'
 import { caseApi } from '@/api/cases'
 import { usePagedList } from '@/composables/usePagedList'
+import type { PageQuery } from '@/api/types'
 
 export function useCaseInbox() {
   const router = useRouter()
-  const list = usePagedList((q: { page?: number; page_size?: number }) => caseApi.inbox(q), () => ({}))
+  const list = usePagedList((q: PageQuery) => caseApi.inbox(q), () => ({}))
   const open = (id: number) => router.push({ name: 'case-detail', params: { id } })
   return { ...list, open }
 }

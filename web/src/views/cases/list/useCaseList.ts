@@ -1,7 +1,8 @@
 // 事件列表: the filtered, paged list of cases in the caller's scope.
 import { useRouter } from 'vue-router'
 import { caseApi, caseQuery, type CaseFilters } from '@/api/cases'
-import { usePagedList } from '@/composables/usePagedList'
+import { paging, usePagedList } from '@/composables/usePagedList'
+import type { PageQuery } from '@/api/types'
 
 export const emptyCaseFilters = (): CaseFilters => ({
   states: [],
@@ -16,8 +17,8 @@ export const emptyCaseFilters = (): CaseFilters => ({
 export function useCaseList() {
   const router = useRouter()
   const list = usePagedList(
-    (f: CaseFilters & { page?: number; page_size?: number }) =>
-      caseApi.list({ ...caseQuery(f), page: f.page, page_size: f.page_size }),
+    (f: CaseFilters & PageQuery) =>
+      caseApi.list({ ...caseQuery(f), ...paging(f) }),
     emptyCaseFilters,
   )
   const open = (id: number) => router.push({ name: 'case-detail', params: { id } })

@@ -1,7 +1,9 @@
-// The org unit page: the tree, the selected unit, and its create/edit/delete.
+// The org unit page: the selected unit, what is around it, and its create/edit/delete. The tree on
+// the left loads lazily through the org store; the unit's answer names its ancestors and counts
+// its children, so nothing here needs the whole tree.
 import { computed, ref, shallowRef } from 'vue'
 import { orgUnitApi } from '@/api/org'
-import type { OrgUnit, OrgUnitNode } from '@/api/types'
+import type { OrgUnit, OrgUnitRef } from '@/api/types'
 import { useConfirm } from '@/composables/useConfirm'
 import { useOrgStore } from '@/stores/org'
 import { childLevel } from '@/utils/tree'
@@ -13,22 +15,21 @@ export function useOrgUnits() {
   const detail = shallowRef<OrgUnit | null>(null)
   const detailLoading = ref(false)
 
-  const node = computed<OrgUnitNode | undefined>(() => org.node(selectedId.value))
-  const parent = computed<OrgUnitNode | undefined>(() => {
-    const id = detail.value?.parent_id ?? node.value?.parent_id
-    return id == null ? undefined : org.node(id)
+  /** The parent, when the caller can see it (a unit at the top of their scope has none in sight). */
+  const parent = computed<OrgUnitRef | undefined>(() => {
+    const d = detail.value
+    const last = d?.ancestors?.at(-1)
+    return d && last && last.id === d.parent_id ? last : undefined
   })
+  const childCount = computed(() => detail.value?.child_count ?? 0)
   const nextLevel = computed(() => (detail.value ? childLevel(detail.value.level) : null))
-
-  async function loadTree(force = false) {
-    try {
-      const roots = await org.load(force)
-      const first = roots[0]
-      if (selectedId.value == null && first) await select(first.id)
-    } catch {
-      // shown by the client
-    }
-  }
+  /** A grid's community (itself for a community). */
+  const community = computed<OrgUnitRef | undefined>(() => {
+    const d = detail.value
+    if (!d) return undefined
+    if (d.level === 'community') return { id: d.id, level: d.level, name: d.name }
+    return [...(d.ancestors ?? [])].reverse().find((a) => a.level === 'community')
+  })
 
   async function select(id: number) {
     selectedId.value = id
@@ -43,22 +44,24 @@ export function useOrgUnits() {
     }
   }
 
-  async function afterSave(saved: OrgUnit | undefined) {
-    await loadTree(true)
-    await select(saved?.id ?? selectedId.value ?? 0)
+  /** The parent with its code, for the form's code rules (null: out of sight or none). */
+  async function parentUnit(): Promise<OrgUnit | null> {
+    const p = parent.value
+    return p ? org.unit(p.id).catch(() => null) : null
   }
 
-  async function remove() {
+  async function remove(): Promise<{ parentId: number | null } | null> {
     const unit = detail.value
-    if (!unit) return
+    if (!unit) return null
     // A unit with sub-units answers 409, shown by the client.
-    if (!(await confirmDelete(unit.name, () => orgUnitApi.remove(unit.id)))) return
-    const parentId = unit.parent_id
+    if (!(await confirmDelete(unit.name, () => orgUnitApi.remove(unit.id)))) return null
+    const parentId = parent.value?.id ?? null
     detail.value = null
     selectedId.value = null
-    await loadTree(true)
+    org.invalidate()
     if (parentId != null) await select(parentId)
+    return { parentId }
   }
 
-  return { org, selectedId, detail, detailLoading, node, parent, nextLevel, loadTree, select, afterSave, remove }
+  return { org, selectedId, detail, detailLoading, parent, childCount, nextLevel, community, select, parentUnit, remove }
 }

@@ -1,14 +1,14 @@
 // 楼栋: the filtered, paged list and its export; the form's state and the body it sends.
 import { buildingApi, buildingExportUrl, buildingQuery, type BuildingFilters } from '@/api/registry'
-import type { Building, BuildingInput } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import type { Building, BuildingInput, PageQuery } from '@/api/types'
+import { paging, usePagedList } from '@/composables/usePagedList'
 
 export const emptyBuildingFilters = (): BuildingFilters => ({ org_unit_id: null, use_type: '', q: '' })
 
 export function useBuildings() {
   const list = usePagedList(
-    (f: BuildingFilters & { page?: number; page_size?: number }) =>
-      buildingApi.list({ ...buildingQuery(f), page: f.page, page_size: f.page_size }),
+    (f: BuildingFilters & PageQuery) =>
+      buildingApi.list({ ...buildingQuery(f), ...paging(f) }),
     emptyBuildingFilters,
   )
 

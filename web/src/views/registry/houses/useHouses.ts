@@ -1,7 +1,7 @@
 // 房屋: the filtered, paged list and its export; the form's state and the body it sends.
 import { houseApi, houseExportUrl, houseQuery, type HouseFilters } from '@/api/registry'
-import type { House, HouseInput } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import type { House, HouseInput, PageQuery } from '@/api/types'
+import { paging, usePagedList } from '@/composables/usePagedList'
 
 export const emptyHouseFilters = (): HouseFilters => ({
   org_unit_id: null,
@@ -13,8 +13,8 @@ export const emptyHouseFilters = (): HouseFilters => ({
 
 export function useHouses() {
   const list = usePagedList(
-    (f: HouseFilters & { page?: number; page_size?: number }) =>
-      houseApi.list({ ...houseQuery(f), page: f.page, page_size: f.page_size }),
+    (f: HouseFilters & PageQuery) =>
+      houseApi.list({ ...houseQuery(f), ...paging(f) }),
     emptyHouseFilters,
   )
 

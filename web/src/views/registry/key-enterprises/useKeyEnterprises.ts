@@ -1,13 +1,13 @@
 // 重点企业: the filtered, paged list; the form's state and the body it sends.
 import { keyEnterpriseApi, placeQuery, type PlaceFilters } from '@/api/registry'
 import type { KeyEnterprise, KeyEnterpriseInput, PageQuery } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import { paging, usePagedList } from '@/composables/usePagedList'
 import { normalizeCreditCode } from '@/utils/creditCode'
 import { emptyPlaceFilters, opt, optPhone } from '../places'
 
 export function useKeyEnterprises() {
   return usePagedList(
-    (f: PlaceFilters & PageQuery) => keyEnterpriseApi.list({ ...placeQuery(f), page: f.page, page_size: f.page_size }),
+    (f: PlaceFilters & PageQuery) => keyEnterpriseApi.list({ ...placeQuery(f), ...paging(f) }),
     emptyPlaceFilters,
   )
 }

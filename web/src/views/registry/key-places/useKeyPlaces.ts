@@ -1,12 +1,12 @@
 // 重点场所: the filtered, paged list; the form's state and the body it sends.
 import { keyPlaceApi, placeQuery, type PlaceFilters } from '@/api/registry'
 import type { KeyPlace, KeyPlaceInput, PageQuery } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import { paging, usePagedList } from '@/composables/usePagedList'
 import { emptyPlaceFilters, opt, optPhone } from '../places'
 
 export function useKeyPlaces() {
   return usePagedList(
-    (f: PlaceFilters & PageQuery) => keyPlaceApi.list({ ...placeQuery(f), page: f.page, page_size: f.page_size }),
+    (f: PlaceFilters & PageQuery) => keyPlaceApi.list({ ...placeQuery(f), ...paging(f) }),
     emptyPlaceFilters,
   )
 }

@@ -1,14 +1,14 @@
 // 物业公司: the filtered, paged list; the form's state and the body it sends.
 import { placeQuery, propertyCompanyApi, type PlaceFilters } from '@/api/registry'
 import type { PageQuery, PropertyCompany, PropertyCompanyInput } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import { paging, usePagedList } from '@/composables/usePagedList'
 import { normalizeCreditCode } from '@/utils/creditCode'
 import { emptyPlaceFilters, opt, optPhone } from '../places'
 
 export function usePropertyCompanies() {
   return usePagedList(
     (f: PlaceFilters & PageQuery) =>
-      propertyCompanyApi.list({ ...placeQuery(f), page: f.page, page_size: f.page_size }),
+      propertyCompanyApi.list({ ...placeQuery(f), ...paging(f) }),
     emptyPlaceFilters,
   )
 }

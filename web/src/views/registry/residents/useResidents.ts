@@ -1,8 +1,8 @@
 // 实有人口: the filtered, sorted, paged list; the form's state and the body it sends.
 import { useRouter } from 'vue-router'
 import { residentApi, residentExportUrl, residentQuery, type ResidentFilters } from '@/api/registry'
-import type { ResidentDetail, ResidentForm } from '@/api/types'
-import { usePagedList } from '@/composables/usePagedList'
+import type { PageQuery, ResidentDetail, ResidentForm } from '@/api/types'
+import { paging, usePagedList } from '@/composables/usePagedList'
 import { normalizePhone } from '@/utils/phone'
 
 export const emptyResidentFilters = (): ResidentFilters => ({
@@ -32,8 +32,8 @@ export function sortOrder(sort: string): { prop: string; order: 'ascending' | 'd
 export function useResidents() {
   const router = useRouter()
   const list = usePagedList(
-    (f: ResidentFilters & { page?: number; page_size?: number }) =>
-      residentApi.list({ ...residentQuery(f), page: f.page, page_size: f.page_size }),
+    (f: ResidentFilters & PageQuery) =>
+      residentApi.list({ ...residentQuery(f), ...paging(f) }),
     emptyResidentFilters,
   )
 
