@@ -244,6 +244,17 @@ on_both!(short_and_partial_searches_find_people, |app: TestApp| async move {
     let two: String = name.chars().take(2).collect();
     let (_, v) = c.get(&format!("/api/v1/residents?q={two}&page_size=500")).await;
     assert!(ids(&v).contains(&id), "{two}: {v}");
+    // Two characters inside the name: a given name finds its owner (小明 → 张小明).
+    let (_, many) = c.get("/api/v1/residents?page_size=200").await;
+    let three = many["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["name"].as_str().is_some_and(|n| n.chars().count() >= 3))
+        .expect("a three-character name");
+    let given: String = three["name"].as_str().expect("name").chars().skip(1).take(2).collect();
+    let (_, v) = c.get(&format!("/api/v1/residents?q={given}&page_size=500")).await;
+    assert!(ids(&v).contains(&three["id"].as_i64().expect("id")), "{given}: {v}");
     // The number's last six characters, and the whole number, in the same box.
     if let Some(n) = full {
         let tail = &n[n.len() - 6..];

@@ -245,6 +245,17 @@ pub async fn lists(
     }
     report(&mut f, "steady", times);
     f.add("peak_rss", peak_rss_mib(), "MiB");
+    for (name, key) in [("rss_anon", "RssAnon:"), ("rss_file", "RssFile:")] {
+        let kb = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            })
+            .unwrap_or(0.0);
+        f.add(name, kb / 1024.0, "MiB");
+    }
     cold.close().await.ok();
     Ok(f)
 }

@@ -47,6 +47,12 @@ pub(super) async fn restore_indexes<C: ConnectionTrait>(c: &C, backend: Backend,
                 .await?;
         }
     }
+    if backend == Backend::Sqlite {
+        // The name pieces the resident triggers would have written, in one sorted pass.
+        c.execute_unprepared("DELETE FROM resident_bigram").await?;
+        c.execute_unprepared(&crate::migration::m0018_name_bigrams::fill_sql(false))
+            .await?;
+    }
     for sql in again {
         c.execute_unprepared(&sql).await?;
     }

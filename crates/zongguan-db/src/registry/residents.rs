@@ -18,7 +18,7 @@ use super::houses::visible_house;
 use super::residences::residence_views;
 use super::{Residence, buildings_matching, trigram_phrase};
 use crate::audit::{self, Event};
-use crate::entity::{house, org_unit, residence, resident};
+use crate::entity::{building, house, org_unit, residence, resident};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, org, scope};
 
 /// A resident in a list: identity number and phone masked.
@@ -193,19 +193,24 @@ async fn counted_total(db: &Db, scope: &Scope, f: &ResidentFilter, today: NaiveD
     if matches!(scope, Scope::OwnRecords { .. }) {
         return Ok(None);
     }
-    let units = super::buildings::units_under(db, scope, f.org_unit_id).await?;
+    // Everything: every unit the counters hold, without listing them.
+    let units = match (scope, f.org_unit_id) {
+        (Scope::All, None) => None,
+        _ => Some(super::buildings::units_under(db, scope, f.org_unit_id).await?),
+    };
     let pf = crate::stats::PeopleFilter {
         registration_type: f.registration_type.as_deref().filter(|s| !s.is_empty()),
         gender: f.gender.as_deref().filter(|s| !s.is_empty()),
         born: born_between(today, f),
     };
     db.stats
-        .with_warm(db, |counts| {
-            units
+        .with_warm(db, |counts| match &units {
+            None => counts.values().map(|c| c.people_matching(&pf)).sum(),
+            Some(units) => units
                 .iter()
                 .filter_map(|u| counts.get(u))
                 .map(|c| c.people_matching(&pf))
-                .sum()
+                .sum(),
         })
         .await
 }
@@ -252,11 +257,21 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         Some(Text::Number(n)) => q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(n))),
         Some(Text::Tail(n)) => q = q.filter(resident::Column::IdTailHash.eq(id_tail_hash(db, n))),
         Some(Text::NameStart(t)) => {
-            q = q
-                .filter(resident::Column::Name.gte(*t))
-                .filter(resident::Column::Name.lt(format!("{t}\u{10FFFF}")));
+            let start = Condition::all()
+                .add(resident::Column::Name.gte(*t))
+                .add(resident::Column::Name.lt(format!("{t}\u{10FFFF}")));
+            q = if t.chars().count() == 2 {
+                q.filter(Condition::any().add(start).add(inside_name(db, t).await?))
+            } else {
+                q.filter(start)
+            };
         }
-        Some(Text::Phrase(t)) => q = q.filter(phrase_matching(db, t)),
+        Some(Text::Phrase(t)) => {
+            q = match phrase_ids(db, scope, t).await? {
+                Some(ids) => q.filter(resident::Column::Id.is_in(ids)),
+                None => q.filter(phrase_matching(db, t)),
+            }
+        }
     }
     let plain = text.is_none() && f.id_number.is_none() && f.after_id.is_none() && special.is_none();
     let counted = if plain {
@@ -311,6 +326,101 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         next,
         prev,
     })
+}
+
+/// People with `t` (two characters) inside their name past its first character (小明 in
+/// 张小明), from the name pieces of `m0018_name_bigrams`: listed when few, else a subquery.
+async fn inside_name(db: &Db, t: &str) -> DbResult<Condition> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let pieces = Query::select()
+        .column(Alias::new("resident_id"))
+        .from(Alias::new("resident_bigram"))
+        .and_where(Expr::col(Alias::new("token")).eq(t))
+        .to_owned();
+    let listed = pieces.clone().limit(PHRASE_IDS + 1).to_owned();
+    let ids: Vec<i64> = db
+        .conn
+        .query_all(&listed)
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?;
+    Ok(Condition::all().add(if ids.len() as u64 > PHRASE_IDS {
+        resident::Column::Id.in_subquery(pieces)
+    } else {
+        resident::Column::Id.is_in(ids)
+    }))
+}
+
+/// Past this many matches a phrase is filtered in the query rather than listed.
+const PHRASE_IDS: u64 = 5_000;
+/// Past this many matching buildings a phrase is an area (a community's name), not an address.
+const PHRASE_BUILDINGS: u64 = 500;
+
+/// The people a phrase matches — by name, or living now in a matching building of the scope —
+/// listed when few (the usual case), so the page is read by key instead of scanning the scope.
+async fn phrase_ids(db: &Db, scope: &Scope, t: &str) -> DbResult<Option<Vec<i64>>> {
+    let named: Vec<i64> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .filter(resident_name_matching(db, t))
+        .limit(PHRASE_IDS + 1)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    if named.len() as u64 > PHRASE_IDS {
+        return Ok(None);
+    }
+    // Buildings, then their houses, then who lives there now, each by key: a join the planner
+    // would drive from every current residence in the district.
+    let buildings: Vec<i64> = building::Entity::find()
+        .select_only()
+        .column(building::Column::Id)
+        .filter(building::Column::Id.in_subquery(buildings_matching(db, t)))
+        .filter(scope::placed(&db.conn, scope, &super::buildings::PLACED).await?)
+        .limit(PHRASE_BUILDINGS + 1)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    if buildings.len() as u64 > PHRASE_BUILDINGS {
+        return Ok(None);
+    }
+    let houses: Vec<i64> = if buildings.is_empty() {
+        Vec::new()
+    } else {
+        house::Entity::find()
+            .select_only()
+            .column(house::Column::Id)
+            .filter(house::Column::BuildingId.is_in(buildings))
+            .limit(PHRASE_IDS + 1)
+            .into_tuple()
+            .all(&db.conn)
+            .await?
+    };
+    if houses.len() as u64 > PHRASE_IDS {
+        return Ok(None);
+    }
+    let living: Vec<i64> = if houses.is_empty() {
+        Vec::new()
+    } else {
+        residence::Entity::find()
+            .select_only()
+            .column(residence::Column::ResidentId)
+            .filter(residence::Column::HouseId.is_in(houses))
+            .filter(residence::Column::Until.is_null())
+            .limit(PHRASE_IDS + 1)
+            .into_tuple()
+            .all(&db.conn)
+            .await?
+    };
+    if living.len() as u64 > PHRASE_IDS {
+        return Ok(None);
+    }
+    let mut ids = named;
+    ids.extend(living);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
 }
 
 /// By name, or by the building they live in now (its code, name or address).

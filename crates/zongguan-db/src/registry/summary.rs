@@ -30,6 +30,41 @@ pub struct UnitSummary {
     pub buildings: u64,
 }
 
+/// One reported unit's counts while they are summed.
+#[derive(Default)]
+struct Tally<'a> {
+    registration: HashMap<&'a String, u64>,
+    gender: HashMap<&'a String, u64>,
+    /// 0-17, 18-59, 60+, unknown.
+    bands: [u64; 4],
+    houses: HashMap<&'a String, u64>,
+    rental: u64,
+    buildings: u64,
+}
+
+/// The top units of the scope: the root for everything, the subtree's unit, the listed units whose
+/// parent is not listed (without building the whole tree).
+async fn scope_roots(db: &Db, scope: &Scope) -> DbResult<Vec<org_unit::Model>> {
+    let q = org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Sort)
+        .order_by_asc(org_unit::Column::Code);
+    Ok(match scope {
+        Scope::All => q.filter(org_unit::Column::ParentId.is_null()).all(&db.conn).await?,
+        Scope::Subtree { path } => q.filter(org_unit::Column::Path.eq(path.as_str())).all(&db.conn).await?,
+        Scope::Units { ids } => {
+            let units = q.filter(org_unit::Column::Id.is_in(ids.clone())).all(&db.conn).await?;
+            units
+                .into_iter()
+                .filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p)))
+                .collect()
+        }
+        Scope::OwnRecords { .. } => {
+            let ids: Vec<i64> = org::tree(db, scope).await?.iter().map(|n| n.id).collect();
+            q.filter(org_unit::Column::Id.is_in(ids)).all(&db.conn).await?
+        }
+    })
+}
+
 /// Counts for each child of `org_unit_id` (or the top units of the caller's scope), rolled up from grids.
 pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResult<Vec<UnitSummary>> {
     let today = chrono::Local::now().date_naive();
@@ -52,14 +87,7 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
                 .await?;
             if kids.is_empty() { vec![parent] } else { kids }
         }
-        None => {
-            let tree = org::tree(db, scope).await?;
-            let ids: Vec<i64> = tree.iter().map(|n| n.id).collect();
-            org_unit::Entity::find()
-                .filter(org_unit::Column::Id.is_in(ids))
-                .all(&db.conn)
-                .await?
-        }
+        None => scope_roots(db, scope).await?,
     };
     // Map every visible unit id to the reported unit whose subtree holds it.
     let all: Vec<(i64, String)> = org_unit::Entity::find()
@@ -92,36 +120,46 @@ pub async fn summary(db: &Db, scope: &Scope, org_unit_id: Option<i64>) -> DbResu
     let (adult, senior) = (crate::stats::day_number(adult), crate::stats::day_number(senior));
     db.stats
         .with(db, |counts| {
+            // Tallied under borrowed keys, turned into strings once per reported unit.
+            let mut tallies: Vec<Tally<'_>> = (0..out.len()).map(|_| Tally::default()).collect();
             for (unit, i) in &owner {
-                let (Some(c), Some(s)) = (counts.get(unit), out.get_mut(*i)) else {
+                let (Some(c), Some(t)) = (counts.get(unit), tallies.get_mut(*i)) else {
                     continue;
                 };
                 for ((reg, gender), (births, unknown)) in &c.people {
                     let n = births.len() as u64 + unknown;
-                    s.residents += n;
-                    *s.by_registration_type.entry(reg.clone()).or_default() += n;
-                    *s.by_gender.entry(gender.clone()).or_default() += n;
+                    *t.registration.entry(reg).or_default() += n;
+                    *t.gender.entry(gender).or_default() += n;
                     let young = crate::stats::UnitCounts::born_between(births, adult, i32::MAX);
                     let working = crate::stats::UnitCounts::born_between(births, senior, adult);
-                    for (band, k) in [
-                        ("0-17", young),
-                        ("18-59", working),
-                        ("60+", births.len() as u64 - young - working),
-                        ("unknown", *unknown),
-                    ] {
-                        if k > 0 {
-                            *s.by_age_band.entry(band.into()).or_default() += k;
-                        }
+                    let bands = [young, working, births.len() as u64 - young - working, *unknown];
+                    for (sum, k) in t.bands.iter_mut().zip(bands) {
+                        *sum += k;
                     }
                 }
                 for ((use_type, rental), n) in &c.houses {
-                    s.houses += n;
-                    *s.houses_by_use.entry(use_type.clone()).or_default() += n;
+                    *t.houses.entry(use_type).or_default() += n;
                     if *rental {
-                        s.rental_houses += n;
+                        t.rental += n;
                     }
                 }
-                s.buildings += c.buildings;
+                t.buildings += c.buildings;
+            }
+            for (s, t) in out.iter_mut().zip(tallies) {
+                let owned = |m: HashMap<&String, u64>| m.into_iter().map(|(k, v)| (k.clone(), v)).collect();
+                s.residents = t.registration.values().sum();
+                s.by_registration_type = owned(t.registration);
+                s.by_gender = owned(t.gender);
+                s.by_age_band = ["0-17", "18-59", "60+", "unknown"]
+                    .into_iter()
+                    .zip(t.bands)
+                    .filter(|(_, k)| *k > 0)
+                    .map(|(b, k)| (b.to_string(), k))
+                    .collect();
+                s.houses = t.houses.values().sum();
+                s.houses_by_use = owned(t.houses);
+                s.rental_houses = t.rental;
+                s.buildings = t.buildings;
             }
         })
         .await?;
