@@ -129,6 +129,21 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::map::map_search))
         .routes(routes!(http::map::list_regrid_runs, http::map::start_regrid_run))
         .routes(routes!(http::map::get_regrid_run))
+        .routes(routes!(http::governance::rental::list_rental_houses))
+        .routes(routes!(http::governance::rental::propose_rental_classes))
+        .routes(routes!(http::governance::rental::get_rental_house))
+        .routes(routes!(http::governance::rental::classify_rental_house))
+        .routes(routes!(
+            http::governance::rental::list_house_inspections,
+            http::governance::rental::create_inspection
+        ))
+        .routes(routes!(http::governance::rental::list_inspections))
+        .routes(routes!(http::governance::rental::mark_rectified))
+        .routes(routes!(http::governance::rental::list_checklists))
+        .routes(routes!(
+            http::governance::rental::get_rental_rules,
+            http::governance::rental::save_rental_rules
+        ))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::export_audit_logs))
         .routes(routes!(http::audit::list_login_logs))

@@ -60,6 +60,12 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
                 c.buildings, c.houses, c.residents
             );
         }
+        let r = zongguan_db::demo_data::rental(&db, seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if r.houses > 0 {
+            println!("出租屋：{} 套已分类，近三个月巡查 {} 次", r.houses, r.inspections);
+        }
     }
     if !no_cases {
         let c = zongguan_db::demo_data::cases(&db, seed, scale.cases())

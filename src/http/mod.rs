@@ -2,6 +2,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod governance;
 pub mod imports;
 pub mod map;
 pub mod meta;

@@ -16,5 +16,6 @@ mod migrations;
 mod openapi;
 mod org;
 mod registry;
+mod rental;
 mod scope;
 mod security;

@@ -60,6 +60,9 @@ permissions! {
     CaseSupervise = "case:supervise", "督办事件";
     StatsRead = "stats:read", "查看统计报表";
     MapRead = "map:read", "使用图上办公（地图图层、专题图、空间查询）";
+    RentalRead = "rental:read", "查看出租屋分类与巡查记录";
+    RentalWrite = "rental:write", "巡查出租屋，登记隐患整改";
+    RentalClassify = "rental:classify", "确定出租屋风险等级";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

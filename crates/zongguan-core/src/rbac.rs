@@ -166,6 +166,9 @@ const OFFICER_FULL: &[Permission] = &[
     CaseSupervise,
     StatsRead,
     MapRead,
+    RentalRead,
+    RentalWrite,
+    RentalClassify,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -182,6 +185,9 @@ const OFFICER: &[Permission] = &[
     CaseSupervise,
     StatsRead,
     MapRead,
+    RentalRead,
+    RentalWrite,
+    RentalClassify,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -252,6 +258,8 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RegistryWrite,
             CaseReport,
             MapRead,
+            RentalRead,
+            RentalWrite,
         ],
     },
     RoleDef {
@@ -274,6 +282,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RegistryRead,
             StatsRead,
             MapRead,
+            RentalRead,
         ],
     },
 ];

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod demo;
 pub mod demo_data;
 pub mod entity;
+pub mod governance;
 pub mod imports;
 mod like;
 pub mod listing;

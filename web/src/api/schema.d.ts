@@ -1091,6 +1091,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rental-checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_checklists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_rental_houses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs the class rules for every rental house in the caller's scope; the proposals are stored
+         *     for a person to confirm.
+         */
+        post: operations["propose_rental_classes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rental house with its tenants (names masked), the facts, what the rules propose and why,
+         *     and its last visits.
+         */
+        get: operations["get_rental_house"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses/{id}/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person confirms the class (audited); the next due day follows it. */
+        post: operations["classify_rental_house"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses/{id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_house_inspections"];
+        put?: never;
+        /**
+         * Records a visit (audited): the checklist's failures are hazards with a rectification deadline;
+         *     the house's next due day follows its class.
+         */
+        post: operations["create_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits under the caller's scope, newest first; `open` / `overdue` give the rectifications
+         *     still waiting.
+         */
+        get: operations["list_inspections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-inspections/{id}/rectified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a visit's hazards rectified (audited; once). */
+        post: operations["mark_rectified"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_rental_rules"];
+        /** Saves the rules and the schedule (audited); a rule set that would class every house is refused. */
+        put: operations["save_rental_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/residents": {
         parameters: {
             query?: never;
@@ -1944,6 +2107,14 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        ChecklistItem: {
+            code: string;
+            /** @description A failed answer is a major hazard (重大隐患); otherwise a general one. */
+            major: boolean;
+            name: string;
+            /** @description The rental types it applies to; empty for every type. */
+            rental_types: string[];
+        };
         Circle: {
             /** Format: double */
             lat: number;
@@ -1951,6 +2122,17 @@ export interface components {
             lon: number;
             /** Format: double */
             radius_m: number;
+        };
+        ClassifyForm: {
+            /** @description JGJ 125 grade `a` | `b` | `c` | `d`. */
+            building_condition?: string | null;
+            /** @description Why, when the class differs from the proposal. */
+            note?: string | null;
+            /** @description `compliant` | `partial` | `non_compliant`. */
+            owner_compliance?: string | null;
+            rental_type?: string | null;
+            /** @description `green` | `yellow` | `orange` | `red`. */
+            risk_class: string;
         };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /** @description Shown once; only its hash is stored. */
@@ -2194,6 +2376,65 @@ export interface components {
         ImportStarted: {
             /** Format: int64 */
             id: number;
+        };
+        Inspection: {
+            /** @description Checklist code → `pass` | `fail` | `na`. */
+            answers: {
+                [key: string]: string;
+            };
+            findings: string;
+            /** Format: int32 */
+            hazards: number;
+            /** Format: int64 */
+            house_id: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            inspected_on: string;
+            inspector_name: string;
+            /** Format: int32 */
+            major_hazards: number;
+            /** Format: date */
+            next_due_on: string;
+            owner_signature: string;
+            rectification: string;
+            /** @description Hazards found and the deadline passed without rectification. */
+            rectification_overdue: boolean;
+            /** Format: date-time */
+            rectified_at?: string | null;
+            /** Format: date */
+            rectify_by?: string | null;
+            /** @description The house's class at the time. */
+            risk_class?: string | null;
+            sanitation: string;
+        };
+        InspectionForm: {
+            /** @description Checklist code → `pass` | `fail` | `na`; items left out passed. */
+            answers?: {
+                [key: string]: string;
+            };
+            findings?: string | null;
+            /** @description `YYYY-MM-DD`; default today. */
+            inspected_on?: string | null;
+            /** @description The owner's signature (name). */
+            owner_signature?: string | null;
+            /** @description What the owner must put right. */
+            rectification?: string | null;
+            /** @description `YYYY-MM-DD`: required when an item failed. */
+            rectify_by?: string | null;
+            /** @description `good` | `fair` | `poor`; default good. */
+            sanitation?: string | null;
+        };
+        InspectionList: {
+            items: components["schemas"]["Inspection"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         ItemCount: {
             /** Format: int64 */
@@ -2586,7 +2827,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -2680,6 +2921,34 @@ export interface components {
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
         };
+        /**
+         * @description A class the rules propose and every fact that led to it; `unknown` names the facts no one has
+         *     recorded, which the rules read as their mildest value.
+         */
+        ProposalView: {
+            class: string;
+            reasons: components["schemas"]["ReasonView"][];
+            unknown: string[];
+        };
+        /** @description What a proposal run did. */
+        ProposeTally: {
+            /** @description Proposed houses by class code. */
+            by_class: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Houses whose proposal changed.
+             */
+            changed: number;
+            /** Format: int64 */
+            houses: number;
+            /**
+             * Format: int64
+             * @description Proposals that differ from the confirmed class (or have none confirmed).
+             */
+            to_confirm: number;
+        };
         QueryBuilding: {
             code: string;
             /** Format: int64 */
@@ -2754,6 +3023,10 @@ export interface components {
                 [key: string]: number;
             };
         };
+        ReasonView: {
+            class: string;
+            text: string;
+        };
         RegridMove: {
             building_code: string;
             /** Format: int64 */
@@ -2816,6 +3089,96 @@ export interface components {
              * @description Spreadsheet row number (header = row 1).
              */
             row: number;
+        };
+        /** @description The facts the proposal read, as stored or counted; none where no one has recorded them. */
+        RentalFacts: {
+            /** Format: double */
+            area?: number | null;
+            building_condition?: string | null;
+            /** Format: int32 */
+            case_window_days: number;
+            /** Format: int32 */
+            hazards: number;
+            /** Format: int32 */
+            major_hazards: number;
+            /** Format: int32 */
+            occupants: number;
+            owner_compliance?: string | null;
+            /** Format: int32 */
+            recent_cases: number;
+            /** @description From the last inspection; none before the first. */
+            sanitation?: string | null;
+            /** Format: int32 */
+            special_group_tenants: number;
+        };
+        /** @description One rental house in a list. */
+        RentalHouse: {
+            address: string;
+            /** Format: double */
+            area?: number | null;
+            building_code: string;
+            /** Format: int64 */
+            building_id: number;
+            /** @description `not_due` | `due` | `overdue`. */
+            due_status: string;
+            /** Format: int64 */
+            grid_id: number;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            last_inspected_on?: string | null;
+            /**
+             * Format: date
+             * @description None for a house never inspected nor scheduled: it counts as overdue.
+             */
+            next_due_on?: string | null;
+            /** Format: int64 */
+            occupants: number;
+            /** @description The rules' last proposal, when it was run. */
+            proposed_class?: string | null;
+            /** @description `urban_village` | `commercial_estate` | `dormitory` | `public_rental` | `other`; none until set. */
+            rental_type?: string | null;
+            /** @description The confirmed class: `green` | `yellow` | `orange` | `red`; none until a person confirms one. */
+            risk_class?: string | null;
+            room: string;
+        };
+        RentalHouseDetail: {
+            building_condition?: string | null;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            confirmed_by?: string | null;
+            facts: components["schemas"]["RentalFacts"];
+            house: components["schemas"]["RentalHouse"];
+            /** @description The last visits, newest first. */
+            inspections: components["schemas"]["Inspection"][];
+            /** @description Nobody is registered as living there. */
+            no_tenant: boolean;
+            owner_compliance?: string | null;
+            /** @description Residence-permit dates are not in the registry yet, so "permit expired" cannot be flagged. */
+            permit_data: boolean;
+            /** @description What the rules propose now, from the facts above. */
+            proposal: components["schemas"]["ProposalView"];
+            tenants: components["schemas"]["Tenant"][];
+        };
+        RentalHouseList: {
+            items: components["schemas"]["RentalHouse"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /**
+         * @description The class rules (each a fact, a threshold and the class it calls for) and the days between
+         *     inspections per class, as stored.
+         */
+        RentalRulesBody: {
+            class_rules: Record<string, never>;
+            inspection_schedule: Record<string, never>;
         };
         Residence: {
             address: string;
@@ -3062,6 +3425,19 @@ export interface components {
             count: number;
             state: string;
             state_name: string;
+        };
+        /** @description A resident living in the house now (the tenant register is the residences, no second list). */
+        Tenant: {
+            /** @description Masked (`张*三`). */
+            name: string;
+            registration_type: string;
+            relation: string;
+            /** Format: int64 */
+            resident_id: number;
+            /** Format: date */
+            since: string;
+            /** @description Belongs to a special group now. */
+            special_group: boolean;
         };
         Thematic: {
             /** @description Class limits, lowest first: `classes + 1` numbers (fewer when values repeat). */
@@ -10097,6 +10473,957 @@ export interface operations {
                 };
             };
             /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_checklists: {
+        parameters: {
+            query?: {
+                /** @description Only the items that apply to this rental type (default: every item). */
+                rental_type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistItem"][];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_rental_houses: {
+        parameters: {
+            query?: {
+                /** @description An org unit: its rental houses and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description `green` | `yellow` | `orange` | `red` | `unclassified`. */
+                risk_class?: string;
+                /** @description `urban_village` | `commercial_estate` | `dormitory` | `public_rental` | `other`. */
+                rental_type?: string;
+                /** @description `not_due` | `due` | `overdue` (never inspected nor scheduled counts as overdue). */
+                due_status?: string;
+                /** @description Part of the room number or the building's code, name or address. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalHouseList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    propose_rental_classes: {
+        parameters: {
+            query?: {
+                /** @description Only under this org unit (within the caller's scope). */
+                org_unit_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposeTally"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_rental_house: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalHouseDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    classify_rental_house: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassifyForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalHouseDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_house_inspections: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_inspections: {
+        parameters: {
+            query?: {
+                org_unit_id?: number;
+                /** @description Only visits whose hazards wait for rectification. */
+                open?: boolean;
+                /** @description Only open ones past their deadline. */
+                overdue?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    mark_rectified: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_rental_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalRulesBody"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_rental_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RentalRulesBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalRulesBody"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;

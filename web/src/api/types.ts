@@ -222,3 +222,14 @@ export type CaseAction =
 export type CaseUrgency = 'normal' | 'yellow' | 'red'
 export type CaseSource = 'grid_worker' | 'phone' | 'visit' | 'portal' | 'open311' | 'system'
 export type PhotoStage = 'report' | 'feedback'
+
+// ---------- governance: rental houses ----------
+export type RentalHouse = Schemas['RentalHouse']
+export type RentalHouseList = Schemas['RentalHouseList']
+export type RentalHouseDetail = Schemas['RentalHouseDetail']
+export type RentalInspection = Schemas['Inspection']
+export type RentalInspectionList = Schemas['InspectionList']
+export type InspectionForm = Schemas['InspectionForm']
+export type ClassifyForm = Schemas['ClassifyForm']
+export type ChecklistItem = Schemas['ChecklistItem']
+export type ProposeTally = Schemas['ProposeTally']

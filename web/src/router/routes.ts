@@ -49,6 +49,20 @@ export const layoutChildren: RouteRecordRaw[] = [
     ],
   },
   {
+    path: 'governance',
+    name: 'governance',
+    redirect: { name: 'governance-rental' },
+    meta: { title: 'menu.governance', icon: 'governance', perm: 'rental:read' },
+    children: [
+      {
+        path: 'rental',
+        name: 'governance-rental',
+        component: () => import('@/views/governance/rental/index.vue'),
+        meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
+      },
+    ],
+  },
+  {
     path: 'registry',
     name: 'registry',
     redirect: { name: 'registry-residents' },

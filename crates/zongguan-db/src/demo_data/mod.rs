@@ -5,12 +5,14 @@ mod history;
 mod live;
 mod people;
 mod registries;
+mod rental;
 
 pub use geography::geography;
 pub use history::case_history;
 pub use live::cases;
 pub use people::person_name;
 pub use registries::registries;
+pub use rental::{RentalTally, rental};
 
 /// How much registry data to make.
 #[derive(Debug, Clone, Copy)]

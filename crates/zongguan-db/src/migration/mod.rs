@@ -19,6 +19,7 @@ mod m0013_open311;
 mod m0014_login_hardening;
 pub(crate) mod m0015_unit_keys;
 mod m0016_auth_epoch;
+pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_login_hardening::Migration),
             Box::new(m0015_unit_keys::Migration),
             Box::new(m0016_auth_epoch::Migration),
+            Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
         ]
     }
@@ -91,6 +93,7 @@ mod tests {
                 "m0014_login_hardening",
                 "m0015_unit_keys",
                 "m0016_auth_epoch",
+                "m0017_governance_rental",
                 "m0018_name_bigrams",
             ]
         );

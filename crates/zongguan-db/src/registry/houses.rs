@@ -99,7 +99,7 @@ pub struct HouseFilter {
 }
 
 /// The house columns that place a row in the org tree.
-pub(super) const PLACED: scope::Placed<house::Column> = scope::Placed {
+pub(crate) const PLACED: scope::Placed<house::Column> = scope::Placed {
     unit: house::Column::GridId,
     subdistrict: house::Column::SubdistrictId,
     community: house::Column::CommunityId,

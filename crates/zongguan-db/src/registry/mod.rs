@@ -16,6 +16,7 @@ pub(crate) use buildings::buildings_matching;
 pub use buildings::{
     Building, BuildingFilter, building_by_code, create_building, get_building, list_buildings, update_building,
 };
+pub(crate) use houses::PLACED as HOUSE_PLACED;
 pub use houses::{House, HouseDetail, HouseFilter, create_house, get_house, list_houses, update_house};
 pub use key_enterprises::{KeyEnterprise, get_key_enterprise, list_key_enterprises, save_key_enterprise};
 pub use key_places::{KeyPlace, get_key_place, list_key_places, save_key_place};

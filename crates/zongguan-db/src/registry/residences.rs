@@ -105,6 +105,7 @@ pub async fn move_in(db: &Db, actor: &Actor, resident_id: i64, m: MoveIn) -> DbR
     let h = visible_house(&*txn, &actor.scope, m.house_id)
         .await
         .map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
+    crate::governance::refuse_if_not_to_let(&h)?;
     let current = residence::Entity::find()
         .filter(residence::Column::ResidentId.eq(resident_id))
         .filter(residence::Column::Until.is_null())

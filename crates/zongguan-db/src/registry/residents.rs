@@ -613,6 +613,7 @@ pub async fn create_resident(db: &Db, actor: &Actor, n: NewResident) -> DbResult
             let h = visible_house(&*txn, &actor.scope, r.house_id)
                 .await
                 .map_err(|_| DbError::invalid("house_id", "房屋不存在"))?;
+            crate::governance::refuse_if_not_to_let(&h)?;
             (h.grid_id, Some((h, r)))
         }
         Placement::Unit(u) => {

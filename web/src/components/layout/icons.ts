@@ -7,6 +7,7 @@ export const menuIcons: Record<string, Component> = {
   map: MapLocation,
   org: OfficeBuilding,
   registry: House,
+  governance: Tickets,
   cases: Tickets,
   system: Setting,
   audit: Document,

@@ -1,0 +1,18 @@
+//! Comprehensive governance (综合治理): rental houses by risk class with their inspections, on the
+//! rules and schedules that are settings. Every query takes the caller's scope; every write audits.
+mod checklists;
+mod classify;
+mod inspections;
+mod rental;
+mod settings;
+
+pub use checklists::{ChecklistItem, checklists};
+pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
+pub use inspections::{
+    Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
+};
+pub use rental::{
+    ProposalView, ReasonView, RentalFacts, RentalFilter, RentalHouse, RentalHouseDetail, Tenant, get_rental_house,
+    list_rental_houses, refuse_if_not_to_let,
+};
+pub use settings::{RentalRules, rental_rules, save_rental_rules};
