@@ -50,9 +50,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         } else {
+            // DISTINCT, not OR IGNORE: an outer statement's conflict clause overrides a trigger's.
             let insert = format!(
-                "INSERT OR IGNORE INTO resident_bigram (token, resident_id)
-                 SELECT substr(NEW.name, k, 2), NEW.id FROM ({}) WHERE k + 1 <= length(NEW.name);",
+                "INSERT INTO resident_bigram (token, resident_id)
+                 SELECT DISTINCT substr(NEW.name, k, 2), NEW.id FROM ({}) WHERE k + 1 <= length(NEW.name);",
                 positions()
             );
             c.execute_unprepared(&format!(
