@@ -1,5 +1,5 @@
-//! Migration 18: two-character pieces of residents' names past their first character, so a
-//! search of two characters finds a given name (小明 → 张小明) through an index.
+//! Migration 18: every two-character piece of residents' names, so a search of two characters
+//! finds a name that starts with them (张小) or holds them (小明 → 张小明) through one index range.
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -10,10 +10,10 @@ impl MigrationName for Migration {
     }
 }
 
-/// The start of a name is served by `idx_resident_name` (a surname, or surname and first given
-/// character); `resident_bigram` holds every other two-character piece (positions 2 to 8), one
-/// row per piece and person, kept by triggers on `resident` (names longer than nine characters
-/// keep their first pieces; three or more characters go through the trigram index anyway).
+/// `resident_bigram` holds every two-character piece of a name (starting at positions 1 to 8),
+/// one row per piece and person, kept by triggers on `resident`; its key `(token, resident_id)`
+/// answers a two-character search in id order (names longer than nine characters keep their
+/// first pieces; three or more characters go through the trigram index anyway).
 #[async_trait::async_trait]
 #[expect(
     elided_lifetimes_in_paths,
@@ -38,7 +38,7 @@ impl MigrationTrait for Migration {
                    IF TG_OP <> 'INSERT' THEN DELETE FROM resident_bigram WHERE resident_id = OLD.id; END IF;
                    IF TG_OP <> 'DELETE' THEN
                      INSERT INTO resident_bigram (token, resident_id)
-                     SELECT DISTINCT substr(NEW.name, k, 2), NEW.id FROM generate_series(2, {LAST}) AS k
+                     SELECT DISTINCT substr(NEW.name, k, 2), NEW.id FROM generate_series(1, {LAST}) AS k
                      WHERE k + 1 <= length(NEW.name) ON CONFLICT DO NOTHING;
                    END IF;
                    RETURN NULL; END $$"
@@ -78,12 +78,12 @@ impl MigrationTrait for Migration {
 /// The last position a piece starts at.
 const LAST: usize = 8;
 
-/// `SELECT 2 AS k UNION ALL SELECT 3 …`: the positions, as a table.
+/// `SELECT 1 AS k UNION ALL SELECT 2 …`: the positions, as a table.
 fn positions() -> String {
-    (2..=LAST)
+    (1..=LAST)
         .map(|k| {
-            if k == 2 {
-                "SELECT 2 AS k".to_string()
+            if k == 1 {
+                "SELECT 1 AS k".to_string()
             } else {
                 format!("SELECT {k}")
             }

@@ -256,15 +256,11 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         None => {}
         Some(Text::Number(n)) => q = q.filter(resident::Column::IdNumberHash.eq(db.cipher.keyed_hash_bytes(n))),
         Some(Text::Tail(n)) => q = q.filter(resident::Column::IdTailHash.eq(id_tail_hash(db, n))),
+        Some(Text::NameStart(t)) if t.chars().count() == 2 => q = q.filter(with_piece(t)),
         Some(Text::NameStart(t)) => {
-            let start = Condition::all()
-                .add(resident::Column::Name.gte(*t))
-                .add(resident::Column::Name.lt(format!("{t}\u{10FFFF}")));
-            q = if t.chars().count() == 2 {
-                q.filter(Condition::any().add(start).add(inside_name(db, t).await?))
-            } else {
-                q.filter(start)
-            };
+            q = q
+                .filter(resident::Column::Name.gte(*t))
+                .filter(resident::Column::Name.lt(format!("{t}\u{10FFFF}")));
         }
         Some(Text::Phrase(t)) => {
             q = match phrase_ids(db, scope, t).await? {
@@ -283,7 +279,8 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
         Some(n) => (n, true),
         None => crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?,
     };
-    let (key, desc) = sort_key(f.sort.as_deref(), matches!(text, Some(Text::NameStart(_))))?;
+    let surname = matches!(&text, Some(Text::NameStart(t)) if t.chars().count() == 1);
+    let (key, desc) = sort_key(f.sort.as_deref(), surname)?;
     let (ids, next, prev) = if matches!(key, Some(resident::Column::BirthDate)) {
         // Nullable and ordered differently by the two databases: shallow pages by offset only.
         let q = q.select_only().column(resident::Column::Id);
@@ -328,28 +325,16 @@ pub async fn list_residents(db: &Db, scope: &Scope, f: &ResidentFilter, p: PageR
     })
 }
 
-/// People with `t` (two characters) inside their name past its first character (小明 in
-/// 张小明), from the name pieces of `m0018_name_bigrams`: listed when few, else a subquery.
-async fn inside_name(db: &Db, t: &str) -> DbResult<Condition> {
+/// People with `t` (two characters) anywhere in their name (张小 → 张小明, 小明 → 张小明), from
+/// the name pieces of `m0018_name_bigrams`, in id order.
+fn with_piece(t: &str) -> Condition {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
     let pieces = Query::select()
         .column(Alias::new("resident_id"))
         .from(Alias::new("resident_bigram"))
         .and_where(Expr::col(Alias::new("token")).eq(t))
         .to_owned();
-    let listed = pieces.clone().limit(PHRASE_IDS + 1).to_owned();
-    let ids: Vec<i64> = db
-        .conn
-        .query_all(&listed)
-        .await?
-        .iter()
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .collect::<Result<_, _>>()?;
-    Ok(Condition::all().add(if ids.len() as u64 > PHRASE_IDS {
-        resident::Column::Id.in_subquery(pieces)
-    } else {
-        resident::Column::Id.is_in(ids)
-    }))
+    Condition::all().add(resident::Column::Id.in_subquery(pieces))
 }
 
 /// Past this many matches a phrase is filtered in the query rather than listed.
