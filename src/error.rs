@@ -275,9 +275,30 @@ impl From<axum::extract::multipart::MultipartRejection> for AppError {
     }
 }
 
-#[derive(axum::extract::FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
+/// `Query` answering in the error envelope, and refusing a parameter that holds a control
+/// character (422 naming it) before any handler or query sees it.
 pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, AppError> {
+        let raw = parts.uri.query().unwrap_or("");
+        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+            && let Some((k, _)) = pairs
+                .iter()
+                .find(|(k, v)| k.chars().chain(v.chars()).any(is_forbidden_char))
+        {
+            return Err(AppError::invalid(k.as_str(), "不能含有控制字符"));
+        }
+        let axum::extract::Query(t) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(t))
+    }
+}
 
 impl From<zongguan_core::field::FieldError> for AppError {
     fn from(e: zongguan_core::field::FieldError) -> Self {

@@ -305,3 +305,19 @@ on_both!(
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
 );
+
+on_both!(
+    control_characters_in_a_query_are_refused_by_name,
+    |app: TestApp| async move {
+        let c = app.login("community_003002").await;
+        for path in [
+            "/api/v1/residents?q=%00%E9%99%88%E5%BB%BA",
+            "/api/v1/buildings?q=a%0Bb%22c",
+            "/api/v1/rental-houses?q=%C2%86O%F3%BC%8D%B8%0A%C2%B8%00r%25",
+        ] {
+            let (s, v) = c.get(path).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
+            assert_eq!(v["error"]["field"], "q", "{path}: {v}");
+        }
+    }
+);
