@@ -7,6 +7,7 @@ pub mod error;
 pub mod headers;
 pub mod http;
 pub mod jobs;
+pub mod notice_docx;
 pub mod openapi;
 pub mod router;
 pub mod sheets;

@@ -129,6 +129,20 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::map::map_search))
         .routes(routes!(http::map::list_regrid_runs, http::map::start_regrid_run))
         .routes(routes!(http::map::get_regrid_run))
+        .routes(routes!(
+            http::governance::notices::list_notices,
+            http::governance::notices::issue_notice
+        ))
+        .routes(routes!(http::governance::notices::get_notice))
+        .routes(routes!(http::governance::notices::notice_document))
+        .routes(routes!(http::governance::notices::void_notice))
+        .routes(routes!(http::governance::notices::record_return_slip))
+        .routes(routes!(http::governance::notices::list_notice_templates))
+        .routes(routes!(http::governance::notices::save_notice_template))
+        .routes(routes!(
+            http::governance::notices::get_notice_prefix,
+            http::governance::notices::save_notice_prefix
+        ))
         .routes(routes!(http::governance::rental::list_rental_houses))
         .routes(routes!(http::governance::rental::propose_rental_classes))
         .routes(routes!(http::governance::rental::get_rental_house))

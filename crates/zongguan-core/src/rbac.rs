@@ -169,6 +169,8 @@ const OFFICER_FULL: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    NoticeRead,
+    NoticeIssue,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -188,6 +190,8 @@ const OFFICER: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    NoticeRead,
+    NoticeIssue,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -208,6 +212,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RoleRead,
             TokenCreate,
             MapRead,
+            NoticeTemplate,
         ],
     },
     RoleDef {
@@ -283,6 +288,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             StatsRead,
             MapRead,
             RentalRead,
+            NoticeRead,
         ],
     },
 ];

@@ -1,2 +1,3 @@
-//! Comprehensive governance (综合治理): rental houses by risk class, their inspections and rules.
+//! Comprehensive governance (综合治理): rental houses by risk class, their inspections and rules; notices.
+pub mod notices;
 pub mod rental;

@@ -5,6 +5,7 @@
 pub mod dispute_flow;
 pub mod due;
 pub mod notice_serial;
+pub mod notice_template;
 pub mod petition_clock;
 pub mod petition_flow;
 pub mod rental_class;

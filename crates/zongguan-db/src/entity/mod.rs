@@ -20,6 +20,8 @@ pub mod import_job;
 pub mod key_enterprise;
 pub mod key_place;
 pub mod login_log;
+pub mod notice;
+pub mod notice_counter;
 pub mod org_unit;
 pub mod org_version;
 pub mod property_company;

@@ -3,6 +3,8 @@
 mod checklists;
 mod classify;
 mod inspections;
+mod notice_settings;
+mod notices;
 mod rental;
 mod settings;
 
@@ -10,6 +12,13 @@ pub use checklists::{ChecklistItem, checklists};
 pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
+};
+pub use notice_settings::{
+    NoticePrefix, NoticeTemplate, notice_prefix, notice_templates, save_notice_prefix, save_template,
+};
+pub use notices::{
+    Draft, IssueInput, Notice, NoticeFilter, ReturnSlip, SubjectFacts, SubjectKind, date_zh, get_notice, issue,
+    list_notices, notice_file, open_file, record_return, void_notice,
 };
 pub use rental::{
     ProposalView, ReasonView, RentalFacts, RentalFilter, RentalHouse, RentalHouseDetail, Tenant, get_rental_house,

@@ -21,6 +21,7 @@ pub(crate) mod m0015_unit_keys;
 mod m0016_auth_epoch;
 pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
+mod m0021_governance_notices;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_auth_epoch::Migration),
             Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
+            Box::new(m0021_governance_notices::Migration),
         ]
     }
 }
