@@ -143,6 +143,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             http::governance::notices::get_notice_prefix,
             http::governance::notices::save_notice_prefix
         ))
+        .routes(routes!(http::governance::registers::intake_register))
+        .routes(routes!(http::governance::registers::export_intake_register))
+        .routes(routes!(http::governance::registers::rectification_register))
+        .routes(routes!(http::governance::registers::export_rectification_register))
         .routes(routes!(http::governance::rental::list_rental_houses))
         .routes(routes!(http::governance::rental::propose_rental_classes))
         .routes(routes!(http::governance::rental::get_rental_house))

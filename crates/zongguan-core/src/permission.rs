@@ -66,6 +66,7 @@ permissions! {
     NoticeRead = "notice:read", "查看交办、督办、销案通知书和信访告知书";
     NoticeIssue = "notice:issue", "签发和作废通知书，登记回执";
     NoticeTemplate = "notice:template", "编辑通知书模板和发文机关代字";
+    RegisterRead = "register:read", "查看和导出受理事项、排查整治等工作台账";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

@@ -171,6 +171,7 @@ const OFFICER_FULL: &[Permission] = &[
     RentalClassify,
     NoticeRead,
     NoticeIssue,
+    RegisterRead,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -192,6 +193,7 @@ const OFFICER: &[Permission] = &[
     RentalClassify,
     NoticeRead,
     NoticeIssue,
+    RegisterRead,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -289,6 +291,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             MapRead,
             RentalRead,
             NoticeRead,
+            RegisterRead,
         ],
     },
 ];

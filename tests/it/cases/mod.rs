@@ -71,3 +71,4 @@ mod notices;
 mod open311;
 mod open311_clients;
 mod records;
+mod registers;

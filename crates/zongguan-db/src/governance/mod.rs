@@ -3,8 +3,10 @@
 mod checklists;
 mod classify;
 mod inspections;
+mod intake_register;
 mod notice_settings;
 mod notices;
+mod rectification_register;
 mod rental;
 mod settings;
 
@@ -13,12 +15,16 @@ pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, prop
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
 };
+pub use intake_register::{IntakeFilter, IntakeRow, each_intake_row, intake_register};
 pub use notice_settings::{
     NoticePrefix, NoticeTemplate, notice_prefix, notice_templates, save_notice_prefix, save_template,
 };
 pub use notices::{
     Draft, IssueInput, Notice, NoticeFilter, ReturnSlip, SubjectFacts, SubjectKind, date_zh, get_notice, issue,
     list_notices, notice_file, open_file, record_return, void_notice,
+};
+pub use rectification_register::{
+    RectificationFilter, RectificationRow, RectificationStatus, each_rectification_row, rectification_register,
 };
 pub use rental::{
     ProposalView, ReasonView, RentalFacts, RentalFilter, RentalHouse, RentalHouseDetail, Tenant, get_rental_house,

@@ -1,6 +1,7 @@
 //! Migration 21: notices (交办 / 督办 / 销案通知书, petition letters) as issued — one row per
 //! document with its serial, the subject it concerns and where its archived file lies — and the
-//! counters their numbers are taken from. Templates and unit prefixes are `setting` rows.
+//! counters their numbers are taken from. Templates and unit prefixes are `setting` rows. And
+//! the indexes the month's registers read by.
 use sea_orm_migration::{prelude::*, schema::*};
 
 use super::{idx, ts, ts_null};
@@ -76,6 +77,15 @@ impl MigrationTrait for Migration {
         for key in ["community_id", "subdistrict_id", "unit_id"] {
             m.create_index(idx("notice", &[key, "id"])).await?;
         }
+        // The registers of a month: cases by report time and inspections by visit day, under
+        // each placed key.
+        for key in ["community_id", "subdistrict_id"] {
+            m.create_index(idx("case_record", &[key, "reported_at"])).await?;
+        }
+        for key in ["community_id", "subdistrict_id", "grid_id"] {
+            m.create_index(idx("rental_inspection", &[key, "inspected_on"])).await?;
+        }
+        m.create_index(idx("rental_inspection", &["inspected_on"])).await?;
         Ok(())
     }
 }
