@@ -233,3 +233,9 @@ export type InspectionForm = Schemas['InspectionForm']
 export type ClassifyForm = Schemas['ClassifyForm']
 export type ChecklistItem = Schemas['ChecklistItem']
 export type ProposeTally = Schemas['ProposeTally']
+
+// registers
+export type IntakeRow = Schemas['IntakeRow']
+export type IntakeRegister = Schemas['IntakeRegister']
+export type RectificationRow = Schemas['RectificationRow']
+export type RectificationRegister = Schemas['RectificationRegister']

@@ -60,6 +60,12 @@ export const layoutChildren: RouteRecordRaw[] = [
         component: () => import('@/views/governance/rental/index.vue'),
         meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
       },
+      {
+        path: 'registers',
+        name: 'governance-registers',
+        component: () => import('@/views/governance/registers/index.vue'),
+        meta: { title: 'menu.registers', perm: 'register:read' },
+      },
     ],
   },
   {
