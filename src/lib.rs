@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod headers;
+pub mod house_plate;
 pub mod http;
 pub mod jobs;
 pub mod notice_docx;

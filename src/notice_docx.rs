@@ -3,8 +3,8 @@
 //! title, the body in 3号仿宋 with two-character indents, the unit and date at the foot, and for
 //! notices to a unit the return slip (回执) on a page of its own.
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableCellBorder, TableCellBorderPosition, TableCellBorders, TableRow, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableBorders,
+    TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders, TableRow, WidthType,
 };
 use zongguan_db::governance::{Draft, date_zh};
 use zongguan_db::{DbError, DbResult};
@@ -61,6 +61,7 @@ fn red_rule() -> Table {
             .width(TEXT_WIDTH, WidthType::Dxa)
             .set_borders(borders),
     ])])
+    .set_borders(TableBorders::with_empty())
     .width(TEXT_WIDTH, WidthType::Dxa)
 }
 

@@ -150,6 +150,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::governance::rental::list_rental_houses))
         .routes(routes!(http::governance::rental::propose_rental_classes))
         .routes(routes!(http::governance::rental::get_rental_house))
+        .routes(routes!(http::governance::rental::rental_house_plate))
         .routes(routes!(http::governance::rental::classify_rental_house))
         .routes(routes!(
             http::governance::rental::list_house_inspections,

@@ -443,3 +443,29 @@ on_both!(
         assert_eq!(sheet.height(), 4);
     }
 );
+
+on_both!(
+    a_rental_house_plate_is_a_png_whose_qr_code_opens_the_house,
+    |app: TestApp| async move {
+        let officer = app.login("community_003002").await;
+        let id = rental_house(&app, &officer).await;
+        let (s, _) = officer
+            .post(
+                &format!("/api/v1/rental-houses/{id}/classify"),
+                json!({"risk_class":"yellow"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, png) = officer.download(&format!("/api/v1/rental-houses/{id}/plate.png")).await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&png));
+        let img = image::load_from_memory(&png).expect("a PNG").to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code");
+        let (_, url) = grids[0].decode().expect("decodes");
+        assert!(url.ends_with(&format!("/governance/rental?house={id}")), "{url}");
+        let other = app.login("community_003004").await;
+        let (s, _) = other.download(&format!("/api/v1/rental-houses/{id}/plate.png")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

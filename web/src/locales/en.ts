@@ -904,6 +904,7 @@ const en: LocaleMessages = {
     since: 'Since',
     inspections: 'Inspections',
     inspect: 'Inspect',
+    plate: 'House plate (QR)',
     inspectedOn: 'Date',
     inspector: 'Inspector',
     findings: 'Findings',

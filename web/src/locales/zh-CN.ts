@@ -903,6 +903,7 @@ const zhCN = {
     since: '入住日期',
     inspections: '巡查记录',
     inspect: '巡查',
+    plate: '门牌二维码',
     inspectedOn: '巡查日期',
     inspector: '巡查人',
     findings: '发现问题',
