@@ -143,6 +143,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             http::governance::notices::get_notice_prefix,
             http::governance::notices::save_notice_prefix
         ))
+        .routes(routes!(http::notifications::list_notifications))
+        .routes(routes!(http::notifications::unread_count))
+        .routes(routes!(http::notifications::mark_read))
+        .routes(routes!(http::notifications::mark_all_read))
+        .routes(routes!(http::notifications::events))
         .routes(routes!(http::governance::registers::intake_register))
         .routes(routes!(http::governance::registers::export_intake_register))
         .routes(routes!(http::governance::registers::rectification_register))

@@ -22,6 +22,7 @@ pub mod key_place;
 pub mod login_log;
 pub mod notice;
 pub mod notice_counter;
+pub mod notification;
 pub mod org_unit;
 pub mod org_version;
 pub mod property_company;

@@ -22,6 +22,7 @@ mod m0016_auth_epoch;
 pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
 mod m0021_governance_notices;
+mod m0022_notifications;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
             Box::new(m0021_governance_notices::Migration),
+            Box::new(m0022_notifications::Migration),
         ]
     }
 }
