@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zongguan 综管 API", description = "大综管（综治·信访·维稳）信息管理系统的接口。列表返回 {items,total}；错误返回 {error:{code,message,field}}。"),
-    components(schemas(crate::error::ApiError, PermissionCode)),
+    components(schemas(crate::error::ApiError, PermissionCode, crate::http::notifications::LiveEvent)),
     tags(
         (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
         (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),

@@ -2946,6 +2946,16 @@ export interface components {
             place_type: string;
             unit_name: string;
         };
+        /** @description What the stream sends on each new message of the caller's: the message and the new count. */
+        LiveEvent: {
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            link: string;
+            title: string;
+            /** Format: int64 */
+            unread: number;
+        };
         Location: {
             /** Format: double */
             lat: number;

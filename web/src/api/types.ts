@@ -239,3 +239,9 @@ export type IntakeRow = Schemas['IntakeRow']
 export type IntakeRegister = Schemas['IntakeRegister']
 export type RectificationRow = Schemas['RectificationRow']
 export type RectificationRegister = Schemas['RectificationRegister']
+
+// notifications
+export type Notification = Schemas['Notification']
+export type NotificationList = Schemas['NotificationList']
+export type UnreadCount = Schemas['UnreadCount']
+export type LiveEvent = Schemas['LiveEvent']

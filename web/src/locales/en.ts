@@ -855,6 +855,12 @@ const en: LocaleMessages = {
     key: 'Key',
     shownOnce: 'The key is shown only once; keep it safe',
   },
+  notifications: {
+    title: 'Notifications',
+    new: 'New notification',
+    readAll: 'Mark all read',
+    empty: 'No notifications',
+  },
   register: {
     intake: 'Intake register',
     rectification: 'Rectification register',

@@ -854,6 +854,12 @@ const zhCN = {
     key: '密钥',
     shownOnce: '密钥只显示一次，请妥善保存',
   },
+  notifications: {
+    title: '站内消息',
+    new: '新消息',
+    readAll: '全部已读',
+    empty: '暂无消息',
+  },
   register: {
     intake: '受理事项总登记本',
     rectification: '排查整治登记本',
