@@ -233,3 +233,11 @@ export type InspectionForm = Schemas['InspectionForm']
 export type ClassifyForm = Schemas['ClassifyForm']
 export type ChecklistItem = Schemas['ChecklistItem']
 export type ProposeTally = Schemas['ProposeTally']
+
+// ---------- governance: notices (文书管理) ----------
+export type Notice = Schemas['Notice']
+export type NoticeList = Schemas['NoticeList']
+export type NoticeTemplate = Schemas['NoticeTemplate']
+export type NoticePrefix = Schemas['NoticePrefix']
+export type IssueForm = Schemas['IssueForm']
+export type ReturnForm = Schemas['ReturnForm']

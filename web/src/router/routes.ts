@@ -52,13 +52,19 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: 'rental:read' },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'notice:read', 'notice:template'] },
     children: [
       {
         path: 'rental',
         name: 'governance-rental',
         component: () => import('@/views/governance/rental/index.vue'),
         meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
+      },
+      {
+        path: 'notices',
+        name: 'governance-notices',
+        component: () => import('@/views/governance/notices/index.vue'),
+        meta: { title: 'menu.notices', perm: ['notice:read', 'notice:template'] },
       },
     ],
   },
