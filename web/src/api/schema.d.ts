@@ -2341,7 +2341,7 @@ export interface components {
             /** @description What the caller may do now (the UI's buttons); `merge` for the owning center. */
             allowed_actions: string[];
             assisting_departments: components["schemas"]["DepartmentRef"][];
-            notices: components["schemas"]["Notice"][];
+            notices: components["schemas"]["CaseNotice"][];
             photos: components["schemas"]["Photo"][];
             timeline: components["schemas"]["TimelineRow"][];
         };
@@ -2382,6 +2382,29 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description A supervision notice of a case (named apart from the governance `Notice` in OpenAPI). */
+        CaseNotice: {
+            department_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issued_at: string;
+            issuing_unit_name: string;
+            /** @description supervision */
+            kind: string;
+            /** Format: date-time */
+            new_deadline?: string | null;
+            note: string;
+            /** Format: date-time */
+            original_deadline?: string | null;
+            /**
+             * Format: int64
+             * @description How late the case was when supervised.
+             */
+            overdue_seconds: number;
+            /** @description e.g. `平湖街道督〔2026〕3号` */
+            serial: string;
         };
         CasePopup: {
             address: string;

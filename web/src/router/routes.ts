@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: 'rental:read' },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'notice:read', 'notice:template'] },
     children: [
       {
         path: 'rental',
@@ -65,6 +65,12 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-registers',
         component: () => import('@/views/governance/registers/index.vue'),
         meta: { title: 'menu.registers', perm: 'register:read' },
+      },
+      {
+        path: 'notices',
+        name: 'governance-notices',
+        component: () => import('@/views/governance/notices/index.vue'),
+        meta: { title: 'menu.notices', perm: ['notice:read', 'notice:template'] },
       },
     ],
   },
