@@ -63,6 +63,9 @@ permissions! {
     RentalRead = "rental:read", "查看出租屋分类与巡查记录";
     RentalWrite = "rental:write", "巡查出租屋，登记隐患整改";
     RentalClassify = "rental:classify", "确定出租屋风险等级";
+    PetitionRead = "petition:read", "查看信访事项";
+    PetitionWrite = "petition:write", "登记、受理、答复信访事项，办理复查复核与回访";
+    PetitionApprove = "petition:approve", "批准信访事项延期办理";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

@@ -169,6 +169,8 @@ const OFFICER_FULL: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -188,6 +190,8 @@ const OFFICER: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -283,6 +287,8 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             StatsRead,
             MapRead,
             RentalRead,
+            PetitionRead,
+            PetitionApprove,
         ],
     },
 ];

@@ -6,6 +6,7 @@ pub mod dispute_flow;
 pub mod due;
 pub mod notice_serial;
 pub mod petition_clock;
+pub mod petition_figures;
 pub mod petition_flow;
 pub mod rental_class;
 pub mod screening;
