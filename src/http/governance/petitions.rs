@@ -88,14 +88,21 @@ pub async fn list_petitions(
     };
     let due_status = match q.due_status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(DueStatus::parse(s).ok_or_else(|| AppError::invalid("due_status", format!("到期状态无效：{s}")))?),
+        Some(s) => {
+            Some(DueStatus::parse(s).ok_or_else(|| AppError::invalid("due_status", format!("到期状态无效：{s}")))?)
+        }
     };
     let f = PetitionFilter {
         org_unit_id: q.org_unit_id,
         state,
         due_status,
         channel: code("channel", q.channel.as_deref(), dict::PETITION_CHANNELS, "信访形式")?,
-        category: code("category", q.category.as_deref(), dict::PETITION_CATEGORIES, "信访事项分类")?,
+        category: code(
+            "category",
+            q.category.as_deref(),
+            dict::PETITION_CATEGORIES,
+            "信访事项分类",
+        )?,
         resident_id: q.resident_id,
         first_visit: q.first_visit,
         collective: q.collective,
@@ -281,11 +288,13 @@ pub struct PetitionLimitsBody {
 }
 
 fn limits_body(l: PetitionLimits) -> AppResult<Json<PetitionLimitsBody>> {
-    serde_json::to_value(l).map(|v| Json(PetitionLimitsBody { limits: v })).map_err(|e| {
-        AppError::from(zongguan_db::DbError::Db(zongguan_db::sea_orm::DbErr::Custom(
-            e.to_string(),
-        )))
-    })
+    serde_json::to_value(l)
+        .map(|v| Json(PetitionLimitsBody { limits: v }))
+        .map_err(|e| {
+            AppError::from(zongguan_db::DbError::Db(zongguan_db::sea_orm::DbErr::Custom(
+                e.to_string(),
+            )))
+        })
 }
 
 #[utoipa::path(get, path = "/api/v1/petition-limits", tag = "governance", responses((status = 200, body = PetitionLimitsBody)))]

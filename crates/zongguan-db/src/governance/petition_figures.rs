@@ -70,7 +70,12 @@ pub fn month_range(month: &str) -> DbResult<(NaiveDate, NaiveDate)> {
     Ok((first, next.pred_opt().ok_or_else(bad)?))
 }
 
-pub async fn petition_figures(db: &Db, scope: &Scope, org_unit_id: Option<i64>, month: &str) -> DbResult<PetitionFigures> {
+pub async fn petition_figures(
+    db: &Db,
+    scope: &Scope,
+    org_unit_id: Option<i64>,
+    month: &str,
+) -> DbResult<PetitionFigures> {
     let (first, last) = month_range(month)?;
     let inside = |c: petition::Column| Condition::all().add(c.gte(first)).add(c.lte(last));
     let rows = petition::Entity::find()

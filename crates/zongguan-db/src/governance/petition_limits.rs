@@ -35,12 +35,22 @@ pub async fn save_petition_limits(db: &Db, actor: &Actor, l: &PetitionLimits) ->
         updated_by: Set(actor.user_id),
         updated_at: Set(Utc::now()),
     };
-    if setting::Entity::find_by_id(LIMITS.to_owned()).one(&*txn).await?.is_some() {
+    if setting::Entity::find_by_id(LIMITS.to_owned())
+        .one(&*txn)
+        .await?
+        .is_some()
+    {
         row.update(&*txn).await?;
     } else {
         row.insert(&*txn).await?;
     }
-    audit::append(&*txn, db.backend, actor, Event::ok("update", "setting", LIMITS).detail(v)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("update", "setting", LIMITS).detail(v),
+    )
+    .await?;
     txn.commit().await?;
     petition_limits(&db.conn).await
 }

@@ -207,8 +207,15 @@ pub async fn petition_step(
             am.org_unit_id = Set(unit.id);
             am.subdistrict_id = Set(unit.subdistrict_id);
             am.community_id = Set(unit.community_id);
-            let late = if i.on > p.acceptance_due_on { "（超过受理告知期限）" } else { "" };
-            events.push(("accept", format!("予以受理并书面告知信访人{late}，办理期限至 {}", due.unwrap_or(i.on))));
+            let late = if i.on > p.acceptance_due_on {
+                "（超过受理告知期限）"
+            } else {
+                ""
+            };
+            events.push((
+                "accept",
+                format!("予以受理并书面告知信访人{late}，办理期限至 {}", due.unwrap_or(i.on)),
+            ));
             events.push(("assign", format!("交办 {}", unit.name)));
         }
         PetitionStep::Reject => {
@@ -235,7 +242,10 @@ pub async fn petition_step(
             am.extension_approved_by = Set(actor.user_id);
             events.push((
                 "extend",
-                format!("经 {} 批准延期 {} 日，办理期限至 {new_due}：{}", actor.name, ext.days, i.reason),
+                format!(
+                    "经 {} 批准延期 {} 日，办理期限至 {new_due}：{}",
+                    actor.name, ext.days, i.reason
+                ),
             ));
         }
         PetitionStep::Answer => {
@@ -247,25 +257,37 @@ pub async fn petition_step(
             am.handler_id = Set(actor.user_id);
             am.handler_name = Set(actor.name.clone());
             let late = if on_time { "" } else { "（超期）" };
-            events.push(("answer", format!("书面答复{late}，复查申请期限至 {}", due.unwrap_or(i.on))));
+            events.push((
+                "answer",
+                format!("书面答复{late}，复查申请期限至 {}", due.unwrap_or(i.on)),
+            ));
         }
         PetitionStep::Review => {
             let answered = p.answered_on.unwrap_or(p.received_on);
             due = Some(limits.request_review(&cal, answered, i.on).map_err(clock_refusal)?);
             am.review_requested_on = Set(Some(i.on));
-            events.push(("request_review", format!("信访人请求复查，复查期限至 {}", due.unwrap_or(i.on))));
+            events.push((
+                "request_review",
+                format!("信访人请求复查，复查期限至 {}", due.unwrap_or(i.on)),
+            ));
         }
         PetitionStep::ReviewAnswer => {
             need_text(&i.text, "text", "复查意见")?;
             am.reviewed_on = Set(Some(i.on));
             am.review_answer = Set(with_notice(&i.text, step, &limits));
-            events.push(("answer_review", format!("复查答复，复核申请期限至 {}", due.unwrap_or(i.on))));
+            events.push((
+                "answer_review",
+                format!("复查答复，复核申请期限至 {}", due.unwrap_or(i.on)),
+            ));
         }
         PetitionStep::ReReview => {
             let reviewed = p.reviewed_on.unwrap_or(p.received_on);
             due = Some(limits.request_re_review(&cal, reviewed, i.on).map_err(clock_refusal)?);
             am.re_review_requested_on = Set(Some(i.on));
-            events.push(("request_re_review", format!("信访人请求复核，复核期限至 {}", due.unwrap_or(i.on))));
+            events.push((
+                "request_re_review",
+                format!("信访人请求复核，复核期限至 {}", due.unwrap_or(i.on)),
+            ));
         }
         PetitionStep::ReReviewAnswer => {
             need_text(&i.text, "text", "复核意见")?;

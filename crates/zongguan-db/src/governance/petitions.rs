@@ -44,7 +44,12 @@ const RESIDENT_PLACED: scope::Placed<resident::Column> = scope::Placed {
 };
 
 /// The terms that are a unit's duty (the other two are the petitioner's windows).
-pub(super) const DUTIES: [Term; 4] = [Term::Acceptance, Term::Handling, Term::ReviewAnswer, Term::ReReviewAnswer];
+pub(super) const DUTIES: [Term; 4] = [
+    Term::Acceptance,
+    Term::Handling,
+    Term::ReviewAnswer,
+    Term::ReReviewAnswer,
+];
 
 /// A petitioner as lists show them: masked.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -166,12 +171,7 @@ pub(super) fn term_of(p: &petition::Model) -> Option<Term> {
 }
 
 pub(super) fn resolved(p: &petition::Model) -> bool {
-    resolved_at_first_contact(
-        p.first_visit,
-        state_of(p),
-        p.review_requested_on.is_some(),
-        p.repeated,
-    )
+    resolved_at_first_contact(p.first_visit, state_of(p), p.review_requested_on.is_some(), p.repeated)
 }
 
 /// The facts the flow decides on, today.
@@ -186,7 +186,11 @@ pub(super) fn facts(p: &petition::Model, today: NaiveDate) -> PetitionFacts {
     }
 }
 
-async fn views<C: ConnectionTrait>(c: &C, rows: Vec<petition::Model>, limits: &PetitionLimits) -> DbResult<Vec<Petition>> {
+async fn views<C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<petition::Model>,
+    limits: &PetitionLimits,
+) -> DbResult<Vec<Petition>> {
     let uids: Vec<i64> = rows.iter().map(|r| r.org_unit_id).collect();
     let units: HashMap<i64, String> = org_unit::Entity::find()
         .select_only()
@@ -206,7 +210,11 @@ async fn views<C: ConnectionTrait>(c: &C, rows: Vec<petition::Model>, limits: &P
     let rids: Vec<i64> = parties.iter().map(|p| p.resident_id).collect();
     let people: HashMap<i64, (String, String)> = resident::Entity::find()
         .select_only()
-        .columns([resident::Column::Id, resident::Column::Name, resident::Column::IdNumberMasked])
+        .columns([
+            resident::Column::Id,
+            resident::Column::Name,
+            resident::Column::IdNumberMasked,
+        ])
         .filter(resident::Column::Id.is_in(rids))
         .into_tuple::<(i64, String, String)>()
         .all(c)
@@ -525,12 +533,19 @@ async fn next_number<C: ConnectionTrait>(c: &C, year: i32) -> DbResult<String> {
         year: Set(year),
         last: Set(0),
     })
-    .on_conflict(OnConflict::column(petition_serial::Column::Year).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(petition_serial::Column::Year)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(c)
     .await?;
     // The update takes the row's lock, so two writers never read the same number.
     petition_serial::Entity::update_many()
-        .col_expr(petition_serial::Column::Last, Expr::col(petition_serial::Column::Last).add(1))
+        .col_expr(
+            petition_serial::Column::Last,
+            Expr::col(petition_serial::Column::Last).add(1),
+        )
         .filter(petition_serial::Column::Year.eq(year))
         .exec(c)
         .await?;
@@ -596,12 +611,18 @@ pub async fn create_petition(db: &Db, actor: &Actor, i: PetitionInput) -> DbResu
         .all(&*txn)
         .await?;
     if rids.is_empty() || people.len() != rids.len() {
-        return Err(DbError::invalid("resident_ids", "信访人须从实有人口中选择（按身份证号或姓名查找）"));
+        return Err(DbError::invalid(
+            "resident_ids",
+            "信访人须从实有人口中选择（按身份证号或姓名查找）",
+        ));
     }
     let n = rids.len() as i32;
     let headcount = i.headcount.unwrap_or(n);
     if headcount < n {
-        return Err(DbError::invalid("headcount", format!("人数不能少于登记的信访人（{n} 人）")));
+        return Err(DbError::invalid(
+            "headcount",
+            format!("人数不能少于登记的信访人（{n} 人）"),
+        ));
     }
     let unit = unit_in_scope(&*txn, &actor.scope, i.org_unit_id).await?;
     let hashes: Vec<Vec<u8>> = people.iter().map(|p| p.id_number_hash.clone()).collect();
@@ -617,9 +638,9 @@ pub async fn create_petition(db: &Db, actor: &Actor, i: PetitionInput) -> DbResu
                 .find(|e| e.id == rid)
                 .ok_or_else(|| DbError::invalid("repeat_of_id", "所选原信访事项不是这些信访人此前提出的"))?,
         ),
-        None => earlier
-            .iter()
-            .find(|e| e.category == i.category && !i.place.is_empty() && e.place == i.place && e.state != "not_accepted"),
+        None => earlier.iter().find(|e| {
+            e.category == i.category && !i.place.is_empty() && e.place == i.place && e.state != "not_accepted"
+        }),
     };
     if let Some(e) = same_matter
         && let Some(on) = e.re_reviewed_on
@@ -683,7 +704,13 @@ pub async fn create_petition(db: &Db, actor: &Actor, i: PetitionInput) -> DbResu
         what.push_str(&format!("；重复信访（此前 {} 件）", earlier.len()));
     }
     event(&*txn, actor, m.id, "register", i.received_on, what.clone()).await?;
-    audit::append(&*txn, db.backend, actor, Event::ok("create", "petition", m.id).detail(what)).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("create", "petition", m.id).detail(what),
+    )
+    .await?;
     txn.commit().await?;
     detail(&db.conn, &actor.scope, m).await
 }

@@ -128,8 +128,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let limits =
-            serde_json::to_string(&PetitionLimits::default()).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let limits = serde_json::to_string(&PetitionLimits::default()).map_err(|e| DbErr::Custom(e.to_string()))?;
         let mut ins = Query::insert();
         ins.into_table("setting").columns(["key", "value", "updated_at"]);
         ins.values_panic([LIMITS.into(), limits.into(), chrono::Utc::now().into()]);
