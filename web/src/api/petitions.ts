@@ -60,7 +60,9 @@ export const petitionApi = {
 export function clockText(p: Petition, t: (k: string, v?: Record<string, unknown>) => string): string {
   if (p.days_left == null || !p.term) return '-'
   const d = p.days_left
-  if (d < 0) return t('petition.overdueDays', { n: -d })
+  // The two request windows are the petitioner's: past them nothing is late, the right has lapsed.
+  const window = p.term === 'review_request' || p.term === 're_review_request'
+  if (d < 0) return window ? t('petition.windowLapsed') : t('petition.overdueDays', { n: -d })
   if (d === 0) return t('petition.dueToday')
   return t('petition.daysLeft', { n: d })
 }

@@ -906,6 +906,7 @@ const en: LocaleMessages = {
     feedback: 'Feedback',
     daysLeft: '{n} days left',
     dueToday: 'Due today',
+    windowLapsed: 'lapsed',
     overdueDays: '{n} days overdue',
     figures: 'Petitions this month',
     fig: {

@@ -905,6 +905,7 @@ const zhCN = {
     feedback: '回访情况',
     daysLeft: '剩 {n} 天',
     dueToday: '今天到期',
+    windowLapsed: '已届满',
     overdueDays: '超期 {n} 天',
     figures: '本月信访统计',
     fig: {

@@ -125,15 +125,19 @@ pub async fn petitions(db: &Db, seed: u64, communities: Option<usize>) -> DbResu
             continue;
         }
         done += 1;
-        let mut whos: Vec<i64> = Vec::new();
-        for (k, (received, headcount, steps)) in PLAN.iter().enumerate() {
+        let mut whos = [0i64; PLAN.len()];
+        // Oldest first, so numbers run with the dates received.
+        let mut order: Vec<usize> = (0..PLAN.len()).collect();
+        order.sort_by_key(|k| std::cmp::Reverse(PLAN[*k].0));
+        for k in order {
+            let (received, headcount, steps) = &PLAN[k];
             // The petitioners of the answered and the closed matter come back: repeat visits.
             let who = match k {
                 9 => whos[5],
                 10 => whos[6],
                 _ => people[(k * 3 + rng.below(3) as usize) % people.len()],
             };
-            whos.push(who);
+            whos[k] = who;
             let (matter, demand, place) = MATTERS[rng.below(MATTERS.len() as u64) as usize];
             let category = PETITION_CATEGORIES[rng.below(PETITION_CATEGORIES.len() as u64 - 1) as usize].0;
             let channel = zongguan_core::dict::PETITION_CHANNELS
