@@ -262,6 +262,32 @@ on_both!(each_refusal_names_its_reason, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(message(&v).contains("只能延长 1 次"), "{v}");
+    // Answered today: the review window is open, so it cannot be closed yet.
+    let p = step(&officer, id, "answer", json!({"text":"已督促施工单位结清工资。"})).await;
+    assert_eq!(p["petition"]["answered_on_time"], true);
+    assert_eq!(p["steps"], json!(["review", "return-visit"]), "{p}");
+    let (s, v) = officer.post(&format!("/api/v1/petitions/{id}/close"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(message(&v).contains("期限未满"), "{v}");
+    let (s, v) = officer
+        .post(
+            &format!("/api/v1/petitions/{id}/return-visit"),
+            json!({"satisfaction":"great"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(field(&v), "satisfaction");
+    // The same resident named twice is one petitioner.
+    let unit = app.unit_id("440307003002").await;
+    let (s, v) = officer
+        .post(
+            "/api/v1/petitions",
+            json!({"channel":"visit","resident_ids":[a, a],"category":"other","matter":"咨询政策","org_unit_id":unit}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["petition"]["petitioners"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["petition"]["headcount"], 1);
 
     // A review asked after its window: refused naming the date it closed.
     let q = register(
@@ -289,7 +315,6 @@ on_both!(each_refusal_names_its_reason, |app: TestApp| async move {
     step(&officer, qid, "close", json!({})).await;
 
     // Bad input names the field.
-    let unit = app.unit_id("440307003002").await;
     for (body, f) in [
         (
             json!({"channel":"fax","resident_ids":[a],"category":"other","matter":"x","org_unit_id":unit}),

@@ -276,7 +276,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: "leader",
         name: "领导",
-        description: "查看本级及以下的数据和报表，只读",
+        description: "查看本级及以下的数据和报表，批准信访事项延期",
         data_scope: DataScopeKind::UnitAndBelow,
         permissions: &[
             OrgRead,

@@ -174,7 +174,7 @@ pub async fn petition_step(
     .flatten()
     .max()
     .unwrap_or(p.received_on);
-    if i.on < since && !matches!(step, PetitionStep::Extend | PetitionStep::ReturnVisit) {
+    if i.on < since && step != PetitionStep::ReturnVisit {
         return Err(DbError::invalid("on", format!("日期不能早于上一环节（{since}）")));
     }
     let number = p.number.clone();

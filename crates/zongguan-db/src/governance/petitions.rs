@@ -603,8 +603,12 @@ pub async fn create_petition(db: &Db, actor: &Actor, i: PetitionInput) -> DbResu
     let cal = crate::cases::work_calendar(db).await?;
     let limits = petition_limits(&db.conn).await?;
     let txn = db.begin_write().await?;
-    let mut rids = i.resident_ids.clone();
-    rids.dedup();
+    let mut rids: Vec<i64> = Vec::with_capacity(i.resident_ids.len());
+    for r in &i.resident_ids {
+        if !rids.contains(r) {
+            rids.push(*r);
+        }
+    }
     let people = resident::Entity::find()
         .filter(resident::Column::Id.is_in(rids.clone()))
         .filter(scope::placed(&*txn, &actor.scope, &RESIDENT_PLACED).await?)
