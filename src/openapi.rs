@@ -12,7 +12,7 @@ use utoipa::OpenApi;
         (name = "system", description = "用户与角色"),
         (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
         (name = "cases", description = "事件处理：分类、工作日历、上报与自动分拨、受理派遣处置核查结案、督办、照片、统计、Open311 密钥"),
-        (name = "governance", description = "综合治理：出租屋分类分级、巡查与隐患整改、交办督办销案通知书、工作台账"),
+        (name = "governance", description = "综合治理：出租屋分类分级、巡查与隐患整改，信访事项，交办督办销案通知书，工作台账"),
         (name = "notifications", description = "站内消息与实时推送（SSE）"),
         (name = "map", description = "图上办公：矢量瓦片、要素、空间查询、专题图、热力图、网格重新划分"),
         (name = "audit", description = "审计日志与登录日志"),

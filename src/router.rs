@@ -168,6 +168,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             http::governance::rental::get_rental_rules,
             http::governance::rental::save_rental_rules
         ))
+        .routes(routes!(
+            http::governance::petitions::list_petitions,
+            http::governance::petitions::create_petition
+        ))
+        .routes(routes!(http::governance::petitions::get_petition))
+        .routes(routes!(http::governance::petitions::petition_step))
+        .routes(routes!(http::governance::petitions::petition_figures))
+        .routes(routes!(
+            http::governance::petitions::get_petition_limits,
+            http::governance::petitions::save_petition_limits
+        ))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::export_audit_logs))
         .routes(routes!(http::audit::list_login_logs))

@@ -15,6 +15,7 @@ mod map;
 mod migrations;
 mod openapi;
 mod org;
+mod petitions;
 mod registry;
 mod rental;
 mod scope;

@@ -172,6 +172,8 @@ const OFFICER_FULL: &[Permission] = &[
     NoticeRead,
     NoticeIssue,
     RegisterRead,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -194,6 +196,8 @@ const OFFICER: &[Permission] = &[
     NoticeRead,
     NoticeIssue,
     RegisterRead,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -279,7 +283,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: "leader",
         name: "领导",
-        description: "查看本级及以下的数据和报表，只读",
+        description: "查看本级及以下的数据和报表，批准信访事项延期",
         data_scope: DataScopeKind::UnitAndBelow,
         permissions: &[
             OrgRead,
@@ -292,6 +296,8 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RentalRead,
             NoticeRead,
             RegisterRead,
+            PetitionRead,
+            PetitionApprove,
         ],
     },
 ];

@@ -326,7 +326,7 @@ pub struct DictEntry {
 /// special_groups, youth_types, attention_levels, place_types, industries.
 #[utoipa::path(get, path = "/api/v1/dicts", tag = "registry", responses((status = 200, body = BTreeMap<String, Vec<DictEntry>>)))]
 pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
-    let tables: [(&str, dict::Dict); 11] = [
+    let tables: [(&str, dict::Dict); 13] = [
         ("id_types", dict::ID_TYPES),
         ("registration_types", dict::REGISTRATION_TYPES),
         ("genders", dict::GENDERS),
@@ -338,6 +338,8 @@ pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
         ("attention_levels", dict::ATTENTION_LEVELS),
         ("place_types", dict::PLACE_TYPES),
         ("industries", dict::INDUSTRIES),
+        ("petition_channels", dict::PETITION_CHANNELS),
+        ("petition_categories", dict::PETITION_CATEGORIES),
     ];
     Json(
         tables

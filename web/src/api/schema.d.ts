@@ -1263,6 +1263,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petition-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The month's figures for a unit: accepted, first and repeat visits, on-time closure,
+         *     resolved-at-first-contact and satisfaction rates with numerator and denominator.
+         */
+        get: operations["petition_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petition-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_petition_limits"];
+        /** Saves the limits (audited; petition:approve). */
+        put: operations["save_petition_limits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Petitions under the caller's scope, newest first, each with its running term, days left and
+         *     standing.
+         */
+        get: operations["list_petitions"];
+        put?: never;
+        /**
+         * Registers a petition (audited): a number of the year, the acceptance term running; a repeat
+         *     petitioner is recognised by ID number; the same matter after its re-review is refused (409).
+         */
+        post: operations["create_petition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A petition with every column of the intake register, the timeline, the earlier petitions of
+         *     the same petitioners and the steps open now.
+         */
+        get: operations["get_petition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One step of the flow: `accept` (and assign), `reject`, `extend` (petition:approve — the
+         *     caller approves), `answer`, `review` / `re-review` (the petitioner's request, within its
+         *     window), `review-answer` / `re-review-answer`, `return-visit`, `close`. A step the state does
+         *     not allow is 409; a late request or bad input is 422 naming the field.
+         */
+        post: operations["petition_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/property-companies": {
         parameters: {
             query?: never;
@@ -2535,6 +2638,19 @@ export interface components {
             reported_at: string;
             state: string;
         };
+        /** @description An earlier petition of the same petitioners. */
+        EarlierPetition: {
+            category: string;
+            /** Format: int64 */
+            id: number;
+            number: string;
+            place: string;
+            /** Format: date */
+            re_reviewed_on?: string | null;
+            /** Format: date */
+            received_on: string;
+            state: string;
+        };
         Feature: {
             geometry: components["schemas"]["Geometry"];
             /** Format: int64 */
@@ -3315,7 +3431,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "notice:read" | "notice:issue" | "notice:template" | "register:read";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -3326,6 +3442,201 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description One petition in a list. */
+        Petition: {
+            /** Format: date */
+            accepted_on?: string | null;
+            /** Format: date */
+            answered_on?: string | null;
+            /** @description Answered on or before the handling term's last day. */
+            answered_on_time?: boolean | null;
+            /** @description A code of the `petition_categories` table. */
+            category: string;
+            /** @description `letter` | `visit` | `phone` | `online` | `hotline_12345` | `higher_assignment`. */
+            channel: string;
+            /** @description Five or more people. */
+            collective: boolean;
+            /**
+             * Format: int64
+             * @description Days from today to that day; negative when past.
+             */
+            days_left?: number | null;
+            /**
+             * Format: date
+             * @description The running term's last day.
+             */
+            due_on?: string | null;
+            /** @description For a unit's duty: `not_due` | `due` | `overdue`; none for the petitioner's windows. */
+            due_status?: string | null;
+            /** Format: int32 */
+            extensions: number;
+            /** @description No earlier petition by any of the petitioners (by ID number). */
+            first_visit: boolean;
+            /** Format: date */
+            handling_due_on?: string | null;
+            /** Format: int32 */
+            headcount: number;
+            /** Format: int64 */
+            id: number;
+            matter: string;
+            /** @description `XF2026-000123`. */
+            number: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            petitioners: components["schemas"]["Petitioner"][];
+            place: string;
+            /** Format: date */
+            received_on: string;
+            /** Format: int64 */
+            repeat_of_id?: number | null;
+            /** @description 初信初访一次性化解: a first visit answered with no review asked and no repeat. */
+            resolved_at_first_contact: boolean;
+            satisfaction?: string | null;
+            /**
+             * @description `received` | `accepted` | `not_accepted` | `handling` | `answered` | `review_requested` |
+             *     `reviewed` | `re_review_requested` | `re_reviewed` | `closed`.
+             */
+            state: string;
+            /**
+             * @description The running term: `acceptance` | `handling` | `review_request` | `review_answer` |
+             *     `re_review_request` | `re_review_answer`; none when no clock runs.
+             */
+            term?: string | null;
+        };
+        /** @description One petition with every column the intake register reads, its timeline and history. */
+        PetitionDetail: {
+            /** Format: date */
+            acceptance_due_on: string;
+            answer: string;
+            /** Format: date */
+            assigned_on?: string | null;
+            /** Format: date */
+            closed_on?: string | null;
+            demand: string;
+            /** @description Earlier petitions of the same petitioners (by ID number) within the caller's scope, newest first. */
+            earlier: components["schemas"]["EarlierPetition"][];
+            /** @description Oldest first. */
+            events: components["schemas"]["PetitionEvent"][];
+            extension_approved_by?: string | null;
+            /** Format: int32 */
+            extension_days: number;
+            extension_reason: string;
+            feedback: string;
+            handler_name: string;
+            petition: components["schemas"]["Petition"];
+            re_review_answer: string;
+            /** Format: date */
+            re_review_requested_on?: string | null;
+            /** Format: date */
+            re_reviewed_on?: string | null;
+            reject_reason: string;
+            /** Format: date */
+            rejected_on?: string | null;
+            /** Format: date */
+            return_visit_on?: string | null;
+            review_answer: string;
+            /** Format: date */
+            review_requested_on?: string | null;
+            /** Format: date */
+            reviewed_on?: string | null;
+            /**
+             * @description The steps the state allows now (`accept`, `reject`, `extend`, `answer`, `review`,
+             *     `review-answer`, `re-review`, `re-review-answer`, `return-visit`, `close`).
+             */
+            steps: string[];
+        };
+        /** @description A step on the timeline. */
+        PetitionEvent: {
+            /** @description `register` or a `PetitionAction` name (`accept`, `assign`, `extend`, `answer`, …). */
+            action: string;
+            actor_name: string;
+            /** Format: date-time */
+            created_at: string;
+            detail: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            on: string;
+        };
+        PetitionFigures: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            answered: number;
+            /** Format: int64 */
+            collective: number;
+            first_contact: components["schemas"]["RateFigure"];
+            /** Format: int64 */
+            first_visits: number;
+            /** @description `YYYY-MM`. */
+            month: string;
+            /** Format: int64 */
+            not_accepted: number;
+            on_time: components["schemas"]["RateFigure"];
+            /** Format: int64 */
+            org_unit_id?: number | null;
+            /** Format: int64 */
+            registered: number;
+            /** Format: int64 */
+            repeat_visits: number;
+            satisfaction: components["schemas"]["RateFigure"];
+        };
+        PetitionForm: {
+            /** @description A code of the `petition_categories` table. */
+            category: string;
+            /** @description `letter` | `visit` | `phone` | `online` | `hotline_12345` | `higher_assignment`. */
+            channel: string;
+            demand?: string | null;
+            /**
+             * Format: int32
+             * @description People who came; default the petitioners named. Five or more is a collective petition.
+             */
+            headcount?: number | null;
+            matter: string;
+            /**
+             * Format: int64
+             * @description The unit responsible.
+             */
+            org_unit_id: number;
+            place?: string | null;
+            /** @description `YYYY-MM-DD`; default today. */
+            received_on?: string | null;
+            /**
+             * Format: int64
+             * @description The earlier petition on the same matter this one repeats.
+             */
+            repeat_of_id?: number | null;
+            /** @description Residents of the registry (found by ID number or name), the first one leading. */
+            resident_ids: number[];
+        };
+        /**
+         * @description The limits as stored: each term as `{"calendar": n}` or `{"working": n}`, the extension's most
+         *     days and count, whether a last day off work moves to the next working day, the warning days.
+         */
+        PetitionLimitsBody: {
+            limits: Record<string, never>;
+        };
+        PetitionList: {
+            items: components["schemas"]["Petition"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /** @description A petitioner as lists show them: masked. */
+        Petitioner: {
+            /** @description `440307********123X`. */
+            id_number: string;
+            /** @description `张*三`. */
+            name: string;
+            /** Format: int64 */
+            resident_id: number;
         };
         Photo: {
             content_type: string;
@@ -3514,6 +3825,15 @@ export interface components {
             special_groups_by_kind: {
                 [key: string]: number;
             };
+        };
+        /** @description A rate: `percent` rounded half up to two decimals, none when the denominator is 0. */
+        RateFigure: {
+            /** Format: int64 */
+            denominator: number;
+            /** Format: int64 */
+            numerator: number;
+            /** Format: double */
+            percent?: number | null;
         };
         ReasonView: {
             class: string;
@@ -3971,6 +4291,29 @@ export interface components {
             count: number;
             state: string;
             state_name: string;
+        };
+        StepForm: {
+            /**
+             * Format: int32
+             * @description Days of the extension (at most the setting, 30 by default).
+             */
+            days?: number | null;
+            /** @description `YYYY-MM-DD`, the day the step took effect; default today. */
+            on?: string | null;
+            /**
+             * Format: int64
+             * @description On acceptance: the unit assigned (default the unit responsible as registered).
+             */
+            org_unit_id?: number | null;
+            /** @description Why not accepted, or why extended. */
+            reason?: string | null;
+            /** @description On a return visit: `satisfied` | `basic` | `dissatisfied`. */
+            satisfaction?: string | null;
+            /**
+             * @description The answer, the review or re-review opinion (the right to the next request is added), or
+             *     the return visit's feedback.
+             */
+            text?: string | null;
         };
         TemplateForm: {
             /**
@@ -11829,6 +12172,584 @@ export interface operations {
             };
             /** @description 没有权限，或缺少 CSRF 令牌 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    petition_figures: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM`. */
+                month: string;
+                /** @description An org unit within the caller's scope (default the whole scope). */
+                org_unit_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionFigures"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_petition_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionLimitsBody"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_petition_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PetitionLimitsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionLimitsBody"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_petitions: {
+        parameters: {
+            query?: {
+                /** @description An org unit: petitions its units are responsible for, and those below it. */
+                org_unit_id?: number;
+                /** @description A `PetitionState` name (`received`, `handling`, `answered`, …). */
+                state?: string;
+                /** @description On the running duty: `not_due` | `due` | `overdue`. */
+                due_status?: string;
+                channel?: string;
+                category?: string;
+                /** @description Petitions of this resident (anyone with the same ID number). */
+                resident_id?: number;
+                first_visit?: boolean;
+                collective?: boolean;
+                /** @description Part of the number or of the matter. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_petition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PetitionForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_petition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    petition_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description accept | reject | extend | answer | review | review-answer | re-review | re-review-answer | return-visit | close */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

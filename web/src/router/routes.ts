@@ -52,13 +52,19 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'notice:read', 'notice:template'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template'] },
     children: [
       {
         path: 'rental',
         name: 'governance-rental',
         component: () => import('@/views/governance/rental/index.vue'),
         meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
+      },
+      {
+        path: 'petitions',
+        name: 'governance-petitions',
+        component: () => import('@/views/governance/petitions/index.vue'),
+        meta: { title: 'menu.petitions', perm: 'petition:read' },
       },
       {
         path: 'registers',

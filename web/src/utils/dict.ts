@@ -14,6 +14,8 @@ export type DictName =
   | 'youth_types'
   | 'place_types'
   | 'industries'
+  | 'petition_channels'
+  | 'petition_categories'
 
 /** The entries of one table; empty while the tables are not loaded or when the server lacks it. */
 export function dictEntries(dicts: Dicts | null | undefined, table: string): DictEntry[] {

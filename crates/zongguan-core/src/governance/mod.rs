@@ -7,6 +7,7 @@ pub mod due;
 pub mod notice_serial;
 pub mod notice_template;
 pub mod petition_clock;
+pub mod petition_figures;
 pub mod petition_flow;
 pub mod rental_class;
 pub mod screening;

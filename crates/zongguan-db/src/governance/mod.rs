@@ -31,3 +31,16 @@ pub use rental::{
     list_rental_houses, refuse_if_not_to_let,
 };
 pub use settings::{RentalRules, rental_rules, save_rental_rules};
+
+mod petition_figures;
+mod petition_limits;
+mod petition_steps;
+mod petitions;
+
+pub use petition_figures::{PetitionFigures, RateFigure, petition_figures};
+pub use petition_limits::{petition_limits, save_petition_limits};
+pub use petition_steps::{PetitionStep, StepInput, petition_step};
+pub use petitions::{
+    EarlierPetition, Petition, PetitionDetail, PetitionEvent, PetitionFilter, PetitionInput, Petitioner,
+    create_petition, get_petition, list_petitions,
+};
