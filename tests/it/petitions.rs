@@ -557,3 +557,83 @@ on_both!(limits_are_a_setting, |app: TestApp| async move {
     let (s, _) = officer.put("/api/v1/petition-limits", l).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 });
+
+on_both!(petition_letters_are_issued_as_documents, |app: TestApp| async move {
+    let officer = app.login("community_003002").await;
+    let a = resident(&app, &officer, "林告知", "44030719800202123").await;
+    let p = register(
+        &app,
+        &officer,
+        json!({"channel":"letter","received_on":"2026-07-25","resident_ids":[a],"category":"land_requisition","matter":"反映补偿款未足额发放","demand":"足额发放","place":"良安田村"}),
+    )
+    .await;
+    let id = pid(&p);
+    step(&officer, id, "accept", json!({"on":"2026-08-03"})).await;
+    let issue = |kind: &str| {
+        let officer = officer.clone();
+        let body = json!({"kind":kind,"subject_kind":"petition","subject_id":id});
+        async move { officer.post("/api/v1/notices", body).await }
+    };
+    let text = |bytes: Vec<u8>| docx_rs::read_docx(&bytes).expect("a .docx").json();
+
+    let (s, n) = issue("petition_acceptance").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(n["title"], "信访事项受理告知书");
+    assert_eq!(n["has_return_slip"], false);
+    assert!(n["serial"].as_str().expect("serial").contains("信受〔2026〕1号"), "{n}");
+    let (_, doc) = officer.download(&format!("/api/v1/notices/{}/document", n["id"])).await;
+    let t = text(doc);
+    for want in [
+        "林告知：",
+        "2026年7月25日",
+        "2026年8月3日依法受理",
+        "60日内办结",
+        "XF2026-",
+    ] {
+        assert!(t.contains(want), "acceptance letter lacks {want}");
+    }
+    assert!(!t.contains("回执"));
+
+    step(
+        &officer,
+        id,
+        "answer",
+        json!({"on":"2026-09-01","text":"经核查，补偿款已补发。"}),
+    )
+    .await;
+    let (s, n) = issue("petition_answer").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let (_, doc) = officer.download(&format!("/api/v1/notices/{}/document", n["id"])).await;
+    let t = text(doc);
+    assert!(t.contains("经核查，补偿款已补发。"));
+    assert_eq!(
+        t.matches("30日内请求原办理机关的上一级机关复查").count(),
+        1,
+        "the right to review is told once"
+    );
+    // The petition is a line of July's intake register, its petitioner masked.
+    let (s, v) = officer.get("/api/v1/registers/intake?month=2026-07").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let row = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["matter_kind"] == "petition" && r["matter_id"] == id)
+        .unwrap_or_else(|| panic!("the petition in the register: {v}"))
+        .clone();
+    assert_eq!(row["channel"], "信访（来信）");
+    assert_eq!(row["party_name"], "林*知", "{row}");
+    assert_eq!(row["people"], 1);
+    assert_eq!(row["unit_assigned"], "良安田社区", "{row}");
+    // A unit's notice is not a petition letter; out of scope is not found.
+    let (s, v) = issue("assignment").await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "kind"), "{v}");
+    let other = app.login("community_003004").await;
+    let (s, _) = other
+        .post(
+            "/api/v1/notices",
+            json!({"kind":"petition_answer","subject_kind":"petition","subject_id":id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});

@@ -191,8 +191,16 @@ pub fn render(kind: NoticeKind, body: &str, values: &Values) -> Result<Vec<Strin
         Ok(s)
     };
     let mut out = Vec::new();
+    // A value of several lines (an answer's text) makes as many paragraphs.
     for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        out.push(fill(line)?);
+        let filled = fill(line)?;
+        out.extend(
+            filled
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
     }
     if let Some(sentence) = review_right(kind) {
         let rendered = fill(sentence)?;
@@ -329,6 +337,10 @@ mod tests {
                 .count(),
             1
         );
+        // An answer of two lines is two paragraphs.
+        let v = values(&[(Field::Answer, "一、补发补偿款。\n二、加强公示。")]);
+        let paras = render(NoticeKind::PetitionAnswer, "{{处理意见}}", &v).expect("renders");
+        assert_eq!(&paras[..2], ["一、补发补偿款。", "二、加强公示。"]);
         // A re-review answer is final: no further right.
         assert_eq!(review_right(NoticeKind::PetitionReReviewAnswer), None);
     }

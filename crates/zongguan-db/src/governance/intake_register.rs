@@ -1,20 +1,26 @@
-//! The intake register (受理事项总登记本): every matter the centers accepted in a month — cases
-//! today; disputes, petitions and incidents as their modules land — in the columns DOMAIN.md
-//! names, under the caller's scope, in entry order. Parties are shown masked.
+//! The intake register (受理事项总登记本): every matter the centers took in during a month —
+//! accepted cases and petitions received (disputes and incidents as their modules land) — in the
+//! columns DOMAIN.md names, under the caller's scope, merged in entry order. Petitioners are shown
+//! masked.
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::case_flow::CaseState;
+use zongguan_core::dict;
+use zongguan_core::governance::Satisfaction;
+use zongguan_core::governance::petition_flow::PetitionState;
 use zongguan_core::governance::screening::Period;
 use zongguan_core::rbac::Scope;
 use zongguan_core::time::{cst_date, cst_midnight};
 
 use super::rectification_register::unit_names;
-use crate::entity::{case_category, case_event, case_item, case_record, department};
-use crate::listing::{COUNT_CAP, SortKey, capped_count, in_order, page_ids};
+use crate::entity::{
+    case_category, case_event, case_item, case_record, department, petition, petition_party, resident,
+};
+use crate::listing::{COUNT_CAP, capped_count, in_order};
 use crate::{Db, DbResult, Page, PageReq, scope};
 
 const CASES: scope::Placed<case_record::Column> = scope::Placed {
@@ -22,6 +28,13 @@ const CASES: scope::Placed<case_record::Column> = scope::Placed {
     subdistrict: case_record::Column::SubdistrictId,
     community: case_record::Column::CommunityId,
     owner: Some(case_record::Column::CreatedBy),
+};
+
+const PETITIONS: scope::Placed<petition::Column> = scope::Placed {
+    unit: petition::Column::OrgUnitId,
+    subdistrict: petition::Column::SubdistrictId,
+    community: petition::Column::CommunityId,
+    owner: Some(petition::Column::CreatedBy),
 };
 
 #[derive(Debug, Clone)]
@@ -182,59 +195,237 @@ async fn case_rows<C: ConnectionTrait>(c: &C, found: Vec<case_record::Model>) ->
         .collect())
 }
 
-/// A page of the register, in entry order.
-pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageReq) -> DbResult<Page<IntakeRow>> {
-    let cond = scope::placed_under(&db.conn, scope, f.org_unit_id, &CASES).await?;
-    let q = case_query(f, cond);
-    let (total, total_exact) = capped_count(&db.conn, q.clone(), COUNT_CAP).await?;
-    let sort = SortKey {
-        key: None,
-        id: case_record::Column::Id,
-        desc: false,
-    };
-    let page = page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let found = case_record::Entity::find()
-        .filter(case_record::Column::Id.is_in(page.ids.clone()))
+/// A line's place in the register: when it was taken in, then the kind, then the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    at: DateTime<Utc>,
+    kind: Kind,
+    id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Kind {
+    Case,
+    Petition,
+}
+
+async fn case_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
+    let mut q = case_query(f, cond.clone())
+        .select_only()
+        .column(case_record::Column::ReportedAt)
+        .column(case_record::Column::Id)
+        .order_by_asc(case_record::Column::ReportedAt)
+        .order_by_asc(case_record::Column::Id);
+    if let Some(n) = limit {
+        q = q.limit(n);
+    }
+    Ok(q.into_tuple::<(DateTime<Utc>, i64)>()
         .all(&db.conn)
-        .await?;
-    let found = in_order(&page.ids, found, |r| r.id);
-    Ok(Page {
-        items: case_rows(&db.conn, found).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
+        .await?
+        .into_iter()
+        .map(|(at, id)| Key {
+            at,
+            kind: Kind::Case,
+            id,
+        })
+        .collect())
+}
+
+fn petition_query(f: &IntakeFilter, cond: Condition) -> Select<petition::Entity> {
+    petition::Entity::find()
+        .filter(cond)
+        .filter(petition::Column::ReceivedOn.gte(f.month.start()))
+        .filter(petition::Column::ReceivedOn.lte(f.month.end()))
+}
+
+async fn petition_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
+    let mut q = petition_query(f, cond.clone())
+        .select_only()
+        .column(petition::Column::ReceivedOn)
+        .column(petition::Column::Id)
+        .order_by_asc(petition::Column::ReceivedOn)
+        .order_by_asc(petition::Column::Id);
+    if let Some(n) = limit {
+        q = q.limit(n);
+    }
+    Ok(q.into_tuple::<(NaiveDate, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|(d, id)| Key {
+            at: cst_midnight(d),
+            kind: Kind::Petition,
+            id,
+        })
+        .collect())
+}
+
+/// The register's conditions per source, from the caller's scope and the unit filter.
+struct Sources {
+    cases: Condition,
+    petitions: Condition,
+}
+
+async fn sources(db: &Db, scope: &Scope, f: &IntakeFilter) -> DbResult<Sources> {
+    Ok(Sources {
+        cases: scope::placed_under(&db.conn, scope, f.org_unit_id, &CASES).await?,
+        petitions: scope::placed_under(&db.conn, scope, f.org_unit_id, &PETITIONS).await?,
     })
 }
 
-/// Every row of the month in entry order, a batch at a time (the export).
+/// The first `limit` keys of the merged register (all of them without a limit).
+async fn keys(db: &Db, src: &Sources, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
+    let mut all = case_keys(db, &src.cases, f, limit).await?;
+    all.extend(petition_keys(db, &src.petitions, f, limit).await?);
+    all.sort_unstable();
+    if let Some(n) = limit {
+        all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(all)
+}
+
+/// The lines of these keys, in their order.
+async fn rows_of(db: &Db, keys: &[Key]) -> DbResult<Vec<IntakeRow>> {
+    let ids = |k: Kind| keys.iter().filter(|x| x.kind == k).map(|x| x.id).collect::<Vec<_>>();
+    let case_ids = ids(Kind::Case);
+    let found = case_record::Entity::find()
+        .filter(case_record::Column::Id.is_in(case_ids.clone()))
+        .all(&db.conn)
+        .await?;
+    let mut by_key: HashMap<(Kind, i64), IntakeRow> = case_rows(&db.conn, in_order(&case_ids, found, |r| r.id))
+        .await?
+        .into_iter()
+        .map(|r| ((Kind::Case, r.matter_id), r))
+        .collect();
+    by_key.extend(
+        petition_rows(&db.conn, &ids(Kind::Petition))
+            .await?
+            .into_iter()
+            .map(|r| ((Kind::Petition, r.matter_id), r)),
+    );
+    Ok(keys.iter().filter_map(|k| by_key.remove(&(k.kind, k.id))).collect())
+}
+
+async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<IntakeRow>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let found = petition::Entity::find()
+        .filter(petition::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    let parties = petition_party::Entity::find()
+        .filter(petition_party::Column::PetitionId.is_in(ids.to_vec()))
+        .order_by_asc(petition_party::Column::Sort)
+        .all(c)
+        .await?;
+    let names: HashMap<i64, String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .column(resident::Column::Name)
+        .filter(resident::Column::Id.is_in(parties.iter().map(|p| p.resident_id).collect::<BTreeSet<_>>()))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    let units = unit_names(
+        c,
+        found
+            .iter()
+            .flat_map(|p| [p.subdistrict_id, p.community_id, Some(p.org_unit_id)])
+            .flatten()
+            .collect(),
+    )
+    .await?;
+    let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);
+    Ok(found
+        .into_iter()
+        .map(|p| {
+            let who: Vec<String> = parties
+                .iter()
+                .filter(|x| x.petition_id == p.id)
+                .filter_map(|x| names.get(&x.resident_id))
+                .map(|n| zongguan_core::mask::name(n))
+                .collect();
+            let state = PetitionState::parse(&p.state).map_or("", PetitionState::zh);
+            let result = if p.answer.is_empty() {
+                state.to_string()
+            } else {
+                format!("{state}：{}", p.answer.lines().next().unwrap_or(""))
+            };
+            IntakeRow {
+                matter_kind: "petition".into(),
+                matter_id: p.id,
+                number: p.number.clone(),
+                accepted_at: cst_midnight(p.received_on),
+                channel: format!("信访（{}）", dict::word_of(dict::PETITION_CHANNELS, &p.channel)),
+                party_name: who.join("、"),
+                party_phone: String::new(),
+                people: Some(p.headcount),
+                category: format!("信访／{}", dict::word_of(dict::PETITION_CATEGORIES, &p.category)),
+                content: if p.demand.is_empty() {
+                    p.matter.clone()
+                } else {
+                    format!("{}；诉求：{}", p.matter, p.demand)
+                },
+                place: format!("{}／{}／{}", name(p.subdistrict_id), name(p.community_id), p.place),
+                proposal: String::new(),
+                unit_assigned: units.get(&p.org_unit_id).cloned().unwrap_or_default(),
+                assigned_on: p.assigned_on,
+                deadline: p.handling_due_on,
+                result,
+                feedback_on: p.answered_on,
+                satisfaction: p
+                    .satisfaction
+                    .as_deref()
+                    .and_then(Satisfaction::parse)
+                    .map(|s| s.zh().to_string())
+                    .unwrap_or_default(),
+                handler: p.handler_name.clone(),
+                remarks: if p.first_visit { "初信初访" } else { "重复信访" }.into(),
+            }
+        })
+        .collect())
+}
+
+/// A page of the register, in entry order (the month's lines of every source, merged).
+pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageReq) -> DbResult<Page<IntakeRow>> {
+    let src = sources(db, scope, f).await?;
+    let (cases, cases_exact) = capped_count(&db.conn, case_query(f, src.cases.clone()), COUNT_CAP).await?;
+    let (petitions, petitions_exact) =
+        capped_count(&db.conn, petition_query(f, src.petitions.clone()), COUNT_CAP).await?;
+    let offset = (p.page.max(1) - 1) * p.page_size;
+    let first = keys(db, &src, f, Some(offset + p.page_size)).await?;
+    let page: Vec<Key> = first
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .collect();
+    Ok(Page {
+        items: rows_of(db, &page).await?,
+        total: cases + petitions,
+        total_exact: cases_exact && petitions_exact,
+        next: None,
+        prev: None,
+    })
+}
+
+/// Every line of the month in entry order, a batch at a time (the export).
 pub async fn each_intake_row(
     db: &Db,
     scope: &Scope,
     f: &IntakeFilter,
     mut each: impl FnMut(&IntakeRow) -> DbResult<()>,
 ) -> DbResult<u64> {
-    const BATCH: u64 = 2000;
-    let cond = scope::placed_under(&db.conn, scope, f.org_unit_id, &CASES).await?;
-    let (mut after, mut n) = (0, 0);
-    loop {
-        let found = case_query(f, cond.clone())
-            .filter(case_record::Column::Id.gt(after))
-            .order_by_asc(case_record::Column::Id)
-            .limit(BATCH)
-            .all(&db.conn)
-            .await?;
-        let Some(last) = found.last().map(|r| r.id) else {
-            return Ok(n);
-        };
-        let full = found.len() as u64 == BATCH;
-        for r in case_rows(&db.conn, found).await? {
+    const BATCH: usize = 2000;
+    let src = sources(db, scope, f).await?;
+    let all = keys(db, &src, f, None).await?;
+    let mut n = 0;
+    for chunk in all.chunks(BATCH) {
+        for r in rows_of(db, chunk).await? {
             each(&r)?;
             n += 1;
         }
-        if !full {
-            return Ok(n);
-        }
-        after = last;
     }
+    Ok(n)
 }

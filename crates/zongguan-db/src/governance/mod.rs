@@ -6,6 +6,7 @@ mod inspections;
 mod intake_register;
 mod notice_settings;
 mod notices;
+mod petition_notice_facts;
 mod rectification_register;
 mod rental;
 mod settings;

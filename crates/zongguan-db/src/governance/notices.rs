@@ -185,12 +185,17 @@ pub fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-async fn subject_facts(db: &Db, actor: &Actor, kind: SubjectKind, id: i64) -> DbResult<SubjectFacts> {
+async fn subject_facts(
+    db: &Db,
+    actor: &Actor,
+    kind: SubjectKind,
+    id: i64,
+    notice: NoticeKind,
+) -> DbResult<SubjectFacts> {
     match kind {
         SubjectKind::Case => crate::cases::notice_facts(db, actor, id).await,
-        SubjectKind::Dispute | SubjectKind::Petition => {
-            Err(DbError::invalid("subject_kind", "该类事项尚不能生成通知书"))
-        }
+        SubjectKind::Petition => super::petition_notice_facts::petition_notice_facts(db, actor, id, notice).await,
+        SubjectKind::Dispute => Err(DbError::invalid("subject_kind", "该类事项尚不能生成通知书")),
     }
 }
 
@@ -266,7 +271,7 @@ where
         .await?
         .ok_or(DbError::NotFound)?;
     let extra = checked_values(&input.values)?;
-    let facts = subject_facts(db, actor, input.subject, input.subject_id).await?;
+    let facts = subject_facts(db, actor, input.subject, input.subject_id, input.kind).await?;
     let addressee = match input.addressee.as_deref().map(str::trim) {
         Some(a) if a.chars().count() > 100 => return Err(DbError::invalid("addressee", "主送单位不超过 100 字")),
         Some(a) if !a.is_empty() => a.to_string(),
