@@ -163,6 +163,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(http::governance::rental::list_inspections))
         .routes(routes!(http::governance::rental::mark_rectified))
+        .routes(routes!(http::governance::rental::case_from_finding))
         .routes(routes!(http::governance::rental::list_checklists))
         .routes(routes!(
             http::governance::rental::get_rental_rules,

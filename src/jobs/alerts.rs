@@ -1,4 +1,5 @@
-//! Overdue steps raise alerts without anyone opening a page; the planner's statistics stay current.
+//! Overdue steps raise alerts without anyone opening a page, and overdue rectifications tell their
+//! community; the planner's statistics stay current.
 use std::time::Duration;
 
 use zongguan_db::{Db, cases};
@@ -21,6 +22,12 @@ pub async fn overdue_loop(db: Db, every: Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!("raised {n} overdue alert(s)"),
             Err(e) => tracing::warn!(error = %e, "overdue alert job failed"),
+        }
+        let today = zongguan_core::time::cst_date(chrono::Utc::now());
+        match zongguan_db::governance::raise_rectification_alerts(&db, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("told {n} overdue rectification(s)"),
+            Err(e) => tracing::warn!(error = %e, "rectification alert job failed"),
         }
     }
 }

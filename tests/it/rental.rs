@@ -469,3 +469,79 @@ on_both!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+on_both!(
+    an_overdue_finding_tells_the_community_and_becomes_a_case_once,
+    |app: TestApp| async move {
+        let officer = app.login("community_003002").await;
+        let id = rental_house(&app, &officer).await;
+        let (s, bad) = officer
+            .post(
+                &format!("/api/v1/rental-houses/{id}/inspections"),
+                json!({"inspected_on":day(-5),"answers":{"gas":"fail"},"rectification":"停用瓶装液化气","rectify_by":day(-1)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{bad}");
+        let iid = bad["id"].as_i64().expect("id");
+        let today = zongguan_core::time::cst_date(Utc::now());
+        let told = zongguan_db::governance::raise_rectification_alerts(&app.db, today)
+            .await
+            .expect("job");
+        assert_eq!(told, 1);
+        assert_eq!(
+            zongguan_db::governance::raise_rectification_alerts(&app.db, today)
+                .await
+                .expect("job"),
+            0,
+            "told once"
+        );
+        let (_, inbox) = officer.get("/api/v1/notifications").await;
+        let titles: Vec<&str> = inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|n| n["title"].as_str())
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with("隐患整改逾期") && t.contains("良安田新村9栋201")),
+            "{inbox}"
+        );
+        let other = app.login("community_003004").await;
+        let (_, v) = other.get("/api/v1/notifications").await;
+        assert_eq!(v["total"], 0, "another community is not told: {v}");
+
+        // One action makes a case at the house, once.
+        let (s, v) = other
+            .post(&format!("/api/v1/rental-inspections/{iid}/case"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        let leader = app.login("leader").await;
+        let (s, _) = leader
+            .post(&format!("/api/v1/rental-inspections/{iid}/case"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, c) = officer
+            .post(&format!("/api/v1/rental-inspections/{iid}/case"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        assert_eq!(c["item_code"], "0304");
+        assert_eq!(c["building_code"], "LAT-R1");
+        assert!(c["address"].as_str().expect("address").ends_with("201"), "{c}");
+        assert!(c["description"].as_str().expect("text").contains("逾期未整改"), "{c}");
+        let (s, v) = officer
+            .post(&format!("/api/v1/rental-inspections/{iid}/case"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+        let (_, d) = officer.get(&format!("/api/v1/rental-houses/{id}")).await;
+        assert_eq!(d["inspections"][0]["case_id"], c["id"], "{d}");
+        let (s, v) = officer
+            .post(
+                &format!("/api/v1/rental-inspections/{iid}/case"),
+                json!({"item_code":"9999"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "already a case: {v}");
+    }
+);

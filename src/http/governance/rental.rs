@@ -416,3 +416,28 @@ pub async fn rental_house_plate(
     )
         .into_response())
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingCaseForm {
+    /// The case item; default from the failed checklist item (0304 出租屋消防隐患, 0303 群租,
+    /// 0302 居住登记).
+    pub item_code: Option<String>,
+}
+
+/// Makes a case of an open finding, once: at the house's building, with the finding, the demand
+/// and its deadline. 201 with the case.
+#[utoipa::path(post, path = "/api/v1/rental-inspections/{id}/case", tag = "governance", params(("id" = i64, Path)), request_body = FindingCaseForm,
+    responses((status = 201, body = zongguan_db::cases::CreatedCase), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn case_from_finding(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<FindingCaseForm>,
+) -> AppResult<(StatusCode, Json<zongguan_db::cases::CreatedCase>)> {
+    caller.require(Permission::RentalWrite)?;
+    caller.require(Permission::CaseReport)?;
+    let item = f.item_code.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let created = governance::case_from_finding(&st.db, &caller.actor(), id, item).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}

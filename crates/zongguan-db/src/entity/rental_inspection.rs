@@ -29,6 +29,10 @@ pub struct Model {
     pub next_due_on: Date,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// When the community was told its rectification is overdue (m0022).
+    pub overdue_notified_at: Option<DateTimeUtc>,
+    /// The case made from its finding, if one was (m0022).
+    pub case_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -40,6 +40,8 @@ pub struct Inspection {
     pub next_due_on: NaiveDate,
     /// Hazards found and the deadline passed without rectification.
     pub rectification_overdue: bool,
+    /// The case its finding became, if it did.
+    pub case_id: Option<i64>,
 }
 
 fn view(r: rental_inspection::Model, today: NaiveDate) -> Inspection {
@@ -61,6 +63,7 @@ fn view(r: rental_inspection::Model, today: NaiveDate) -> Inspection {
         rectified_at: r.rectified_at,
         owner_signature: r.owner_signature,
         next_due_on: r.next_due_on,
+        case_id: r.case_id,
     }
 }
 

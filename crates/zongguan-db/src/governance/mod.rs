@@ -7,6 +7,7 @@ mod intake_register;
 mod notice_settings;
 mod notices;
 mod petition_notice_facts;
+mod rectification_followup;
 mod rectification_register;
 mod rental;
 mod settings;
@@ -45,3 +46,4 @@ pub use petitions::{
     EarlierPetition, Petition, PetitionDetail, PetitionEvent, PetitionFilter, PetitionInput, Petitioner,
     create_petition, get_petition, list_petitions,
 };
+pub use rectification_followup::{case_from_finding, raise_rectification_alerts};

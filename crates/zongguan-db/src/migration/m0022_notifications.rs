@@ -13,7 +13,8 @@ impl MigrationName for Migration {
 }
 
 /// `notification`: one row per recipient (a unit's message is written to each of its people,
-/// so read state is each person's own); `link` is the page it opens.
+/// so read state is each person's own); `link` is the page it opens. `rental_inspection` gets
+/// `overdue_notified_at` (its overdue rectification was told) and `case_id` (the case made of it).
 #[async_trait::async_trait]
 #[expect(
     elided_lifetimes_in_paths,
@@ -39,6 +40,14 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(idx("notification", &["user_id", "id"])).await?;
         m.create_index(idx("notification", &["user_id", "read_at"])).await?;
+        // An overdue rectification is told once, and may become a case.
+        for col in [
+            ts_null("overdue_notified_at").to_owned(),
+            big_integer_null("case_id").to_owned(),
+        ] {
+            m.alter_table(Table::alter().table("rental_inspection").add_column(col).to_owned())
+                .await?;
+        }
         Ok(())
     }
 }
