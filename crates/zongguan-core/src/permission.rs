@@ -63,6 +63,9 @@ permissions! {
     RentalRead = "rental:read", "查看出租屋分类与巡查记录";
     RentalWrite = "rental:write", "巡查出租屋，登记隐患整改";
     RentalClassify = "rental:classify", "确定出租屋风险等级";
+    DisputeRead = "dispute:read", "查看矛盾纠纷、排查报送与调处统计";
+    DisputeWrite = "dispute:write", "登记矛盾纠纷、记录调解、报送排查";
+    DisputeAssign = "dispute:assign", "交办、督办、回访与销案矛盾纠纷";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

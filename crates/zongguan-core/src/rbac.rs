@@ -169,6 +169,9 @@ const OFFICER_FULL: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    DisputeRead,
+    DisputeWrite,
+    DisputeAssign,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -188,6 +191,9 @@ const OFFICER: &[Permission] = &[
     RentalRead,
     RentalWrite,
     RentalClassify,
+    DisputeRead,
+    DisputeWrite,
+    DisputeAssign,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -260,6 +266,8 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             MapRead,
             RentalRead,
             RentalWrite,
+            DisputeRead,
+            DisputeWrite,
         ],
     },
     RoleDef {
@@ -283,6 +291,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             StatsRead,
             MapRead,
             RentalRead,
+            DisputeRead,
         ],
     },
 ];

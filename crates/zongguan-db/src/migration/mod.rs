@@ -21,6 +21,7 @@ pub(crate) mod m0015_unit_keys;
 mod m0016_auth_epoch;
 pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
+pub(crate) mod m0019_governance_disputes;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_auth_epoch::Migration),
             Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
+            Box::new(m0019_governance_disputes::Migration),
         ]
     }
 }
@@ -95,6 +97,7 @@ mod tests {
                 "m0016_auth_epoch",
                 "m0017_governance_rental",
                 "m0018_name_bigrams",
+                "m0019_governance_disputes",
             ]
         );
     }
