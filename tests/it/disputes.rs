@@ -127,7 +127,12 @@ on_both!(a_dispute_goes_from_registration_to_closure, |app: TestApp| async move 
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["dispute"]["state"], "assigned");
     assert_eq!(d["dispute"]["mediator_name"], "李调解");
-    assert_eq!(d["dispute"]["assigned_unit_name"].as_str().is_some(), true);
+    assert!(
+        d["dispute"]["assigned_unit_name"]
+            .as_str()
+            .is_some_and(|n| n.contains("良安田")),
+        "{d}"
+    );
     let deadline = d["deadline"].as_str().expect("deadline");
     let local = chrono::DateTime::parse_from_rfc3339(deadline)
         .expect("rfc3339")
