@@ -14,6 +14,12 @@ export type DictName =
   | 'youth_types'
   | 'place_types'
   | 'industries'
+  | 'dispute_types'
+  | 'dispute_sources'
+  | 'dispute_channels'
+  | 'dispute_risk_levels'
+  | 'dispute_size_bands'
+  | 'dispute_referrals'
 
 /** The entries of one table; empty while the tables are not loaded or when the server lacks it. */
 export function dictEntries(dicts: Dicts | null | undefined, table: string): DictEntry[] {
