@@ -1,5 +1,6 @@
 //! The demo district's geography, registries and cases: deterministic for a seed.
 mod bulk;
+mod disputes;
 mod geography;
 mod history;
 mod live;
@@ -7,6 +8,7 @@ mod people;
 mod registries;
 mod rental;
 
+pub use disputes::{DisputeDemoTally, disputes};
 pub use geography::geography;
 pub use history::case_history;
 pub use live::cases;
