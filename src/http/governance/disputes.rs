@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::dict;
@@ -520,7 +520,8 @@ pub async fn report_dispute_screening(
 #[into_params(parameter_in = Query)]
 pub struct RoundsDueQuery {
     pub org_unit_id: Option<i64>,
-    /// Missing rounds are counted from this day (`YYYY-MM-DD`); default the 1st of January.
+    /// Missing rounds are counted from this day (`YYYY-MM-DD`); default the first day of the
+    /// month three months before this one.
     pub since: Option<String>,
 }
 
@@ -533,8 +534,14 @@ pub async fn dispute_rounds_due(
 ) -> AppResult<Json<Vec<UnitRounds>>> {
     caller.require(Permission::DisputeRead)?;
     let today = zongguan_core::time::cst_date(Utc::now());
-    let since = field::optional_date("since", "起始日期", q.since.as_deref())?
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today));
+    let since = match field::optional_date("since", "起始日期", q.since.as_deref())? {
+        Some(d) => d,
+        None => {
+            // The quarter before this month: what a center follows up, not the whole year.
+            let first = today.with_day(1).unwrap_or(today);
+            first.checked_sub_months(chrono::Months::new(3)).unwrap_or(first)
+        }
+    };
     Ok(Json(
         governance::rounds_due(&st.db, &caller.scope, q.org_unit_id, since).await?,
     ))

@@ -7602,7 +7602,10 @@ export interface operations {
         parameters: {
             query?: {
                 org_unit_id?: number;
-                /** @description Missing rounds are counted from this day (`YYYY-MM-DD`); default the 1st of January. */
+                /**
+                 * @description Missing rounds are counted from this day (`YYYY-MM-DD`); default the first day of the
+                 *     month three months before this one.
+                 */
                 since?: string;
             };
             header?: never;
