@@ -477,6 +477,13 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        // Nor read another community's rounds or tally by naming it.
+        let (s, _) = officer
+            .get(&format!("/api/v1/dispute-screenings/due?org_unit_id={other}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = officer.get(&format!("/api/v1/dispute-tally?org_unit_id={other}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
         // The leader does not report.
         let leader = app.login("leader").await;
         let (s, _) = leader
@@ -497,7 +504,7 @@ on_both!(
             .get(&format!("/api/v1/dispute-screenings/due?since={since}"))
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let units = v.as_array().expect("units");
+        let units = v["items"].as_array().expect("units");
         assert_eq!(units.len(), 1, "the community only: {v}");
         let u = &units[0];
         assert_eq!(u["org_unit_id"], community);
@@ -515,7 +522,7 @@ on_both!(
         // The subdistrict sees its own monthly round and its communities'.
         let sub = app.login("subdistrict_003").await;
         let (_, v) = sub.get(&format!("/api/v1/dispute-screenings/due?since={since}")).await;
-        let units = v.as_array().expect("units");
+        let units = v["items"].as_array().expect("units");
         assert!(
             units
                 .iter()

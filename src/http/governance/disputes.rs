@@ -28,6 +28,7 @@ use crate::http::{Paging, list_type};
 
 list_type!(DisputeList, Dispute);
 list_type!(ScreeningRoundList, ScreeningRound);
+list_type!(UnitRoundsList, UnitRounds);
 
 fn text(field: &'static str, label: &str, s: Option<String>, max: usize) -> Result<String, AppError> {
     Ok(field::optional_text(field, label, s.as_deref().unwrap_or(""), max)?)
@@ -526,12 +527,12 @@ pub struct RoundsDueQuery {
 }
 
 /// Each community's and subdistrict's current round and the rounds missing (超期未报).
-#[utoipa::path(get, path = "/api/v1/dispute-screenings/due", tag = "governance", params(RoundsDueQuery), responses((status = 200, body = Vec<UnitRounds>), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/dispute-screenings/due", tag = "governance", params(RoundsDueQuery), responses((status = 200, body = UnitRoundsList), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn dispute_rounds_due(
     State(st): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<RoundsDueQuery>,
-) -> AppResult<Json<Vec<UnitRounds>>> {
+) -> AppResult<Json<UnitRoundsList>> {
     caller.require(Permission::DisputeRead)?;
     let today = zongguan_core::time::cst_date(Utc::now());
     let since = match field::optional_date("since", "起始日期", q.since.as_deref())? {
@@ -543,7 +544,9 @@ pub async fn dispute_rounds_due(
         }
     };
     Ok(Json(
-        governance::rounds_due(&st.db, &caller.scope, q.org_unit_id, since).await?,
+        governance::rounds_due(&st.db, &caller.scope, q.org_unit_id, since)
+            .await?
+            .into(),
     ))
 }
 
@@ -567,7 +570,7 @@ fn month_of(q: &TallyQuery) -> Result<NaiveDate, AppError> {
 
 /// The month's tally: screened and mediated by type and size band, major apart, per community
 /// with subdistrict subtotals, the total and the year to date.
-#[utoipa::path(get, path = "/api/v1/dispute-tally", tag = "governance", params(TallyQuery), responses((status = 200, body = DisputeTally), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/dispute-tally", tag = "governance", params(TallyQuery), responses((status = 200, body = DisputeTally), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn dispute_tally(
     State(st): State<AppState>,
     caller: Caller,
@@ -582,7 +585,7 @@ pub async fn dispute_tally(
 
 /// The tally as XLSX (矛盾纠纷排查调处情况统计表), the unit and month in the head.
 #[utoipa::path(get, path = "/api/v1/dispute-tally/export", tag = "governance", params(TallyQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn export_dispute_tally(
     State(st): State<AppState>,
     caller: Caller,

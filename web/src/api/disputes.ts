@@ -15,7 +15,7 @@ import type {
   ScreeningForm,
   ScreeningRound,
   ScreeningRoundList,
-  UnitRounds,
+  UnitRoundsList,
 } from './types'
 
 export interface DisputeFilters {
@@ -60,7 +60,7 @@ export const disputeApi = {
 export const screeningApi = {
   list: (query: Query & PageQuery) => http.get<ScreeningRoundList>('/api/v1/dispute-screenings', { ...query }),
   report: (body: ScreeningForm) => http.post<ScreeningRound>('/api/v1/dispute-screenings', body),
-  due: (query: Query = {}) => http.get<UnitRounds[]>('/api/v1/dispute-screenings/due', { ...query }),
+  due: (query: Query = {}) => http.get<UnitRoundsList>('/api/v1/dispute-screenings/due', { ...query }),
 }
 
 export const tallyApi = {

@@ -4070,6 +4070,17 @@ export interface components {
             org_unit_id: number;
             org_unit_name: string;
         };
+        UnitRoundsList: {
+            items: components["schemas"]["UnitRounds"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
         UnitSummary: {
             /** Format: int64 */
             buildings: number;
@@ -7619,7 +7630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnitRounds"][];
+                    "application/json": components["schemas"]["UnitRoundsList"];
                 };
             };
             /** @description 请求参数无法解析 */
@@ -7648,7 +7659,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description 记录不存在或不在数据范围内 */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7723,7 +7733,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description 记录不存在或不在数据范围内 */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7798,7 +7807,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description 记录不存在或不在数据范围内 */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -172,6 +172,14 @@ pub async fn dispute_tally(
     month: NaiveDate,
 ) -> DbResult<DisputeTally> {
     let scope: &Scope = &actor.scope;
+    // A unit outside the scope is not found, as a record would be.
+    if let Some(id) = org_unit_id {
+        org_unit::Entity::find_by_id(id)
+            .filter(scope::org_units(scope))
+            .one(&db.conn)
+            .await?
+            .ok_or(DbError::NotFound)?;
+    }
     let year_start = NaiveDate::from_ymd_opt(month.year(), 1, 1).unwrap_or(month);
     let month_end = next_month(month);
     let (from, to) = (cst_midnight(year_start), cst_midnight(month_end));

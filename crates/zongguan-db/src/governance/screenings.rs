@@ -241,10 +241,12 @@ pub async fn rounds_due(
         .filter(scope::org_units(scope))
         .filter(org_unit::Column::Level.is_in(["community", "subdistrict"]));
     if let Some(id) = org_unit_id {
+        // A unit outside the scope is not found, as a record would be.
         let u = org_unit::Entity::find_by_id(id)
+            .filter(scope::org_units(scope))
             .one(&db.conn)
             .await?
-            .ok_or_else(|| DbError::invalid("org_unit_id", "机构不存在"))?;
+            .ok_or(DbError::NotFound)?;
         q = q.filter(org_unit::Column::Path.starts_with(u.path.as_str()));
     }
     let units = q.order_by_asc(org_unit::Column::Path).all(&db.conn).await?;
