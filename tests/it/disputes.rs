@@ -275,8 +275,13 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-        // The grid worker registers but does not assign.
+        // The grid worker registers in their grid but does not assign.
         let worker = app.login("grid_00300201").await;
+        let (s, v) = worker
+            .post("/api/v1/disputes", dispute_form(grid, rid, "other", 2, false))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert!(v["handler_name"].as_str().is_some_and(|n| !n.is_empty()), "{v}");
         let (s, v) = worker
             .post(
                 &format!("/api/v1/disputes/{id}/assign"),
