@@ -5,14 +5,15 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zongguan 综管 API", description = "大综管（综治·信访·维稳）信息管理系统的接口。列表返回 {items,total}；错误返回 {error:{code,message,field}}。"),
-    components(schemas(crate::error::ApiError, PermissionCode)),
+    components(schemas(crate::error::ApiError, PermissionCode, crate::http::notifications::LiveEvent)),
     tags(
         (name = "auth", description = "登录、会话、密码、双因素认证、个人令牌"),
         (name = "org", description = "组织架构：机构网格、成员单位、队伍人员"),
         (name = "system", description = "用户与角色"),
         (name = "registry", description = "基础信息：楼栋、房屋、实有人口、居住登记"),
         (name = "cases", description = "事件处理：分类、工作日历、上报与自动分拨、受理派遣处置核查结案、督办、照片、统计、Open311 密钥"),
-        (name = "governance", description = "综合治理：出租屋分类分级、巡查与隐患整改"),
+        (name = "governance", description = "综合治理：出租屋分类分级、巡查与隐患整改，信访事项，交办督办销案通知书，工作台账"),
+        (name = "notifications", description = "站内消息与实时推送（SSE）"),
         (name = "map", description = "图上办公：矢量瓦片、要素、空间查询、专题图、热力图、网格重新划分"),
         (name = "audit", description = "审计日志与登录日志"),
         (name = "meta", description = "健康检查")

@@ -147,9 +147,33 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::governance::disputes::dispute_rounds_due))
         .routes(routes!(http::governance::disputes::dispute_tally))
         .routes(routes!(http::governance::disputes::export_dispute_tally))
+        .routes(routes!(
+            http::governance::notices::list_notices,
+            http::governance::notices::issue_notice
+        ))
+        .routes(routes!(http::governance::notices::get_notice))
+        .routes(routes!(http::governance::notices::notice_document))
+        .routes(routes!(http::governance::notices::void_notice))
+        .routes(routes!(http::governance::notices::record_return_slip))
+        .routes(routes!(http::governance::notices::list_notice_templates))
+        .routes(routes!(http::governance::notices::save_notice_template))
+        .routes(routes!(
+            http::governance::notices::get_notice_prefix,
+            http::governance::notices::save_notice_prefix
+        ))
+        .routes(routes!(http::notifications::list_notifications))
+        .routes(routes!(http::notifications::unread_count))
+        .routes(routes!(http::notifications::mark_read))
+        .routes(routes!(http::notifications::mark_all_read))
+        .routes(routes!(http::notifications::events))
+        .routes(routes!(http::governance::registers::intake_register))
+        .routes(routes!(http::governance::registers::export_intake_register))
+        .routes(routes!(http::governance::registers::rectification_register))
+        .routes(routes!(http::governance::registers::export_rectification_register))
         .routes(routes!(http::governance::rental::list_rental_houses))
         .routes(routes!(http::governance::rental::propose_rental_classes))
         .routes(routes!(http::governance::rental::get_rental_house))
+        .routes(routes!(http::governance::rental::rental_house_plate))
         .routes(routes!(http::governance::rental::classify_rental_house))
         .routes(routes!(
             http::governance::rental::list_house_inspections,
@@ -161,6 +185,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(
             http::governance::rental::get_rental_rules,
             http::governance::rental::save_rental_rules
+        ))
+        .routes(routes!(
+            http::governance::petitions::list_petitions,
+            http::governance::petitions::create_petition
+        ))
+        .routes(routes!(http::governance::petitions::get_petition))
+        .routes(routes!(http::governance::petitions::petition_step))
+        .routes(routes!(http::governance::petitions::petition_figures))
+        .routes(routes!(
+            http::governance::petitions::get_petition_limits,
+            http::governance::petitions::save_petition_limits
         ))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::export_audit_logs))

@@ -72,6 +72,15 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         if d.disputes > 0 {
             println!("矛盾纠纷：{} 件，排查报送 {} 次", d.disputes, d.rounds);
         }
+        let p = zongguan_db::demo_data::petitions(&db, seed, zongguan_db::demo_data::petition_communities(scale))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if p.petitions > 0 {
+            println!(
+                "信访：{} 件，覆盖待受理、超期、延期、已答复、复查、复核、办结与不予受理",
+                p.petitions
+            );
+        }
     }
     if !no_cases {
         let c = zongguan_db::demo_data::cases(&db, seed, scale.cases())

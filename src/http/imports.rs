@@ -18,7 +18,8 @@ fn kind_of(s: &str) -> AppResult<Kind> {
 }
 
 /// XLSX attachment with a Chinese file name (RFC 5987).
-pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+/// `attachment` with an ASCII fallback name and the real (Chinese) one, RFC 6266 style.
+pub fn attachment(fallback: &str, file_name: &str) -> String {
     let encoded: String = file_name
         .bytes()
         .map(|b| {
@@ -29,16 +30,17 @@ pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
             }
         })
         .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     (
         [
             (
                 header::CONTENT_TYPE,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
             ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
-            ),
+            (header::CONTENT_DISPOSITION, attachment("export.xlsx", file_name)),
         ],
         bytes,
     )

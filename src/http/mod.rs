@@ -6,6 +6,7 @@ pub mod governance;
 pub mod imports;
 pub mod map;
 pub mod meta;
+pub mod notifications;
 pub mod open311;
 pub mod org;
 pub mod paging;

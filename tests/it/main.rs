@@ -16,6 +16,7 @@ mod map;
 mod migrations;
 mod openapi;
 mod org;
+mod petitions;
 mod registry;
 mod rental;
 mod scope;

@@ -488,6 +488,7 @@ on_both!(sm4_cipher_setting, |app: TestApp| async move {
         db,
         url: app.url.clone(),
         schema: app.schema.clone(),
+        files_dir: app.files_dir.clone(),
     };
     let officer = sm4.login("community_003002").await;
     let (_, h1, _) = seed(&sm4, &officer).await;

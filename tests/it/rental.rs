@@ -351,3 +351,121 @@ on_both!(a_red_house_refuses_a_new_residence, |app: TestApp| async move {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert!(v["error"]["message"].as_str().unwrap_or("").contains("不得出租"), "{v}");
 });
+
+on_both!(
+    the_rectification_register_holds_findings_with_their_state,
+    |app: TestApp| async move {
+        let officer = app.login("community_003002").await;
+        let id = rental_house(&app, &officer).await;
+        let (s, clean) = officer
+            .post(
+                &format!("/api/v1/rental-houses/{id}/inspections"),
+                json!({"inspected_on":day(-6)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{clean}");
+        let (s, bad) = officer
+            .post(
+                &format!("/api/v1/rental-houses/{id}/inspections"),
+                json!({"inspected_on":day(-5),"answers":{"gas":"fail"},"rectification":"停用瓶装液化气","rectify_by":day(-1),"owner_signature":"陈房东"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{bad}");
+        let month = &day(-5)[..7];
+        let (s, v) = officer
+            .get(&format!("/api/v1/registers/rectification?month={month}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["total"], 1, "only the visit with a finding: {v}");
+        let row = &v["items"][0];
+        assert_eq!(row["id"], bad["id"]);
+        assert_eq!(
+            (row["level"].as_str(), row["status"].as_str()),
+            (Some("重大隐患"), Some("overdue")),
+            "{row}"
+        );
+        assert!(
+            row["place"].as_str().expect("place").ends_with("良安田新村9栋201"),
+            "{row}"
+        );
+        assert_eq!(row["owner_signature"], "陈房东");
+        let (_, v) = officer
+            .get(&format!(
+                "/api/v1/registers/rectification?month={month}&status=rectified"
+            ))
+            .await;
+        assert_eq!(v["total"], 0);
+        let (s, v) = officer
+            .get(&format!("/api/v1/registers/rectification?month={month}&status=done"))
+            .await;
+        assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "status"));
+        let iid = bad["id"].as_i64().expect("id");
+        let (s, _) = officer
+            .post(&format!("/api/v1/rental-inspections/{iid}/rectified"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, v) = officer
+            .get(&format!(
+                "/api/v1/registers/rectification?month={month}&status=rectified"
+            ))
+            .await;
+        assert_eq!(v["items"][0]["status_zh"], "已整改", "{v}");
+        // Out of scope: another community's register is empty.
+        let other = app.login("community_003004").await;
+        let (_, v) = other
+            .get(&format!("/api/v1/registers/rectification?month={month}"))
+            .await;
+        assert_eq!(v["total"], 0);
+
+        let (s, bytes) = officer
+            .download(&format!("/api/v1/registers/rectification/export?month={month}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        use calamine::Reader;
+        let sheet = wb.worksheet_range("排查整治登记本").expect("the sheet");
+        let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|d| d.to_string()).unwrap_or_default();
+        assert_eq!(cell(0, 0), "排查整治登记本");
+        assert!(cell(1, 0).contains("月份："), "{}", cell(1, 0));
+        assert_eq!(
+            (cell(2, 0), cell(2, 6), cell(2, 10), cell(2, 13)),
+            (
+                "序号".into(),
+                "发现问题及隐患".into(),
+                "整改情况".into(),
+                "责任人签字".into()
+            )
+        );
+        assert_eq!(
+            (cell(3, 0), cell(3, 1), cell(3, 10)),
+            ("1".into(), day(-5), "已整改".into())
+        );
+        assert_eq!(sheet.height(), 4);
+    }
+);
+
+on_both!(
+    a_rental_house_plate_is_a_png_whose_qr_code_opens_the_house,
+    |app: TestApp| async move {
+        let officer = app.login("community_003002").await;
+        let id = rental_house(&app, &officer).await;
+        let (s, _) = officer
+            .post(
+                &format!("/api/v1/rental-houses/{id}/classify"),
+                json!({"risk_class":"yellow"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, png) = officer.download(&format!("/api/v1/rental-houses/{id}/plate.png")).await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&png));
+        let img = image::load_from_memory(&png).expect("a PNG").to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code");
+        let (_, url) = grids[0].decode().expect("decodes");
+        assert!(url.ends_with(&format!("/governance/rental?house={id}")), "{url}");
+        let other = app.login("community_003004").await;
+        let (s, _) = other.download(&format!("/api/v1/rental-houses/{id}/plate.png")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

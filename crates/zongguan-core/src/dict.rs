@@ -205,6 +205,32 @@ pub const DISPUTE_REFERRALS: Dict = &[
 ];
 
 /// The code for a Chinese word, or for a code given as is.
+/// How a petition came in (信访形式).
+pub const PETITION_CHANNELS: Dict = &[
+    ("letter", "来信"),
+    ("visit", "来访"),
+    ("phone", "来电"),
+    ("online", "网上信访"),
+    ("hotline_12345", "12345热线转办"),
+    ("higher_assignment", "上级交办"),
+];
+
+/// What a petition is about (信访事项分类), the first level of the register's categories.
+pub const PETITION_CATEGORIES: Dict = &[
+    ("land_requisition", "征地拆迁"),
+    ("urban_construction", "城乡建设"),
+    ("labour_wages", "劳动和社会保障（欠薪）"),
+    ("housing_property", "住房与物业"),
+    ("environment", "生态环境"),
+    ("public_security", "政法治安"),
+    ("civil_affairs", "民政与社会事务"),
+    ("health", "卫生健康"),
+    ("education", "教育"),
+    ("market_regulation", "市场监管"),
+    ("discipline", "纪检监察"),
+    ("other", "其他"),
+];
+
 pub fn code_of(d: Dict, input: &str) -> Option<&'static str> {
     let t = input.trim();
     d.iter().find(|(c, w)| *w == t || *c == t).map(|(c, _)| *c)

@@ -66,6 +66,13 @@ permissions! {
     DisputeRead = "dispute:read", "查看矛盾纠纷、排查报送与调处统计";
     DisputeWrite = "dispute:write", "登记矛盾纠纷、记录调解、报送排查";
     DisputeAssign = "dispute:assign", "交办、督办、回访与销案矛盾纠纷";
+    NoticeRead = "notice:read", "查看交办、督办、销案通知书和信访告知书";
+    NoticeIssue = "notice:issue", "签发和作废通知书，登记回执";
+    NoticeTemplate = "notice:template", "编辑通知书模板和发文机关代字";
+    RegisterRead = "register:read", "查看和导出受理事项、排查整治等工作台账";
+    PetitionRead = "petition:read", "查看信访事项";
+    PetitionWrite = "petition:write", "登记、受理、答复信访事项，办理复查复核与回访";
+    PetitionApprove = "petition:approve", "批准信访事项延期办理";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

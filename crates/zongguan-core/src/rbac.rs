@@ -172,6 +172,11 @@ const OFFICER_FULL: &[Permission] = &[
     DisputeRead,
     DisputeWrite,
     DisputeAssign,
+    NoticeRead,
+    NoticeIssue,
+    RegisterRead,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -194,6 +199,11 @@ const OFFICER: &[Permission] = &[
     DisputeRead,
     DisputeWrite,
     DisputeAssign,
+    NoticeRead,
+    NoticeIssue,
+    RegisterRead,
+    PetitionRead,
+    PetitionWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -214,6 +224,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RoleRead,
             TokenCreate,
             MapRead,
+            NoticeTemplate,
         ],
     },
     RoleDef {
@@ -280,7 +291,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: "leader",
         name: "领导",
-        description: "查看本级及以下的数据和报表，只读",
+        description: "查看本级及以下的数据和报表，批准信访事项延期",
         data_scope: DataScopeKind::UnitAndBelow,
         permissions: &[
             OrgRead,
@@ -292,6 +303,10 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             MapRead,
             RentalRead,
             DisputeRead,
+            NoticeRead,
+            RegisterRead,
+            PetitionRead,
+            PetitionApprove,
         ],
     },
 ];

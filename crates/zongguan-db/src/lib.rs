@@ -13,6 +13,7 @@ mod like;
 pub mod listing;
 pub mod map;
 pub mod migration;
+pub mod notifications;
 pub mod org;
 pub mod registry;
 pub mod regrid;
@@ -272,6 +273,8 @@ pub struct Db {
     pub cases: Arc<cases::CaseCaches>,
     /// The map office's layers in memory.
     pub map: Arc<map::MapIndex>,
+    /// Notifications announced to the open pages of this process.
+    pub live: Arc<notifications::Live>,
 }
 
 /// A write transaction; holds the SQLite writer lock until dropped.
@@ -351,6 +354,7 @@ impl Db {
             stats: Arc::default(),
             cases: Arc::default(),
             map: Arc::default(),
+            live: Arc::default(),
         })
     }
 

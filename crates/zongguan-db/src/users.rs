@@ -39,6 +39,39 @@ pub async fn sync_builtin_roles(db: &Db) -> DbResult<()> {
     Ok(())
 }
 
+/// The people of a unit who hold `permission` through one of their roles.
+pub async fn unit_users_with<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    permission: zongguan_core::permission::Permission,
+) -> DbResult<Vec<i64>> {
+    let codes: Vec<String> = role::Entity::find()
+        .all(c)
+        .await?
+        .into_iter()
+        .filter(|r| r.permissions.split(',').any(|p| p == permission.code()))
+        .map(|r| r.code)
+        .collect();
+    if codes.is_empty() {
+        return Ok(vec![]);
+    }
+    let holders: Vec<i64> = user_role::Entity::find()
+        .select_only()
+        .column(user_role::Column::UserId)
+        .filter(user_role::Column::RoleCode.is_in(codes))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Id)
+        .filter(app_user::Column::OrgUnitId.eq(unit_id))
+        .filter(app_user::Column::Id.is_in(holders))
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Role {
     pub code: String,

@@ -371,3 +371,48 @@ pub async fn save_rental_rules(
     };
     body(governance::save_rental_rules(&st.db, &caller.actor(), &r).await?)
 }
+
+/// The house plate (门牌二维码) to print and hang: PNG, the class colour as its band, a QR code
+/// that opens the house on a phone.
+#[utoipa::path(get, path = "/api/v1/rental-houses/{id}/plate.png", tag = "governance", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/png"), (status = 404, body = ApiError)))]
+pub async fn rental_house_plate(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    caller.require(Permission::RentalRead)?;
+    let d = governance::get_rental_house(&st.db, &caller.scope, id).await?;
+    let h = &d.house;
+    let url = format!("{}/governance/rental?house={}", st.config.public_url(), h.id);
+    let plate = crate::house_plate::Plate {
+        class: h.risk_class.as_deref().and_then(RiskClass::parse),
+        address: &h.address,
+        room: &h.room,
+        url: &url,
+        house_id: h.id,
+    };
+    // A few milliseconds of drawing (the font is read once per process).
+    let png = crate::house_plate::render(&plate).map_err(|e| {
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("门牌生成失败：{e}"),
+        )
+    })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png".to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                crate::http::imports::attachment(
+                    &format!("plate-{id}.png"),
+                    &format!("出租屋门牌-{}{}.png", h.address, h.room),
+                ),
+            ),
+        ],
+        png,
+    )
+        .into_response())
+}

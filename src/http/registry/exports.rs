@@ -259,6 +259,46 @@ impl Export {
         Ok(Self { wb, path, next: 1 })
     }
 
+    /// A register's sheet: its title across the columns, the unit and period under it, then the
+    /// column heads, as the paper register prints them.
+    pub(crate) fn with_head(
+        sheet: &str,
+        title: &str,
+        subtitle: &str,
+        headers: &[&str],
+        widths: &[f64],
+    ) -> AppResult<Self> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let title_fmt = rust_xlsxwriter::Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(rust_xlsxwriter::FormatAlign::Center);
+        let head = rust_xlsxwriter::Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_border(rust_xlsxwriter::FormatBorder::Thin)
+            .set_align(rust_xlsxwriter::FormatAlign::Center)
+            .set_background_color("#DDEBF7");
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        ws.set_name(sheet).map_err(xlsx_err)?;
+        let last = headers.len().saturating_sub(1) as u16;
+        ws.merge_range(0, 0, 0, last, title, &title_fmt).map_err(xlsx_err)?;
+        ws.merge_range(1, 0, 1, last, subtitle, &rust_xlsxwriter::Format::new())
+            .map_err(xlsx_err)?;
+        for (i, h) in headers.iter().enumerate() {
+            ws.write_with_format(2, i as u16, *h, &head).map_err(xlsx_err)?;
+            ws.set_column_width(i as u16, widths.get(i).copied().unwrap_or(12.0))
+                .map_err(xlsx_err)?;
+        }
+        ws.set_freeze_panes(3, 0).map_err(xlsx_err)?;
+        let path = std::env::temp_dir().join(format!(
+            "zongguan-export-{}-{}.xlsx",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        Ok(Self { wb, path, next: 3 })
+    }
+
     pub(crate) fn row(&mut self, cells: &[String]) -> AppResult<()> {
         let ws = self.wb.worksheet_from_index(0).map_err(xlsx_err)?;
         for (i, c) in cells.iter().enumerate() {

@@ -67,6 +67,9 @@ fn ids(v: &Value) -> Vec<i64> {
 mod counts;
 mod deadlines;
 mod flow;
+mod live;
+mod notices;
 mod open311;
 mod open311_clients;
 mod records;
+mod registers;

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub router: Router,
     pub url: String,
     pub schema: Option<String>,
+    /// Where this app's object store keeps files (photos, archived notices).
+    pub files_dir: std::path::PathBuf,
 }
 
 fn unique() -> String {
@@ -78,12 +80,14 @@ impl TestApp {
         )
         .await
         .expect("demo");
+        let files_dir = config.files_dir();
         let router = router(AppState::new(db.clone(), config));
         Self {
             db,
             router,
             url,
             schema,
+            files_dir,
         }
     }
 

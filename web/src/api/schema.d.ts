@@ -542,7 +542,7 @@ export interface paths {
          * The code tables: id_types, registration_types, genders, ethnicities, relations, use_types,
          *     special_groups, youth_types, attention_levels, place_types, industries, and the dispute tables
          *     (dispute_types, dispute_sources, dispute_channels, dispute_risk_levels, dispute_size_bands,
-         *     dispute_referrals).
+         *     dispute_referrals), petition_channels, petition_categories.
          */
         get: operations["dicts"];
         put?: never;
@@ -760,6 +760,27 @@ export interface paths {
         put?: never;
         /** 督办 an overdue step: a new deadline and the reason. */
         post: operations["supervise_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events: `ready` with the unread count on connect, then `notification` (a
+         *     [`LiveEvent`]) for each message that reaches the caller's inbox; `lagged` asks the page to
+         *     reload its count. A comment every 20 s keeps proxies from closing it.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1162,6 +1183,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notice-prefixes/{org_unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_notice_prefix"];
+        put: operations["save_notice_prefix"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notice-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kind's template, with the placeholders a body may use. */
+        get: operations["list_notice_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notice-templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["save_notice_template"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_notices"];
+        put?: never;
+        /**
+         * Issues a notice: the template filled from the matter, the next serial of the caller's unit,
+         *     the document archived as issued. 201 with the notice; its document is at `…/document`.
+         */
+        post: operations["issue_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document as issued (.docx); each download is audited. */
+        get: operations["notice_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/return-slip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records the return slip (回执) of a notice to a unit. */
+        post: operations["record_return_slip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voids a notice; its serial stays taken and is never issued again. */
+        post: operations["void_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mark_all_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units": {
         parameters: {
             query?: never;
@@ -1257,6 +1478,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petition-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The month's figures for a unit: accepted, first and repeat visits, on-time closure,
+         *     resolved-at-first-contact and satisfaction rates with numerator and denominator.
+         */
+        get: operations["petition_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petition-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_petition_limits"];
+        /** Saves the limits (audited; petition:approve). */
+        put: operations["save_petition_limits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Petitions under the caller's scope, newest first, each with its running term, days left and
+         *     standing.
+         */
+        get: operations["list_petitions"];
+        put?: never;
+        /**
+         * Registers a petition (audited): a number of the year, the acceptance term running; a repeat
+         *     petitioner is recognised by ID number; the same matter after its re-review is refused (409).
+         */
+        post: operations["create_petition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A petition with every column of the intake register, the timeline, the earlier petitions of
+         *     the same petitioners and the steps open now.
+         */
+        get: operations["get_petition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One step of the flow: `accept` (and assign), `reject`, `extend` (petition:approve — the
+         *     caller approves), `answer`, `review` / `re-review` (the petitioner's request, within its
+         *     window), `review-answer` / `re-review-answer`, `return-visit`, `close`. A step the state does
+         *     not allow is 409; a late request or bad input is 422 naming the field.
+         */
+        post: operations["petition_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/property-companies": {
         parameters: {
             query?: never;
@@ -1282,6 +1606,72 @@ export interface paths {
         };
         get: operations["get_property_company"];
         put: operations["update_property_company"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registers/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["intake_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registers/intake/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's intake register as XLSX (受理事项总登记本). */
+        get: operations["export_intake_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registers/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["rectification_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registers/rectification/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's rectification register as XLSX (排查整治登记本). */
+        get: operations["export_rectification_register"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1409,6 +1799,26 @@ export interface paths {
          *     the house's next due day follows its class.
          */
         post: operations["create_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rental-houses/{id}/plate.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The house plate (门牌二维码) to print and hang: PNG, the class colour as its band, a QR code
+         *     that opens the house on a phone.
+         */
+        get: operations["rental_house_plate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2271,7 +2681,7 @@ export interface components {
             /** @description What the caller may do now (the UI's buttons); `merge` for the owning center. */
             allowed_actions: string[];
             assisting_departments: components["schemas"]["DepartmentRef"][];
-            notices: components["schemas"]["Notice"][];
+            notices: components["schemas"]["CaseNotice"][];
             photos: components["schemas"]["Photo"][];
             timeline: components["schemas"]["TimelineRow"][];
         };
@@ -2312,6 +2722,29 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description A supervision notice of a case (named apart from the governance `Notice` in OpenAPI). */
+        CaseNotice: {
+            department_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issued_at: string;
+            issuing_unit_name: string;
+            /** @description supervision */
+            kind: string;
+            /** Format: date-time */
+            new_deadline?: string | null;
+            note: string;
+            /** Format: date-time */
+            original_deadline?: string | null;
+            /**
+             * Format: int64
+             * @description How late the case was when supervised.
+             */
+            overdue_seconds: number;
+            /** @description e.g. `平湖街道督〔2026〕3号` */
+            serial: string;
         };
         CasePopup: {
             address: string;
@@ -2613,6 +3046,19 @@ export interface components {
             reported_at: string;
             state: string;
         };
+        /** @description An earlier petition of the same petitioners. */
+        EarlierPetition: {
+            category: string;
+            /** Format: int64 */
+            id: number;
+            number: string;
+            place: string;
+            /** Format: date */
+            re_reviewed_on?: string | null;
+            /** Format: date */
+            received_on: string;
+            state: string;
+        };
         FailForm: {
             reason: string;
             /** @description `court` | `arbitration` | `petition` | `administrative` | `other`. */
@@ -2849,6 +3295,77 @@ export interface components {
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
         };
+        IntakeRegister: {
+            items: components["schemas"]["IntakeRow"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /** @description One line of the register. */
+        IntakeRow: {
+            /** Format: date-time */
+            accepted_at: string;
+            /** Format: date */
+            assigned_on?: string | null;
+            /** @description Up to three levels, joined by ／. */
+            category: string;
+            /** @description 来源渠道, as staff name it: 网格员上报, 电话, 来访, 网站, 12345 转办 … */
+            channel: string;
+            content: string;
+            /** Format: date */
+            deadline?: string | null;
+            /** Format: date */
+            feedback_on?: string | null;
+            handler: string;
+            /** Format: int64 */
+            matter_id: number;
+            /** @description `case` (later `dispute`, `petition`, `incident`) */
+            matter_kind: string;
+            number: string;
+            /** @description The party's name (a citizen reporter's as given) and phone, masked. */
+            party_name: string;
+            party_phone: string;
+            /** Format: int32 */
+            people?: number | null;
+            /** @description 街道／社区／网格 */
+            place: string;
+            proposal: string;
+            remarks: string;
+            result: string;
+            satisfaction: string;
+            unit_assigned: string;
+        };
+        IssueForm: {
+            /** @description The unit addressed, when it is not the one handling the matter. */
+            addressee?: string | null;
+            /**
+             * Format: date
+             * @description The deadline the notice states (YYYY-MM-DD), when not the matter's own.
+             */
+            deadline?: string | null;
+            /**
+             * @description `assignment` | `supervision` | `closure` (cases, disputes); `petition_acceptance` |
+             *     `petition_non_acceptance` | `petition_answer` | `petition_review_answer` |
+             *     `petition_re_review_answer` (petitions).
+             */
+            kind: string;
+            /** Format: int64 */
+            subject_id: number;
+            /** @description `case` | `dispute` | `petition` */
+            subject_kind: string;
+            /**
+             * @description Fields of the template the issuer fills or corrects, by their names in the template
+             *     (`交办依据`, `处理意见` …).
+             */
+            values?: {
+                [key: string]: string;
+            };
+        };
         ItemCount: {
             /** Format: int64 */
             count: number;
@@ -2980,6 +3497,16 @@ export interface components {
             /** @description The place type's word, not its code. */
             place_type: string;
             unit_name: string;
+        };
+        /** @description What the stream sends on each new message of the caller's: the message and the new count. */
+        LiveEvent: {
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            link: string;
+            title: string;
+            /** Format: int64 */
+            unread: number;
         };
         Location: {
             /** Format: double */
@@ -3132,27 +3659,104 @@ export interface components {
             post?: string | null;
             username: string;
         };
+        /** @description A notice in a list and as issued. */
         Notice: {
-            department_name: string;
+            addressee: string;
+            /** Format: date */
+            deadline?: string | null;
+            /** @description SHA-256 of the document as issued, hex. */
+            file_sha256: string;
+            /** Format: int64 */
+            file_size: number;
+            /** @description Whether the kind comes back on a return slip (回执), and when it did. */
+            has_return_slip: boolean;
             /** Format: int64 */
             id: number;
             /** Format: date-time */
             issued_at: string;
+            issued_by_name: string;
+            /** Format: int64 */
+            issuing_unit_id: number;
             issuing_unit_name: string;
-            /** @description supervision */
+            /** @description `assignment` | `supervision` | `closure` | `petition_acceptance` | … */
             kind: string;
+            /** Format: int32 */
+            number: number;
+            return_receiver: string;
+            return_result: string;
             /** Format: date-time */
-            new_deadline?: string | null;
-            note: string;
-            /** Format: date-time */
-            original_deadline?: string | null;
-            /**
-             * Format: int64
-             * @description How late the case was when supervised.
-             */
-            overdue_seconds: number;
-            /** @description e.g. `平湖街道督〔2026〕3号` */
+            returned_at?: string | null;
+            /** @description e.g. `龙岗综治交〔2026〕12号` */
             serial: string;
+            /** Format: int64 */
+            subject_id: number;
+            /** @description `case` | `dispute` | `petition` */
+            subject_kind: string;
+            subject_number: string;
+            /** @description The document's title, e.g. 交办通知书. */
+            title: string;
+            void_reason: string;
+            /** Format: date-time */
+            voided_at?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
+        NoticeList: {
+            items: components["schemas"]["Notice"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /** @description A unit's serial prefix as the editor shows it. */
+        NoticePrefix: {
+            is_default: boolean;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            prefix: string;
+        };
+        /** @description A kind's template as the editor shows it. */
+        NoticeTemplate: {
+            body: string;
+            /** @description The placeholders a body may use, as `{{名称}}` names. */
+            fields: string[];
+            has_return_slip: boolean;
+            /** @description The body is the built-in one (never edited, or reset). */
+            is_default: boolean;
+            kind: string;
+            title: string;
+        };
+        /** @description A message as its recipient sees it. */
+        Notification: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            link: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: int64 */
+            subject_id?: number | null;
+            subject_kind: string;
+            title: string;
+        };
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         /** @description An org unit: a governance center's area or a grid. */
         OrgUnit: {
@@ -3279,7 +3883,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -3290,6 +3894,201 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description One petition in a list. */
+        Petition: {
+            /** Format: date */
+            accepted_on?: string | null;
+            /** Format: date */
+            answered_on?: string | null;
+            /** @description Answered on or before the handling term's last day. */
+            answered_on_time?: boolean | null;
+            /** @description A code of the `petition_categories` table. */
+            category: string;
+            /** @description `letter` | `visit` | `phone` | `online` | `hotline_12345` | `higher_assignment`. */
+            channel: string;
+            /** @description Five or more people. */
+            collective: boolean;
+            /**
+             * Format: int64
+             * @description Days from today to that day; negative when past.
+             */
+            days_left?: number | null;
+            /**
+             * Format: date
+             * @description The running term's last day.
+             */
+            due_on?: string | null;
+            /** @description For a unit's duty: `not_due` | `due` | `overdue`; none for the petitioner's windows. */
+            due_status?: string | null;
+            /** Format: int32 */
+            extensions: number;
+            /** @description No earlier petition by any of the petitioners (by ID number). */
+            first_visit: boolean;
+            /** Format: date */
+            handling_due_on?: string | null;
+            /** Format: int32 */
+            headcount: number;
+            /** Format: int64 */
+            id: number;
+            matter: string;
+            /** @description `XF2026-000123`. */
+            number: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            petitioners: components["schemas"]["Petitioner"][];
+            place: string;
+            /** Format: date */
+            received_on: string;
+            /** Format: int64 */
+            repeat_of_id?: number | null;
+            /** @description 初信初访一次性化解: a first visit answered with no review asked and no repeat. */
+            resolved_at_first_contact: boolean;
+            satisfaction?: string | null;
+            /**
+             * @description `received` | `accepted` | `not_accepted` | `handling` | `answered` | `review_requested` |
+             *     `reviewed` | `re_review_requested` | `re_reviewed` | `closed`.
+             */
+            state: string;
+            /**
+             * @description The running term: `acceptance` | `handling` | `review_request` | `review_answer` |
+             *     `re_review_request` | `re_review_answer`; none when no clock runs.
+             */
+            term?: string | null;
+        };
+        /** @description One petition with every column the intake register reads, its timeline and history. */
+        PetitionDetail: {
+            /** Format: date */
+            acceptance_due_on: string;
+            answer: string;
+            /** Format: date */
+            assigned_on?: string | null;
+            /** Format: date */
+            closed_on?: string | null;
+            demand: string;
+            /** @description Earlier petitions of the same petitioners (by ID number) within the caller's scope, newest first. */
+            earlier: components["schemas"]["EarlierPetition"][];
+            /** @description Oldest first. */
+            events: components["schemas"]["PetitionEvent"][];
+            extension_approved_by?: string | null;
+            /** Format: int32 */
+            extension_days: number;
+            extension_reason: string;
+            feedback: string;
+            handler_name: string;
+            petition: components["schemas"]["Petition"];
+            re_review_answer: string;
+            /** Format: date */
+            re_review_requested_on?: string | null;
+            /** Format: date */
+            re_reviewed_on?: string | null;
+            reject_reason: string;
+            /** Format: date */
+            rejected_on?: string | null;
+            /** Format: date */
+            return_visit_on?: string | null;
+            review_answer: string;
+            /** Format: date */
+            review_requested_on?: string | null;
+            /** Format: date */
+            reviewed_on?: string | null;
+            /**
+             * @description The steps the state allows now (`accept`, `reject`, `extend`, `answer`, `review`,
+             *     `review-answer`, `re-review`, `re-review-answer`, `return-visit`, `close`).
+             */
+            steps: string[];
+        };
+        /** @description A step on the timeline. */
+        PetitionEvent: {
+            /** @description `register` or a `PetitionAction` name (`accept`, `assign`, `extend`, `answer`, …). */
+            action: string;
+            actor_name: string;
+            /** Format: date-time */
+            created_at: string;
+            detail: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            on: string;
+        };
+        PetitionFigures: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            answered: number;
+            /** Format: int64 */
+            collective: number;
+            first_contact: components["schemas"]["RateFigure"];
+            /** Format: int64 */
+            first_visits: number;
+            /** @description `YYYY-MM`. */
+            month: string;
+            /** Format: int64 */
+            not_accepted: number;
+            on_time: components["schemas"]["RateFigure"];
+            /** Format: int64 */
+            org_unit_id?: number | null;
+            /** Format: int64 */
+            registered: number;
+            /** Format: int64 */
+            repeat_visits: number;
+            satisfaction: components["schemas"]["RateFigure"];
+        };
+        PetitionForm: {
+            /** @description A code of the `petition_categories` table. */
+            category: string;
+            /** @description `letter` | `visit` | `phone` | `online` | `hotline_12345` | `higher_assignment`. */
+            channel: string;
+            demand?: string | null;
+            /**
+             * Format: int32
+             * @description People who came; default the petitioners named. Five or more is a collective petition.
+             */
+            headcount?: number | null;
+            matter: string;
+            /**
+             * Format: int64
+             * @description The unit responsible.
+             */
+            org_unit_id: number;
+            place?: string | null;
+            /** @description `YYYY-MM-DD`; default today. */
+            received_on?: string | null;
+            /**
+             * Format: int64
+             * @description The earlier petition on the same matter this one repeats.
+             */
+            repeat_of_id?: number | null;
+            /** @description Residents of the registry (found by ID number or name), the first one leading. */
+            resident_ids: number[];
+        };
+        /**
+         * @description The limits as stored: each term as `{"calendar": n}` or `{"working": n}`, the extension's most
+         *     days and count, whether a last day off work moves to the next working day, the warning days.
+         */
+        PetitionLimitsBody: {
+            limits: Record<string, never>;
+        };
+        PetitionList: {
+            items: components["schemas"]["Petition"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /** @description A petitioner as lists show them: masked. */
+        Petitioner: {
+            /** @description `440307********123X`. */
+            id_number: string;
+            /** @description `张*三`. */
+            name: string;
+            /** Format: int64 */
+            resident_id: number;
         };
         Photo: {
             content_type: string;
@@ -3339,6 +4138,10 @@ export interface components {
             properties: components["schemas"]["Popup"];
             /** @enum {string} */
             type: "Feature";
+        };
+        PrefixForm: {
+            /** @description The unit's part of its serials, e.g. 龙岗综治 (the kind's word follows it). */
+            prefix: string;
         };
         PropertyCompany: {
             address: string;
@@ -3475,9 +4278,61 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @description A rate: `percent` rounded half up to two decimals, none when the denominator is 0. */
+        RateFigure: {
+            /** Format: int64 */
+            denominator: number;
+            /** Format: int64 */
+            numerator: number;
+            /** Format: double */
+            percent?: number | null;
+        };
         ReasonView: {
             class: string;
             text: string;
+        };
+        RectificationRegister: {
+            items: components["schemas"]["RectificationRow"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        /** @description One line of the register, in the columns staff keep on paper. */
+        RectificationRow: {
+            /** @description 出租屋巡查 (the register will carry other inspections' findings as they come). */
+            category: string;
+            community_name: string;
+            findings: string;
+            grid_name: string;
+            /** Format: int32 */
+            hazards: number;
+            /** Format: int64 */
+            house_id: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            inspected_on: string;
+            inspector_name: string;
+            /** @description 一般隐患 | 重大隐患 */
+            level: string;
+            /** Format: int32 */
+            major_hazards: number;
+            owner_signature: string;
+            /** @description The building's address and the room. */
+            place: string;
+            rectification: string;
+            /** Format: date */
+            rectified_on?: string | null;
+            /** Format: date */
+            rectify_by?: string | null;
+            /** @description `open` | `overdue` | `rectified` */
+            status: string;
+            status_zh: string;
         };
         RegridMove: {
             building_code: string;
@@ -3738,6 +4593,17 @@ export interface components {
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
         };
+        ReturnForm: {
+            /** @description Who received the notice at the unit addressed. */
+            receiver: string;
+            /** @description What was done, as the slip says. */
+            result?: string;
+            /**
+             * Format: date-time
+             * @description When the slip says it was received (default: now).
+             */
+            returned_at?: string | null;
+        };
         Role: {
             builtin: boolean;
             code: string;
@@ -3941,6 +4807,29 @@ export interface components {
             state: string;
             state_name: string;
         };
+        StepForm: {
+            /**
+             * Format: int32
+             * @description Days of the extension (at most the setting, 30 by default).
+             */
+            days?: number | null;
+            /** @description `YYYY-MM-DD`, the day the step took effect; default today. */
+            on?: string | null;
+            /**
+             * Format: int64
+             * @description On acceptance: the unit assigned (default the unit responsible as registered).
+             */
+            org_unit_id?: number | null;
+            /** @description Why not accepted, or why extended. */
+            reason?: string | null;
+            /** @description On a return visit: `satisfied` | `basic` | `dissatisfied`. */
+            satisfaction?: string | null;
+            /**
+             * @description The answer, the review or re-review opinion (the right to the next request is added), or
+             *     the return visit's feedback.
+             */
+            text?: string | null;
+        };
         SuperviseForm: {
             /** @description `YYYY-MM-DD`; default the supervision limit in working days. */
             deadline?: string | null;
@@ -3970,6 +4859,13 @@ export interface components {
             ytd_mediated: number;
             /** Format: int32 */
             ytd_screened: number;
+        };
+        TemplateForm: {
+            /**
+             * @description The body, one paragraph per line, placeholders as `{{主送单位}}`; null or empty resets
+             *     the kind to the built-in body.
+             */
+            body?: string | null;
         };
         /** @description A resident living in the house now (the tenant register is the residences, no second list). */
         Tenant: {
@@ -4109,6 +5005,10 @@ export interface components {
             /** Format: int64 */
             residents: number;
         };
+        UnreadCount: {
+            /** Format: int64 */
+            unread: number;
+        };
         /** @description An account as the API shows it. */
         User: {
             /** Format: date-time */
@@ -4152,6 +5052,9 @@ export interface components {
             display_name?: string | null;
             /** Format: int64 */
             org_unit_id?: number | null;
+        };
+        VoidForm: {
+            reason: string;
         };
     };
     responses: never;
@@ -8703,6 +9606,51 @@ export interface operations {
             };
         };
     };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_houses: {
         parameters: {
             query?: {
@@ -11163,6 +12111,1191 @@ export interface operations {
             };
         };
     };
+    get_notice_prefix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePrefix"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_notice_prefix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrefixForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePrefix"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_notice_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeTemplate"][];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_notice_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeTemplate"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_notices: {
+        parameters: {
+            query?: {
+                /** @description Notices about matters of this unit and every unit below it. */
+                org_unit_id?: number;
+                /** @description `assignment` | `supervision` | `closure` | `petition_acceptance` | … */
+                kind?: string;
+                /** @description `case` | `dispute` | `petition`, with `subject_id`: the notices of one matter. */
+                subject_kind?: string;
+                subject_id?: number;
+                year?: number;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    issue_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    notice_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    record_return_slip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    void_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones. */
+                unread?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    mark_all_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_org_units: {
         parameters: {
             query?: {
@@ -11895,6 +14028,584 @@ export interface operations {
             };
         };
     };
+    petition_figures: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM`. */
+                month: string;
+                /** @description An org unit within the caller's scope (default the whole scope). */
+                org_unit_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionFigures"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_petition_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionLimitsBody"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_petition_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PetitionLimitsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionLimitsBody"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_petitions: {
+        parameters: {
+            query?: {
+                /** @description An org unit: petitions its units are responsible for, and those below it. */
+                org_unit_id?: number;
+                /** @description A `PetitionState` name (`received`, `handling`, `answered`, …). */
+                state?: string;
+                /** @description On the running duty: `not_due` | `due` | `overdue`. */
+                due_status?: string;
+                channel?: string;
+                category?: string;
+                /** @description Petitions of this resident (anyone with the same ID number). */
+                resident_id?: number;
+                first_visit?: boolean;
+                collective?: boolean;
+                /** @description Part of the number or of the matter. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_petition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PetitionForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_petition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    petition_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description accept | reject | extend | answer | review | review-answer | re-review | re-review-answer | return-visit | close */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PetitionDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_property_companies: {
         parameters: {
             query?: {
@@ -12235,6 +14946,330 @@ export interface operations {
                 };
             };
             /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    intake_register: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default this month. */
+                month?: string;
+                /** @description The unit whose register it is: its matters and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Rectification register only: `open` | `overdue` | `rectified`. */
+                status?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRegister"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    export_intake_register: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default this month. */
+                month?: string;
+                /** @description The unit whose register it is: its matters and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Rectification register only: `open` | `overdue` | `rectified`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    rectification_register: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default this month. */
+                month?: string;
+                /** @description The unit whose register it is: its matters and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Rectification register only: `open` | `overdue` | `rectified`. */
+                status?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationRegister"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    export_rectification_register: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default this month. */
+                month?: string;
+                /** @description The unit whose register it is: its matters and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description Rectification register only: `open` | `overdue` | `rectified`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12938,6 +15973,80 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    rental_house_plate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
             422: {
                 headers: {
                     [name: string]: unknown;

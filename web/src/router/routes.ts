@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template'] },
     children: [
       {
         path: 'rental',
@@ -77,6 +77,24 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-dispute-tally',
         component: () => import('@/views/governance/dispute-tally/index.vue'),
         meta: { title: 'menu.disputeTally', perm: 'dispute:read' },
+      },
+      {
+        path: 'petitions',
+        name: 'governance-petitions',
+        component: () => import('@/views/governance/petitions/index.vue'),
+        meta: { title: 'menu.petitions', perm: 'petition:read' },
+      },
+      {
+        path: 'registers',
+        name: 'governance-registers',
+        component: () => import('@/views/governance/registers/index.vue'),
+        meta: { title: 'menu.registers', perm: 'register:read' },
+      },
+      {
+        path: 'notices',
+        name: 'governance-notices',
+        component: () => import('@/views/governance/notices/index.vue'),
+        meta: { title: 'menu.notices', perm: ['notice:read', 'notice:template'] },
       },
     ],
   },

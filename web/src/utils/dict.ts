@@ -20,6 +20,8 @@ export type DictName =
   | 'dispute_risk_levels'
   | 'dispute_size_bands'
   | 'dispute_referrals'
+  | 'petition_channels'
+  | 'petition_categories'
 
 /** The entries of one table; empty while the tables are not loaded or when the server lacks it. */
 export function dictEntries(dicts: Dicts | null | undefined, table: string): DictEntry[] {

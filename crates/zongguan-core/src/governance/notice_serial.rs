@@ -151,6 +151,26 @@ impl UnitPrefix {
         Ok(UnitPrefix(s.to_owned()))
     }
 
+    /// The prefix a unit starts with until an administrator sets its own: the unit's short name
+    /// (龙岗区 → 龙岗, 平湖街道 → 平湖, 白泥坑社区 → 白泥坑) and 综治, as governance centers sign.
+    pub fn default_for(unit_name: &str) -> UnitPrefix {
+        let mut short = unit_name.trim();
+        for suffix in [
+            "综治中心",
+            "综管中心",
+            "社区工作站",
+            "街道办事处",
+            "街道",
+            "社区",
+            "区",
+            "网格",
+        ] {
+            short = short.strip_suffix(suffix).unwrap_or(short);
+        }
+        let short: String = short.chars().take(MAX_PREFIX_CHARS - 2).collect();
+        UnitPrefix::parse(&format!("{short}综治")).unwrap_or_else(|_| UnitPrefix("综治".into()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -272,6 +292,16 @@ pub fn next_number(last: Option<u32>) -> Result<u32, SerialError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_prefix_defaults_to_its_short_name_and_zongzhi() {
+        assert_eq!(UnitPrefix::default_for("龙岗区").as_str(), "龙岗综治");
+        assert_eq!(UnitPrefix::default_for("平湖街道").as_str(), "平湖综治");
+        assert_eq!(UnitPrefix::default_for("白泥坑社区").as_str(), "白泥坑综治");
+        assert_eq!(UnitPrefix::default_for("龙岗区综治中心").as_str(), "龙岗综治");
+        // A name the parser refuses (digits) falls back to the bare word.
+        assert_eq!(UnitPrefix::default_for("第3网格").as_str(), "综治");
+    }
 
     fn unit(s: &str) -> UnitPrefix {
         UnitPrefix::parse(s).expect("valid prefix")

@@ -18,6 +18,7 @@ mod alerts;
 mod contact;
 mod counts;
 mod list;
+mod notice_facts;
 mod photos;
 mod report;
 mod routing;
@@ -36,6 +37,7 @@ pub use counts::{CaseCounts, Figures};
 pub use list::{
     CaseFilter, PUBLIC_SOURCES, PublicFilter, PublicUpdate, code_for_token, inbox, list, public_cases, public_updates,
 };
+pub use notice_facts::notice_facts;
 pub use photos::{NewPhoto, PHOTO_STAGES, add_photo, get_photo, photo_target};
 pub use report::{CreatedCase, DuplicateCase, NewCase, SOURCES, create};
 pub use routing::{CaseCaches, GridInfo, GridRouting, department_code_for, routing, work_calendar};

@@ -114,7 +114,9 @@ pub struct Photo {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// A supervision notice of a case (named apart from the governance `Notice` in OpenAPI).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CaseNotice)]
 pub struct Notice {
     pub id: i64,
     /// supervision

@@ -3,6 +3,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -16,7 +17,8 @@ use super::taxonomy::limit_of;
 use super::timeline::{actor_names, event};
 use super::views::{CaseDetail, get_case_unchecked};
 use crate::audit::{self, Event};
-use crate::entity::{case_assist, case_event, case_item, case_notice, case_record, department, org_unit};
+use crate::entity::{app_user, case_assist, case_event, case_item, case_notice, case_record, department, org_unit};
+use crate::notifications::{NewNotification, Pending};
 use crate::{Actor, Db, DbError, DbResult};
 use zongguan_core::permission::Permission;
 
@@ -158,8 +160,45 @@ pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<Ca
         )),
     )
     .await?;
+    let pending = tell_department(c, action, id).await?;
     txn.commit().await?;
+    pending.announce(db);
     get_case_unchecked(db, u, id).await
+}
+
+/// A dispatch or a supervision reaches the department's people in their inbox, live.
+async fn tell_department<C: ConnectionTrait>(c: &C, action: CaseAction, id: i64) -> DbResult<Pending> {
+    let title = match action {
+        CaseAction::Dispatch => "新派遣事件",
+        CaseAction::Supervise => "事件督办",
+        _ => return Ok(Pending::default()),
+    };
+    let Some(case) = case_record::Entity::find_by_id(id).one(c).await? else {
+        return Ok(Pending::default());
+    };
+    let Some(dept) = case.department_id else {
+        return Ok(Pending::default());
+    };
+    let users: Vec<i64> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Id)
+        .filter(app_user::Column::DepartmentId.eq(dept))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let n = NewNotification {
+        kind: if action == CaseAction::Dispatch {
+            "case_dispatch"
+        } else {
+            "case_supervise"
+        },
+        title: format!("{title}：{}", case.code),
+        body: case.description.chars().take(100).collect(),
+        link: format!("/cases/{id}"),
+        subject_kind: "case",
+        subject_id: Some(id),
+    };
+    crate::notifications::notify_users(c, &users, &n).await
 }
 
 fn parse_action(input: &ActionInput) -> DbResult<CaseAction> {

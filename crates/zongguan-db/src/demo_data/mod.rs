@@ -5,6 +5,7 @@ mod geography;
 mod history;
 mod live;
 mod people;
+mod petitions;
 mod registries;
 mod rental;
 
@@ -13,6 +14,7 @@ pub use geography::geography;
 pub use history::case_history;
 pub use live::cases;
 pub use people::person_name;
+pub use petitions::{PetitionTally, petition_communities, petitions};
 pub use registries::registries;
 pub use rental::{RentalTally, rental};
 

@@ -6,6 +6,10 @@ mod dispute_settings;
 mod dispute_tally;
 mod disputes;
 mod inspections;
+mod intake_register;
+mod notice_settings;
+mod notices;
+mod rectification_register;
 mod rental;
 mod screenings;
 mod settings;
@@ -21,6 +25,17 @@ pub use disputes::{
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
 };
+pub use intake_register::{IntakeFilter, IntakeRow, each_intake_row, intake_register};
+pub use notice_settings::{
+    NoticePrefix, NoticeTemplate, notice_prefix, notice_templates, save_notice_prefix, save_template,
+};
+pub use notices::{
+    Draft, IssueInput, Notice, NoticeFilter, ReturnSlip, SubjectFacts, SubjectKind, date_zh, get_notice, issue,
+    list_notices, notice_file, open_file, record_return, void_notice,
+};
+pub use rectification_register::{
+    RectificationFilter, RectificationRow, RectificationStatus, each_rectification_row, rectification_register,
+};
 pub use rental::{
     ProposalView, ReasonView, RentalFacts, RentalFilter, RentalHouse, RentalHouseDetail, Tenant, get_rental_house,
     list_rental_houses, refuse_if_not_to_let,
@@ -30,3 +45,16 @@ pub use screenings::{
     rounds_due,
 };
 pub use settings::{RentalRules, rental_rules, save_rental_rules};
+
+mod petition_figures;
+mod petition_limits;
+mod petition_steps;
+mod petitions;
+
+pub use petition_figures::{PetitionFigures, RateFigure, petition_figures};
+pub use petition_limits::{petition_limits, save_petition_limits};
+pub use petition_steps::{PetitionStep, StepInput, petition_step};
+pub use petitions::{
+    EarlierPetition, Petition, PetitionDetail, PetitionEvent, PetitionFilter, PetitionInput, Petitioner,
+    create_petition, get_petition, list_petitions,
+};

@@ -22,6 +22,9 @@ mod m0016_auth_epoch;
 pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
 pub(crate) mod m0019_governance_disputes;
+pub(crate) mod m0020_governance_petitions;
+mod m0021_governance_notices;
+mod m0022_notifications;
 
 pub struct Migrator;
 
@@ -47,6 +50,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
             Box::new(m0019_governance_disputes::Migration),
+            Box::new(m0020_governance_petitions::Migration),
+            Box::new(m0021_governance_notices::Migration),
+            Box::new(m0022_notifications::Migration),
         ]
     }
 }
@@ -98,6 +104,9 @@ mod tests {
                 "m0017_governance_rental",
                 "m0018_name_bigrams",
                 "m0019_governance_disputes",
+                "m0020_governance_petitions",
+                "m0021_governance_notices",
+                "m0022_notifications",
             ]
         );
     }
