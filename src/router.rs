@@ -130,6 +130,24 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::map::list_regrid_runs, http::map::start_regrid_run))
         .routes(routes!(http::map::get_regrid_run))
         .routes(routes!(
+            http::governance::disputes::list_disputes,
+            http::governance::disputes::create_dispute
+        ))
+        .routes(routes!(http::governance::disputes::get_dispute))
+        .routes(routes!(http::governance::disputes::assign_dispute))
+        .routes(routes!(http::governance::disputes::record_dispute_session))
+        .routes(routes!(http::governance::disputes::record_dispute_agreement))
+        .routes(routes!(http::governance::disputes::fail_dispute))
+        .routes(routes!(http::governance::disputes::close_dispute))
+        .routes(routes!(http::governance::disputes::supervise_dispute))
+        .routes(routes!(
+            http::governance::disputes::list_dispute_screenings,
+            http::governance::disputes::report_dispute_screening
+        ))
+        .routes(routes!(http::governance::disputes::dispute_rounds_due))
+        .routes(routes!(http::governance::disputes::dispute_tally))
+        .routes(routes!(http::governance::disputes::export_dispute_tally))
+        .routes(routes!(
             http::governance::notices::list_notices,
             http::governance::notices::issue_notice
         ))

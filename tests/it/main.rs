@@ -7,6 +7,7 @@ mod api;
 mod audit;
 mod cases;
 mod demo;
+mod disputes;
 mod headers;
 mod imports;
 mod input;

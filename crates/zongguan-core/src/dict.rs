@@ -156,6 +156,54 @@ pub const INDUSTRIES: Dict = &[
     ("other", "其他"),
 ];
 
+/// 矛盾纠纷类型 (the tally's columns, in this order).
+pub const DISPUTE_TYPES: Dict = &[
+    ("neighbourhood", "邻里纠纷"),
+    ("family", "婚姻家庭纠纷"),
+    ("labour_wages", "劳资纠纷"),
+    ("land_demolition", "土地征收与拆迁纠纷"),
+    ("property_management", "物业管理纠纷"),
+    ("consumer", "消费纠纷"),
+    ("other", "其他纠纷"),
+];
+
+/// Where a dispute came to light.
+pub const DISPUTE_SOURCES: Dict = &[
+    ("screening", "排查发现"),
+    ("walk_in", "群众来访"),
+    ("transfer", "部门移交"),
+    ("case", "事件转入"),
+];
+
+/// How the matter reached the center (the intake register's channel).
+pub const DISPUTE_CHANNELS: Dict = &[
+    ("visit", "来访"),
+    ("phone", "来电"),
+    ("hotline", "12345热线"),
+    ("website", "网站"),
+    ("wechat", "微信"),
+    ("department", "部门转办"),
+    ("grid_worker", "网格员上报"),
+];
+
+pub const DISPUTE_RISK_LEVELS: Dict = &[("low", "低风险"), ("medium", "中风险"), ("high", "高风险")];
+
+/// The tally's size bands by people involved.
+pub const DISPUTE_SIZE_BANDS: Dict = &[
+    ("lt50", "50人以下"),
+    ("50_100", "50-100人"),
+    ("100_500", "100-500人"),
+    ("gt500", "500人以上"),
+];
+
+pub const DISPUTE_REFERRALS: Dict = &[
+    ("court", "引导诉讼"),
+    ("arbitration", "引导仲裁"),
+    ("petition", "转信访"),
+    ("administrative", "转行政处理"),
+    ("other", "其他途径"),
+];
+
 /// The code for a Chinese word, or for a code given as is.
 /// How a petition came in (信访形式).
 pub const PETITION_CHANNELS: Dict = &[

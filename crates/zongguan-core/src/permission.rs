@@ -63,6 +63,9 @@ permissions! {
     RentalRead = "rental:read", "查看出租屋分类与巡查记录";
     RentalWrite = "rental:write", "巡查出租屋，登记隐患整改";
     RentalClassify = "rental:classify", "确定出租屋风险等级";
+    DisputeRead = "dispute:read", "查看矛盾纠纷、排查报送与调处统计";
+    DisputeWrite = "dispute:write", "登记矛盾纠纷、记录调解、报送排查";
+    DisputeAssign = "dispute:assign", "交办、督办、回访与销案矛盾纠纷";
     NoticeRead = "notice:read", "查看交办、督办、销案通知书和信访告知书";
     NoticeIssue = "notice:issue", "签发和作废通知书，登记回执";
     NoticeTemplate = "notice:template", "编辑通知书模板和发文机关代字";

@@ -1,5 +1,7 @@
 //! Comprehensive governance (综合治理): rental houses by risk class, their inspections and rules;
-//! petitions; notices; the registers.
+//! disputes with their mediation, screening rounds and tally; petitions; notices; the registers.
+pub mod dispute_sheet;
+pub mod disputes;
 pub mod notices;
 pub mod petitions;
 pub mod registers;

@@ -323,10 +323,12 @@ pub struct DictEntry {
 }
 
 /// The code tables: id_types, registration_types, genders, ethnicities, relations, use_types,
-/// special_groups, youth_types, attention_levels, place_types, industries.
+/// special_groups, youth_types, attention_levels, place_types, industries, and the dispute tables
+/// (dispute_types, dispute_sources, dispute_channels, dispute_risk_levels, dispute_size_bands,
+/// dispute_referrals), petition_channels, petition_categories.
 #[utoipa::path(get, path = "/api/v1/dicts", tag = "registry", responses((status = 200, body = BTreeMap<String, Vec<DictEntry>>)))]
 pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
-    let tables: [(&str, dict::Dict); 13] = [
+    let tables: [(&str, dict::Dict); 19] = [
         ("id_types", dict::ID_TYPES),
         ("registration_types", dict::REGISTRATION_TYPES),
         ("genders", dict::GENDERS),
@@ -338,6 +340,12 @@ pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
         ("attention_levels", dict::ATTENTION_LEVELS),
         ("place_types", dict::PLACE_TYPES),
         ("industries", dict::INDUSTRIES),
+        ("dispute_types", dict::DISPUTE_TYPES),
+        ("dispute_sources", dict::DISPUTE_SOURCES),
+        ("dispute_channels", dict::DISPUTE_CHANNELS),
+        ("dispute_risk_levels", dict::DISPUTE_RISK_LEVELS),
+        ("dispute_size_bands", dict::DISPUTE_SIZE_BANDS),
+        ("dispute_referrals", dict::DISPUTE_REFERRALS),
         ("petition_channels", dict::PETITION_CHANNELS),
         ("petition_categories", dict::PETITION_CATEGORIES),
     ];

@@ -540,11 +540,226 @@ export interface paths {
         };
         /**
          * The code tables: id_types, registration_types, genders, ethnicities, relations, use_types,
-         *     special_groups, youth_types, attention_levels, place_types, industries.
+         *     special_groups, youth_types, attention_levels, place_types, industries, and the dispute tables
+         *     (dispute_types, dispute_sources, dispute_channels, dispute_risk_levels, dispute_size_bands,
+         *     dispute_referrals), petition_channels, petition_categories.
          */
         get: operations["dicts"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispute-screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_dispute_screenings"];
+        put?: never;
+        /** Reports a screening round (audited): the disputes found by type, or a zero report. */
+        post: operations["report_dispute_screening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispute-screenings/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each community's and subdistrict's current round and the rounds missing (超期未报). */
+        get: operations["dispute_rounds_due"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispute-tally": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The month's tally: screened and mediated by type and size band, major apart, per community
+         *     with subdistrict subtotals, the total and the year to date.
+         */
+        get: operations["dispute_tally"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dispute-tally/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tally as XLSX (矛盾纠纷排查调处情况统计表), the unit and month in the head. */
+        get: operations["export_dispute_tally"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_disputes"];
+        put?: never;
+        /**
+         * Registers a dispute (audited) with its number `JF<year>-<serial>`; resident parties are ids
+         *     from the registry, never retyped.
+         */
+        post: operations["create_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A dispute with its parties (identity numbers and phones masked), timeline and the steps the
+         *     caller may take now.
+         */
+        get: operations["get_dispute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The mediation ends in an agreement (调解成功). */
+        post: operations["record_dispute_agreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 交办: to a unit and a mediator with a deadline (from `registered`). */
+        post: operations["assign_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The return visit (回访) and the closure (销案), after an agreement or a referral. */
+        post: operations["close_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The mediation fails and the dispute is referred elsewhere (调解不成). */
+        post: operations["fail_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A mediation session (调解记录): date, participants, content. */
+        post: operations["record_dispute_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/supervise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 督办 an overdue step: a new deadline and the reason. */
+        post: operations["supervise_dispute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2162,6 +2377,12 @@ export interface components {
              */
             version: number;
         };
+        AgreementForm: {
+            agreement_text: string;
+            note?: string | null;
+            /** @description A written agreement both parties signed; false for an oral one. */
+            signed: boolean;
+        };
         Alert: {
             /** Format: date-time */
             deadline_at: string;
@@ -2231,6 +2452,22 @@ export interface components {
         };
         /** @description An area a client sends (a drawn query shape, a grid's outline): a Polygon or a MultiPolygon. */
         Area: components["schemas"]["PolygonGeometry"] | components["schemas"]["MultiPolygonGeometry"];
+        AssignForm: {
+            /** @description `YYYY-MM-DD`; default the mediation limit in working days. */
+            deadline?: string | null;
+            /**
+             * Format: int64
+             * @description The mediator's account, or a name.
+             */
+            mediator_id?: number | null;
+            mediator_name?: string | null;
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description The unit that mediates (交办单位).
+             */
+            unit_id: number;
+        };
         AuditLog: {
             action: string;
             at: string;
@@ -2587,6 +2824,11 @@ export interface components {
             /** @description `green` | `yellow` | `orange` | `red`. */
             risk_class: string;
         };
+        CloseForm: {
+            note?: string | null;
+            /** @description The party's answer on the return visit: `satisfied` | `basic` | `dissatisfied`. */
+            satisfaction: string;
+        };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /** @description Shown once; only its hash is stored. */
             api_key: string;
@@ -2647,6 +2889,172 @@ export interface components {
             code: string;
             name: string;
         };
+        DictWord: {
+            code: string;
+            name: string;
+        };
+        /** @description One dispute in a list. */
+        Dispute: {
+            assigned_unit_name?: string | null;
+            /** @description `visit` | `phone` | `hotline` | `website` | `wechat` | `department` | `grid_worker`. */
+            channel: string;
+            /** @description A `dispute_types` dict code. */
+            dispute_type: string;
+            /** Format: int64 */
+            id: number;
+            major: boolean;
+            mediator_name: string;
+            /** @description `JF2026-000123`. */
+            number: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            overdue: boolean;
+            /** @description The parties' names as the register heads them (`张三；某某物业公司`). */
+            party_names: string;
+            /** Format: int32 */
+            people_involved: number;
+            /** Format: date-time */
+            registered_at: string;
+            /** @description `low` | `medium` | `high`. */
+            risk_level: string;
+            /** @description `lt50` | `50_100` | `100_500` | `gt500`. */
+            size_band: string;
+            /** @description `screening` | `walk_in` | `transfer` | `case`. */
+            source: string;
+            /** @description `registered` | `assigned` | `mediating` | `agreement` | `failed` | `closed`. */
+            state: string;
+            /** @description The step whose deadline runs: `assign` | `mediate` | `return_visit`; none when closed. */
+            step?: string | null;
+            /** Format: date-time */
+            step_deadline?: string | null;
+            summary: string;
+        };
+        DisputeDetail: {
+            address: string;
+            agreement_signed?: boolean | null;
+            agreement_text: string;
+            /** @description What the caller may do now: `assign` | `sessions` | `agreement` | `fail` | `close` | `supervise`. */
+            allowed_actions: string[];
+            /** Format: date-time */
+            assigned_at?: string | null;
+            /** Format: int64 */
+            assigned_unit_id?: number | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /**
+             * Format: date-time
+             * @description The deadline the assignment wrote (a supervision moves the step deadline, not this one).
+             */
+            deadline?: string | null;
+            demand: string;
+            dispute: components["schemas"]["Dispute"];
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** @description Who registered it. */
+            handler_name: string;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            /** Format: int64 */
+            mediator_id?: number | null;
+            parties: components["schemas"]["Party"][];
+            /** @description Where a failed mediation was sent: `court` | `arbitration` | `petition` | `administrative` | `other`. */
+            referral?: string | null;
+            result: string;
+            /** @description `satisfied` | `basic` | `dissatisfied`. */
+            satisfaction?: string | null;
+            /** Format: int64 */
+            screening_id?: number | null;
+            /** Format: int32 */
+            supervisions: number;
+            timeline: components["schemas"]["DisputeTimelineRow"][];
+            visit_note: string;
+            /** Format: date-time */
+            visited_at?: string | null;
+        };
+        DisputeForm: {
+            address?: string | null;
+            /**
+             * @description `visit` | `phone` | `hotline` | `website` | `wechat` | `department` | `grid_worker`; default
+             *     `visit`.
+             */
+            channel?: string | null;
+            /** @description What the parties ask for. */
+            demand?: string | null;
+            /** @description A `dispute_types` code. */
+            dispute_type: string;
+            /** Format: double */
+            lat?: number | null;
+            /**
+             * Format: double
+             * @description WGS 84: the dispute is placed in the grid holding the point.
+             */
+            lon?: number | null;
+            major?: boolean;
+            /**
+             * Format: int64
+             * @description The unit where it happened, when there is no point.
+             */
+            org_unit_id?: number | null;
+            parties: components["schemas"]["PartyForm"][];
+            /** Format: int32 */
+            people_involved: number;
+            /** @description `low` | `medium` | `high`; default `low`. */
+            risk_level?: string | null;
+            /**
+             * Format: int64
+             * @description The screening round that found it.
+             */
+            screening_id?: number | null;
+            /** @description `screening` | `walk_in` | `transfer` | `case`. */
+            source: string;
+            /** @description What happened (the register's content). */
+            summary: string;
+        };
+        DisputeList: {
+            items: components["schemas"]["Dispute"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        DisputeTally: {
+            /** @description `2026-11`. */
+            month: string;
+            rows: components["schemas"]["TallyRow"][];
+            /** @description The `dispute_size_bands` codes and words, the columns of `by_band`. */
+            size_bands: components["schemas"]["DictWord"][];
+            /** @description The `dispute_types` codes and words, the columns of `by_type`. */
+            types: components["schemas"]["DictWord"][];
+            /** @description The unit the table is for (the filter, or the caller's own). */
+            unit_name: string;
+        };
+        DisputeTimelineRow: {
+            /**
+             * @description `register` or an action: `assign` | `record_session` | `agree` | `fail` | `return_visit` |
+             *     `close` | `supervise`.
+             */
+            action: string;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: date-time */
+            deadline?: string | null;
+            from_state?: string | null;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            participants: string;
+            /** Format: date */
+            session_on?: string | null;
+            to_state: string;
+        };
         /** @description An open case of the same item nearby, reported in the last 7 days. */
         DuplicateCase: {
             code: string;
@@ -2670,6 +3078,11 @@ export interface components {
             /** Format: date */
             received_on: string;
             state: string;
+        };
+        FailForm: {
+            reason: string;
+            /** @description `court` | `arbitration` | `petition` | `administrative` | `other`. */
+            referral: string;
         };
         Feature: {
             geometry: components["schemas"]["Geometry"];
@@ -3448,12 +3861,51 @@ export interface components {
             /** Format: int32 */
             sort?: number | null;
         };
+        Party: {
+            address: string;
+            credit_code: string;
+            gender: string;
+            /** Format: int64 */
+            id: number;
+            /** @description Masked, from the registry. */
+            id_number: string;
+            /** @description `resident` | `organisation`. */
+            kind: string;
+            /** @description The resident's name, or the organisation's. */
+            name: string;
+            /** @description Masked, from the registry. */
+            phone: string;
+            /** Format: int64 */
+            resident_id?: number | null;
+            /** @description `applicant` | `respondent`. */
+            role: string;
+        };
+        PartyForm: {
+            credit_code?: string | null;
+            /** @description An organisation party instead: its name and unified social credit code. */
+            org_name?: string | null;
+            /**
+             * Format: int64
+             * @description A resident of the registry (found by identity number or name): nothing else is sent.
+             */
+            resident_id?: number | null;
+            /** @description `applicant` | `respondent`. */
+            role: string;
+        };
         PasswordChange: {
             new_password: string;
             old_password: string;
         };
         PasswordReset: {
             password: string;
+        };
+        PeriodStatus: {
+            /** Format: date */
+            due_on: string;
+            period: string;
+            period_label: string;
+            /** @description `upcoming` | `open` | `reported` | `missing`. */
+            status: string;
         };
         Permission: {
             code: string;
@@ -3463,7 +3915,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -4219,6 +4671,63 @@ export interface components {
         ScopeUnits: {
             org_unit_ids: number[];
         };
+        ScreeningForm: {
+            /** @description Disputes found by `dispute_types` code. */
+            by_type?: {
+                [key: string]: number;
+            };
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description The community or subdistrict that screened.
+             */
+            org_unit_id: number;
+            /** @description `2026-10-h1` | `2026-10-h2` (communities) or `2026-10` (subdistricts). */
+            period: string;
+            /** @description Nothing found, said explicitly (零报告). */
+            zero_report?: boolean;
+        };
+        ScreeningRound: {
+            /** @description Disputes found, by `dispute_types` code (types with none left out). */
+            by_type: {
+                [key: string]: number;
+            };
+            /** @description `half_month` | `month`. */
+            cadence: string;
+            /** Format: int32 */
+            found: number;
+            /** Format: int64 */
+            id: number;
+            /** @description Reported after the period's due day. */
+            late: boolean;
+            note: string;
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+            /** @description `2026-10-h1` | `2026-10-h2` | `2026-10`. */
+            period: string;
+            /** Format: date */
+            period_end: string;
+            /** @description `2026年10月上半月`. */
+            period_label: string;
+            /** Format: date */
+            period_start: string;
+            /** Format: date-time */
+            reported_at: string;
+            reporter_name: string;
+            zero_report: boolean;
+        };
+        ScreeningRoundList: {
+            items: components["schemas"]["ScreeningRound"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
         SearchHit: {
             /** @description The shape's box for areas; none for points. */
             bbox?: number[] | null;
@@ -4241,6 +4750,12 @@ export interface components {
             permissions: components["schemas"]["PermissionCode"][];
             roles: string[];
             user: components["schemas"]["User"];
+        };
+        SessionForm: {
+            content: string;
+            participants: string;
+            /** @description `YYYY-MM-DD`; default today. */
+            session_on?: string | null;
         };
         SpecialGroupInput: {
             attention_level?: string | null;
@@ -4347,6 +4862,36 @@ export interface components {
              */
             text?: string | null;
         };
+        SuperviseForm: {
+            /** @description `YYYY-MM-DD`; default the supervision limit in working days. */
+            deadline?: string | null;
+            reason: string;
+        };
+        /**
+         * @description One block of figures: a total, by type (in `types` order), by size band (in `size_bands`
+         *     order), and how many of them are major.
+         */
+        TallyFigures: {
+            by_band: number[];
+            by_type: number[];
+            /** Format: int32 */
+            major: number;
+            /** Format: int32 */
+            total: number;
+        };
+        TallyRow: {
+            /** @description `community` | `subdistrict_own` (disputes placed at the subdistrict itself) | `subtotal` | `total`. */
+            kind: string;
+            mediated: components["schemas"]["TallyFigures"];
+            name: string;
+            /** Format: int64 */
+            org_unit_id?: number | null;
+            screened: components["schemas"]["TallyFigures"];
+            /** Format: int32 */
+            ytd_mediated: number;
+            /** Format: int32 */
+            ytd_screened: number;
+        };
         TemplateForm: {
             /**
              * @description The body, one paragraph per line, placeholders as `{{主送单位}}`; null or empty resets
@@ -4438,6 +4983,31 @@ export interface components {
             name: string;
             /** Format: int64 */
             parent_id: number | null;
+        };
+        /** @description Where one unit's rounds stand: the current period and every missing one since `since`. */
+        UnitRounds: {
+            /** @description `half_month` | `month`. */
+            cadence: string;
+            current: components["schemas"]["PeriodStatus"];
+            last_reported?: string | null;
+            /** @description `community` | `subdistrict`. */
+            level: string;
+            /** @description Past due and not reported, oldest first. */
+            missing: components["schemas"]["PeriodStatus"][];
+            /** Format: int64 */
+            org_unit_id: number;
+            org_unit_name: string;
+        };
+        UnitRoundsList: {
+            items: components["schemas"]["UnitRounds"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         UnitSummary: {
             /** Format: int64 */
@@ -7782,6 +8352,1274 @@ export interface operations {
             };
             /** @description 没有权限，或缺少 CSRF 令牌 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_dispute_screenings: {
+        parameters: {
+            query?: {
+                org_unit_id?: number;
+                /** @description `2026-10-h1` | `2026-10`. */
+                period?: string;
+                zero_report?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningRoundList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    report_dispute_screening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScreeningForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningRound"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    dispute_rounds_due: {
+        parameters: {
+            query?: {
+                org_unit_id?: number;
+                /**
+                 * @description Missing rounds are counted from this day (`YYYY-MM-DD`); default the first day of the
+                 *     month three months before this one.
+                 */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRoundsList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    dispute_tally: {
+        parameters: {
+            query?: {
+                /** @description `2026-11`; default this month. */
+                month?: string;
+                org_unit_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeTally"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    export_dispute_tally: {
+        parameters: {
+            query?: {
+                /** @description `2026-11`; default this month. */
+                month?: string;
+                org_unit_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_disputes: {
+        parameters: {
+            query?: {
+                /** @description An org unit: its disputes and those of every unit below it. */
+                org_unit_id?: number;
+                /** @description `registered` | `assigned` | `mediating` | `agreement` | `failed` | `closed`. */
+                state?: string;
+                dispute_type?: string;
+                major?: boolean;
+                /** @description Only open disputes past their step deadline. */
+                overdue?: boolean;
+                /** @description Registered from / to (`YYYY-MM-DD`, inclusive). */
+                from?: string;
+                to?: string;
+                /** @description The number (`JF2026-000123`) or part of the summary. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    record_dispute_agreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    assign_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    close_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    fail_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    record_dispute_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    supervise_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuperviseForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

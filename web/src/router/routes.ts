@@ -52,13 +52,31 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template'] },
     children: [
       {
         path: 'rental',
         name: 'governance-rental',
         component: () => import('@/views/governance/rental/index.vue'),
         meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
+      },
+      {
+        path: 'disputes',
+        name: 'governance-disputes',
+        component: () => import('@/views/governance/disputes/index.vue'),
+        meta: { title: 'menu.disputes', perm: 'dispute:read' },
+      },
+      {
+        path: 'dispute-screenings',
+        name: 'governance-dispute-screenings',
+        component: () => import('@/views/governance/screenings/index.vue'),
+        meta: { title: 'menu.disputeScreenings', perm: 'dispute:read' },
+      },
+      {
+        path: 'dispute-tally',
+        name: 'governance-dispute-tally',
+        component: () => import('@/views/governance/dispute-tally/index.vue'),
+        meta: { title: 'menu.disputeTally', perm: 'dispute:read' },
       },
       {
         path: 'petitions',

@@ -14,6 +14,12 @@ export type DictName =
   | 'youth_types'
   | 'place_types'
   | 'industries'
+  | 'dispute_types'
+  | 'dispute_sources'
+  | 'dispute_channels'
+  | 'dispute_risk_levels'
+  | 'dispute_size_bands'
+  | 'dispute_referrals'
   | 'petition_channels'
   | 'petition_categories'
 

@@ -3,6 +3,7 @@
 //! rounds, stability incidents and special-group follow-up. No I/O: the db layer stores what these
 //! decide.
 pub mod dispute_flow;
+pub mod dispute_kind;
 pub mod due;
 pub mod notice_serial;
 pub mod notice_template;

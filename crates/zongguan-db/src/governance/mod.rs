@@ -1,7 +1,10 @@
-//! Comprehensive governance (综合治理): rental houses by risk class with their inspections, on the
-//! rules and schedules that are settings. Every query takes the caller's scope; every write audits.
+//! Comprehensive governance (综合治理): rental houses by risk class with their inspections, disputes
+//! with their mediation, screening rounds and tally, on the rules and schedules that are settings. Every query takes the caller's scope; every write audits.
 mod checklists;
 mod classify;
+mod dispute_settings;
+mod dispute_tally;
+mod disputes;
 mod inspections;
 mod intake_register;
 mod notice_settings;
@@ -10,10 +13,17 @@ mod petition_notice_facts;
 mod rectification_followup;
 mod rectification_register;
 mod rental;
+mod screenings;
 mod settings;
 
 pub use checklists::{ChecklistItem, checklists};
 pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
+pub use dispute_settings::{DisputeSettings, dispute_settings};
+pub use dispute_tally::{DictWord, DisputeTally, TallyFigures, TallyRow, dispute_tally, parse_month};
+pub use disputes::{
+    Dispute, DisputeDetail, DisputeFilter, DisputeStep, DisputeTimelineRow, NewDispute, Party, PartyInput, act,
+    get_dispute, list_disputes, register_dispute,
+};
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
 };
@@ -31,6 +41,10 @@ pub use rectification_register::{
 pub use rental::{
     ProposalView, ReasonView, RentalFacts, RentalFilter, RentalHouse, RentalHouseDetail, Tenant, get_rental_house,
     list_rental_houses, refuse_if_not_to_let,
+};
+pub use screenings::{
+    PeriodStatus, RoundFilter, RoundInput, ScreeningRound, UnitRounds, dispute_type_code, list_rounds, report_round,
+    rounds_due,
 };
 pub use settings::{RentalRules, rental_rules, save_rental_rules};
 

@@ -21,6 +21,7 @@ pub(crate) mod m0015_unit_keys;
 mod m0016_auth_epoch;
 pub(crate) mod m0017_governance_rental;
 pub(crate) mod m0018_name_bigrams;
+pub(crate) mod m0019_governance_disputes;
 pub(crate) mod m0020_governance_petitions;
 mod m0021_governance_notices;
 mod m0022_notifications;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_auth_epoch::Migration),
             Box::new(m0017_governance_rental::Migration),
             Box::new(m0018_name_bigrams::Migration),
+            Box::new(m0019_governance_disputes::Migration),
             Box::new(m0020_governance_petitions::Migration),
             Box::new(m0021_governance_notices::Migration),
             Box::new(m0022_notifications::Migration),
@@ -101,6 +103,7 @@ mod tests {
                 "m0016_auth_epoch",
                 "m0017_governance_rental",
                 "m0018_name_bigrams",
+                "m0019_governance_disputes",
                 "m0020_governance_petitions",
                 "m0021_governance_notices",
                 "m0022_notifications",

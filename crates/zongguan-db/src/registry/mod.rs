@@ -22,6 +22,7 @@ pub use key_enterprises::{KeyEnterprise, get_key_enterprise, list_key_enterprise
 pub use key_places::{KeyPlace, get_key_place, list_key_places, save_key_place};
 pub use property_companies::{PropertyCompany, get_property_company, list_property_companies, save_property_company};
 pub use residences::{MoveIn, MoveOut, Residence, move_in, move_out};
+pub(crate) use residents::PLACED as RESIDENT_PLACED;
 pub(crate) use residents::resident_model;
 pub use residents::{
     NewResidentRow, Resident, ResidentDetail, ResidentFilter, create_resident, fill_id_tails, get_resident,

@@ -119,7 +119,7 @@ pub struct ResidentFilter {
 }
 
 /// The resident columns that place a row in the org tree.
-pub(super) const PLACED: scope::Placed<resident::Column> = scope::Placed {
+pub(crate) const PLACED: scope::Placed<resident::Column> = scope::Placed {
     unit: resident::Column::OrgUnitId,
     subdistrict: resident::Column::SubdistrictId,
     community: resident::Column::CommunityId,
