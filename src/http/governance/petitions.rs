@@ -258,8 +258,8 @@ pub async fn petition_step(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
-    /// `YYYY-MM`.
-    pub month: String,
+    /// `YYYY-MM`; default this month.
+    pub month: Option<String>,
     /// An org unit within the caller's scope (default the whole scope).
     pub org_unit_id: Option<i64>,
 }
@@ -273,8 +273,14 @@ pub async fn petition_figures(
     ApiQuery(q): ApiQuery<FiguresQuery>,
 ) -> AppResult<Json<PetitionFigures>> {
     caller.require(Permission::PetitionRead)?;
+    let month = match q.month.filter(|m| !m.trim().is_empty()) {
+        Some(m) => m,
+        None => zongguan_core::time::cst_date(chrono::Utc::now())
+            .format("%Y-%m")
+            .to_string(),
+    };
     Ok(Json(
-        governance::petition_figures(&st.db, &caller.scope, q.org_unit_id, q.month.trim()).await?,
+        governance::petition_figures(&st.db, &caller.scope, q.org_unit_id, month.trim()).await?,
     ))
 }
 

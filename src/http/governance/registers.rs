@@ -55,12 +55,20 @@ fn status_of(s: Option<&str>) -> Result<Option<RectificationStatus>, AppError> {
     }
 }
 
-/// The head's unit: the filter's, else the caller's own, else the whole district.
+/// The head's unit: the filter's (which must be in the caller's scope: another unit's register
+/// is not found), else the caller's own, else the whole district.
 async fn unit_name(st: &AppState, caller: &Caller, filter: Option<i64>) -> AppResult<String> {
-    let id = filter.or(caller.actor().org_unit_id);
-    Ok(match id {
-        Some(id) => org_unit::Entity::find_by_id(id)
-            .one(&st.db.conn)
+    let find = |id: i64| org_unit::Entity::find_by_id(id).one(&st.db.conn);
+    if let Some(id) = filter {
+        let u = find(id)
+            .await
+            .map_err(zongguan_db::DbError::from)?
+            .filter(|u| caller.scope.sees_unit(u.id, &u.path))
+            .ok_or_else(AppError::not_found)?;
+        return Ok(u.name);
+    }
+    Ok(match caller.actor().org_unit_id {
+        Some(id) => find(id)
             .await
             .map_err(zongguan_db::DbError::from)?
             .map_or_else(|| "全区".to_string(), |u| u.name),

@@ -14062,9 +14062,9 @@ export interface operations {
     };
     petition_figures: {
         parameters: {
-            query: {
-                /** @description `YYYY-MM`. */
-                month: string;
+            query?: {
+                /** @description `YYYY-MM`; default this month. */
+                month?: string;
                 /** @description An org unit within the caller's scope (default the whole scope). */
                 org_unit_id?: number;
             };

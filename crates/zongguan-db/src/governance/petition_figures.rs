@@ -77,6 +77,12 @@ pub async fn petition_figures(
     month: &str,
 ) -> DbResult<PetitionFigures> {
     let (first, last) = month_range(month)?;
+    // Another unit's figures are not found, as its petitions are not.
+    if let Some(id) = org_unit_id {
+        super::petitions::unit_in_scope(&db.conn, scope, id)
+            .await
+            .map_err(|_| DbError::NotFound)?;
+    }
     let inside = |c: petition::Column| Condition::all().add(c.gte(first)).add(c.lte(last));
     let rows = petition::Entity::find()
         .filter(scope::placed_under(&db.conn, scope, org_unit_id, &PLACED).await?)
