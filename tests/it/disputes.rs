@@ -654,3 +654,83 @@ on_both!(
         assert_eq!(cell(r, 2), "2");
     }
 );
+
+on_both!(
+    a_dispute_is_assigned_with_a_notice_and_is_in_the_intake_register,
+    |app: TestApp| async move {
+        let officer = app.login("community_003002").await;
+        let number = resident(&officer, &app, "王交办", "44030719800303123", "301").await;
+        let rid = find_by_id_number(&officer, &number).await;
+        let grid = app.unit_id("44030700300201").await;
+        let community = app.unit_id("440307003002").await;
+        let d = register(&officer, dispute_form(grid, rid, "neighbourhood", 3, true)).await;
+        let id = d["dispute"]["id"].as_i64().expect("id");
+        let (s, v) = officer
+            .post(
+                &format!("/api/v1/disputes/{id}/assign"),
+                json!({"unit_id": community, "mediator_name": "李调解", "deadline": day(10)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        let (s, n) = officer
+            .post(
+                "/api/v1/notices",
+                json!({"kind":"assignment","subject_kind":"dispute","subject_id":id}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{n}");
+        assert_eq!(n["subject_number"], d["dispute"]["number"]);
+        assert!(n["addressee"].as_str().expect("addressee").contains("良安田"), "{n}");
+        let (s, doc) = officer.download(&format!("/api/v1/notices/{}/document", n["id"])).await;
+        assert_eq!(s, StatusCode::OK);
+        let text = docx_rs::read_docx(&doc).expect("a .docx").json();
+        for want in [
+            "交办通知书",
+            "王交办、深圳市良安物业管理有限公司",
+            "楼上住户装修噪音扰民",
+            "属重大矛盾纠纷",
+            "前办结并书面反馈",
+            "交办通知书回执",
+        ] {
+            assert!(text.contains(want), "the notice lacks {want}");
+        }
+        // The assigned community's officers were told, in their inbox.
+        let (_, inbox) = officer.get("/api/v1/notifications").await;
+        assert!(
+            inbox["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|x| x["kind"] == "dispute_assign" && x["subject_id"] == id),
+            "{inbox}"
+        );
+        // Another community neither issues for it nor sees the notice.
+        let other = app.login("community_003004").await;
+        let (s, _) = other
+            .post(
+                "/api/v1/notices",
+                json!({"kind":"assignment","subject_kind":"dispute","subject_id":id}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let (s, v) = officer.get("/api/v1/registers/intake").await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let row = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["matter_kind"] == "dispute" && r["matter_id"] == id)
+            .unwrap_or_else(|| panic!("the dispute in the register: {v}"))
+            .clone();
+        assert_eq!(row["party_name"], "王*办、深圳市良安物业管理有限公司", "{row}");
+        assert_eq!(row["people"], 3);
+        assert_eq!(row["remarks"], "重大矛盾纠纷");
+        assert!(
+            row["category"].as_str().expect("category").starts_with("矛盾纠纷／"),
+            "{row}"
+        );
+        assert!(row["unit_assigned"].as_str().expect("unit").contains("良安田"), "{row}");
+    }
+);

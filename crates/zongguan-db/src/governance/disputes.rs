@@ -273,7 +273,7 @@ async fn views<C: ConnectionTrait>(c: &C, rows: Vec<dispute::Model>) -> DbResult
 }
 
 /// A dispute the scope reaches; anything else is not found.
-async fn visible<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<dispute::Model> {
+pub(super) async fn visible<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<dispute::Model> {
     dispute::Entity::find_by_id(id)
         .filter(scope::placed(c, scope, &PLACED).await?)
         .one(c)
@@ -793,9 +793,45 @@ pub async fn act(db: &Db, actor: &Actor, id: i64, step: DisputeStep) -> DbResult
         )),
     )
     .await?;
+    let pending = tell_mediator(&*txn, action, &m).await?;
     let out = detail(&*txn, actor, m).await?;
     txn.commit().await?;
+    pending.announce(db);
     Ok(out)
+}
+
+/// An assignment or a supervision reaches the mediator and the assigned unit's officers in their
+/// inbox, live.
+async fn tell_mediator<C: ConnectionTrait>(
+    c: &C,
+    action: DisputeAction,
+    d: &dispute::Model,
+) -> DbResult<crate::notifications::Pending> {
+    use crate::notifications::{NewNotification, Pending, notify_users};
+    let title = match action {
+        DisputeAction::Assign => "矛盾纠纷交办",
+        DisputeAction::Supervise => "矛盾纠纷督办",
+        _ => return Ok(Pending::default()),
+    };
+    let n = NewNotification {
+        kind: if action == DisputeAction::Assign {
+            "dispute_assign"
+        } else {
+            "dispute_supervise"
+        },
+        title: format!("{title}：{}", d.number),
+        body: d.summary.chars().take(100).collect(),
+        link: format!("/governance/disputes?open={}", d.id),
+        subject_kind: "dispute",
+        subject_id: Some(d.id),
+    };
+    // Each person once, whether officer of the unit, mediator or both.
+    let mut users = match d.assigned_unit_id {
+        Some(u) => crate::users::unit_users_with(c, u, zongguan_core::permission::Permission::DisputeAssign).await?,
+        None => vec![],
+    };
+    users.extend(d.mediator_id);
+    notify_users(c, &users, &n).await
 }
 
 #[derive(Debug, Default, Clone)]

@@ -1,5 +1,5 @@
 //! The intake register (受理事项总登记本): every matter the centers took in during a month —
-//! accepted cases and petitions received (disputes and incidents as their modules land) — in the
+//! accepted cases, disputes registered and petitions received (incidents as their module lands) — in the
 //! columns DOMAIN.md names, under the caller's scope, merged in entry order. Petitioners are shown
 //! masked.
 use std::collections::{BTreeSet, HashMap};
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use zongguan_core::case_flow::CaseState;
 use zongguan_core::dict;
 use zongguan_core::governance::Satisfaction;
+use zongguan_core::governance::dispute_flow::DisputeState;
 use zongguan_core::governance::petition_flow::PetitionState;
 use zongguan_core::governance::screening::Period;
 use zongguan_core::rbac::Scope;
@@ -18,7 +19,8 @@ use zongguan_core::time::{cst_date, cst_midnight};
 
 use super::rectification_register::unit_names;
 use crate::entity::{
-    case_category, case_event, case_item, case_record, department, petition, petition_party, resident,
+    case_category, case_event, case_item, case_record, department, dispute, dispute_party, petition, petition_party,
+    resident,
 };
 use crate::listing::{COUNT_CAP, capped_count, in_order};
 use crate::{Db, DbResult, Page, PageReq, scope};
@@ -206,6 +208,7 @@ struct Key {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Kind {
     Case,
+    Dispute,
     Petition,
 }
 
@@ -227,6 +230,119 @@ async fn case_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u6
             at,
             kind: Kind::Case,
             id,
+        })
+        .collect())
+}
+
+fn dispute_query(f: &IntakeFilter, cond: Condition) -> Select<dispute::Entity> {
+    dispute::Entity::find()
+        .filter(cond)
+        .filter(dispute::Column::RegisteredAt.gte(cst_midnight(f.month.start())))
+        .filter(dispute::Column::RegisteredAt.lt(cst_midnight(f.month.next().start())))
+}
+
+async fn dispute_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
+    let mut q = dispute_query(f, cond.clone())
+        .select_only()
+        .column(dispute::Column::RegisteredAt)
+        .column(dispute::Column::Id)
+        .order_by_asc(dispute::Column::RegisteredAt)
+        .order_by_asc(dispute::Column::Id);
+    if let Some(n) = limit {
+        q = q.limit(n);
+    }
+    Ok(q.into_tuple::<(DateTime<Utc>, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|(at, id)| Key {
+            at,
+            kind: Kind::Dispute,
+            id,
+        })
+        .collect())
+}
+
+async fn dispute_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<IntakeRow>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let found = dispute::Entity::find()
+        .filter(dispute::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    let parties = dispute_party::Entity::find()
+        .filter(dispute_party::Column::DisputeId.is_in(ids.to_vec()))
+        .order_by_asc(dispute_party::Column::Sort)
+        .all(c)
+        .await?;
+    let names: HashMap<i64, String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .column(resident::Column::Name)
+        .filter(resident::Column::Id.is_in(parties.iter().filter_map(|p| p.resident_id).collect::<BTreeSet<_>>()))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    let units = unit_names(
+        c,
+        found
+            .iter()
+            .flat_map(|d| [d.subdistrict_id, d.community_id, d.assigned_unit_id])
+            .flatten()
+            .collect(),
+    )
+    .await?;
+    let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);
+    Ok(found
+        .into_iter()
+        .map(|d| {
+            let who: Vec<String> = parties
+                .iter()
+                .filter(|p| p.dispute_id == d.id)
+                .filter_map(|p| match p.resident_id {
+                    Some(r) => names.get(&r).map(|n| zongguan_core::mask::name(n)),
+                    None => Some(p.org_name.clone()).filter(|n| !n.is_empty()),
+                })
+                .collect();
+            let state = DisputeState::parse(&d.state).map_or("", DisputeState::zh);
+            let result = [d.result.as_str(), d.agreement_text.as_str()]
+                .into_iter()
+                .find(|s| !s.trim().is_empty())
+                .map_or_else(|| state.to_string(), |r| format!("{state}：{r}"));
+            IntakeRow {
+                matter_kind: "dispute".into(),
+                matter_id: d.id,
+                number: d.number.clone(),
+                accepted_at: d.registered_at,
+                channel: dict::word_of(dict::DISPUTE_CHANNELS, &d.channel).into(),
+                party_name: who.join("、"),
+                party_phone: String::new(),
+                people: Some(d.people_involved),
+                category: format!("矛盾纠纷／{}", dict::word_of(dict::DISPUTE_TYPES, &d.dispute_type)),
+                content: if d.demand.is_empty() {
+                    d.summary.clone()
+                } else {
+                    format!("{}；诉求：{}", d.summary, d.demand)
+                },
+                place: format!("{}／{}／{}", name(d.subdistrict_id), name(d.community_id), d.address),
+                proposal: String::new(),
+                unit_assigned: name(d.assigned_unit_id).to_string(),
+                assigned_on: d.assigned_at.map(cst_date),
+                deadline: d.deadline.map(cst_date),
+                result,
+                feedback_on: d.ended_at.map(cst_date),
+                satisfaction: d
+                    .satisfaction
+                    .as_deref()
+                    .and_then(Satisfaction::parse)
+                    .map(|s| s.zh().to_string())
+                    .unwrap_or_default(),
+                handler: d.handler_name.clone(),
+                remarks: if d.major { "重大矛盾纠纷" } else { "" }.into(),
+            }
         })
         .collect())
 }
@@ -263,12 +379,14 @@ async fn petition_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Optio
 /// The register's conditions per source, from the caller's scope and the unit filter.
 struct Sources {
     cases: Condition,
+    disputes: Condition,
     petitions: Condition,
 }
 
 async fn sources(db: &Db, scope: &Scope, f: &IntakeFilter) -> DbResult<Sources> {
     Ok(Sources {
         cases: scope::placed_under(&db.conn, scope, f.org_unit_id, &CASES).await?,
+        disputes: scope::placed_under(&db.conn, scope, f.org_unit_id, &super::disputes::PLACED).await?,
         petitions: scope::placed_under(&db.conn, scope, f.org_unit_id, &PETITIONS).await?,
     })
 }
@@ -276,6 +394,7 @@ async fn sources(db: &Db, scope: &Scope, f: &IntakeFilter) -> DbResult<Sources> 
 /// The first `limit` keys of the merged register (all of them without a limit).
 async fn keys(db: &Db, src: &Sources, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
     let mut all = case_keys(db, &src.cases, f, limit).await?;
+    all.extend(dispute_keys(db, &src.disputes, f, limit).await?);
     all.extend(petition_keys(db, &src.petitions, f, limit).await?);
     all.sort_unstable();
     if let Some(n) = limit {
@@ -297,6 +416,12 @@ async fn rows_of(db: &Db, keys: &[Key]) -> DbResult<Vec<IntakeRow>> {
         .into_iter()
         .map(|r| ((Kind::Case, r.matter_id), r))
         .collect();
+    by_key.extend(
+        dispute_rows(&db.conn, &ids(Kind::Dispute))
+            .await?
+            .into_iter()
+            .map(|r| ((Kind::Dispute, r.matter_id), r)),
+    );
     by_key.extend(
         petition_rows(&db.conn, &ids(Kind::Petition))
             .await?
@@ -393,6 +518,7 @@ async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
 pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageReq) -> DbResult<Page<IntakeRow>> {
     let src = sources(db, scope, f).await?;
     let (cases, cases_exact) = capped_count(&db.conn, case_query(f, src.cases.clone()), COUNT_CAP).await?;
+    let (disputes, disputes_exact) = capped_count(&db.conn, dispute_query(f, src.disputes.clone()), COUNT_CAP).await?;
     let (petitions, petitions_exact) =
         capped_count(&db.conn, petition_query(f, src.petitions.clone()), COUNT_CAP).await?;
     let offset = (p.page.max(1) - 1) * p.page_size;
@@ -403,8 +529,8 @@ pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageRe
         .collect();
     Ok(Page {
         items: rows_of(db, &page).await?,
-        total: cases + petitions,
-        total_exact: cases_exact && petitions_exact,
+        total: cases + disputes + petitions,
+        total_exact: cases_exact && disputes_exact && petitions_exact,
         next: None,
         prev: None,
     })

@@ -2,6 +2,7 @@
 //! with their mediation, screening rounds and tally, on the rules and schedules that are settings. Every query takes the caller's scope; every write audits.
 mod checklists;
 mod classify;
+mod dispute_notice_facts;
 mod dispute_settings;
 mod dispute_tally;
 mod disputes;

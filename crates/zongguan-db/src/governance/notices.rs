@@ -195,7 +195,7 @@ async fn subject_facts(
     match kind {
         SubjectKind::Case => crate::cases::notice_facts(db, actor, id).await,
         SubjectKind::Petition => super::petition_notice_facts::petition_notice_facts(db, actor, id, notice).await,
-        SubjectKind::Dispute => Err(DbError::invalid("subject_kind", "该类事项尚不能生成通知书")),
+        SubjectKind::Dispute => super::dispute_notice_facts::dispute_notice_facts(db, actor, id).await,
     }
 }
 
