@@ -1,7 +1,10 @@
 // Issue 16 in a real browser: a community officer registers a dispute whose party is found in the
-// registry by identity number, then assigns (交办) it; the drawer's timeline shows both steps.
+// registry by identity number, then assigns (交办) it; the drawer's timeline shows both steps; the
+// 交办通知书 is generated from the drawer and the DOCX downloaded and opened.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { startServer, launch, shot, login } from '../lib/harness.mjs'
 
 let server
@@ -81,5 +84,25 @@ test('register a dispute with a party found by identity number, then assign it',
   await drawer.getByTestId('dispute-state').getByText('已交办').waitFor()
   await drawer.getByTestId('dispute-timeline').getByText(/交办.*李调解/).waitFor()
   await shot(page, 'disputes-2-assigned')
+
+  // The 交办通知书 from the drawer: issued with the next serial, downloaded as the .docx issued.
+  const panel = drawer.getByTestId('notice-panel')
+  await panel.getByText('尚未生成文书').waitFor()
+  await panel.getByTestId('notice-issue').click()
+  const dialog = page.getByTestId('notice-issue-dialog')
+  await dialog.getByTestId('notice-kind').getByText('交办通知书').waitFor()
+  await dialog.getByTestId('notice-issue-submit').click()
+  const serial = (await dialog.getByTestId('notice-issued-serial').innerText()).trim()
+  assert.match(serial, new RegExp(`^.+综治交〔${new Date().getFullYear()}〕\\d+号$`))
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('notice-issued-download').click()])
+  assert.match(download.suggestedFilename(), /\.docx$/)
+  const file = await download.path()
+  assert.equal(readFileSync(file).subarray(0, 2).toString('latin1'), 'PK', 'a .docx is a zip')
+  const text = execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8').replace(/<[^>]+>/g, '')
+  const dispute = (await drawer.getByTestId('dispute-number').innerText()).trim()
+  for (const want of [serial, '交办通知书', dispute, '前办结并书面反馈']) {
+    assert.ok(text.includes(want), `the notice holds ${want}`)
+  }
+  await shot(page, 'disputes-3-notice')
   await page.close()
 })
