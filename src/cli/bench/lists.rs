@@ -45,7 +45,7 @@ async fn get(router: &Router, cookie: &str, uri: &str) -> anyhow::Result<serde_j
     Ok(serde_json::from_slice(&bytes)?)
 }
 
-async fn session(db: &Db, username: &str) -> anyhow::Result<String> {
+pub(super) async fn session(db: &Db, username: &str) -> anyhow::Result<String> {
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(username))
         .one(&db.conn)

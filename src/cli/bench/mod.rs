@@ -1,10 +1,11 @@
-//! `zongguan bench registry|cases|map|lists`: load the demo district and time what staff feel. Prints
+//! `zongguan bench registry|cases|map|lists|governance`: load the demo district and time what staff feel. Prints
 //! `name value unit` lines or JSON.
 use std::time::Duration;
 
 use zongguan_db::{Db, demo};
 
 mod cases;
+mod governance;
 mod lists;
 mod map;
 mod registry;
@@ -70,6 +71,9 @@ pub enum BenchWhat {
     /// Every role's residents list, search and lookup through the router (on `--config`'s
     /// database when it names one, kept; loaded with the demo when empty).
     Lists,
+    /// The overdue-inspection list and the registers for a district and a community officer, a
+    /// month's register exports, the class proposal over every rental house (same database rule).
+    Governance,
 }
 
 /// The options of `zongguan bench`.
@@ -113,6 +117,9 @@ pub async fn run(
         BenchWhat::Registry => registry::registry(&db, scale, crate::LONGGANG_DIVISIONS, &outline, import_rows).await,
         BenchWhat::Cases => cases::cases(&db, crate::LONGGANG_DIVISIONS, &outline, cases_n).await,
         BenchWhat::Map => map::map(&db, scale, crate::LONGGANG_DIVISIONS, &outline).await,
+        BenchWhat::Governance => {
+            governance::governance(&config, &db, scale, crate::LONGGANG_DIVISIONS, &outline, rounds).await
+        }
         BenchWhat::Lists => {
             lists::lists(
                 &config,
