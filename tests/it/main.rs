@@ -7,6 +7,7 @@ mod api;
 mod audit;
 mod cases;
 mod demo;
+mod governance_map;
 mod headers;
 mod imports;
 mod input;

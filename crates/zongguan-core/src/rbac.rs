@@ -174,6 +174,8 @@ const OFFICER_FULL: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    CameraRead,
+    CameraWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -198,6 +200,8 @@ const OFFICER: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    CameraRead,
+    CameraWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -298,6 +302,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RegisterRead,
             PetitionRead,
             PetitionApprove,
+            CameraRead,
         ],
     },
 ];

@@ -1,5 +1,6 @@
 //! Comprehensive governance (综合治理): rental houses by risk class, their inspections and rules;
 //! petitions; notices; the registers.
+pub mod governance_map;
 pub mod notices;
 pub mod petitions;
 pub mod registers;

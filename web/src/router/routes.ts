@@ -52,13 +52,25 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read'] },
     children: [
       {
         path: 'rental',
         name: 'governance-rental',
         component: () => import('@/views/governance/rental/index.vue'),
         meta: { title: 'menu.rentalHouses', perm: 'rental:read' },
+      },
+      {
+        path: 'inspection-tasks',
+        name: 'governance-inspection-tasks',
+        component: () => import('@/views/governance/inspection-tasks/index.vue'),
+        meta: { title: 'menu.inspectionTasks', perm: 'rental:read' },
+      },
+      {
+        path: 'cameras',
+        name: 'governance-cameras',
+        component: () => import('@/views/governance/cameras/index.vue'),
+        meta: { title: 'menu.cameras', perm: 'camera:read' },
       },
       {
         path: 'petitions',

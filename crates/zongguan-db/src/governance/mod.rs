@@ -1,7 +1,9 @@
 //! Comprehensive governance (综合治理): rental houses by risk class with their inspections, on the
 //! rules and schedules that are settings. Every query takes the caller's scope; every write audits.
+mod cameras;
 mod checklists;
 mod classify;
+mod inspection_tasks;
 mod inspections;
 mod intake_register;
 mod notice_settings;
@@ -11,8 +13,13 @@ mod rectification_register;
 mod rental;
 mod settings;
 
+pub use cameras::{
+    CAMERA_KINDS, CAMERA_STATUSES, Camera, CameraFilter, CameraInput, create_camera, delete_camera, list_cameras,
+    update_camera,
+};
 pub use checklists::{ChecklistItem, checklists};
 pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
+pub use inspection_tasks::{InspectionTask, MAX_TASK_HOUSES, TaskFilter, assign_inspections, list_inspection_tasks};
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
 };
