@@ -66,6 +66,12 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         if r.houses > 0 {
             println!("出租屋：{} 套已分类，近三个月巡查 {} 次", r.houses, r.inspections);
         }
+        let cams = zongguan_db::demo_data::cameras(&db, seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if cams > 0 {
+            println!("电子防控：视频监控 {cams} 路");
+        }
         let p = zongguan_db::demo_data::petitions(&db, seed, zongguan_db::demo_data::petition_communities(scale))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

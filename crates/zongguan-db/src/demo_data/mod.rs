@@ -1,5 +1,6 @@
 //! The demo district's geography, registries and cases: deterministic for a seed.
 mod bulk;
+mod cameras;
 mod geography;
 mod history;
 mod live;
@@ -8,6 +9,7 @@ mod petitions;
 mod registries;
 mod rental;
 
+pub use cameras::cameras;
 pub use geography::geography;
 pub use history::case_history;
 pub use live::cases;
