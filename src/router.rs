@@ -184,6 +184,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::governance::rental::case_from_finding))
         .routes(routes!(http::governance::rental::list_checklists))
         .routes(routes!(
+            http::governance::governance_map::list_inspection_tasks,
+            http::governance::governance_map::create_inspection_tasks
+        ))
+        .routes(routes!(
+            http::governance::governance_map::list_cameras,
+            http::governance::governance_map::create_camera
+        ))
+        .routes(routes!(
+            http::governance::governance_map::update_camera,
+            http::governance::governance_map::delete_camera
+        ))
+        .routes(routes!(
             http::governance::rental::get_rental_rules,
             http::governance::rental::save_rental_rules
         ))

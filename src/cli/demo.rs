@@ -72,6 +72,12 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         if d.disputes > 0 {
             println!("矛盾纠纷：{} 件，排查报送 {} 次", d.disputes, d.rounds);
         }
+        let cams = zongguan_db::demo_data::cameras(&db, seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if cams > 0 {
+            println!("电子防控：视频监控 {cams} 路");
+        }
         let p = zongguan_db::demo_data::petitions(&db, seed, zongguan_db::demo_data::petition_communities(scale))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

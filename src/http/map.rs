@@ -87,14 +87,41 @@ pub struct MapConfig {
     pub thematic_metrics: Vec<MetricInfo>,
 }
 
-const LAYER_TITLES: [(&str, &str, &str); 6] = [
+const LAYER_TITLES: [(&str, &str, &str); 9] = [
     ("divisions", "行政区划", "polygon"),
     ("grids", "网格", "polygon"),
     ("buildings", "楼栋", "point"),
     ("key_places", "重点场所", "point"),
     ("key_enterprises", "重点企业", "point"),
     ("cases", "事件", "point"),
+    ("rental_houses", "出租屋", "point"),
+    ("overdue_inspections", "巡查超期出租屋", "point"),
+    ("cameras", "视频监控", "point"),
 ];
+
+/// Rental layers and metrics need `rental:read`, cameras `camera:read`, like cases need a reader.
+fn require_layer_reader(a: &Actor, layer: &str) -> AppResult<()> {
+    if layer == "cases" {
+        require_case_reader(a)?;
+    }
+    if map::RENTAL_LAYERS.contains(&layer) && !map::reads_rental(a) {
+        return Err(AppError::forbidden(Permission::RentalRead.code()));
+    }
+    if layer == "cameras" && !map::reads_cameras(a) {
+        return Err(AppError::forbidden(Permission::CameraRead.code()));
+    }
+    Ok(())
+}
+
+/// May the actor see this layer in the list?
+fn shows_layer(a: &Actor, layer: &str) -> bool {
+    match layer {
+        "cases" => map::reads_cases(a),
+        "cameras" => map::reads_cameras(a),
+        l if map::RENTAL_LAYERS.contains(&l) => map::reads_rental(a),
+        _ => true,
+    }
+}
 
 /// The layers, the thematic metrics, the optional base map and where to start.
 #[utoipa::path(get, path = "/api/v1/map/config", tag = "map", responses((status = 200, body = MapConfig), (status = 403, body = ApiError)))]
@@ -155,7 +182,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
         base_map,
         layers: LAYER_TITLES
             .iter()
-            .filter(|(n, ..)| *n != "cases" || cases)
+            .filter(|(n, ..)| shows_layer(&v, n))
             .map(|(n, t, k)| MapLayerInfo {
                 name: (*n).into(),
                 title: (*t).into(),
@@ -164,7 +191,9 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
             .collect(),
         thematic_metrics: map::METRICS
             .iter()
-            .filter(|(c, ..)| cases || !c.ends_with("_cases"))
+            .filter(|(c, ..)| {
+                (cases || !c.ends_with("_cases")) && (map::reads_rental(&v) || !map::RENTAL_METRICS.contains(c))
+            })
             .map(|(c, t, u)| MetricInfo {
                 code: (*c).into(),
                 title: (*t).into(),
@@ -177,7 +206,7 @@ pub async fn map_config(State(st): State<AppState>, caller: Caller) -> AppResult
 /// A Mapbox Vector Tile (v2, extent 4096) of one layer; the MVT layer is named like the layer.
 /// Point layers are aggregated at low zoom: cluster features carry `cluster` and `count`.
 #[utoipa::path(get, path = "/api/v1/map/tiles/{layer}/{z}/{x}/{y}", tag = "map",
-    params(("layer" = String, Path, description = "divisions | grids | buildings | key_places | key_enterprises | cases"), ("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "the row followed by `.mvt`, e.g. `445.mvt`")),
+    params(("layer" = String, Path, description = "divisions | grids | buildings | key_places | key_enterprises | cases | rental_houses | overdue_inspections | cameras"), ("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "the row followed by `.mvt`, e.g. `445.mvt`")),
     responses((status = 200, content_type = "application/vnd.mapbox-vector-tile"), (status = 404, body = ApiError)))]
 pub async fn map_tile(
     State(st): State<AppState>,
@@ -186,9 +215,7 @@ pub async fn map_tile(
 ) -> AppResult<Response> {
     let v = map_reader(&caller)?;
     check_layer(&layer)?;
-    if layer == "cases" {
-        require_case_reader(&v)?;
-    }
+    require_layer_reader(&v, &layer)?;
     let y: u32 = y
         .strip_suffix(".mvt")
         .unwrap_or(&y)
@@ -238,9 +265,7 @@ pub async fn map_features(
 ) -> AppResult<Json<FeatureCollection>> {
     let v = map_reader(&caller)?;
     check_layer(&q.layer)?;
-    if q.layer == "cases" {
-        require_case_reader(&v)?;
-    }
+    require_layer_reader(&v, &q.layer)?;
     let bb = parse_bbox(&q.bbox)?;
     let layers = st.db.map.layers(&st.db).await?;
     Ok(Json(
@@ -370,7 +395,7 @@ pub async fn map_query_xlsx(
 pub struct ThematicQuery {
     /// grid | community | subdistrict
     pub level: Option<String>,
-    /// residents | migrant_share | rental_per_100 | open_cases | overdue_cases
+    /// residents | migrant_share | rental_per_100 | open_cases | overdue_cases | overdue_inspections | rental_by_class
     pub metric: String,
     /// Number of classes (1–9, default 5).
     pub classes: Option<usize>,
@@ -386,6 +411,9 @@ pub async fn map_thematic(
     let v = map_reader(&caller)?;
     if q.metric.ends_with("_cases") {
         require_case_reader(&v)?;
+    }
+    if map::RENTAL_METRICS.contains(&q.metric.as_str()) && !map::reads_rental(&v) {
+        return Err(AppError::forbidden(Permission::RentalRead.code()));
     }
     Ok(Json(
         map::thematic(

@@ -8,6 +8,7 @@ mod audit;
 mod cases;
 mod demo;
 mod disputes;
+mod governance_map;
 mod headers;
 mod imports;
 mod input;

@@ -73,6 +73,8 @@ permissions! {
     PetitionRead = "petition:read", "查看信访事项";
     PetitionWrite = "petition:write", "登记、受理、答复信访事项，办理复查复核与回访";
     PetitionApprove = "petition:approve", "批准信访事项延期办理";
+    CameraRead = "camera:read", "查看电子防控设备";
+    CameraWrite = "camera:write", "维护电子防控设备";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

@@ -177,6 +177,8 @@ const OFFICER_FULL: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    CameraRead,
+    CameraWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -204,6 +206,8 @@ const OFFICER: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    CameraRead,
+    CameraWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -307,6 +311,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RegisterRead,
             PetitionRead,
             PetitionApprove,
+            CameraRead,
         ],
     },
 ];

@@ -290,6 +290,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cameras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_cameras"];
+        put?: never;
+        /** Registers a camera (audited); its grid is the one its point lies in. */
+        post: operations["create_camera"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cameras/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["update_camera"];
+        post?: never;
+        delete: operations["delete_camera"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/case-categories": {
         parameters: {
             query?: never;
@@ -902,6 +935,27 @@ export interface paths {
         get: operations["rejected_rows"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection tasks in the caller's scope (`assignee=me`: the caller's own), newest first. */
+        get: operations["list_inspection_tasks"];
+        put?: never;
+        /**
+         * Gives rental houses to a grid worker to inspect by a day (audited; the worker is notified).
+         *     A house that already has an open task for the worker is not given twice.
+         */
+        post: operations["create_inspection_tasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2590,6 +2644,85 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        Camera: {
+            code: string;
+            /** Format: int64 */
+            grid_id: number;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            installed_on: string | null;
+            /** @description `hd` | `face` | `vehicle` | `other`. */
+            kind: string;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            name: string;
+            note: string;
+            /** @description `online` | `offline` | `fault`. */
+            status: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CameraForm: {
+            /** @description Unique, e.g. `440307003-SP-0001`. */
+            code: string;
+            /** @description `YYYY-MM-DD`. */
+            installed_on?: string | null;
+            /** @description `hd` | `face` | `vehicle` | `other`. */
+            kind: string;
+            /** Format: double */
+            lat: number;
+            /**
+             * Format: double
+             * @description WGS-84; the point must lie in a grid of the caller's scope.
+             */
+            lon: number;
+            name: string;
+            note?: string | null;
+            /** @description `online` | `offline` | `fault`; default online. */
+            status?: string | null;
+        };
+        CameraList: {
+            items: components["schemas"]["Camera"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        CameraPopup: {
+            code: string;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            installed_on: string | null;
+            /** @description The kind's word. */
+            kind: string;
+            link: string;
+            name: string;
+            note: string;
+            /** @description `online` | `offline` | `fault`. */
+            status: string;
+            /** @description The status's word. */
+            status_label: string;
+        };
+        /** @description A camera. */
+        CameraProperties: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            /** @description `hd` | `face` | `vehicle` | `other`. */
+            kind: string;
+            name: string;
+            /** @description `online` | `offline` | `fault`. */
+            status: string;
+        };
         /** @description A case as lists and the detail show it. */
         Case: {
             address: string;
@@ -3105,7 +3238,7 @@ export interface components {
          * @description What a feature carries, by layer: divisions and grids, buildings, key places and
          *     enterprises, cases.
          */
-        FeatureProperties: components["schemas"]["UnitProperties"] | components["schemas"]["BuildingProperties"] | components["schemas"]["PlaceProperties"] | components["schemas"]["CaseProperties"];
+        FeatureProperties: components["schemas"]["UnitProperties"] | components["schemas"]["BuildingProperties"] | components["schemas"]["PlaceProperties"] | components["schemas"]["CaseProperties"] | components["schemas"]["RentalProperties"] | components["schemas"]["CameraProperties"];
         /** @description The evaluation figures (DOMAIN.md) of one department, or of everything. */
         Figures: {
             /** Format: int64 */
@@ -3318,6 +3451,45 @@ export interface components {
         };
         InspectionList: {
             items: components["schemas"]["Inspection"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
+        };
+        InspectionTask: {
+            /** @description The building's address and the room. */
+            address: string;
+            /** Format: int64 */
+            assigned_by: number | null;
+            /** Format: int64 */
+            assignee_id: number;
+            assignee_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            done_at: string | null;
+            /** Format: int64 */
+            done_by_inspection_id: number | null;
+            /** Format: date */
+            due_on: string;
+            /** Format: int64 */
+            grid_id: number;
+            /** Format: int64 */
+            house_id: number;
+            /** Format: int64 */
+            id: number;
+            /** @description Open and past its due day. */
+            overdue: boolean;
+            room: string;
+            /** @description `open` | `done`. */
+            state: string;
+        };
+        InspectionTaskList: {
+            items: components["schemas"]["InspectionTask"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
             next?: string | null;
             /** @description Cursor of the previous page (`before=`), none at the start. */
@@ -3915,7 +4087,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve" | "camera:read" | "camera:write";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -4161,7 +4333,7 @@ export interface components {
          * @description What a popup shows, by layer: names for people (dictionary words, unit names), every `link` a
          *     route of the web app.
          */
-        Popup: components["schemas"]["UnitPopup"] | components["schemas"]["BuildingPopup"] | components["schemas"]["KeyPlacePopup"] | components["schemas"]["KeyEnterprisePopup"] | components["schemas"]["CasePopup"];
+        Popup: components["schemas"]["UnitPopup"] | components["schemas"]["BuildingPopup"] | components["schemas"]["KeyPlacePopup"] | components["schemas"]["KeyEnterprisePopup"] | components["schemas"]["CasePopup"] | components["schemas"]["RentalPopup"] | components["schemas"]["CameraPopup"];
         /** @description A feature for its popup. */
         PopupFeature: {
             geometry: components["schemas"]["Geometry"] | null;
@@ -4257,6 +4429,11 @@ export interface components {
         QueryCounts: {
             /** Format: int64 */
             buildings: number;
+            /**
+             * Format: int64
+             * @description Cameras (0 without `camera:read`).
+             */
+            cameras: number;
             /** Format: int64 */
             houses: number;
             /** Format: int64 */
@@ -4265,6 +4442,11 @@ export interface components {
             migrants: number;
             /** Format: int64 */
             open_cases: number;
+            /**
+             * Format: int64
+             * @description Rental houses past their next inspection day (0 without `rental:read`).
+             */
+            overdue_inspections: number;
             /** Format: int64 */
             rental_houses: number;
             /** Format: int64 */
@@ -4287,6 +4469,25 @@ export interface components {
             /** Format: double */
             lon: number;
         };
+        /** @description A rental house the shape holds (listed for `rental:read` holders, to assign inspections). */
+        QueryRentalHouse: {
+            /** Format: int64 */
+            building_id: number;
+            /** @description `green` | `yellow` | `orange` | `red` | `unclassified`. */
+            class: string;
+            /** Format: int64 */
+            grid_id: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            /** Format: date */
+            next_due_on: string | null;
+            overdue: boolean;
+            room: string;
+        };
         QueryResult: {
             /** @description The first buildings inside (see `buildings_total`). */
             buildings: components["schemas"]["QueryBuilding"][];
@@ -4303,6 +4504,12 @@ export interface components {
             grids_inside: number;
             key_places: components["schemas"]["QueryPoint"][];
             open_cases: components["schemas"]["QueryPoint"][];
+            /** @description Rental houses inside by class code (`unclassified` for none confirmed). */
+            rental_by_class: {
+                [key: string]: number;
+            };
+            /** @description The first rental houses inside (see `counts.rental_houses`), by id. */
+            rental_houses: components["schemas"]["QueryRentalHouse"][];
             residents_by_type: {
                 [key: string]: number;
             };
@@ -4510,6 +4717,48 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description A rental house: where, its class and next inspection, how many live there now. */
+        RentalPopup: {
+            address: string;
+            building_name: string;
+            /** @description `green` | `yellow` | `orange` | `red` | `unclassified`. */
+            class: string;
+            /** @description The class's word (绿色 … ; 未分类). */
+            class_label: string;
+            /** @description The class's plate colour. */
+            color: string;
+            grid_name: string;
+            /** Format: int64 */
+            id: number;
+            last_inspected_on: string | null;
+            /** @description `/governance/rental?house=<id>`. */
+            link: string;
+            next_due_on: string | null;
+            /**
+             * Format: int64
+             * @description Residents living there now.
+             */
+            occupants: number;
+            /** @description Past its next inspection day. */
+            overdue: boolean;
+            room: string;
+        };
+        /** @description A rental house (at its building's point). */
+        RentalProperties: {
+            /** Format: int64 */
+            building_id: number;
+            /** @description `green` | `yellow` | `orange` | `red` | `unclassified`. */
+            class: string;
+            /** @description The class's plate colour, `#rrggbb` (grey when unclassified). */
+            color: string;
+            /** Format: int64 */
+            id: number;
+            /** @description `YYYY-MM-DD`. */
+            next_due_on: string | null;
+            /** @description Past its next inspection day. */
+            overdue: boolean;
+            room: string;
         };
         /**
          * @description The class rules (each a fact, a threshold and the class it calls for) and the days between
@@ -4891,6 +5140,17 @@ export interface components {
             ytd_mediated: number;
             /** Format: int32 */
             ytd_screened: number;
+        };
+        TaskForm: {
+            /**
+             * Format: int64
+             * @description A user who is a grid worker of every one of those houses' grids.
+             */
+            assignee_id: number;
+            /** @description `YYYY-MM-DD`, today or later. */
+            due_on: string;
+            /** @description Rental houses in the caller's scope (at most 500). */
+            house_ids: number[];
         };
         TemplateForm: {
             /**
@@ -6826,6 +7086,386 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    list_cameras: {
+        parameters: {
+            query?: {
+                org_unit_id?: number;
+                /** @description `hd` | `face` | `vehicle` | `other`. */
+                kind?: string;
+                /** @description `online` | `offline` | `fault`. */
+                status?: string;
+                /** @description Part of the code or the name. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_camera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CameraForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Camera"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    update_camera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CameraForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Camera"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    delete_camera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10437,6 +11077,182 @@ export interface operations {
             };
         };
     };
+    list_inspection_tasks: {
+        parameters: {
+            query?: {
+                /** @description `me` for the caller's own tasks, or a user id. */
+                assignee?: string;
+                org_unit_id?: number;
+                /** @description `open` | `done`. */
+                state?: string;
+                page?: number;
+                page_size?: number;
+                /** @description The `next` of the page before: the rows after it (`page` is then only shown). */
+                after?: string;
+                /** @description The `prev` of the page after: the rows before it. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionTaskList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    create_inspection_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionTask"][];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     list_key_enterprises: {
         parameters: {
             query?: {
@@ -11990,7 +12806,7 @@ export interface operations {
             query: {
                 /** @description grid | community | subdistrict */
                 level?: string;
-                /** @description residents | migrant_share | rental_per_100 | open_cases | overdue_cases */
+                /** @description residents | migrant_share | rental_per_100 | open_cases | overdue_cases | overdue_inspections | rental_by_class */
                 metric: string;
                 /** @description Number of classes (1–9, default 5). */
                 classes?: number;
@@ -12069,7 +12885,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description divisions | grids | buildings | key_places | key_enterprises | cases */
+                /** @description divisions | grids | buildings | key_places | key_enterprises | cases | rental_houses | overdue_inspections | cameras */
                 layer: string;
                 z: number;
                 x: number;

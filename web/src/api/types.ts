@@ -129,7 +129,23 @@ export type RegridRun = Schemas['RegridRun']
 export type RegridMove = Schemas['RegridMove']
 
 /** The map's own layers, as the tile and feature endpoints name them (the schema types `name` as a string). */
-export type MapLayerName = 'divisions' | 'grids' | 'buildings' | 'key_places' | 'key_enterprises' | 'cases'
+export type MapLayerName =
+  | 'divisions'
+  | 'grids'
+  | 'buildings'
+  | 'key_places'
+  | 'key_enterprises'
+  | 'cases'
+  | 'rental_houses'
+  | 'overdue_inspections'
+  | 'cameras'
+export type QueryRentalHouse = Schemas['QueryRentalHouse']
+export type InspectionTask = Schemas['InspectionTask']
+export type InspectionTaskList = Schemas['InspectionTaskList']
+export type TaskForm = Schemas['TaskForm']
+export type Camera = Schemas['Camera']
+export type CameraList = Schemas['CameraList']
+export type CameraForm = Schemas['CameraForm']
 /** The levels the page colours (the server also answers `subdistrict`). */
 export type ThematicLevel = 'grid' | 'community'
 /** A regrid run's `status` (the schema types it as a string). */

@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read'] },
     children: [
       {
         path: 'rental',
@@ -77,6 +77,18 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-dispute-tally',
         component: () => import('@/views/governance/dispute-tally/index.vue'),
         meta: { title: 'menu.disputeTally', perm: 'dispute:read' },
+      },
+      {
+        path: 'inspection-tasks',
+        name: 'governance-inspection-tasks',
+        component: () => import('@/views/governance/inspection-tasks/index.vue'),
+        meta: { title: 'menu.inspectionTasks', perm: 'rental:read' },
+      },
+      {
+        path: 'cameras',
+        name: 'governance-cameras',
+        component: () => import('@/views/governance/cameras/index.vue'),
+        meta: { title: 'menu.cameras', perm: 'camera:read' },
       },
       {
         path: 'petitions',

@@ -1,5 +1,6 @@
 //! The demo district's geography, registries and cases: deterministic for a seed.
 mod bulk;
+mod cameras;
 mod disputes;
 mod geography;
 mod history;
@@ -9,6 +10,7 @@ mod petitions;
 mod registries;
 mod rental;
 
+pub use cameras::cameras;
 pub use disputes::{DisputeDemoTally, disputes};
 pub use geography::geography;
 pub use history::case_history;

@@ -183,6 +183,7 @@ pub async fn record_inspection(db: &Db, actor: &Actor, house_id: i64, i: Inspect
     }
     .insert(&*txn)
     .await?;
+    super::inspection_tasks::done_by_inspection(&*txn, h.id, m.id).await?;
     let mut am: house::ActiveModel = h.into();
     am.last_inspected_on = Set(Some(last));
     am.next_due_on = Set(Some(due));

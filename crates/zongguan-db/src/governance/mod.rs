@@ -1,11 +1,15 @@
-//! Comprehensive governance (综合治理): rental houses by risk class with their inspections, disputes
-//! with their mediation, screening rounds and tally, on the rules and schedules that are settings. Every query takes the caller's scope; every write audits.
+//! Comprehensive governance (综合治理): rental houses by risk class with their inspections and
+//! the inspection tasks assigned from the map, cameras, disputes with their mediation, screening
+//! rounds and tally, on the rules and schedules that are settings. Every query takes the caller's
+//! scope; every write audits.
+mod cameras;
 mod checklists;
 mod classify;
 mod dispute_notice_facts;
 mod dispute_settings;
 mod dispute_tally;
 mod disputes;
+mod inspection_tasks;
 mod inspections;
 mod intake_register;
 mod notice_settings;
@@ -17,6 +21,10 @@ mod rental;
 mod screenings;
 mod settings;
 
+pub use cameras::{
+    CAMERA_KINDS, CAMERA_STATUSES, Camera, CameraFilter, CameraInput, create_camera, delete_camera, list_cameras,
+    update_camera,
+};
 pub use checklists::{ChecklistItem, checklists};
 pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
 pub use dispute_settings::{DisputeSettings, dispute_settings};
@@ -25,6 +33,7 @@ pub use disputes::{
     Dispute, DisputeDetail, DisputeFilter, DisputeStep, DisputeTimelineRow, NewDispute, Party, PartyInput, act,
     get_dispute, list_disputes, register_dispute,
 };
+pub use inspection_tasks::{InspectionTask, MAX_TASK_HOUSES, TaskFilter, assign_inspections, list_inspection_tasks};
 pub use inspections::{
     Inspection, InspectionFilter, InspectionInput, inspections_of, list_inspections, mark_rectified, record_inspection,
 };

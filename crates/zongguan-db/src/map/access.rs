@@ -13,6 +13,16 @@ pub fn reads_cases(actor: &Actor) -> bool {
     CASE_READERS.iter().any(|p| actor.can(*p))
 }
 
+/// May the actor see rental houses on the map (`rental:read`)?
+pub fn reads_rental(actor: &Actor) -> bool {
+    actor.can(zongguan_core::permission::Permission::RentalRead)
+}
+
+/// May the actor see cameras on the map (`camera:read`)?
+pub fn reads_cameras(actor: &Actor) -> bool {
+    actor.can(zongguan_core::permission::Permission::CameraRead)
+}
+
 /// What one actor sees of one snapshot, worked out once per request.
 pub struct Visible<'a> {
     actor: &'a Actor,
@@ -20,6 +30,9 @@ pub struct Visible<'a> {
     pub units: HashSet<i64>,
     /// May read cases.
     pub cases: bool,
+    /// May read rental houses and cameras.
+    pub rental: bool,
+    pub cameras: bool,
 }
 
 impl<'a> Visible<'a> {
@@ -38,6 +51,8 @@ impl<'a> Visible<'a> {
             actor,
             units,
             cases: reads_cases(actor),
+            rental: reads_rental(actor),
+            cameras: reads_cameras(actor),
         }
     }
 
@@ -56,6 +71,14 @@ impl<'a> Visible<'a> {
             Some(uid) => created_by == Some(uid),
             None => matches!(self.actor.scope, Scope::All) || self.units.contains(&unit),
         }
+    }
+
+    pub fn rental_house(&self, h: &super::RentalPt) -> bool {
+        self.rental && self.row(h.grid_id, h.created_by)
+    }
+
+    pub fn camera(&self, c: &super::CameraPt) -> bool {
+        self.cameras && self.row(c.grid_id, c.created_by)
     }
 
     pub fn case(&self, c: &CasePt) -> bool {

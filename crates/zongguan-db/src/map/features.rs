@@ -52,6 +52,54 @@ pub enum FeatureProperties {
     Building(BuildingProperties),
     Place(PlaceProperties),
     Case(CaseProperties),
+    Rental(RentalProperties),
+    Camera(CameraProperties),
+}
+
+/// A rental house (at its building's point).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RentalProperties {
+    pub building_id: i64,
+    /// `green` | `yellow` | `orange` | `red` | `unclassified`.
+    pub class: String,
+    /// The class's plate colour, `#rrggbb` (grey when unclassified).
+    pub color: String,
+    pub id: i64,
+    /// `YYYY-MM-DD`.
+    #[schema(required = true)]
+    pub next_due_on: Option<String>,
+    /// Past its next inspection day.
+    pub overdue: bool,
+    pub room: String,
+}
+
+/// A camera.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CameraProperties {
+    pub code: String,
+    pub id: i64,
+    /// `hd` | `face` | `vehicle` | `other`.
+    pub kind: String,
+    pub name: String,
+    /// `online` | `offline` | `fault`.
+    pub status: String,
+}
+
+/// The plate colour of a class code; grey for unclassified.
+pub fn class_color(code: &str) -> &'static str {
+    zongguan_core::governance::rental_class::RiskClass::parse(code).map_or("#9e9e9e", |c| c.hex())
+}
+
+pub(super) fn rental_properties(h: &super::RentalPt, today: chrono::NaiveDate) -> RentalProperties {
+    RentalProperties {
+        building_id: h.building_id,
+        class: h.class_code().into(),
+        color: class_color(h.class_code()).into(),
+        id: h.id,
+        next_due_on: h.next_due_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        overdue: h.overdue(today),
+        room: h.room.clone(),
+    }
 }
 
 /// A division or a grid.
@@ -176,6 +224,43 @@ pub fn features(layers: &Layers, actor: &Actor, name: &str, bb: Bbox) -> Option<
                     c.id,
                     Geometry::point(c.lon, c.lat),
                     FeatureProperties::Case(p),
+                ));
+            }
+        }
+        "rental_houses" | "overdue_inspections" => {
+            let today = zongguan_core::time::cst_date(Utc::now());
+            let only_overdue = name == "overdue_inspections";
+            let mut hs: Vec<_> = layers
+                .rental
+                .values()
+                .filter(|h| in_bbox(bb, h.lon, h.lat) && visible.rental_house(h) && (!only_overdue || h.overdue(today)))
+                .collect();
+            hs.sort_by_key(|h| h.id);
+            for h in hs {
+                out.push(Feature::new(
+                    h.id,
+                    Geometry::point(h.lon, h.lat),
+                    FeatureProperties::Rental(rental_properties(h, today)),
+                ));
+            }
+        }
+        "cameras" => {
+            for c in layers
+                .cameras
+                .iter()
+                .filter(|c| in_bbox(bb, c.lon, c.lat) && visible.camera(c))
+            {
+                let p = CameraProperties {
+                    code: c.code.clone(),
+                    id: c.id,
+                    kind: c.kind.clone(),
+                    name: c.name.clone(),
+                    status: c.status.clone(),
+                };
+                out.push(Feature::new(
+                    c.id,
+                    Geometry::point(c.lon, c.lat),
+                    FeatureProperties::Camera(p),
                 ));
             }
         }

@@ -136,6 +136,9 @@ pub struct Layers {
     pub places: Arc<Vec<PlacePt>>,
     /// Open cases with a location.
     pub cases: Arc<HashMap<i64, CasePt>>,
+    /// Rental houses by id, at their building's point.
+    pub rental: Arc<HashMap<i64, super::RentalPt>>,
+    pub cameras: Arc<Vec<super::CameraPt>>,
 }
 
 /// Residents, houses and rental houses of one building (from current residences), compact: a
@@ -205,6 +208,7 @@ struct State {
     cases_since: Option<DateTime<Utc>>,
     /// Per-building counts of a grid, at the grid's version; filled when first needed.
     counts: HashMap<i64, (i64, GridCounts)>,
+    gov: super::gov_layers::GovState,
 }
 
 /// The layers, held in memory and kept current: org unit shapes (reloaded when the trigger-bumped
@@ -280,7 +284,9 @@ async fn refresh(db: &Db, st: &mut State) -> DbResult<()> {
     refresh_units(db, st).await?;
     refresh_buildings(db, st).await?;
     refresh_places(db, st).await?;
-    refresh_cases(db, st).await
+    refresh_cases(db, st).await?;
+    super::gov_layers::refresh_rental(db, &mut st.gov, &mut st.layers.rental).await?;
+    super::gov_layers::refresh_cameras(db, &mut st.gov, &mut st.layers.cameras).await
 }
 
 /// Org unit shapes, all of them whenever the trigger-bumped `org_version` moved.

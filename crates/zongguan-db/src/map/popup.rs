@@ -44,6 +44,52 @@ pub enum Popup {
     KeyPlace(KeyPlacePopup),
     KeyEnterprise(KeyEnterprisePopup),
     Case(CasePopup),
+    Rental(RentalPopup),
+    Camera(CameraPopup),
+}
+
+/// A rental house: where, its class and next inspection, how many live there now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RentalPopup {
+    pub address: String,
+    pub building_name: String,
+    /// `green` | `yellow` | `orange` | `red` | `unclassified`.
+    pub class: String,
+    /// The class's word (绿色 … ; 未分类).
+    pub class_label: String,
+    /// The class's plate colour.
+    pub color: String,
+    pub grid_name: String,
+    pub id: i64,
+    #[schema(required = true)]
+    pub last_inspected_on: Option<String>,
+    /// `/governance/rental?house=<id>`.
+    pub link: String,
+    #[schema(required = true)]
+    pub next_due_on: Option<String>,
+    /// Residents living there now.
+    pub occupants: u64,
+    /// Past its next inspection day.
+    pub overdue: bool,
+    pub room: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CameraPopup {
+    pub code: String,
+    pub grid_name: String,
+    pub id: i64,
+    #[schema(required = true)]
+    pub installed_on: Option<String>,
+    /// The kind's word.
+    pub kind: String,
+    pub link: String,
+    pub name: String,
+    pub note: String,
+    /// `online` | `offline` | `fault`.
+    pub status: String,
+    /// The status's word.
+    pub status_label: String,
 }
 
 /// A division or grid, with the registry's counts of everything below it.
@@ -142,6 +188,8 @@ pub async fn feature_detail(db: &Db, actor: &Actor, name: &str, id: i64) -> DbRe
         "key_places" => key_place_popup(db, &layers, &visible, id).await?,
         "key_enterprises" => key_enterprise_popup(db, &layers, &visible, id).await?,
         "cases" => case_popup(db, &layers, &visible, id).await?,
+        "rental_houses" | "overdue_inspections" => rental_popup(db, &layers, &visible, id).await?,
+        "cameras" => camera_popup(db, &layers, &visible, id).await?,
         _ => {
             return Err(DbError::invalid("layer", format!("图层须为 {}", LAYERS.join("、"))));
         }
@@ -323,4 +371,66 @@ async fn case_popup(db: &Db, layers: &Layers, visible: &Visible<'_>, id: i64) ->
         state_label: state_label.into(),
     };
     Ok((point(k.lon, k.lat), Popup::Case(p)))
+}
+
+async fn rental_popup(db: &Db, layers: &Layers, visible: &Visible<'_>, id: i64) -> Answer {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let h = crate::entity::house::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|h| h.is_rental && visible.rental && visible.row(h.grid_id, h.created_by))
+        .ok_or(DbError::NotFound)?;
+    let b = building::Entity::find_by_id(h.building_id)
+        .one(&db.conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let occupants = crate::entity::residence::Entity::find()
+        .filter(crate::entity::residence::Column::HouseId.eq(h.id))
+        .filter(crate::entity::residence::Column::Until.is_null())
+        .count(&db.conn)
+        .await?;
+    let class = h.rental_risk_class.clone().unwrap_or_else(|| "unclassified".into());
+    let rc = zongguan_core::governance::rental_class::RiskClass::parse(&class);
+    let today = zongguan_core::time::cst_date(Utc::now());
+    let ymd = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let p = RentalPopup {
+        address: b.address,
+        building_name: b.name,
+        class_label: rc.map_or("未分类", |c| c.zh()).into(),
+        color: super::features::class_color(&class).into(),
+        class,
+        grid_name: unit_name(layers, h.grid_id),
+        id: h.id,
+        last_inspected_on: ymd(h.last_inspected_on),
+        link: format!("/governance/rental?house={}", h.id),
+        next_due_on: ymd(h.next_due_on),
+        occupants,
+        overdue: h.next_due_on.is_none_or(|d| d < today),
+        room: h.room,
+    };
+    Ok((Some(Geometry::point(b.lon, b.lat)), Popup::Rental(p)))
+}
+
+async fn camera_popup(db: &Db, layers: &Layers, visible: &Visible<'_>, id: i64) -> Answer {
+    use crate::governance::{CAMERA_KINDS, CAMERA_STATUSES};
+    let c = crate::entity::camera::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|c| visible.cameras && visible.row(c.grid_id, c.created_by))
+        .ok_or(DbError::NotFound)?;
+    let word =
+        |list: &[(&str, &'static str)], code: &str| list.iter().find(|(k, _)| *k == code).map_or("", |(_, w)| *w);
+    let p = CameraPopup {
+        grid_name: unit_name(layers, c.grid_id),
+        id: c.id,
+        installed_on: c.installed_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        kind: word(&CAMERA_KINDS, &c.kind).into(),
+        link: format!("/governance/cameras?id={}", c.id),
+        name: c.name,
+        note: c.note,
+        status_label: word(&CAMERA_STATUSES, &c.status).into(),
+        status: c.status,
+        code: c.code,
+    };
+    Ok((Some(Geometry::point(c.lon, c.lat)), Popup::Camera(p)))
 }

@@ -20,6 +20,26 @@ pub struct QueryCounts {
     pub rental_houses: u64,
     pub key_places: u64,
     pub open_cases: u64,
+    /// Rental houses past their next inspection day (0 without `rental:read`).
+    pub overdue_inspections: u64,
+    /// Cameras (0 without `camera:read`).
+    pub cameras: u64,
+}
+
+/// A rental house the shape holds (listed for `rental:read` holders, to assign inspections).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueryRentalHouse {
+    pub id: i64,
+    pub building_id: i64,
+    pub grid_id: i64,
+    pub room: String,
+    /// `green` | `yellow` | `orange` | `red` | `unclassified`.
+    pub class: String,
+    #[schema(required = true)]
+    pub next_due_on: Option<chrono::NaiveDate>,
+    pub overdue: bool,
+    pub lon: f64,
+    pub lat: f64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -56,6 +76,10 @@ pub struct QueryResult {
     pub buildings_total: u64,
     pub key_places: Vec<QueryPoint>,
     pub open_cases: Vec<QueryPoint>,
+    /// The first rental houses inside (see `counts.rental_houses`), by id.
+    pub rental_houses: Vec<QueryRentalHouse>,
+    /// Rental houses inside by class code (`unclassified` for none confirmed).
+    pub rental_by_class: BTreeMap<String, u64>,
     /// Grids wholly inside the shape (counted from the registry's per-grid figures) and grids cut
     /// by it (counted building by building).
     pub grids_inside: u64,
@@ -116,6 +140,8 @@ pub async fn query(db: &Db, actor: &Actor, shape: MultiPolygon<f64>, list_limit:
     res.buildings = listed(db, picked, list_limit).await?;
     res.key_places.truncate(list_limit);
     res.open_cases.truncate(list_limit);
+    res.rental_houses
+        .truncate(super::super::governance::MAX_TASK_HOUSES.max(list_limit));
     Ok(res)
 }
 
@@ -186,6 +212,34 @@ fn pick(layers: &Layers, actor: &Actor, shape: &MultiPolygon<f64>, list_limit: u
         });
     }
     res.open_cases.sort_by_key(|p| std::cmp::Reverse(p.id));
+    let today = zongguan_core::time::cst_date(chrono::Utc::now());
+    for h in layers
+        .rental
+        .values()
+        .filter(|h| in_bbox(bb, h.lon, h.lat) && visible.rental_house(h) && shape.contains(&Point::new(h.lon, h.lat)))
+    {
+        *res.rental_by_class.entry(h.class_code().to_string()).or_default() += 1;
+        if h.overdue(today) {
+            res.counts.overdue_inspections += 1;
+        }
+        res.rental_houses.push(QueryRentalHouse {
+            id: h.id,
+            building_id: h.building_id,
+            grid_id: h.grid_id,
+            room: h.room.clone(),
+            class: h.class_code().into(),
+            next_due_on: h.next_due_on,
+            overdue: h.overdue(today),
+            lon: h.lon,
+            lat: h.lat,
+        });
+    }
+    res.rental_houses.sort_by_key(|h| h.id);
+    res.counts.cameras = layers
+        .cameras
+        .iter()
+        .filter(|c| in_bbox(bb, c.lon, c.lat) && visible.camera(c) && shape.contains(&Point::new(c.lon, c.lat)))
+        .count() as u64;
     Found {
         inside,
         cut,

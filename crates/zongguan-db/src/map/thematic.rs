@@ -11,13 +11,18 @@ use super::{UnitShape, Visible};
 use crate::entity::case_record;
 use crate::{Actor, Db, DbResult};
 
-pub const METRICS: [(&str, &str, &str); 5] = [
+pub const METRICS: [(&str, &str, &str); 7] = [
     ("residents", "实有人口", "人"),
     ("migrant_share", "流动人口占比", "%"),
     ("rental_per_100", "每百户出租屋", "套"),
     ("open_cases", "在办事件", "件"),
     ("overdue_cases", "超期事件", "件"),
+    ("overdue_inspections", "巡查超期出租屋", "套"),
+    ("rental_by_class", "严管级和禁止级（橙色、红色）出租屋占比", "%"),
 ];
+
+/// The metrics drawn from rental houses (they need `rental:read`).
+pub const RENTAL_METRICS: [&str; 2] = ["overdue_inspections", "rental_by_class"];
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ThematicValue {
@@ -104,6 +109,20 @@ pub async fn thematic(db: &Db, actor: &Actor, level: &str, metric: &str, classes
                 })
                 .await?;
         }
+        "overdue_inspections" | "rental_by_class" => {
+            let today = zongguan_core::time::cst_date(Utc::now());
+            for h in layers.rental.values().filter(|h| visible.rental_house(h)) {
+                let n = if metric == "overdue_inspections" {
+                    f64::from(u8::from(h.overdue(today)))
+                } else {
+                    f64::from(u8::from(matches!(h.class_code(), "orange" | "red")))
+                };
+                for a in ancestors(h.grid_id) {
+                    *num.entry(a).or_default() += n;
+                    *den.entry(a).or_default() += 1.0;
+                }
+            }
+        }
         _ => {
             let now = Utc::now();
             for c in layers
@@ -122,7 +141,9 @@ pub async fn thematic(db: &Db, actor: &Actor, level: &str, metric: &str, classes
         .map(|u| {
             let n = num.get(&u.id).copied().unwrap_or(0.0);
             let value = match metric {
-                "migrant_share" | "rental_per_100" => per_100(n, den.get(&u.id).copied().unwrap_or(0.0)),
+                "migrant_share" | "rental_per_100" | "rental_by_class" => {
+                    per_100(n, den.get(&u.id).copied().unwrap_or(0.0))
+                }
                 _ => n,
             };
             ThematicValue {

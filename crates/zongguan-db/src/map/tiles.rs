@@ -47,6 +47,8 @@ pub fn tile(layers: &Layers, actor: &Actor, name: &str, z: u8, x: u32, y: u32) -
         "buildings" if z < GRID_TOTALS_BELOW && !f.visible.own_records() => building_totals(&mut layer, &f),
         "buildings" => building_points(&mut layer, &f),
         "key_places" | "key_enterprises" => place_points(&mut layer, &f, name),
+        "rental_houses" | "overdue_inspections" => rental_points(&mut layer, &f, name == "overdue_inspections"),
+        "cameras" => camera_points(&mut layer, &f),
         _ => case_points(&mut layer, &f),
     }
     Some(mvt::encode(&[layer]))
@@ -164,4 +166,48 @@ fn case_points(layer: &mut Layer, f: &Frame<'_>) {
         .collect();
     let cluster = f.cluster(POINT_CLUSTER_BELOW, pts.len());
     add_points(layer, &f.proj, cluster, pts, |c| c);
+}
+
+/// Rental houses at their building's point, with the class, its colour and the due state.
+fn rental_points(layer: &mut Layer, f: &Frame<'_>, only_overdue: bool) {
+    let today = zongguan_core::time::cst_date(Utc::now());
+    let pts: Vec<_> = f
+        .layers
+        .rental
+        .values()
+        .filter(|h| in_bbox(f.bb, h.lon, h.lat) && f.visible.rental_house(h) && (!only_overdue || h.overdue(today)))
+        .map(|h| {
+            let props = vec![
+                ("id", Value::Int(h.id)),
+                ("room", h.room.clone().into()),
+                ("class", h.class_code().to_string().into()),
+                ("color", super::features::class_color(h.class_code()).to_string().into()),
+                ("overdue", Value::Bool(h.overdue(today))),
+            ];
+            (h.lon, h.lat, (Some(h.id as u64), props))
+        })
+        .collect();
+    let cluster = f.cluster(POINT_CLUSTER_BELOW, pts.len());
+    add_points(layer, &f.proj, cluster, pts, |p| p);
+}
+
+fn camera_points(layer: &mut Layer, f: &Frame<'_>) {
+    let pts: Vec<_> = f
+        .layers
+        .cameras
+        .iter()
+        .filter(|c| in_bbox(f.bb, c.lon, c.lat) && f.visible.camera(c))
+        .map(|c| {
+            let props = vec![
+                ("id", Value::Int(c.id)),
+                ("code", c.code.clone().into()),
+                ("name", c.name.clone().into()),
+                ("kind", c.kind.clone().into()),
+                ("status", c.status.clone().into()),
+            ];
+            (c.lon, c.lat, (Some(c.id as u64), props))
+        })
+        .collect();
+    let cluster = f.cluster(POINT_CLUSTER_BELOW, pts.len());
+    add_points(layer, &f.proj, cluster, pts, |p| p);
 }

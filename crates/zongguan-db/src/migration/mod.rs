@@ -25,6 +25,7 @@ pub(crate) mod m0019_governance_disputes;
 pub(crate) mod m0020_governance_petitions;
 mod m0021_governance_notices;
 mod m0022_notifications;
+mod m0024_governance_map;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_governance_petitions::Migration),
             Box::new(m0021_governance_notices::Migration),
             Box::new(m0022_notifications::Migration),
+            Box::new(m0024_governance_map::Migration),
         ]
     }
 }
@@ -107,6 +109,7 @@ mod tests {
                 "m0020_governance_petitions",
                 "m0021_governance_notices",
                 "m0022_notifications",
+                "m0024_governance_map",
             ]
         );
     }

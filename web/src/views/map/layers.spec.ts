@@ -20,7 +20,10 @@ const CONFIG_LAYERS: MapLayerDef[] = [
   { name: 'grids', title: '网格', kind: 'polygon' },
   { name: 'key_places', title: '重点场所', kind: 'point' },
   { name: 'key_enterprises', title: '重点企业', kind: 'point' },
-  { name: 'cameras' as MapLayerDef['name'], title: '电子防控', kind: 'point' },
+  { name: 'rental_houses', title: '出租屋', kind: 'point' },
+  { name: 'overdue_inspections', title: '巡查超期出租屋', kind: 'point' },
+  { name: 'cameras', title: '视频监控', kind: 'point' },
+  { name: 'drones' as MapLayerDef['name'], title: '无人机', kind: 'point' },
 ]
 
 describe('map layers', () => {
@@ -37,6 +40,9 @@ describe('map layers', () => {
       key_places: false,
       key_enterprises: false,
       cases: false,
+      rental_houses: false,
+      overdue_inspections: false,
+      cameras: false,
     })
   })
 
@@ -62,7 +68,7 @@ describe('map labels in both languages', () => {
       ...Object.values(LAYER_LEGENDS).flatMap((items) => items.map((i) => i.label)),
       ...COUNT_KEYS.map((k) => `map.count.${k}`),
       ...PROP_ORDER.map((k) => `map.prop.${k}`),
-      ...['residents', 'migrant_share', 'rental_per_100', 'open_cases', 'overdue_cases'].flatMap((m) => [
+      ...['residents', 'migrant_share', 'rental_per_100', 'open_cases', 'overdue_cases', 'overdue_inspections', 'rental_by_class'].flatMap((m) => [
         `map.metric.${m}`,
         `map.metricUnit.${m}`,
       ]),
@@ -86,6 +92,8 @@ describe('map labels in both languages', () => {
       '出租屋',
       '重点场所',
       '在办事件',
+      '巡查超期出租屋',
+      '视频监控',
     ])
     expect(zhCN.map.query.export).toBe('导出')
     expect(zhCN.map.query.clear).toBe('清除')

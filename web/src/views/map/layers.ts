@@ -9,6 +9,9 @@ export const LAYER_ORDER: readonly MapLayerName[] = [
   'buildings',
   'key_places',
   'key_enterprises',
+  'rental_houses',
+  'overdue_inspections',
+  'cameras',
   'cases',
 ]
 
@@ -44,6 +47,25 @@ export const POINT_COLOR: Record<Exclude<MapLayerName, 'divisions' | 'grids'>, s
   key_places: '#e08a00',
   key_enterprises: '#7b3fbf',
   cases: '#e6393f',
+  rental_houses: '#9e9e9e',
+  overdue_inspections: '#b71c1c',
+  cameras: '#1e88e5',
+}
+
+/** The class plate colours (the server sends each point's own `color`); grey for unclassified. */
+export const RENTAL_CLASS_COLOR: Record<string, string> = {
+  green: '#2e7d32',
+  yellow: '#f9a825',
+  orange: '#ef6c00',
+  red: '#c62828',
+  unclassified: '#9e9e9e',
+}
+
+/** Cameras by status. */
+export const CAMERA_STATUS_COLOR: Record<string, string> = {
+  online: '#1e88e5',
+  offline: '#757575',
+  fault: '#d32f2f',
 }
 /** Overdue cases are drawn darker and larger. */
 export const CASE_OVERDUE_COLOR = '#8b0000'
@@ -71,6 +93,17 @@ export const LAYER_LEGENDS: Record<MapLayerName, LayerLegendItem[]> = {
   ],
   key_places: [{ shape: 'circle', color: POINT_COLOR.key_places, label: 'map.legend.keyPlace' }],
   key_enterprises: [{ shape: 'circle', color: POINT_COLOR.key_enterprises, label: 'map.legend.keyEnterprise' }],
+  rental_houses: (['green', 'yellow', 'orange', 'red', 'unclassified'] as const).map((c) => ({
+    shape: 'circle' as const,
+    color: RENTAL_CLASS_COLOR[c]!,
+    label: `map.legend.rental_${c}`,
+  })),
+  overdue_inspections: [{ shape: 'circle', color: POINT_COLOR.overdue_inspections, label: 'map.legend.overdueInspection' }],
+  cameras: (['online', 'offline', 'fault'] as const).map((c) => ({
+    shape: 'circle' as const,
+    color: CAMERA_STATUS_COLOR[c]!,
+    label: `map.legend.camera_${c}`,
+  })),
   cases: [
     { shape: 'circle', color: POINT_COLOR.cases, label: 'map.legend.openCase' },
     { shape: 'circle', color: CASE_OVERDUE_COLOR, label: 'map.legend.overdueCase' },

@@ -14,6 +14,16 @@ export const PROP_ORDER = [
   'deadline_at',
   'reported_at',
   'address',
+  'building_name',
+  'room',
+  'class_label',
+  'next_due_on',
+  'last_inspected_on',
+  'occupants',
+  'kind',
+  'status_label',
+  'installed_on',
+  'note',
   'grid_name',
   'community_name',
   'floors',
@@ -37,7 +47,7 @@ export const PROP_ORDER = [
 ] as const
 
 /** Never shown as rows: the link is the 查看详情 button, the rest is for the map itself. */
-const HIDDEN = new Set(['id', 'link', 'cluster', 'count', 'geometry', 'lon', 'lat', 'parent_id', 'layer'])
+const HIDDEN = new Set(['id', 'link', 'class', 'color', 'status', 'building_id', 'cluster', 'count', 'geometry', 'lon', 'lat', 'parent_id', 'layer'])
 
 /** Code fields and the server code table (GET /api/v1/dicts) that names them. */
 export const DICT_OF: Record<string, string> = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { breakdownRows, circlePolygon, countRows, COUNT_KEYS, distanceMetres, queryBody, roundArea } from './query'
 
 describe('query counts table', () => {
-  it('has the eight counts in the agreed order', () => {
+  it('has the ten counts in the agreed order', () => {
     const rows = countRows({
       residents: 1520,
       migrants: 610,
@@ -12,6 +12,8 @@ describe('query counts table', () => {
       rental_houses: 215,
       key_places: 3,
       open_cases: 7,
+      overdue_inspections: 4,
+      cameras: 9,
     })
     expect(rows).toEqual([
       { key: 'residents', value: 1520 },
@@ -22,11 +24,13 @@ describe('query counts table', () => {
       { key: 'rental_houses', value: 215 },
       { key: 'key_places', value: 3 },
       { key: 'open_cases', value: 7 },
+      { key: 'overdue_inspections', value: 4 },
+      { key: 'cameras', value: 9 },
     ])
   })
 
   it('shows a missing count as 0', () => {
-    expect(countRows({ buildings: 2 }).map((r) => r.value)).toEqual([0, 0, 0, 2, 0, 0, 0, 0])
+    expect(countRows({ buildings: 2 }).map((r) => r.value)).toEqual([0, 0, 0, 2, 0, 0, 0, 0, 0, 0])
     expect(countRows(null)).toHaveLength(COUNT_KEYS.length)
   })
 

@@ -12,6 +12,8 @@ export const COUNT_KEYS: readonly (keyof QueryCounts)[] = [
   'rental_houses',
   'key_places',
   'open_cases',
+  'overdue_inspections',
+  'cameras',
 ]
 
 export interface CountRow {

@@ -11,6 +11,7 @@ import {
   DIVISION_STROKE,
   GRID_COLOR,
   POINT_COLOR,
+  CAMERA_STATUS_COLOR,
 } from './layers'
 import { fillOf, type ThematicPaint } from './thematic'
 
@@ -123,7 +124,13 @@ function pointStyle(layer: Exclude<MapLayerName, 'divisions' | 'grids'>, ctx: St
     const color = POINT_COLOR[layer]
     if (feature.get('cluster')) return clusterStyle(color, Number(feature.get('count')) || 0, ctx.locale)
     const overdue = layer === 'cases' && feature.get('overdue') === true
-    const fill = overdue ? CASE_OVERDUE_COLOR : color
+    const own =
+      layer === 'rental_houses' || layer === 'overdue_inspections'
+        ? String(feature.get('color') ?? '') || color
+        : layer === 'cameras'
+          ? (CAMERA_STATUS_COLOR[String(feature.get('status'))] ?? color)
+          : color
+    const fill = overdue ? CASE_OVERDUE_COLOR : own
     const radius = overdue ? 7 : layer === 'buildings' ? 5 : 6
     return cached(`p|${fill}|${radius}`, () =>
       new Style({
