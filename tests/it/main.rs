@@ -20,3 +20,4 @@ mod registry;
 mod rental;
 mod scope;
 mod security;
+mod stability;

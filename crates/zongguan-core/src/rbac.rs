@@ -174,6 +174,12 @@ const OFFICER_FULL: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    IncidentRead,
+    IncidentWrite,
+    FollowupRead,
+    FollowupWrite,
+    WatchRead,
+    WatchWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -198,6 +204,12 @@ const OFFICER: &[Permission] = &[
     RegisterRead,
     PetitionRead,
     PetitionWrite,
+    IncidentRead,
+    IncidentWrite,
+    FollowupRead,
+    FollowupWrite,
+    WatchRead,
+    WatchWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -271,6 +283,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             MapRead,
             RentalRead,
             RentalWrite,
+            FollowupRead,
+            FollowupWrite,
+            WatchRead,
         ],
     },
     RoleDef {
@@ -298,6 +313,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RegisterRead,
             PetitionRead,
             PetitionApprove,
+            IncidentRead,
+            FollowupRead,
+            WatchRead,
         ],
     },
 ];

@@ -4,3 +4,4 @@ pub mod notices;
 pub mod petitions;
 pub mod registers;
 pub mod rental;
+pub mod stability;

@@ -24,6 +24,7 @@ pub(crate) mod m0018_name_bigrams;
 pub(crate) mod m0020_governance_petitions;
 mod m0021_governance_notices;
 mod m0022_notifications;
+pub(crate) mod m0023_governance_stability;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_governance_petitions::Migration),
             Box::new(m0021_governance_notices::Migration),
             Box::new(m0022_notifications::Migration),
+            Box::new(m0023_governance_stability::Migration),
         ]
     }
 }
@@ -104,6 +106,7 @@ mod tests {
                 "m0020_governance_petitions",
                 "m0021_governance_notices",
                 "m0022_notifications",
+                "m0023_governance_stability",
             ]
         );
     }
