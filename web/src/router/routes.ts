@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'petition:read', 'notice:read', 'notice:template', 'incident:read', 'followup:read'] },
     children: [
       {
         path: 'rental',
@@ -65,6 +65,18 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-petitions',
         component: () => import('@/views/governance/petitions/index.vue'),
         meta: { title: 'menu.petitions', perm: 'petition:read' },
+      },
+      {
+        path: 'incidents',
+        name: 'governance-incidents',
+        component: () => import('@/views/governance/incidents/index.vue'),
+        meta: { title: 'menu.incidents', perm: 'incident:read' },
+      },
+      {
+        path: 'special-groups',
+        name: 'governance-special-groups',
+        component: () => import('@/views/governance/special-groups/index.vue'),
+        meta: { title: 'menu.specialGroups', perm: 'followup:read' },
       },
       {
         path: 'registers',
