@@ -210,6 +210,32 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             http::governance::petitions::get_petition_limits,
             http::governance::petitions::save_petition_limits
         ))
+        .routes(routes!(
+            http::governance::stability::list_incidents,
+            http::governance::stability::create_incident
+        ))
+        .routes(routes!(http::governance::stability::get_incident))
+        .routes(routes!(http::governance::stability::report_up))
+        .routes(routes!(http::governance::stability::add_follow_up))
+        .routes(routes!(http::governance::stability::close_incident))
+        .routes(routes!(http::governance::stability::due_visits))
+        .routes(routes!(
+            http::governance::stability::list_visits,
+            http::governance::stability::record_visit
+        ))
+        .routes(routes!(
+            http::governance::stability::list_teams,
+            http::governance::stability::create_team
+        ))
+        .routes(routes!(
+            http::governance::stability::get_team,
+            http::governance::stability::update_team,
+            http::governance::stability::delete_team
+        ))
+        .routes(routes!(http::governance::stability::add_member))
+        .routes(routes!(http::governance::stability::remove_member))
+        .routes(routes!(http::governance::stability::add_roster))
+        .routes(routes!(http::governance::stability::add_log))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::export_audit_logs))
         .routes(routes!(http::audit::list_login_logs))

@@ -87,6 +87,15 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
                 p.petitions
             );
         }
+        let s = zongguan_db::demo_data::stability(&db, zongguan_db::demo_data::petition_communities(scale))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if s.incidents > 0 {
+            println!(
+                "维稳：事件 {} 件（含超时未报、较大事件），重点人员走访 {} 次，群防群治队伍 {} 支",
+                s.incidents, s.visits, s.teams
+            );
+        }
     }
     if !no_cases {
         let c = zongguan_db::demo_data::cases(&db, seed, scale.cases())

@@ -17,6 +17,13 @@ pub async fn overdue_loop(db: Db, every: Duration) {
         {
             tracing::warn!(error = %e, "refreshing planner statistics failed");
         }
+        if runs.is_multiple_of(hourly) {
+            match zongguan_db::governance::alert_overdue_visits(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("told {n} officer(s) of overdue follow-up visits"),
+                Err(e) => tracing::warn!(error = %e, "overdue visit alerts failed"),
+            }
+        }
         runs += 1;
         match cases::raise_overdue_alerts(&db, chrono::Utc::now()).await {
             Ok(0) => {}

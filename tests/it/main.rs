@@ -22,3 +22,4 @@ mod registry;
 mod rental;
 mod scope;
 mod security;
+mod stability;

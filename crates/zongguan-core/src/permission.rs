@@ -75,6 +75,12 @@ permissions! {
     PetitionApprove = "petition:approve", "批准信访事项延期办理";
     CameraRead = "camera:read", "查看电子防控设备";
     CameraWrite = "camera:write", "维护电子防控设备";
+    IncidentRead = "incident:read", "查看维稳事件";
+    IncidentWrite = "incident:write", "登记、逐级上报、跟进和办结维稳事件";
+    FollowupRead = "followup:read", "查看重点人员走访帮扶";
+    FollowupWrite = "followup:write", "登记重点人员走访记录";
+    WatchRead = "watch:read", "查看群防群治队伍、排班和值勤记录";
+    WatchWrite = "watch:write", "维护群防群治队伍、排班和值勤记录";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

@@ -179,6 +179,12 @@ const OFFICER_FULL: &[Permission] = &[
     PetitionWrite,
     CameraRead,
     CameraWrite,
+    IncidentRead,
+    IncidentWrite,
+    FollowupRead,
+    FollowupWrite,
+    WatchRead,
+    WatchWrite,
 ];
 
 const OFFICER: &[Permission] = &[
@@ -208,6 +214,12 @@ const OFFICER: &[Permission] = &[
     PetitionWrite,
     CameraRead,
     CameraWrite,
+    IncidentRead,
+    IncidentWrite,
+    FollowupRead,
+    FollowupWrite,
+    WatchRead,
+    WatchWrite,
 ];
 
 pub const BUILTIN_ROLES: &[RoleDef] = &[
@@ -283,6 +295,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             RentalWrite,
             DisputeRead,
             DisputeWrite,
+            FollowupRead,
+            FollowupWrite,
+            WatchRead,
         ],
     },
     RoleDef {
@@ -312,6 +327,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             PetitionRead,
             PetitionApprove,
             CameraRead,
+            IncidentRead,
+            FollowupRead,
+            WatchRead,
         ],
     },
 ];

@@ -7,3 +7,4 @@ pub mod notices;
 pub mod petitions;
 pub mod registers;
 pub mod rental;
+pub mod stability;

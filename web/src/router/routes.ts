@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read', 'incident:read', 'followup:read'] },
     children: [
       {
         path: 'rental',
@@ -95,6 +95,18 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-petitions',
         component: () => import('@/views/governance/petitions/index.vue'),
         meta: { title: 'menu.petitions', perm: 'petition:read' },
+      },
+      {
+        path: 'incidents',
+        name: 'governance-incidents',
+        component: () => import('@/views/governance/incidents/index.vue'),
+        meta: { title: 'menu.incidents', perm: 'incident:read' },
+      },
+      {
+        path: 'special-groups',
+        name: 'governance-special-groups',
+        component: () => import('@/views/governance/special-groups/index.vue'),
+        meta: { title: 'menu.specialGroups', perm: 'followup:read' },
       },
       {
         path: 'registers',

@@ -278,6 +278,32 @@ impl VisitSchedule {
     }
 }
 
+/// Kinds of stability incident (维稳事件类型).
+pub const INCIDENT_KINDS: dict::Dict = &[
+    ("mass_gathering", "群体性聚集"),
+    ("collective_petition", "集体上访"),
+    ("labor_dispute", "劳资纠纷"),
+    ("land_dispute", "征地拆迁纠纷"),
+    ("extreme_act", "个人极端行为"),
+    ("public_security", "治安事件"),
+    ("other", "其他"),
+];
+
+/// How a follow-up visit was made.
+pub const VISIT_FORMS: dict::Dict = &[("interview", "面谈"), ("phone", "电话"), ("home_visit", "走访")];
+
+/// Kinds of community watch team (群防群治队伍).
+pub const WATCH_TEAM_KINDS: dict::Dict = &[
+    ("security_patrol", "治安巡逻队"),
+    ("safety_volunteer", "平安志愿者"),
+    ("building_head", "楼栋长"),
+    ("mediator", "调解员队伍"),
+    ("other", "其他"),
+];
+
+/// Duty shifts of a roster.
+pub const SHIFTS: dict::Dict = &[("day", "白班"), ("night", "夜班"), ("all_day", "全天")];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +439,15 @@ mod tests {
             serde_json::json!({"general": 30, "medium": 14, "serious": 7})
         );
         assert_eq!(serde_json::from_value::<VisitSchedule>(json).expect("parses"), v);
+    }
+
+    #[test]
+    fn the_dicts_have_unique_codes() {
+        for d in [INCIDENT_KINDS, VISIT_FORMS, WATCH_TEAM_KINDS, SHIFTS] {
+            let codes: std::collections::BTreeSet<_> = d.iter().map(|(c, _)| *c).collect();
+            assert_eq!(codes.len(), d.len());
+        }
+        assert_eq!(dict::word_of(VISIT_FORMS, "phone"), "电话");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod people;
 mod petitions;
 mod registries;
 mod rental;
+mod stability;
 
 pub use cameras::cameras;
 pub use disputes::{DisputeDemoTally, disputes};
@@ -19,6 +20,7 @@ pub use people::person_name;
 pub use petitions::{PetitionTally, petition_communities, petitions};
 pub use registries::registries;
 pub use rental::{RentalTally, rental};
+pub use stability::{StabilityTally, stability};
 
 /// How much registry data to make.
 #[derive(Debug, Clone, Copy)]

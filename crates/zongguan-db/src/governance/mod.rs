@@ -71,3 +71,20 @@ pub use petitions::{
     create_petition, get_petition, list_petitions,
 };
 pub use rectification_followup::{case_from_finding, raise_rectification_alerts};
+
+mod followups;
+mod incidents;
+mod watch;
+
+pub use followups::{
+    DueList, DueVisit, Visit, VisitInput, alert_overdue_visits, due_visits, record_visit, visit_history,
+};
+pub use incidents::{
+    Incident, IncidentDetail, IncidentFilter, IncidentFollowUp, IncidentInput, IncidentParty, IncidentReport,
+    add_follow_up, close_incident, create_incident, get_incident, incident_settings, list_incidents, report_up,
+    visit_schedule,
+};
+pub use watch::{
+    TeamInput, WatchLog, WatchMember, WatchRoster, WatchTeam, WatchTeamDetail, add_log, add_member, add_roster,
+    create_team, delete_team, get_team, list_teams, remove_member, update_team,
+};

@@ -25,6 +25,7 @@ pub(crate) mod m0019_governance_disputes;
 pub(crate) mod m0020_governance_petitions;
 mod m0021_governance_notices;
 mod m0022_notifications;
+pub(crate) mod m0023_governance_stability;
 mod m0024_governance_map;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_governance_petitions::Migration),
             Box::new(m0021_governance_notices::Migration),
             Box::new(m0022_notifications::Migration),
+            Box::new(m0023_governance_stability::Migration),
             Box::new(m0024_governance_map::Migration),
         ]
     }
@@ -109,6 +111,7 @@ mod tests {
                 "m0020_governance_petitions",
                 "m0021_governance_notices",
                 "m0022_notifications",
+                "m0023_governance_stability",
                 "m0024_governance_map",
             ]
         );
