@@ -64,7 +64,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if r.houses > 0 {
-            println!("出租屋：{} 套已分类，近三个月巡查 {} 次", r.houses, r.inspections);
+            println!("出租屋：{} 套已分类，近一年巡查 {} 次", r.houses, r.inspections);
         }
         let d = zongguan_db::demo_data::disputes(&db, seed)
             .await

@@ -151,8 +151,30 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::CONFLICT);
 
+        // The incident is a line of this month's intake register, its party masked; not another
+        // community's.
+        let month = zongguan_core::time::cst_date(Utc::now()).format("%Y-%m").to_string();
+        let line = |v: &Value| {
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|r| r["matter_kind"] == "incident" && r["matter_id"] == id)
+                .cloned()
+        };
+        let (s, v) = officer.get(&format!("/api/v1/registers/intake?month={month}")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let row = line(&v).unwrap_or_else(|| panic!("the incident in the register: {v}"));
+        assert_eq!(row["party_name"], "王*事", "{row}");
+        assert_eq!(row["people"], 12);
+        assert_eq!(row["category"], "维稳事件／劳资纠纷", "{row}");
+        assert_eq!(row["result"], "已办结：工资已全部发放，人员散去", "{row}");
+        assert!(row["number"].as_str().unwrap_or("").starts_with("WW"), "{row}");
+
         // Out of scope: another community sees nothing.
         let other = app.login("community_003004").await;
+        let (_, v) = other.get(&format!("/api/v1/registers/intake?month={month}")).await;
+        assert!(line(&v).is_none(), "{v}");
         let (s, _) = other.get(&format!("/api/v1/stability-incidents/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (s, _) = other

@@ -1,4 +1,4 @@
-//! The demo's rental houses: a type, a confirmed class, the rules' proposal and three months of
+//! The demo's rental houses: a type, a confirmed class, the rules' proposal and a year of
 //! inspections — some houses overdue, some with hazards waiting for rectification.
 use std::collections::BTreeMap;
 
@@ -36,7 +36,7 @@ const MAJOR: [&str; 3] = ["fire_exit", "wiring", "gas"];
 pub async fn rental(db: &Db, seed: u64) -> DbResult<RentalTally> {
     let schedule = InspectionSchedule::default();
     let today = zongguan_core::time::cst_date(Utc::now());
-    let start = today - Duration::days(90);
+    let start = today - Duration::days(365);
     let mut rng = Rng::new(seed ^ 0x5245_4e54);
     let mut tally = RentalTally::default();
     let mut after = 0i64;

@@ -1,6 +1,6 @@
 //! The intake register (受理事项总登记本): every matter the centers took in during a month —
-//! accepted cases, disputes registered and petitions received (incidents as their module lands) — in the
-//! columns DOMAIN.md names, under the caller's scope, merged in entry order. Petitioners are shown
+//! accepted cases, disputes registered, petitions received and stability incidents learned of — in
+//! the columns DOMAIN.md names, under the caller's scope, merged in entry order. Parties are shown
 //! masked.
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,7 +20,7 @@ use zongguan_core::time::{cst_date, cst_midnight};
 use super::rectification_register::unit_names;
 use crate::entity::{
     case_category, case_event, case_item, case_record, department, dispute, dispute_party, petition, petition_party,
-    resident,
+    resident, stability_incident as incident, stability_incident_party as incident_party,
 };
 use crate::listing::{COUNT_CAP, capped_count, in_order};
 use crate::{Db, DbResult, Page, PageReq, scope};
@@ -48,7 +48,7 @@ pub struct IntakeFilter {
 /// One line of the register.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IntakeRow {
-    /// `case` (later `dispute`, `petition`, `incident`)
+    /// `case`, `dispute`, `petition` or `incident`
     pub matter_kind: String,
     pub matter_id: i64,
     pub number: String,
@@ -210,6 +210,22 @@ enum Kind {
     Case,
     Dispute,
     Petition,
+    Incident,
+}
+
+/// Residents' names, masked, by id.
+async fn masked_names<C: ConnectionTrait>(c: &C, ids: impl IntoIterator<Item = i64>) -> DbResult<HashMap<i64, String>> {
+    Ok(resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .column(resident::Column::Name)
+        .filter(resident::Column::Id.is_in(ids.into_iter().collect::<BTreeSet<_>>()))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, zongguan_core::mask::name(&n)))
+        .collect())
 }
 
 async fn case_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
@@ -276,16 +292,7 @@ async fn dispute_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<In
         .order_by_asc(dispute_party::Column::Sort)
         .all(c)
         .await?;
-    let names: HashMap<i64, String> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::Id)
-        .column(resident::Column::Name)
-        .filter(resident::Column::Id.is_in(parties.iter().filter_map(|p| p.resident_id).collect::<BTreeSet<_>>()))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect();
+    let names = masked_names(c, parties.iter().filter_map(|p| p.resident_id)).await?;
     let units = unit_names(
         c,
         found
@@ -303,7 +310,7 @@ async fn dispute_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<In
                 .iter()
                 .filter(|p| p.dispute_id == d.id)
                 .filter_map(|p| match p.resident_id {
-                    Some(r) => names.get(&r).map(|n| zongguan_core::mask::name(n)),
+                    Some(r) => names.get(&r).cloned(),
                     None => Some(p.org_name.clone()).filter(|n| !n.is_empty()),
                 })
                 .collect();
@@ -381,6 +388,7 @@ struct Sources {
     cases: Condition,
     disputes: Condition,
     petitions: Condition,
+    incidents: Condition,
 }
 
 async fn sources(db: &Db, scope: &Scope, f: &IntakeFilter) -> DbResult<Sources> {
@@ -388,6 +396,7 @@ async fn sources(db: &Db, scope: &Scope, f: &IntakeFilter) -> DbResult<Sources> 
         cases: scope::placed_under(&db.conn, scope, f.org_unit_id, &CASES).await?,
         disputes: scope::placed_under(&db.conn, scope, f.org_unit_id, &super::disputes::PLACED).await?,
         petitions: scope::placed_under(&db.conn, scope, f.org_unit_id, &PETITIONS).await?,
+        incidents: scope::placed_under(&db.conn, scope, f.org_unit_id, &super::incidents::PLACED).await?,
     })
 }
 
@@ -396,6 +405,7 @@ async fn keys(db: &Db, src: &Sources, f: &IntakeFilter, limit: Option<u64>) -> D
     let mut all = case_keys(db, &src.cases, f, limit).await?;
     all.extend(dispute_keys(db, &src.disputes, f, limit).await?);
     all.extend(petition_keys(db, &src.petitions, f, limit).await?);
+    all.extend(incident_keys(db, &src.incidents, f, limit).await?);
     all.sort_unstable();
     if let Some(n) = limit {
         all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
@@ -428,6 +438,12 @@ async fn rows_of(db: &Db, keys: &[Key]) -> DbResult<Vec<IntakeRow>> {
             .into_iter()
             .map(|r| ((Kind::Petition, r.matter_id), r)),
     );
+    by_key.extend(
+        incident_rows(&db.conn, &ids(Kind::Incident))
+            .await?
+            .into_iter()
+            .map(|r| ((Kind::Incident, r.matter_id), r)),
+    );
     Ok(keys.iter().filter_map(|k| by_key.remove(&(k.kind, k.id))).collect())
 }
 
@@ -444,16 +460,7 @@ async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
         .order_by_asc(petition_party::Column::Sort)
         .all(c)
         .await?;
-    let names: HashMap<i64, String> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::Id)
-        .column(resident::Column::Name)
-        .filter(resident::Column::Id.is_in(parties.iter().map(|p| p.resident_id).collect::<BTreeSet<_>>()))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect();
+    let names = masked_names(c, parties.iter().map(|p| p.resident_id)).await?;
     let units = unit_names(
         c,
         found
@@ -470,8 +477,7 @@ async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
             let who: Vec<String> = parties
                 .iter()
                 .filter(|x| x.petition_id == p.id)
-                .filter_map(|x| names.get(&x.resident_id))
-                .map(|n| zongguan_core::mask::name(n))
+                .filter_map(|x| names.get(&x.resident_id).cloned())
                 .collect();
             let state = PetitionState::parse(&p.state).map_or("", PetitionState::zh);
             let result = if p.answer.is_empty() {
@@ -514,6 +520,117 @@ async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
         .collect())
 }
 
+fn incident_query(f: &IntakeFilter, cond: Condition) -> Select<incident::Entity> {
+    incident::Entity::find()
+        .filter(cond)
+        .filter(incident::Column::LearnedAt.gte(cst_midnight(f.month.start())))
+        .filter(incident::Column::LearnedAt.lt(cst_midnight(f.month.next().start())))
+}
+
+async fn incident_keys(db: &Db, cond: &Condition, f: &IntakeFilter, limit: Option<u64>) -> DbResult<Vec<Key>> {
+    let mut q = incident_query(f, cond.clone())
+        .select_only()
+        .column(incident::Column::LearnedAt)
+        .column(incident::Column::Id)
+        .order_by_asc(incident::Column::LearnedAt)
+        .order_by_asc(incident::Column::Id);
+    if let Some(n) = limit {
+        q = q.limit(n);
+    }
+    Ok(q.into_tuple::<(DateTime<Utc>, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|(at, id)| Key {
+            at,
+            kind: Kind::Incident,
+            id,
+        })
+        .collect())
+}
+
+/// An incident's register number: the year it was learned of and its id (incidents carry no
+/// serial of their own).
+fn incident_number(m: &incident::Model) -> String {
+    use chrono::Datelike;
+    format!("WW{}{:06}", cst_date(m.learned_at).year(), m.id)
+}
+
+async fn incident_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<IntakeRow>> {
+    use zongguan_core::governance::stability::{INCIDENT_KINDS, IncidentLevel};
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let found = incident::Entity::find()
+        .filter(incident::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    let parties = incident_party::Entity::find()
+        .filter(incident_party::Column::IncidentId.is_in(ids.to_vec()))
+        .order_by_asc(incident_party::Column::Sort)
+        .all(c)
+        .await?;
+    let names = masked_names(c, parties.iter().map(|p| p.resident_id)).await?;
+    let units = unit_names(
+        c,
+        found
+            .iter()
+            .flat_map(|m| [m.subdistrict_id, m.community_id, Some(m.org_unit_id)])
+            .flatten()
+            .collect(),
+    )
+    .await?;
+    let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);
+    Ok(found
+        .into_iter()
+        .map(|m| {
+            let who: Vec<String> = parties
+                .iter()
+                .filter(|x| x.incident_id == m.id)
+                .filter_map(|x| names.get(&x.resident_id).cloned())
+                .collect();
+            let state = match m.state.as_str() {
+                "reporting" => "逐级上报中",
+                "reported" => "已报区级",
+                "closed" => "已办结",
+                _ => "",
+            };
+            let result = if m.closing_note.is_empty() {
+                state.to_string()
+            } else {
+                format!("{state}：{}", m.closing_note)
+            };
+            let level = IncidentLevel::parse(&m.level).map_or("", IncidentLevel::zh);
+            IntakeRow {
+                matter_kind: "incident".into(),
+                matter_id: m.id,
+                number: incident_number(&m),
+                accepted_at: m.learned_at,
+                channel: "排查上报".into(),
+                party_name: who.join("、"),
+                party_phone: String::new(),
+                people: Some(m.headcount),
+                category: format!("维稳事件／{}", dict::word_of(INCIDENT_KINDS, &m.kind)),
+                content: if m.description.is_empty() {
+                    m.title.clone()
+                } else {
+                    format!("{}：{}", m.title, m.description)
+                },
+                place: format!("{}／{}／{}", name(m.subdistrict_id), name(m.community_id), m.address),
+                proposal: String::new(),
+                unit_assigned: name(Some(m.org_unit_id)).to_string(),
+                assigned_on: None,
+                deadline: m.report_due_at.map(cst_date),
+                result,
+                feedback_on: m.closed_at.map(cst_date),
+                satisfaction: String::new(),
+                handler: String::new(),
+                remarks: format!("{level}{}", if m.district_told { "，已报区" } else { "" }),
+            }
+        })
+        .collect())
+}
+
 /// A page of the register, in entry order (the month's lines of every source, merged).
 pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageReq) -> DbResult<Page<IntakeRow>> {
     let src = sources(db, scope, f).await?;
@@ -521,6 +638,8 @@ pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageRe
     let (disputes, disputes_exact) = capped_count(&db.conn, dispute_query(f, src.disputes.clone()), COUNT_CAP).await?;
     let (petitions, petitions_exact) =
         capped_count(&db.conn, petition_query(f, src.petitions.clone()), COUNT_CAP).await?;
+    let (incidents, incidents_exact) =
+        capped_count(&db.conn, incident_query(f, src.incidents.clone()), COUNT_CAP).await?;
     let offset = (p.page.max(1) - 1) * p.page_size;
     let first = keys(db, &src, f, Some(offset + p.page_size)).await?;
     let page: Vec<Key> = first
@@ -529,8 +648,8 @@ pub async fn intake_register(db: &Db, scope: &Scope, f: &IntakeFilter, p: PageRe
         .collect();
     Ok(Page {
         items: rows_of(db, &page).await?,
-        total: cases + disputes + petitions,
-        total_exact: cases_exact && disputes_exact && petitions_exact,
+        total: cases + disputes + petitions + incidents,
+        total_exact: cases_exact && disputes_exact && petitions_exact && incidents_exact,
         next: None,
         prev: None,
     })
