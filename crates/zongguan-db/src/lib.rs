@@ -222,6 +222,17 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with other items (the rows turned into views).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            total_exact: self.total_exact,
+            next: self.next,
+            prev: self.prev,
+        }
+    }
+
     /// A page with an exact total and no cursors.
     pub fn new(items: Vec<T>, total: u64) -> Self {
         Self {

@@ -7,7 +7,7 @@ use sea_orm::{
     Select,
 };
 
-use crate::{DbError, DbResult, PageReq};
+use crate::{DbError, DbResult, Page, PageReq};
 
 /// A text filter counts this many rows at most; past it the total is `COUNT_CAP` and not exact.
 pub const COUNT_CAP: u64 = 10_000;
@@ -179,6 +179,31 @@ pub async fn capped_count<C: ConnectionTrait, E: EntityTrait>(c: &C, q: Select<E
     let row = c.query_one(&stmt).await?.ok_or(DbError::NotFound)?;
     let n = row.try_get::<i64>("", "n")? as u64;
     Ok(if n > cap { (cap, false) } else { (n, true) })
+}
+
+/// One page of the rows `q` selects, in `sort`'s order, with the total counted up to
+/// [`COUNT_CAP`]: the tail every list shares. `id` reads a row's id.
+pub async fn page_rows<C, E>(
+    c: &C,
+    q: Select<E>,
+    sort: &SortKey<E::Column>,
+    p: &PageReq,
+    id: impl Fn(&E::Model) -> i64,
+) -> DbResult<Page<E::Model>>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+{
+    let (total, total_exact) = capped_count(c, q.clone(), COUNT_CAP).await?;
+    let page = page_ids(c, q, sort, p, total_exact.then_some(total)).await?;
+    let rows = E::find().filter(sort.id.is_in(page.ids.clone())).all(c).await?;
+    Ok(Page {
+        items: in_order(&page.ids, rows, id),
+        total,
+        total_exact,
+        next: page.next,
+        prev: page.prev,
+    })
 }
 
 /// `rows` in the order of `ids` (a page fetched by key comes back in the index's order).

@@ -5,9 +5,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use utoipa::ToSchema;
@@ -176,28 +174,14 @@ pub async fn list(db: &Db, user_id: i64, unread_only: bool, p: PageReq) -> DbRes
     if unread_only {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: notification::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = notification::Entity::find()
-        .filter(notification::Column::Id.is_in(page.ids.clone()))
-        .order_by_desc(notification::Column::Id)
-        .all(&db.conn)
-        .await?;
-    Ok(Page {
-        items: crate::listing::in_order(&page.ids, rows, |r| r.id)
-            .into_iter()
-            .map(Notification::from)
-            .collect(),
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(rows.into_iter().map(Notification::from).collect()))
 }
 
 pub async fn unread_count(db: &Db, user_id: i64) -> DbResult<u64> {

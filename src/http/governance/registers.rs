@@ -80,6 +80,77 @@ fn day(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// A register's paper layout: its title (also the sheet's and the audit target's name) and columns.
+struct Layout {
+    title: &'static str,
+    target: &'static str,
+    heads: &'static [&'static str],
+    widths: &'static [f64],
+}
+
+/// A register being written as XLSX: numbered lines under the head of the unit and month, an
+/// audited export when finished.
+struct RegisterSheet {
+    layout: &'static Layout,
+    unit: String,
+    month: Period,
+    out: Export,
+    lines: u64,
+    failed: Option<AppError>,
+}
+
+impl RegisterSheet {
+    fn start(layout: &'static Layout, unit: String, month: Period) -> AppResult<RegisterSheet> {
+        let out = Export::with_head(
+            layout.title,
+            layout.title,
+            &format!("单位：{unit}　　　　月份：{}", month.zh()),
+            layout.heads,
+            layout.widths,
+        )?;
+        Ok(RegisterSheet {
+            layout,
+            unit,
+            month,
+            out,
+            lines: 0,
+            failed: None,
+        })
+    }
+
+    /// One line after its serial (序号); the first write error is kept for `finish`.
+    fn line(&mut self, cells: impl IntoIterator<Item = String>) {
+        self.lines += 1;
+        let row: Vec<String> = std::iter::once(self.lines.to_string()).chain(cells).collect();
+        if let Err(e) = self.out.row(&row)
+            && self.failed.is_none()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    async fn finish(self, st: &AppState, caller: &Caller) -> AppResult<Response> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        zongguan_db::audit::record(
+            &st.db,
+            &caller.actor(),
+            zongguan_db::audit::Event::ok("export", self.layout.target, self.month.code())
+                .detail(format!("{} 导出 {} 条", self.unit, self.lines)),
+        )
+        .await?;
+        self.out
+            .finish(&format!(
+                "{}-{}-{}.xlsx",
+                self.layout.title,
+                self.unit,
+                self.month.code()
+            ))
+            .await
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/registers/intake", tag = "governance", params(RegisterQuery, Paging), responses((status = 200, body = IntakeRegister), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn intake_register(
     State(st): State<AppState>,
@@ -99,30 +170,34 @@ pub async fn intake_register(
     ))
 }
 
-const INTAKE_HEADS: [&str; 19] = [
-    "序号",
-    "编号",
-    "受理时间",
-    "来源渠道",
-    "当事人",
-    "联系电话",
-    "涉及人数",
-    "事项类别",
-    "内容及诉求",
-    "发生地点",
-    "拟办意见",
-    "承办单位",
-    "交办日期",
-    "办结期限",
-    "办理结果",
-    "反馈日期",
-    "回访满意度",
-    "经办人",
-    "备注",
-];
-const INTAKE_WIDTHS: [f64; 19] = [
-    6.0, 16.0, 17.0, 10.0, 10.0, 14.0, 8.0, 18.0, 36.0, 28.0, 16.0, 16.0, 11.0, 11.0, 24.0, 11.0, 10.0, 10.0, 20.0,
-];
+const INTAKE: Layout = Layout {
+    title: "受理事项总登记本",
+    target: "intake_register",
+    heads: &[
+        "序号",
+        "编号",
+        "受理时间",
+        "来源渠道",
+        "当事人",
+        "联系电话",
+        "涉及人数",
+        "事项类别",
+        "内容及诉求",
+        "发生地点",
+        "拟办意见",
+        "承办单位",
+        "交办日期",
+        "办结期限",
+        "办理结果",
+        "反馈日期",
+        "回访满意度",
+        "经办人",
+        "备注",
+    ],
+    widths: &[
+        6.0, 16.0, 17.0, 10.0, 10.0, 14.0, 8.0, 18.0, 36.0, 28.0, 16.0, 16.0, 11.0, 11.0, 24.0, 11.0, 10.0, 10.0, 20.0,
+    ],
+};
 
 /// The month's intake register as XLSX (受理事项总登记本).
 #[utoipa::path(get, path = "/api/v1/registers/intake/export", tag = "governance", params(RegisterQuery),
@@ -139,19 +214,9 @@ pub async fn export_intake_register(
         org_unit_id: q.org_unit_id,
         month,
     };
-    let mut out = Export::with_head(
-        "受理事项总登记本",
-        "受理事项总登记本",
-        &format!("单位：{unit}　　　　月份：{}", month.zh()),
-        &INTAKE_HEADS,
-        &INTAKE_WIDTHS,
-    )?;
-    let mut n = 0u64;
-    let mut failed = None;
+    let mut sheet = RegisterSheet::start(&INTAKE, unit, month)?;
     governance::each_intake_row(&st.db, &caller.scope, &f, |r| {
-        n += 1;
-        let cells = [
-            n.to_string(),
+        sheet.line([
             r.number.clone(),
             r.accepted_at
                 .with_timezone(&zongguan_core::time::cst())
@@ -173,24 +238,11 @@ pub async fn export_intake_register(
             r.satisfaction.clone(),
             r.handler.clone(),
             r.remarks.clone(),
-        ];
-        if let Err(e) = out.row(&cells) {
-            failed = Some(e);
-        }
+        ]);
         Ok(())
     })
     .await?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    zongguan_db::audit::record(
-        &st.db,
-        &caller.actor(),
-        zongguan_db::audit::Event::ok("export", "intake_register", month.code()).detail(format!("{unit} 导出 {n} 条")),
-    )
-    .await?;
-    out.finish(&format!("受理事项总登记本-{unit}-{}.xlsx", month.code()))
-        .await
+    sheet.finish(&st, &caller).await
 }
 
 #[utoipa::path(get, path = "/api/v1/registers/rectification", tag = "governance", params(RegisterQuery, Paging), responses((status = 200, body = RectificationRegister), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
@@ -213,25 +265,29 @@ pub async fn rectification_register(
     ))
 }
 
-const RECT_HEADS: [&str; 14] = [
-    "序号",
-    "排查日期",
-    "排查地点",
-    "所属社区",
-    "所属网格",
-    "排查类别",
-    "发现问题及隐患",
-    "隐患等级",
-    "整改要求",
-    "整改期限",
-    "整改情况",
-    "整改完成日期",
-    "排查人",
-    "责任人签字",
-];
-const RECT_WIDTHS: [f64; 14] = [
-    6.0, 11.0, 30.0, 14.0, 14.0, 10.0, 36.0, 9.0, 28.0, 11.0, 11.0, 12.0, 10.0, 10.0,
-];
+const RECTIFICATION: Layout = Layout {
+    title: "排查整治登记本",
+    target: "rectification_register",
+    heads: &[
+        "序号",
+        "排查日期",
+        "排查地点",
+        "所属社区",
+        "所属网格",
+        "排查类别",
+        "发现问题及隐患",
+        "隐患等级",
+        "整改要求",
+        "整改期限",
+        "整改情况",
+        "整改完成日期",
+        "排查人",
+        "责任人签字",
+    ],
+    widths: &[
+        6.0, 11.0, 30.0, 14.0, 14.0, 10.0, 36.0, 9.0, 28.0, 11.0, 11.0, 12.0, 10.0, 10.0,
+    ],
+};
 
 /// The month's rectification register as XLSX (排查整治登记本).
 #[utoipa::path(get, path = "/api/v1/registers/rectification/export", tag = "governance", params(RegisterQuery),
@@ -249,19 +305,9 @@ pub async fn export_rectification_register(
         month,
         status: status_of(q.status.as_deref())?,
     };
-    let mut out = Export::with_head(
-        "排查整治登记本",
-        "排查整治登记本",
-        &format!("单位：{unit}　　　　月份：{}", month.zh()),
-        &RECT_HEADS,
-        &RECT_WIDTHS,
-    )?;
-    let mut n = 0u64;
-    let mut failed = None;
+    let mut sheet = RegisterSheet::start(&RECTIFICATION, unit, month)?;
     governance::each_rectification_row(&st.db, &caller.scope, &f, |r| {
-        n += 1;
-        let cells = [
-            n.to_string(),
+        sheet.line([
             r.inspected_on.to_string(),
             r.place.clone(),
             r.community_name.clone(),
@@ -275,23 +321,9 @@ pub async fn export_rectification_register(
             day(r.rectified_on),
             r.inspector_name.clone(),
             r.owner_signature.clone(),
-        ];
-        if let Err(e) = out.row(&cells) {
-            failed = Some(e);
-        }
+        ]);
         Ok(())
     })
     .await?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    zongguan_db::audit::record(
-        &st.db,
-        &caller.actor(),
-        zongguan_db::audit::Event::ok("export", "rectification_register", month.code())
-            .detail(format!("{unit} 导出 {n} 条")),
-    )
-    .await?;
-    out.finish(&format!("排查整治登记本-{unit}-{}.xlsx", month.code()))
-        .await
+    sheet.finish(&st, &caller).await
 }

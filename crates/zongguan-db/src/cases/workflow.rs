@@ -1,15 +1,14 @@
 //! The workflow's writes: an action on a case in one transaction, and merging a duplicate into another case.
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 use zongguan_core::calendar::{self, WorkCalendar};
 use zongguan_core::case_flow::{self, CaseAction, CaseRole, CaseState, Clock, OPEN_STATES, Outcome, Refusal, Step};
-use zongguan_core::time::{cst, cst_date, cst_midnight};
+use zongguan_core::time::cst;
 
 use super::access::{facts, is_center, now, roles_for, state_of, visible_case};
 use super::routing::{department_by_code, item_by_code, work_calendar};
@@ -72,28 +71,6 @@ fn days_of(v: Option<u32>, field: &str) -> DbResult<u32> {
         _ => Err(DbError::invalid(field, format!("天数须为 1–{MAX_DAYS} 个工作日"))),
     }
 }
-
-async fn notice_serial<C: ConnectionTrait>(
-    c: &C,
-    unit_id: Option<i64>,
-    unit_name: &str,
-    now: DateTime<Utc>,
-) -> DbResult<String> {
-    let year = cst_date(now).year();
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).map(cst_midnight).unwrap_or(now);
-    let mut q = case_notice::Entity::find().filter(case_notice::Column::IssuedAt.gte(start));
-    q = match unit_id {
-        Some(u) => q.filter(case_notice::Column::IssuingUnitId.eq(u)),
-        None => q.filter(case_notice::Column::IssuingUnitId.is_null()),
-    };
-    let n = q.count(c).await? + 1;
-    let short = unit_name
-        .trim_end_matches("综管中心")
-        .trim_end_matches("社区")
-        .trim_end_matches("街道");
-    Ok(format!("{short}督〔{year}〕{n}号"))
-}
-
 /// Takes an action: checks the version, the state and the caller's role on this case, moves the
 /// clock, writes the timeline row, the notice (supervision) and the audit row in one transaction.
 pub async fn act(db: &Db, u: &Actor, id: i64, input: ActionInput) -> DbResult<CaseDetail> {
@@ -451,7 +428,14 @@ async fn issue_supervision_notice<C: ConnectionTrait>(
     note: String,
 ) -> DbResult<String> {
     let (cur, now) = (a.cur, a.now);
-    let serial = notice_serial(c, u.org_unit_id, unit_name, now).await?;
+    let (serial, _) = crate::governance::next_serial(
+        c,
+        u.org_unit_id.unwrap_or(0),
+        unit_name,
+        zongguan_core::governance::notice_serial::NoticeKind::Supervision,
+        now,
+    )
+    .await?;
     let dept = match cur.department_id {
         Some(d) => department::Entity::find_by_id(d)
             .one(c)

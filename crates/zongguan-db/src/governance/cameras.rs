@@ -245,27 +245,15 @@ pub async fn list_cameras(db: &Db, scope: &Scope, f: &CameraFilter, p: PageReq) 
                 .add(camera::Column::Name.contains(t)),
         );
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: camera::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = camera::Entity::find()
-        .filter(camera::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for r in std::mem::take(&mut page.items) {
         items.push(view(db, r).await?);
     }
-    Ok(Page {
-        items,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    Ok(page.with_items(items))
 }

@@ -23,6 +23,7 @@ use zongguan_core::rbac::Scope;
 use super::dispute_settings::dispute_settings;
 use crate::audit::{self, Event};
 use crate::entity::{app_user, dispute, dispute_event, dispute_party, dispute_screening, org_unit, resident};
+use crate::org::unit_names;
 use crate::registry::RESIDENT_PLACED;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
@@ -180,18 +181,6 @@ fn facts_of(d: &dispute::Model, now: DateTime<Utc>) -> DisputeFacts {
         overdue: d.step_deadline.is_some_and(|t| t < now),
         return_visited: d.return_visited,
     }
-}
-
-async fn unit_names<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> DbResult<HashMap<i64, String>> {
-    Ok(org_unit::Entity::find()
-        .select_only()
-        .columns([org_unit::Column::Id, org_unit::Column::Name])
-        .filter(org_unit::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 /// The parties of these disputes with what the registry holds of each resident (masked).
@@ -881,23 +870,12 @@ pub async fn list_disputes(db: &Db, scope: &Scope, f: &DisputeFilter, p: PageReq
                 .add(crate::like::contains(dispute::Column::Summary, t)),
         );
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: dispute::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = dispute::Entity::find()
-        .filter(dispute::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(views(&db.conn, rows).await?))
 }

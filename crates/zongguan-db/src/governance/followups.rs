@@ -18,10 +18,11 @@ use zongguan_core::governance::stability::{AttentionLevel, VISIT_FORMS, VisitSch
 use zongguan_core::permission::Permission;
 use zongguan_core::rbac::Scope;
 
-use super::incidents::{RESIDENT_PLACED, masked_people, unit_names, visit_schedule};
+use super::incidents::{RESIDENT_PLACED, masked_people, visit_schedule};
 use crate::audit::{self, Event};
 use crate::entity::{notification, resident, special_group_record as sg, special_group_visit as visit};
 use crate::notifications::{self, NewNotification};
+use crate::org::unit_names;
 use crate::{Actor, Db, DbError, DbResult, scope};
 
 /// At most this many group records are weighed for one due list (a community holds far fewer).
@@ -155,7 +156,7 @@ async fn due_rows<C: ConnectionTrait>(c: &C, residents: Condition, today: NaiveD
         .await?
         .into_iter()
         .collect();
-    let units = unit_names(c, recs.iter().map(|(_, p)| p.org_unit_id).collect()).await?;
+    let units = unit_names(c, recs.iter().map(|(_, p)| p.org_unit_id)).await?;
     let masked = masked_people(c, recs.iter().map(|(_, p)| p.id).collect()).await?;
     let mut out: Vec<DueVisit> = recs
         .into_iter()

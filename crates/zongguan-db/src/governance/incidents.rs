@@ -23,6 +23,8 @@ use crate::entity::{
 };
 use crate::migration::m0023_governance_stability::{INCIDENT_SETTINGS, VISIT_SCHEDULE};
 use crate::notifications::{self, NewNotification};
+use crate::org::unit_names;
+pub(super) use crate::registry::RESIDENT_PLACED;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 pub(super) const PLACED: scope::Placed<inc::Column> = scope::Placed {
@@ -30,13 +32,6 @@ pub(super) const PLACED: scope::Placed<inc::Column> = scope::Placed {
     subdistrict: inc::Column::SubdistrictId,
     community: inc::Column::CommunityId,
     owner: Some(inc::Column::CreatedBy),
-};
-
-pub(super) const RESIDENT_PLACED: scope::Placed<resident::Column> = scope::Placed {
-    unit: resident::Column::OrgUnitId,
-    subdistrict: resident::Column::SubdistrictId,
-    community: resident::Column::CommunityId,
-    owner: Some(resident::Column::CreatedBy),
 };
 
 async fn setting_or_default<C: ConnectionTrait, T: serde::de::DeserializeOwned + Default>(
@@ -160,18 +155,6 @@ pub struct IncidentInput {
     pub resident_ids: Vec<i64>,
 }
 
-pub(super) async fn unit_names<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> DbResult<HashMap<i64, String>> {
-    Ok(org_unit::Entity::find()
-        .select_only()
-        .columns([org_unit::Column::Id, org_unit::Column::Name])
-        .filter(org_unit::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect())
-}
-
 /// Masked name and ID number of residents.
 pub(super) async fn masked_people<C: ConnectionTrait>(
     c: &C,
@@ -194,7 +177,7 @@ pub(super) async fn masked_people<C: ConnectionTrait>(
 }
 
 async fn views<C: ConnectionTrait>(c: &C, rows: Vec<inc::Model>) -> DbResult<Vec<Incident>> {
-    let units = unit_names(c, rows.iter().map(|r| r.org_unit_id).collect()).await?;
+    let units = unit_names(c, rows.iter().map(|r| r.org_unit_id)).await?;
     let parties = party::Entity::find()
         .filter(party::Column::IncidentId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
         .order_by_asc(party::Column::Sort)
@@ -260,25 +243,14 @@ pub async fn list_incidents(db: &Db, scope: &Scope, f: &IncidentFilter, p: PageR
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(crate::like::contains(inc::Column::Title, t));
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: inc::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = inc::Entity::find()
-        .filter(inc::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(views(&db.conn, rows).await?))
 }
 
 async fn visible<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<inc::Model> {
@@ -308,7 +280,7 @@ async fn detail<C: ConnectionTrait>(c: &C, m: inc::Model) -> DbResult<IncidentDe
         .order_by_asc(report::Column::Id)
         .all(c)
         .await?;
-    let names = unit_names(c, reports.iter().filter_map(|r| r.to_unit_id).collect()).await?;
+    let names = unit_names(c, reports.iter().filter_map(|r| r.to_unit_id)).await?;
     let follow_ups = fup::Entity::find()
         .filter(fup::Column::IncidentId.eq(m.id))
         .order_by_asc(fup::Column::Id)

@@ -281,23 +281,12 @@ pub async fn list_inspection_tasks(
         }
         q = q.filter(inspection_task::Column::State.eq(s));
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: inspection_task::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = inspection_task::Entity::find()
-        .filter(inspection_task::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(views(&db.conn, rows).await?))
 }

@@ -271,23 +271,12 @@ pub async fn list_inspections(db: &Db, scope: &Scope, f: &InspectionFilter, p: P
     if f.overdue {
         q = q.filter(rental_inspection::Column::RectifyBy.lt(today));
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: rental_inspection::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = rental_inspection::Entity::find()
-        .filter(rental_inspection::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: rows.into_iter().map(|r| view(r, today)).collect(),
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(rows.into_iter().map(|r| view(r, today)).collect()))
 }

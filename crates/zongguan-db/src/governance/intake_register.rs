@@ -17,12 +17,12 @@ use zongguan_core::governance::screening::Period;
 use zongguan_core::rbac::Scope;
 use zongguan_core::time::{cst_date, cst_midnight};
 
-use super::rectification_register::unit_names;
 use crate::entity::{
     case_category, case_event, case_item, case_record, department, dispute, dispute_party, petition, petition_party,
     resident, stability_incident as incident, stability_incident_party as incident_party,
 };
 use crate::listing::{COUNT_CAP, capped_count, in_order};
+use crate::org::unit_names;
 use crate::{Db, DbResult, Page, PageReq, scope};
 
 const CASES: scope::Placed<case_record::Column> = scope::Placed {
@@ -140,10 +140,7 @@ async fn case_rows<C: ConnectionTrait>(c: &C, found: Vec<case_record::Model>) ->
         .collect();
     let units = unit_names(
         c,
-        found
-            .iter()
-            .flat_map(|r| [r.subdistrict_id, r.community_id, r.grid_id])
-            .collect(),
+        found.iter().flat_map(|r| [r.subdistrict_id, r.community_id, r.grid_id]),
     )
     .await?;
     let name = |id: i64| units.get(&id).map_or("", String::as_str);
@@ -298,8 +295,7 @@ async fn dispute_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<In
         found
             .iter()
             .flat_map(|d| [d.subdistrict_id, d.community_id, d.assigned_unit_id])
-            .flatten()
-            .collect(),
+            .flatten(),
     )
     .await?;
     let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);
@@ -466,8 +462,7 @@ async fn petition_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
         found
             .iter()
             .flat_map(|p| [p.subdistrict_id, p.community_id, Some(p.org_unit_id)])
-            .flatten()
-            .collect(),
+            .flatten(),
     )
     .await?;
     let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);
@@ -576,8 +571,7 @@ async fn incident_rows<C: ConnectionTrait>(c: &C, ids: &[i64]) -> DbResult<Vec<I
         found
             .iter()
             .flat_map(|m| [m.subdistrict_id, m.community_id, Some(m.org_unit_id)])
-            .flatten()
-            .collect(),
+            .flatten(),
     )
     .await?;
     let name = |id: Option<i64>| id.and_then(|i| units.get(&i)).map_or("", String::as_str);

@@ -41,6 +41,7 @@ pub use intake_register::{IntakeFilter, IntakeRow, each_intake_row, intake_regis
 pub use notice_settings::{
     NoticePrefix, NoticeTemplate, notice_prefix, notice_templates, save_notice_prefix, save_template,
 };
+pub(crate) use notices::next_serial;
 pub use notices::{
     Draft, IssueInput, Notice, NoticeFilter, ReturnSlip, SubjectFacts, SubjectKind, date_zh, get_notice, issue,
     list_notices, notice_file, open_file, record_return, void_notice,

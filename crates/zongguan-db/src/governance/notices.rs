@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::governance::notice_serial::{NoticeKind, NoticeSerial, SerialKey, UnitPrefix};
@@ -17,7 +17,6 @@ use zongguan_core::time::cst_date;
 use super::notice_settings::{template_body, unit_prefix};
 use crate::audit::{self, Event};
 use crate::entity::{notice, notice_counter, org_unit};
-use crate::listing::{COUNT_CAP, SortKey, capped_count, in_order, page_ids};
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 /// What a notice concerns.
@@ -202,6 +201,29 @@ async fn subject_facts(
 /// The number after the last one under the key, in the caller's transaction: one upsert, which
 /// on PostgreSQL locks the counter row until the transaction ends and on SQLite runs under the
 /// one writer.
+/// The next serial of a unit's notices of a kind this year, e.g. `龙岗综管督〔2026〕3号`, and its
+/// number: taken in the caller's transaction (a failed write gives it back), gapless and never
+/// reused under concurrent issue. The case workflow's supervision takes its serials here too, so a
+/// unit has one 督 sequence.
+pub(crate) async fn next_serial<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    unit_name: &str,
+    kind: NoticeKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DbResult<(String, i32)> {
+    let prefix = match unit_prefix(c, unit_id).await? {
+        Some(p) => p,
+        None => UnitPrefix::default_for(unit_name),
+    };
+    let key = SerialKey::for_issue(unit_id, kind, now);
+    let number = take_number(c, key).await?;
+    let serial = NoticeSerial::new(&prefix, kind, key.year, number.unsigned_abs())
+        .map_err(|e| DbError::invalid("serial", e.to_string()))?
+        .to_string();
+    Ok((serial, number))
+}
+
 async fn take_number<C: ConnectionTrait>(c: &C, key: SerialKey) -> DbResult<i32> {
     let mut q = Query::insert();
     q.into_table(notice_counter::Entity)
@@ -284,10 +306,6 @@ where
         return Err(DbError::invalid("deadline", "办结期限不能早于发文日期"));
     }
     let body = template_body(&db.conn, input.kind).await?;
-    let prefix = match unit_prefix(&db.conn, unit.id).await? {
-        Some(p) => p,
-        None => UnitPrefix::default_for(&unit.name),
-    };
     let mut values = facts.values.clone();
     values.insert(Field::Addressee, addressee.clone());
     values.insert(Field::MatterNumber, facts.number.clone());
@@ -304,11 +322,8 @@ where
     values.insert(Field::IssuedOn, date_zh(issued_on));
 
     let txn = db.begin_write().await?;
-    let key = SerialKey::for_issue(unit.id, input.kind, now);
-    let number = take_number(&*txn, key).await?;
-    let serial = NoticeSerial::new(&prefix, input.kind, key.year, number.unsigned_abs())
-        .map_err(|e| DbError::invalid("serial", e.to_string()))?
-        .to_string();
+    let (serial, number) = next_serial(&*txn, unit.id, &unit.name, input.kind, now).await?;
+    let year = SerialKey::for_issue(unit.id, input.kind, now).year;
     values.insert(Field::Serial, serial.clone());
     let paragraphs =
         notice_template::render(input.kind, &body, &values).map_err(|e| DbError::invalid("template", e.to_string()))?;
@@ -331,7 +346,7 @@ where
     let size = i64::try_from(doc.len()).unwrap_or(i64::MAX);
     let file_key = format!(
         "notices/{}/{}-{}-{number}.docx.sealed",
-        key.year,
+        year,
         unit.id,
         input.kind.as_str()
     );
@@ -339,7 +354,7 @@ where
     let m = notice::ActiveModel {
         kind: Set(input.kind.as_str().into()),
         serial: Set(serial.clone()),
-        year: Set(key.year),
+        year: Set(year),
         number: Set(number),
         issuing_unit_id: Set(unit.id),
         issuing_unit_name: Set(unit.name.clone()),
@@ -405,28 +420,14 @@ pub async fn list_notices(db: &Db, scope: &Scope, f: &NoticeFilter, p: PageReq) 
     if let Some(y) = f.year {
         q = q.filter(notice::Column::Year.eq(y));
     }
-    let (total, total_exact) = capped_count(&db.conn, q.clone(), COUNT_CAP).await?;
-    let sort = SortKey {
+    let sort = crate::listing::SortKey {
         key: None,
         id: notice::Column::Id,
         desc: true,
     };
-    let page = page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = notice::Entity::find()
-        .filter(notice::Column::Id.is_in(page.ids.clone()))
-        .order_by_desc(notice::Column::Id)
-        .all(&db.conn)
-        .await?;
-    Ok(Page {
-        items: in_order(&page.ids, rows, |r| r.id)
-            .into_iter()
-            .map(Notice::from)
-            .collect(),
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(rows.into_iter().map(Notice::from).collect()))
 }
 
 async fn visible<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<notice::Model> {

@@ -22,6 +22,7 @@ use zongguan_core::rbac::Scope;
 use super::petition_limits::petition_limits;
 use crate::audit::{self, Event};
 use crate::entity::{org_unit, petition, petition_event, petition_party, petition_serial, resident};
+use crate::registry::RESIDENT_PLACED;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 pub(super) fn today() -> NaiveDate {
@@ -34,13 +35,6 @@ pub(super) const PLACED: scope::Placed<petition::Column> = scope::Placed {
     subdistrict: petition::Column::SubdistrictId,
     community: petition::Column::CommunityId,
     owner: Some(petition::Column::CreatedBy),
-};
-
-const RESIDENT_PLACED: scope::Placed<resident::Column> = scope::Placed {
-    unit: resident::Column::OrgUnitId,
-    subdistrict: resident::Column::SubdistrictId,
-    community: resident::Column::CommunityId,
-    owner: Some(resident::Column::CreatedBy),
 };
 
 /// The terms that are a unit's duty (the other two are the petitioner's windows).
@@ -351,25 +345,14 @@ pub async fn list_petitions(db: &Db, scope: &Scope, f: &PetitionFilter, p: PageR
                 .add(crate::like::contains(petition::Column::Matter, t)),
         );
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: petition::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = petition::Entity::find()
-        .filter(petition::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: views(&db.conn, rows, &limits).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(views(&db.conn, rows, &limits).await?))
 }
 
 /// A petition the scope reaches; anything else is not found.

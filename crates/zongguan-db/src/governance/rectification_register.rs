@@ -12,8 +12,9 @@ use zongguan_core::rbac::Scope;
 use zongguan_core::time::cst_date;
 
 use super::rental::today;
-use crate::entity::{building, house, org_unit, rental_inspection};
-use crate::listing::{COUNT_CAP, SortKey, capped_count, in_order, page_ids};
+use crate::entity::{building, house, rental_inspection};
+use crate::listing::SortKey;
+use crate::org::unit_names;
 use crate::{Db, DbResult, Page, PageReq, scope};
 
 const PLACED: scope::Placed<rental_inspection::Column> = scope::Placed {
@@ -184,23 +185,6 @@ async fn rows<C: ConnectionTrait>(c: &C, found: Vec<rental_inspection::Model>) -
         .collect())
 }
 
-/// The names of some org units.
-pub(crate) async fn unit_names<C: ConnectionTrait>(c: &C, ids: BTreeSet<i64>) -> DbResult<HashMap<i64, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(org_unit::Entity::find()
-        .select_only()
-        .column(org_unit::Column::Id)
-        .column(org_unit::Column::Name)
-        .filter(org_unit::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect())
-}
-
 /// A page of the register, in entry order.
 pub async fn rectification_register(
     db: &Db,
@@ -210,25 +194,14 @@ pub async fn rectification_register(
 ) -> DbResult<Page<RectificationRow>> {
     let cond = scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?;
     let q = query(f, cond);
-    let (total, total_exact) = capped_count(&db.conn, q.clone(), COUNT_CAP).await?;
     let sort = SortKey {
         key: None,
         id: rental_inspection::Column::Id,
         desc: false,
     };
-    let page = page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let found = rental_inspection::Entity::find()
-        .filter(rental_inspection::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let found = in_order(&page.ids, found, |r| r.id);
-    Ok(Page {
-        items: rows(&db.conn, found).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let found = std::mem::take(&mut page.items);
+    Ok(page.with_items(rows(&db.conn, found).await?))
 }
 
 /// Every row of the register in entry order, a batch at a time (the export).

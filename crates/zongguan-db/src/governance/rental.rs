@@ -171,25 +171,14 @@ pub async fn list_rental_houses(db: &Db, scope: &Scope, f: &RentalFilter, p: Pag
                 .add(house::Column::BuildingId.in_subquery(buildings_matching(db, t))),
         );
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: house::Column::Id,
         desc: false,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = house::Entity::find()
-        .filter(house::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: rental_views(&db.conn, rows).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(rental_views(&db.conn, rows).await?))
 }
 
 /// A rental house the scope reaches; anything else is not found.

@@ -14,6 +14,7 @@ use zongguan_core::rbac::Scope;
 use super::dispute_settings::dispute_settings;
 use crate::audit::{self, Event};
 use crate::entity::{dispute_screening, org_unit};
+use crate::org::unit_names;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 pub(crate) const PLACED: scope::Placed<dispute_screening::Column> = scope::Placed {
@@ -70,18 +71,6 @@ fn view(r: dispute_screening::Model, names: &HashMap<i64, String>, grace: u32) -
         reporter_name: r.reporter_name,
         reported_at: r.reported_at,
     }
-}
-
-async fn names<C: sea_orm::ConnectionTrait>(c: &C, ids: Vec<i64>) -> DbResult<HashMap<i64, String>> {
-    Ok(org_unit::Entity::find()
-        .select_only()
-        .columns([org_unit::Column::Id, org_unit::Column::Name])
-        .filter(org_unit::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 /// A round as the edge checked it: the period parsed, the counts by known type codes.
@@ -182,26 +171,15 @@ pub async fn list_rounds(db: &Db, scope: &Scope, f: &RoundFilter, p: PageReq) ->
     if let Some(z) = f.zero_report {
         q = q.filter(dispute_screening::Column::ZeroReport.eq(z));
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: dispute_screening::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = dispute_screening::Entity::find()
-        .filter(dispute_screening::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    let n = names(&db.conn, rows.iter().map(|r| r.org_unit_id).collect()).await?;
-    Ok(Page {
-        items: rows.into_iter().map(|r| view(r, &n, grace)).collect(),
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    let n = unit_names(&db.conn, rows.iter().map(|r| r.org_unit_id)).await?;
+    Ok(page.with_items(rows.into_iter().map(|r| view(r, &n, grace)).collect()))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -9,10 +9,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use zongguan_core::rbac::Scope;
 
-use super::incidents::{RESIDENT_PLACED, masked_people, unit_names};
+use super::incidents::{RESIDENT_PLACED, masked_people};
 use super::petitions::unit_in_scope;
 use crate::audit::{self, Event};
 use crate::entity::{resident, staff, watch_log, watch_roster, watch_team as team, watch_team_member as member};
+use crate::org::unit_names;
 use crate::{Actor, Db, DbError, DbResult, Page, PageReq, scope};
 
 const PLACED: scope::Placed<team::Column> = scope::Placed {
@@ -85,7 +86,7 @@ pub struct TeamInput {
 }
 
 async fn views<C: ConnectionTrait>(c: &C, rows: Vec<team::Model>) -> DbResult<Vec<WatchTeam>> {
-    let units = unit_names(c, rows.iter().map(|r| r.org_unit_id).collect()).await?;
+    let units = unit_names(c, rows.iter().map(|r| r.org_unit_id)).await?;
     let counts: Vec<(i64, i64)> = member::Entity::find()
         .select_only()
         .column(member::Column::TeamId)
@@ -121,25 +122,14 @@ pub async fn list_teams(
     if let Some(k) = kind {
         q = q.filter(team::Column::Kind.eq(k));
     }
-    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
     let sort = crate::listing::SortKey {
         key: None,
         id: team::Column::Id,
         desc: true,
     };
-    let page = crate::listing::page_ids(&db.conn, q, &sort, &p, total_exact.then_some(total)).await?;
-    let rows = team::Entity::find()
-        .filter(team::Column::Id.is_in(page.ids.clone()))
-        .all(&db.conn)
-        .await?;
-    let rows = crate::listing::in_order(&page.ids, rows, |r| r.id);
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-        total_exact,
-        next: page.next,
-        prev: page.prev,
-    })
+    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
+    let rows = std::mem::take(&mut page.items);
+    Ok(page.with_items(views(&db.conn, rows).await?))
 }
 
 async fn visible<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> DbResult<team::Model> {

@@ -23,22 +23,26 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use crate::DbResult;
 use crate::entity::{department, org_unit};
 
-pub async fn unit_names<C: ConnectionTrait>(
-    c: &C,
+/// The names of these org units by id. The ids are read before the future starts, so a borrowed
+/// iterator need not live across the query.
+pub fn unit_names<'c, C: ConnectionTrait>(
+    c: &'c C,
     ids: impl IntoIterator<Item = i64>,
-) -> DbResult<HashMap<i64, String>> {
+) -> impl std::future::Future<Output = DbResult<HashMap<i64, String>>> + Send + 'c {
     let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+    async move {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, String)> = org_unit::Entity::find()
+            .select_only()
+            .columns([org_unit::Column::Id, org_unit::Column::Name])
+            .filter(org_unit::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(c)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
-    let rows: Vec<(i64, String)> = org_unit::Entity::find()
-        .select_only()
-        .columns([org_unit::Column::Id, org_unit::Column::Name])
-        .filter(org_unit::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 pub async fn department_names<C: ConnectionTrait>(
