@@ -103,6 +103,14 @@ test('the rental layer, an area query and 分配巡查 to the grid worker', asyn
     await page.waitForTimeout(400)
   }
   await page.getByTestId('query-counts').waitFor()
+  // The area's rental houses by class, in the classes' order, adding up to the count above.
+  const byClass = page.getByTestId('query-by-class')
+  await byClass.waitFor()
+  const classRows = await byClass.locator('tbody tr').allInnerTexts()
+  const rentals = Number(await page.getByTestId('query-count-rental_houses').innerText())
+  const summed = classRows.reduce((n, r) => n + Number(r.split(/\s+/).pop()), 0)
+  assert.equal(summed, rentals, `classes ${JSON.stringify(classRows)} add up to ${rentals}`)
+  assert.match(classRows[0], /宽管级|关注级|严管级|禁止级|未分类/)
   await page.getByTestId('query-assign').click()
   const rows = page.getByTestId('assign-houses').locator('tbody tr')
   await rows.first().waitFor()

@@ -1415,6 +1415,7 @@ const en: LocaleMessages = {
       count: 'Count',
       byType: 'Residents by type',
       byKind: 'Special groups by kind',
+      byClass: 'Rental houses by risk class',
       buildings: 'Buildings',
       buildingsTotal: '{total} buildings, the first {shown} listed; export for all',
       export: 'Export',

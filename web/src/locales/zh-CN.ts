@@ -1414,6 +1414,7 @@ const zhCN = {
       count: '数量',
       byType: '人口类型',
       byKind: '特殊人群类别',
+      byClass: '出租屋风险等级',
       buildings: '楼栋清单',
       buildingsTotal: '共 {total} 栋，列出前 {shown} 栋，导出可得全部',
       export: '导出',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { breakdownRows, circlePolygon, countRows, COUNT_KEYS, distanceMetres, queryBody, roundArea } from './query'
+import { breakdownRows, circlePolygon, classRows, countRows, COUNT_KEYS, distanceMetres, queryBody, roundArea } from './query'
 
 describe('query counts table', () => {
   it('has the ten counts in the agreed order', () => {
@@ -42,6 +42,18 @@ describe('query counts table', () => {
       { code: 'registered', name: '名registered', value: 3 },
     ])
     expect(breakdownRows(undefined)).toEqual([])
+  })
+
+  it('lists rental houses by class from green to red, then the unclassified', () => {
+    const rows = classRows({ red: 2, unclassified: 7, green: 30, orange: 0, yellow: 5 }, (c) => `级${c}`)
+    expect(rows.map((r) => [r.code, r.value])).toEqual([
+      ['green', 30],
+      ['yellow', 5],
+      ['red', 2],
+      ['unclassified', 7],
+    ])
+    expect(rows[0].name).toBe('级green')
+    expect(classRows(null)).toEqual([])
   })
 })
 

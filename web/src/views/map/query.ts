@@ -46,6 +46,21 @@ export function breakdownRows(
     .sort((a, b) => b.value - a.value || a.code.localeCompare(b.code))
 }
 
+/** The risk classes from lenient to banned, then the houses not yet classed. */
+export const CLASS_ORDER = ['green', 'yellow', 'orange', 'red', 'unclassified'] as const
+
+/** Rental houses by class in the classes' own order (not by count), empty classes left out. */
+export function classRows(
+  byClass: Record<string, number> | null | undefined,
+  nameOf: (code: string) => string = (c) => c,
+): BreakdownRow[] {
+  const rank = (c: string) => {
+    const i = (CLASS_ORDER as readonly string[]).indexOf(c)
+    return i < 0 ? CLASS_ORDER.length : i
+  }
+  return breakdownRows(byClass, nameOf).sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code))
+}
+
 /** Mean Earth radius (IUGG), metres. */
 const EARTH_RADIUS = 6371008.8
 const rad = (d: number) => (d * Math.PI) / 180

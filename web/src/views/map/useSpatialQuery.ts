@@ -8,7 +8,7 @@ import { getPointResolution } from 'ol/proj'
 import { mapApi } from '@/api/map'
 import type { MapQueryResult } from '@/api/types'
 import { saveBlob } from '@/utils/download'
-import { breakdownRows, circlePolygon, countRows, queryBody, type QueryShape } from './query'
+import { breakdownRows, circlePolygon, classRows, countRows, queryBody, type QueryShape } from './query'
 import type { MapWorkbench } from './workbench'
 
 export type DrawKind = 'polygon' | 'circle'
@@ -28,6 +28,9 @@ export function useSpatialQuery(wb: ShallowRef<MapWorkbench | null>, codeName: (
   const counts = computed(() => (result.value ? countRows(result.value.counts) : []))
   const byType = computed(() => breakdownRows(result.value?.residents_by_type, (c) => codeName('registration_types', c)))
   const byKind = computed(() => breakdownRows(result.value?.special_groups_by_kind, (c) => codeName('special_groups', c)))
+  const byClass = computed(() =>
+    classRows(result.value?.rental_by_class, (c) => (c === 'unclassified' ? t('rental.unclassified') : t(`rental.class.${c}`))),
+  )
 
   function stopDrawing() {
     const w = wb.value
@@ -121,5 +124,5 @@ export function useSpatialQuery(wb: ShallowRef<MapWorkbench | null>, codeName: (
     wb.value?.fly({ kind: 'point', center: [lon, lat], zoom: 18 })
   }
 
-  return { drawing, shape, result, loading, exporting, counts, byType, byKind, start, stopDrawing, clear, exportXlsx, flyToBuilding }
+  return { drawing, shape, result, loading, exporting, counts, byType, byKind, byClass, start, stopDrawing, clear, exportXlsx, flyToBuilding }
 }
