@@ -409,7 +409,10 @@ on_both!(watch_teams_with_members_rosters_and_logs, |app: TestApp| async move {
     let officer = app.login("community_003002").await;
     // The page's kinds and shifts are the server's tables.
     let (_, d) = officer.get("/api/v1/dicts").await;
-    assert_eq!(d["watch_team_kinds"][0], json!({"code":"security_patrol","name":"治安巡逻队"}));
+    assert_eq!(
+        d["watch_team_kinds"][0],
+        json!({"code":"security_patrol","name":"治安巡逻队"})
+    );
     assert_eq!(d["watch_shifts"][1], json!({"code":"night","name":"夜班"}));
     let unit = app.unit_id("440307003002").await;
     let (s, t) = officer
@@ -531,9 +534,7 @@ on_both!(watch_teams_with_members_rosters_and_logs, |app: TestApp| async move {
     let grid = app.login("grid_00300201").await;
     let (s, _) = grid.delete(&format!("/api/v1/watch-teams/{id}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = grid
-        .delete(&format!("/api/v1/watch-teams/{id}/rosters/{roster}"))
-        .await;
+    let (s, _) = grid.delete(&format!("/api/v1/watch-teams/{id}/rosters/{roster}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, t) = officer.delete(&format!("/api/v1/watch-teams/{id}/members/{m}")).await;
     assert_eq!(s, StatusCode::OK, "{t}");
