@@ -235,6 +235,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(http::governance::stability::add_member))
         .routes(routes!(http::governance::stability::remove_member))
         .routes(routes!(http::governance::stability::add_roster))
+        .routes(routes!(http::governance::stability::remove_roster))
         .routes(routes!(http::governance::stability::add_log))
         .routes(routes!(http::audit::list_audit_logs))
         .routes(routes!(http::audit::export_audit_logs))

@@ -407,6 +407,13 @@ on_both!(follow_up_visits_fall_due_and_overdue, |app: TestApp| async move {
 
 on_both!(watch_teams_with_members_rosters_and_logs, |app: TestApp| async move {
     let officer = app.login("community_003002").await;
+    // The page's kinds and shifts are the server's tables.
+    let (_, d) = officer.get("/api/v1/dicts").await;
+    assert_eq!(
+        d["watch_team_kinds"][0],
+        json!({"code":"security_patrol","name":"治安巡逻队"})
+    );
+    assert_eq!(d["watch_shifts"][1], json!({"code":"night","name":"夜班"}));
     let unit = app.unit_id("440307003002").await;
     let (s, t) = officer
         .post(
@@ -457,6 +464,33 @@ on_both!(watch_teams_with_members_rosters_and_logs, |app: TestApp| async move {
         )
         .await;
     assert_eq!((s, field(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "shift"), "{e}");
+    // A roster made by mistake comes off; one of another team's is not found.
+    let (_, t) = officer
+        .post(
+            &format!("/api/v1/watch-teams/{id}/rosters"),
+            json!({"on_day":today,"shift":"day","member_ids":[m],"note":"排错了"}),
+        )
+        .await;
+    assert_eq!(t["rosters"].as_array().map(Vec::len), Some(2), "{t}");
+    let wrong = t["rosters"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["note"] == "排错了"))
+        .and_then(|x| x["id"].as_i64())
+        .expect("the wrong roster");
+    let (s, _) = officer
+        .delete(&format!("/api/v1/watch-teams/{}/rosters/{wrong}", id + 1000))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, t) = officer
+        .delete(&format!("/api/v1/watch-teams/{id}/rosters/{wrong}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["rosters"].as_array().map(Vec::len), Some(1), "{t}");
+    assert_eq!(t["rosters"][0]["shift"], "night");
+    let (s, _) = officer
+        .delete(&format!("/api/v1/watch-teams/{id}/rosters/{wrong}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, t) = officer
         .post(
             &format!("/api/v1/watch-teams/{id}/logs"),
@@ -492,8 +526,15 @@ on_both!(watch_teams_with_members_rosters_and_logs, |app: TestApp| async move {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = other.delete(&format!("/api/v1/watch-teams/{id}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let roster = t["rosters"][0]["id"].as_i64().expect("roster");
+    let (s, _) = other
+        .delete(&format!("/api/v1/watch-teams/{id}/rosters/{roster}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let grid = app.login("grid_00300201").await;
     let (s, _) = grid.delete(&format!("/api/v1/watch-teams/{id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = grid.delete(&format!("/api/v1/watch-teams/{id}/rosters/{roster}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, t) = officer.delete(&format!("/api/v1/watch-teams/{id}/members/{m}")).await;
     assert_eq!(s, StatusCode::OK, "{t}");

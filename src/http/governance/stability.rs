@@ -539,6 +539,19 @@ pub async fn add_roster(
     ))
 }
 
+/// Takes a roster off the team's duty plan (audited); the duty logs stay.
+#[utoipa::path(delete, path = "/api/v1/watch-teams/{id}/rosters/{roster_id}", tag = "governance", params(("id" = i64, Path), ("roster_id" = i64, Path)), responses((status = 200, body = WatchTeamDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn remove_roster(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath((id, roster_id)): ApiPath<(i64, i64)>,
+) -> AppResult<Json<WatchTeamDetail>> {
+    caller.require(Permission::WatchWrite)?;
+    Ok(Json(
+        governance::remove_roster(&st.db, &caller.actor(), id, roster_id).await?,
+    ))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DutyLogForm {

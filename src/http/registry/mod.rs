@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::dict;
+use zongguan_core::governance::stability;
 use zongguan_core::registry::{NewBuilding, NewHouse, NewResident, NewSpecialGroup, ResidentEdit};
 use zongguan_db::registry::{
     self, Building, BuildingFilter, House, HouseDetail, HouseFilter, MoveIn, MoveOut, Resident, ResidentDetail,
@@ -325,10 +326,11 @@ pub struct DictEntry {
 /// The code tables: id_types, registration_types, genders, ethnicities, relations, use_types,
 /// special_groups, youth_types, attention_levels, place_types, industries, and the dispute tables
 /// (dispute_types, dispute_sources, dispute_channels, dispute_risk_levels, dispute_size_bands,
-/// dispute_referrals), petition_channels, petition_categories.
+/// dispute_referrals), petition_channels, petition_categories, and the watch teams' tables
+/// (watch_team_kinds, watch_shifts).
 #[utoipa::path(get, path = "/api/v1/dicts", tag = "registry", responses((status = 200, body = BTreeMap<String, Vec<DictEntry>>)))]
 pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
-    let tables: [(&str, dict::Dict); 19] = [
+    let tables: [(&str, dict::Dict); 21] = [
         ("id_types", dict::ID_TYPES),
         ("registration_types", dict::REGISTRATION_TYPES),
         ("genders", dict::GENDERS),
@@ -348,6 +350,8 @@ pub async fn dicts(_caller: Caller) -> Json<BTreeMap<String, Vec<DictEntry>>> {
         ("dispute_referrals", dict::DISPUTE_REFERRALS),
         ("petition_channels", dict::PETITION_CHANNELS),
         ("petition_categories", dict::PETITION_CATEGORIES),
+        ("watch_team_kinds", stability::WATCH_TEAM_KINDS),
+        ("watch_shifts", stability::SHIFTS),
     ];
     Json(
         tables

@@ -575,7 +575,8 @@ export interface paths {
          * The code tables: id_types, registration_types, genders, ethnicities, relations, use_types,
          *     special_groups, youth_types, attention_levels, place_types, industries, and the dispute tables
          *     (dispute_types, dispute_sources, dispute_channels, dispute_risk_levels, dispute_size_bands,
-         *     dispute_referrals), petition_channels, petition_categories.
+         *     dispute_referrals), petition_channels, petition_categories, and the watch teams' tables
+         *     (watch_team_kinds, watch_shifts).
          */
         get: operations["dicts"];
         put?: never;
@@ -2473,6 +2474,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/watch-teams/{id}/rosters/{roster_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a roster off the team's duty plan (audited); the duty logs stay. */
+        delete: operations["remove_roster"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -3929,7 +3947,7 @@ export interface components {
             handler: string;
             /** Format: int64 */
             matter_id: number;
-            /** @description `case` (later `dispute`, `petition`, `incident`) */
+            /** @description `case`, `dispute`, `petition` or `incident` */
             matter_kind: string;
             number: string;
             /** @description The party's name (a citizen reporter's as given) and phone, masked. */
@@ -22106,6 +22124,107 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    remove_roster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                roster_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchTeamDetail"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 字段校验未通过（field 指出字段） */
             422: {
                 headers: {
                     [name: string]: unknown;

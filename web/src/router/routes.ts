@@ -52,7 +52,7 @@ export const layoutChildren: RouteRecordRaw[] = [
     path: 'governance',
     name: 'governance',
     redirect: { name: 'governance-rental' },
-    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read', 'incident:read', 'followup:read'] },
+    meta: { title: 'menu.governance', icon: 'governance', perm: ['rental:read', 'dispute:read', 'petition:read', 'notice:read', 'notice:template', 'camera:read', 'incident:read', 'followup:read', 'watch:read'] },
     children: [
       {
         path: 'rental',
@@ -107,6 +107,12 @@ export const layoutChildren: RouteRecordRaw[] = [
         name: 'governance-special-groups',
         component: () => import('@/views/governance/special-groups/index.vue'),
         meta: { title: 'menu.specialGroups', perm: 'followup:read' },
+      },
+      {
+        path: 'watch-teams',
+        name: 'governance-watch-teams',
+        component: () => import('@/views/governance/watch-teams/index.vue'),
+        meta: { title: 'menu.watchTeams', perm: 'watch:read' },
       },
       {
         path: 'registers',

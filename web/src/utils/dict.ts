@@ -22,6 +22,8 @@ export type DictName =
   | 'dispute_referrals'
   | 'petition_channels'
   | 'petition_categories'
+  | 'watch_team_kinds'
+  | 'watch_shifts'
 
 /** The entries of one table; empty while the tables are not loaded or when the server lacks it. */
 export function dictEntries(dicts: Dicts | null | undefined, table: string): DictEntry[] {

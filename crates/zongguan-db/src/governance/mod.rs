@@ -87,5 +87,5 @@ pub use incidents::{
 };
 pub use watch::{
     TeamInput, WatchLog, WatchMember, WatchRoster, WatchTeam, WatchTeamDetail, add_log, add_member, add_roster,
-    create_team, delete_team, get_team, list_teams, remove_member, update_team,
+    create_team, delete_team, get_team, list_teams, remove_member, remove_roster, update_team,
 };

@@ -418,6 +418,28 @@ pub async fn add_roster(
     detail(&db.conn, t).await
 }
 
+/// Takes a roster off (one made by mistake, or a plan that changed); duty logs stay as written.
+pub async fn remove_roster(db: &Db, actor: &Actor, id: i64, roster_id: i64) -> DbResult<WatchTeamDetail> {
+    let txn = db.begin_write().await?;
+    let t = visible(&*txn, &actor.scope, id).await?;
+    let r = watch_roster::Entity::find_by_id(roster_id)
+        .filter(watch_roster::Column::TeamId.eq(t.id))
+        .one(&*txn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let what = format!("{} {}", r.on_day, r.shift);
+    r.delete(&*txn).await?;
+    audit::append(
+        &*txn,
+        db.backend,
+        actor,
+        Event::ok("remove_roster", "watch_team", t.id).detail(what),
+    )
+    .await?;
+    txn.commit().await?;
+    detail(&db.conn, t).await
+}
+
 /// Writes what happened on a shift (a day not in the future).
 pub async fn add_log(
     db: &Db,
