@@ -2,6 +2,7 @@
 //! disputes with their mediation, screening rounds and tally; petitions; notices; the registers.
 pub mod dispute_sheet;
 pub mod disputes;
+mod form;
 pub mod governance_map;
 pub mod notices;
 pub mod petitions;

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::dict;
@@ -17,41 +16,13 @@ use zongguan_db::governance::{
     self, Petition, PetitionDetail, PetitionFigures, PetitionFilter, PetitionInput, PetitionStep, StepInput,
 };
 
+use super::form::{code, date, optional_code, required_text, text, today};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::http::{Paging, list_type};
 
 list_type!(PetitionList, Petition);
-
-fn date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "日期格式应为 YYYY-MM-DD")),
-    }
-}
-
-fn code(field: &str, s: Option<&str>, d: dict::Dict, what: &str) -> Result<Option<String>, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if d.iter().any(|(c, _)| *c == s) => Ok(Some(s.to_string())),
-        Some(s) => Err(AppError::invalid(field, format!("{what}无效：{s}"))),
-    }
-}
-
-fn text(field: &str, s: Option<String>, max: usize) -> Result<String, AppError> {
-    let s = s.unwrap_or_default().trim().to_string();
-    if s.chars().count() > max {
-        return Err(AppError::invalid(field, format!("不能超过 {max} 字")));
-    }
-    Ok(s)
-}
-
-fn today() -> NaiveDate {
-    zongguan_core::time::cst_date(chrono::Utc::now())
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -96,8 +67,8 @@ pub async fn list_petitions(
         org_unit_id: q.org_unit_id,
         state,
         due_status,
-        channel: code("channel", q.channel.as_deref(), dict::PETITION_CHANNELS, "信访形式")?,
-        category: code(
+        channel: optional_code("channel", q.channel.as_deref(), dict::PETITION_CHANNELS, "信访形式")?,
+        category: optional_code(
             "category",
             q.category.as_deref(),
             dict::PETITION_CATEGORIES,
@@ -153,14 +124,9 @@ impl TryFrom<PetitionForm> for PetitionInput {
     type Error = AppError;
 
     fn try_from(f: PetitionForm) -> Result<Self, AppError> {
-        let channel = code("channel", Some(&f.channel), dict::PETITION_CHANNELS, "信访形式")?
-            .ok_or_else(|| AppError::invalid("channel", "请选择信访形式"))?;
-        let category = code("category", Some(&f.category), dict::PETITION_CATEGORIES, "信访事项分类")?
-            .ok_or_else(|| AppError::invalid("category", "请选择信访事项分类"))?;
-        let matter = text("matter", Some(f.matter), 4000)?;
-        if matter.is_empty() {
-            return Err(AppError::invalid("matter", "请填写信访事项内容"));
-        }
+        let channel = code("channel", &f.channel, dict::PETITION_CHANNELS, "信访形式")?;
+        let category = code("category", &f.category, dict::PETITION_CATEGORIES, "信访事项分类")?;
+        let matter = required_text("matter", Some(f.matter), 4000, "信访事项内容")?;
         if f.resident_ids.is_empty() || f.resident_ids.len() > 50 {
             return Err(AppError::invalid("resident_ids", "请选择 1 至 50 名信访人"));
         }

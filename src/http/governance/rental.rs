@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::governance::due::DueStatus;
@@ -18,6 +17,7 @@ use zongguan_db::governance::{
     RentalHouse, RentalHouseDetail, RentalRules,
 };
 
+use super::form::{date, text};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
@@ -39,15 +39,6 @@ pub struct RentalQuery {
     pub due_status: Option<String>,
     /// Part of the room number or the building's code, name or address.
     pub q: Option<String>,
-}
-
-fn date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "日期格式应为 YYYY-MM-DD")),
-    }
 }
 
 fn coded<T>(field: &str, s: Option<&str>, parse: fn(&str) -> Option<T>, what: &str) -> Result<Option<T>, AppError> {
@@ -212,14 +203,6 @@ pub struct InspectionForm {
     pub rectify_by: Option<String>,
     /// The owner's signature (name).
     pub owner_signature: Option<String>,
-}
-
-fn text(field: &str, s: Option<String>, max: usize) -> Result<String, AppError> {
-    let s = s.unwrap_or_default().trim().to_string();
-    if s.chars().count() > max {
-        return Err(AppError::invalid(field, format!("不能超过 {max} 字")));
-    }
-    Ok(s)
 }
 
 impl TryFrom<InspectionForm> for InspectionInput {

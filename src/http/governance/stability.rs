@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zongguan_core::dict;
@@ -18,6 +18,7 @@ use zongguan_db::governance::{
     WatchTeamDetail,
 };
 
+use super::form::{code, date, required_text, text, time, today};
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
@@ -25,53 +26,6 @@ use crate::http::{Paging, list_type};
 
 list_type!(IncidentList, Incident);
 list_type!(WatchTeamList, WatchTeam);
-
-fn date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "日期格式应为 YYYY-MM-DD")),
-    }
-}
-
-fn time(field: &str, s: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => DateTime::parse_from_rfc3339(s)
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| AppError::invalid(field, "时间格式应为 RFC 3339，如 2026-10-03T21:40:00+08:00")),
-    }
-}
-
-fn code(field: &str, s: &str, d: dict::Dict, what: &str) -> Result<String, AppError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err(AppError::invalid(field, format!("请选择{what}")));
-    }
-    if d.iter().any(|(c, _)| *c == s) {
-        Ok(s.to_string())
-    } else {
-        Err(AppError::invalid(field, format!("{what}无效：{s}")))
-    }
-}
-
-fn text(field: &str, s: Option<String>, max: usize, required: Option<&str>) -> Result<String, AppError> {
-    let s = s.unwrap_or_default().trim().to_string();
-    if s.chars().count() > max {
-        return Err(AppError::invalid(field, format!("不能超过 {max} 字")));
-    }
-    if let Some(what) = required
-        && s.is_empty()
-    {
-        return Err(AppError::invalid(field, format!("请填写{what}")));
-    }
-    Ok(s)
-}
-
-fn today() -> NaiveDate {
-    zongguan_core::time::cst_date(Utc::now())
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -182,10 +136,10 @@ impl TryFrom<IncidentForm> for IncidentInput {
             kind: code("kind", &f.kind, INCIDENT_KINDS, "事件类型")?,
             level,
             headcount: f.headcount.unwrap_or(f.resident_ids.len().max(1) as i32),
-            title: text("title", Some(f.title), 200, Some("事件名称"))?,
-            description: text("description", f.description, 4000, None)?,
+            title: required_text("title", Some(f.title), 200, "事件名称")?,
+            description: text("description", f.description, 4000)?,
             org_unit_id: f.org_unit_id,
-            address: text("address", f.address, 200, None)?,
+            address: text("address", f.address, 200)?,
             lng: f.lng,
             lat: f.lat,
             occurred_at: time("occurred_at", f.occurred_at.as_deref())?.unwrap_or(learned_at),
@@ -227,7 +181,7 @@ pub async fn report_up(
     ApiJson(f): ApiJson<NoteForm>,
 ) -> AppResult<Json<IncidentDetail>> {
     caller.require(Permission::IncidentWrite)?;
-    let note = text("note", f.note, 2000, None)?;
+    let note = text("note", f.note, 2000)?;
     Ok(Json(governance::report_up(&st.db, &caller.actor(), id, note).await?))
 }
 
@@ -246,7 +200,7 @@ pub async fn add_follow_up(
     ApiJson(f): ApiJson<FollowUpForm>,
 ) -> AppResult<Json<IncidentDetail>> {
     caller.require(Permission::IncidentWrite)?;
-    let content = text("content", Some(f.content), 4000, Some("跟进情况"))?;
+    let content = required_text("content", Some(f.content), 4000, "跟进情况")?;
     Ok(Json(
         governance::add_follow_up(&st.db, &caller.actor(), id, content).await?,
     ))
@@ -261,7 +215,7 @@ pub async fn close_incident(
     ApiJson(f): ApiJson<NoteForm>,
 ) -> AppResult<Json<IncidentDetail>> {
     caller.require(Permission::IncidentWrite)?;
-    let note = text("note", f.note, 2000, Some("办结情况"))?;
+    let note = required_text("note", f.note, 2000, "办结情况")?;
     Ok(Json(
         governance::close_incident(&st.db, &caller.actor(), id, note).await?,
     ))
@@ -364,7 +318,7 @@ pub async fn record_visit(
         record_id: f.record_id,
         visited_on: date("visited_on", f.visited_on.as_deref())?.unwrap_or_else(today),
         form: code("form", &f.form, VISIT_FORMS, "走访形式")?,
-        situation: text("situation", Some(f.situation), 4000, Some("走访情况"))?,
+        situation: required_text("situation", Some(f.situation), 4000, "走访情况")?,
         level_after,
     };
     Ok((
@@ -416,10 +370,10 @@ impl TryFrom<TeamForm> for TeamInput {
 
     fn try_from(f: TeamForm) -> Result<Self, AppError> {
         Ok(TeamInput {
-            name: text("name", Some(f.name), 100, Some("队伍名称"))?,
+            name: required_text("name", Some(f.name), 100, "队伍名称")?,
             kind: code("kind", &f.kind, WATCH_TEAM_KINDS, "队伍类型")?,
-            leader_name: text("leader_name", f.leader_name, 100, None)?,
-            note: text("note", f.note, 2000, None)?,
+            leader_name: text("leader_name", f.leader_name, 100)?,
+            note: text("note", f.note, 2000)?,
             org_unit_id: f.org_unit_id,
         })
     }
@@ -493,7 +447,7 @@ pub async fn add_member(
     ApiJson(f): ApiJson<MemberForm>,
 ) -> AppResult<Json<WatchTeamDetail>> {
     caller.require(Permission::WatchWrite)?;
-    let duty = text("duty", f.duty, 50, None)?;
+    let duty = text("duty", f.duty, 50)?;
     Ok(Json(
         governance::add_member(&st.db, &caller.actor(), id, f.staff_id, f.resident_id, duty).await?,
     ))
@@ -533,7 +487,7 @@ pub async fn add_roster(
     caller.require(Permission::WatchWrite)?;
     let on_day = date("on_day", Some(&f.on_day))?.ok_or_else(|| AppError::invalid("on_day", "请填写值班日期"))?;
     let shift = code("shift", &f.shift, SHIFTS, "班次")?;
-    let note = text("note", f.note, 1000, None)?;
+    let note = text("note", f.note, 1000)?;
     Ok(Json(
         governance::add_roster(&st.db, &caller.actor(), id, on_day, shift, f.member_ids, note).await?,
     ))
@@ -572,7 +526,7 @@ pub async fn add_log(
     caller.require(Permission::WatchWrite)?;
     let on_day = date("on_day", f.on_day.as_deref())?.unwrap_or_else(today);
     let shift = code("shift", &f.shift, SHIFTS, "班次")?;
-    let content = text("content", Some(f.content), 4000, Some("值勤情况"))?;
+    let content = required_text("content", Some(f.content), 4000, "值勤情况")?;
     Ok(Json(
         governance::add_log(&st.db, &caller.actor(), id, on_day, shift, content).await?,
     ))
