@@ -68,3 +68,40 @@ export async function login(page, base, username, password = PASSWORD) {
   await page.getByTestId('login-password').locator('input').fill(password)
   await page.getByTestId('login-submit').click()
 }
+
+/** A fresh browser context (desktop size unless told), signed in as `username`. */
+export async function signIn(browser, base, username, { width = 1400, height = 900, ...context } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', ...context })
+  const page = await ctx.newPage()
+  page.setDefaultTimeout(20000)
+  await login(page, base, username)
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  return page
+}
+
+/** A GET of the API in the page's session, as JSON; anything but 2xx throws with the answer. */
+export function getJson(page, path) {
+  return page.evaluate(async (p) => {
+    const r = await fetch(p, { headers: { Accept: 'application/json' } })
+    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
+    return r.json()
+  }, path)
+}
+
+/** 17 digits and their GB 11643 check character. */
+export function withCheck(body) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const s = [...body].reduce((acc, d, i) => acc + Number(d) * w[i], 0)
+  return body + '10X98765432'[s % 11]
+}
+
+/** Whether a point lies inside a ring (even-odd rule). */
+export function inRing([x, y], ring) {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]
+    const [xj, yj] = ring[j]
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}

@@ -3,7 +3,7 @@
 // 视频监控 layer with that status.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, login, getJson } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -20,13 +20,7 @@ after(async () => {
 
 const CODE = 'E2E-440307003-SP-9001'
 
-function api(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { headers: { Accept: 'application/json' } })
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
-    return r.json()
-  }, path)
-}
+const api = getJson
 
 test('add a camera, change its status, see it on the map', async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
@@ -48,8 +42,12 @@ test('add a camera, change its status, see it on the map', async () => {
   await page.locator('.el-select-dropdown__item:visible', { hasText: '离线' }).click()
   await page.getByTestId('cameras-search').click()
   const offline = (await api(page, '/api/v1/cameras?status=offline')).total
+  // The unfiltered page has 20 rows too: wait for the filtered rows themselves, not a count.
   await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="cameras-table"] tbody tr').length === Math.min(n, 20),
+    (n) => {
+      const rows = [...document.querySelectorAll('[data-testid="cameras-table"] tbody tr')]
+      return rows.length === Math.min(n, 20) && rows.every((r) => r.querySelector('.el-tag')?.textContent.trim() === '离线')
+    },
     offline,
   )
   const tags = await table.locator('tbody tr .el-tag').allInnerTexts()

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { deflateSync } from 'node:zlib'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, signIn as harnessSignIn, inRing } from '../lib/harness.mjs'
 
 const GRID_CODE = '44030700300201'
 
@@ -65,15 +65,6 @@ function png([r, g, b]) {
 function rings(geometry) {
   return geometry.type === 'MultiPolygon' ? geometry.coordinates.map((p) => p[0]) : [geometry.coordinates[0]]
 }
-function inRing([x, y], ring) {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]
-    const [xj, yj] = ring[j]
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
 const inGeometry = (p, geometry) => rings(geometry).some((r) => inRing(p, r))
 function edgeDistance([x, y], ring) {
   let best = Infinity
@@ -108,14 +99,7 @@ function interiorPoint(geometry) {
 
 // ---------- page helpers ----------
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  await login(page, server.base, username)
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (username) => harnessSignIn(browser, server.base, username)
 
 async function readLonLat(page) {
   const lon = Number(await page.getByTestId('case-lon').locator('input').inputValue())

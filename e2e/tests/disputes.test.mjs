@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, login, withCheck } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -21,12 +21,6 @@ after(async () => {
 })
 
 /** GB 11643 check character for 17 digits. */
-function withCheck(body) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const s = [...body].reduce((acc, d, i) => acc + Number(d) * w[i], 0)
-  return body + '10X98765432'[s % 11]
-}
-
 test('register a dispute with a party found by identity number, then assign it', async () => {
   const number = withCheck('44030719820606351')
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })

@@ -3,7 +3,7 @@
 // grid with a due date, and that grid worker sees the task in 巡查任务.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, getJson, signIn as harnessSignIn } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -21,22 +21,9 @@ after(async () => {
 const R = 6378137
 const fromLonLat = ([lon, lat]) => [(lon * Math.PI * R) / 180, R * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))]
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  await login(page, server.base, username)
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (username) => harnessSignIn(browser, server.base, username)
 
-function api(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { headers: { Accept: 'application/json' } })
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
-    return r.json()
-  }, path)
-}
+const api = getJson
 
 async function viewAt(page, lonLat, zoom) {
   await page.evaluate(

@@ -4,7 +4,7 @@
 // inside (楼栋 > 0).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, getJson, signIn as harnessSignIn } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -35,23 +35,9 @@ function pointOf(geometry) {
 
 // ---------- page helpers ----------
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  await login(page, server.base, username)
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (username) => harnessSignIn(browser, server.base, username)
 
-/** A GET of the API with the page's session. */
-function api(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { headers: { Accept: 'application/json' } })
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
-    return r.json()
-  }, path)
-}
+const api = getJson
 
 /**
  * Waits until the map has loaded and drawn every tile (OpenLayers' rendercomplete, after a render

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, signIn as harnessSignIn, inRing } from '../lib/harness.mjs'
 
 const GRID_CODE = '44030700300201'
 
@@ -26,14 +26,7 @@ after(async () => {
   server?.stop()
 })
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  await login(page, server.base, username)
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (username) => harnessSignIn(browser, server.base, username, { width: 1400, height: 900, acceptDownloads: true })
 
 /** JSON API calls in the page's session, with its CSRF token on writes. */
 function api(page) {
@@ -52,15 +45,6 @@ function api(page) {
   return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}) }
 }
 
-function inRing([x, y], ring) {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]
-    const [xj, yj] = ring[j]
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
 /** A lattice point inside the grid's (first) polygon, nearest its box's centre. */
 function pointIn(geometry) {
   const ring = geometry.type === 'MultiPolygon' ? geometry.coordinates[0][0] : geometry.coordinates[0]

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, login, withCheck } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -21,12 +21,6 @@ after(async () => {
 })
 
 /** GB 11643 check character for 17 digits. */
-function withCheck(body) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const s = [...body].reduce((acc, d, i) => acc + Number(d) * w[i], 0)
-  return body + '10X98765432'[s % 11]
-}
-
 test('import residents, read the errors, find the imported person', async () => {
   const good = withCheck('43010219930315471')
   const bad = withCheck('43010219930315482').slice(0, 17) + (withCheck('43010219930315482').endsWith('0') ? '1' : '0')

@@ -3,7 +3,7 @@
 // duty log; an officer of another community does not see the new team.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launch, shot, login } from '../lib/harness.mjs'
+import { startServer, launch, shot, getJson, signIn as harnessSignIn } from '../lib/harness.mjs'
 
 let server
 let browser
@@ -22,22 +22,9 @@ const TEAM = '良安田平安志愿者服务队'
 // Element Plus puts a field's test id on the wrapper or on the input itself.
 const input = (id) => `[data-testid="${id}"] input, input[data-testid="${id}"]`
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  await login(page, server.base, username)
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (username) => harnessSignIn(browser, server.base, username, { width: 1440, height: 900 })
 
-function api(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { headers: { Accept: 'application/json' } })
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
-    return r.json()
-  }, path)
-}
+const api = getJson
 
 /** How the team shows a resident's name (zongguan_core::mask::name). */
 function maskName(s) {

@@ -14,6 +14,15 @@ use zongguan_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Exp
 
 use crate::common::{Client, TestApp, assert_error};
 
+/// 交办 to a unit with a mediator (no deadline, no note): the answer as it came.
+async fn assign(who: &Client, id: i64, unit: i64, mediator: &str) -> (StatusCode, Value) {
+    who.post(
+        &format!("/api/v1/disputes/{id}/assign"),
+        json!({"unit_id": unit, "mediator_name": mediator}),
+    )
+    .await
+}
+
 fn today() -> chrono::NaiveDate {
     zongguan_core::time::cst_date(Utc::now())
 }
@@ -191,12 +200,7 @@ on_both!(a_dispute_goes_from_registration_to_closure, |app: TestApp| async move 
 
     // The failed path: assigned, refused by a party, referred to court, closed.
     let id2 = d2["dispute"]["id"].as_i64().expect("id");
-    let (s, _) = officer
-        .post(
-            &format!("/api/v1/disputes/{id2}/assign"),
-            json!({"unit_id": community, "mediator_name": "李调解"}),
-        )
-        .await;
+    let (s, _) = assign(&officer, id2, community, "李调解").await;
     assert_eq!(s, StatusCode::OK);
     let (s, d) = officer
         .post(
@@ -244,12 +248,7 @@ on_both!(
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
         let (_, v) = other.get("/api/v1/disputes").await;
         assert_eq!(v["total"], 0, "{v}");
-        let (s, _) = other
-            .post(
-                &format!("/api/v1/disputes/{id}/assign"),
-                json!({"unit_id": community, "mediator_name": "某"}),
-            )
-            .await;
+        let (s, _) = assign(&other, id, community, "某").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         // Nor may it name a resident it cannot see as a party.
         let other_grid = app.unit_id("44030700300401").await;
@@ -268,12 +267,7 @@ on_both!(
             .post("/api/v1/disputes", dispute_form(grid, rid, "other", 2, false))
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-        let (s, v) = leader
-            .post(
-                &format!("/api/v1/disputes/{id}/assign"),
-                json!({"unit_id": community, "mediator_name": "某"}),
-            )
-            .await;
+        let (s, v) = assign(&leader, id, community, "某").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
         // The grid worker registers in their grid but does not assign.
         let worker = app.login("grid_00300201").await;
@@ -282,12 +276,7 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert!(v["handler_name"].as_str().is_some_and(|n| !n.is_empty()), "{v}");
-        let (s, v) = worker
-            .post(
-                &format!("/api/v1/disputes/{id}/assign"),
-                json!({"unit_id": community, "mediator_name": "某"}),
-            )
-            .await;
+        let (s, v) = assign(&worker, id, community, "某").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
 
         // Wrong step: no agreement before assignment, naming the state.
@@ -314,12 +303,7 @@ on_both!(
         assert_eq!(s, StatusCode::CONFLICT, "{v}");
         assert!(v["error"]["message"].as_str().expect("msg").contains("尚未超期"), "{v}");
 
-        let (s, _) = officer
-            .post(
-                &format!("/api/v1/disputes/{id}/assign"),
-                json!({"unit_id": community, "mediator_name": "李调解"}),
-            )
-            .await;
+        let (s, _) = assign(&officer, id, community, "李调解").await;
         assert_eq!(s, StatusCode::OK);
         // The subdistrict's center sees it but is not the mediating unit: its session is refused.
         let sub = app.login("subdistrict_003").await;
@@ -559,12 +543,7 @@ on_both!(
         }
         // The major one is mediated to an agreement; the labour one fails.
         for (id, ok) in [(ids[1], true), (ids[2], false)] {
-            let (s, _) = officer
-                .post(
-                    &format!("/api/v1/disputes/{id}/assign"),
-                    json!({"unit_id": community, "mediator_name": "李调解"}),
-                )
-                .await;
+            let (s, _) = assign(&officer, id, community, "李调解").await;
             assert_eq!(s, StatusCode::OK);
             let (s, v) = if ok {
                 officer
