@@ -211,6 +211,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             http::governance::petitions::save_petition_limits
         ))
         .routes(routes!(
+            http::governance::settings::get_dispute_settings,
+            http::governance::settings::save_dispute_settings
+        ))
+        .routes(routes!(
+            http::governance::settings::get_stability_settings,
+            http::governance::settings::save_stability_settings
+        ))
+        .routes(routes!(
             http::governance::stability::list_incidents,
             http::governance::stability::create_incident
         ))

@@ -9,6 +9,7 @@ mod cases;
 mod demo;
 mod disputes;
 mod governance_map;
+mod governance_settings;
 mod headers;
 mod imports;
 mod input;

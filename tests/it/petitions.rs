@@ -530,18 +530,18 @@ on_both!(monthly_figures_are_exact, |app: TestApp| async move {
 });
 
 on_both!(limits_are_a_setting, |app: TestApp| async move {
-    let leader = app.login("leader").await;
-    let (s, l) = leader.get("/api/v1/petition-limits").await;
+    let center = app.login("district_officer").await;
+    let (s, l) = center.get("/api/v1/petition-limits").await;
     assert_eq!(s, StatusCode::OK, "{l}");
     assert_eq!(l["limits"]["acceptance"], json!({"calendar":15}));
     let mut body = l.clone();
     body["limits"]["acceptance"] = json!({"working":15});
-    let (s, v) = leader.put("/api/v1/petition-limits", body).await;
+    let (s, v) = center.put("/api/v1/petition-limits", body).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["limits"]["acceptance"], json!({"working":15}));
     let mut bad = l.clone();
     bad["limits"]["handling"] = json!({"calendar":0});
-    let (s, v) = leader.put("/api/v1/petition-limits", bad).await;
+    let (s, v) = center.put("/api/v1/petition-limits", bad).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // Working days: received Mon 09-28, the 15th working day is Fri 10-23 (past the holiday,
     // counting the make-up Saturday 10-10).
@@ -554,7 +554,10 @@ on_both!(limits_are_a_setting, |app: TestApp| async move {
     )
     .await;
     assert_eq!(p["acceptance_due_on"], "2026-10-23", "{p}");
-    let (s, _) = officer.put("/api/v1/petition-limits", l).await;
+    let (s, _) = officer.put("/api/v1/petition-limits", l.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The leader approves extensions; the terms themselves are not the leader's to change.
+    let (s, _) = app.login("leader").await.put("/api/v1/petition-limits", l).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 });
 

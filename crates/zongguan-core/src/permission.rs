@@ -81,6 +81,7 @@ permissions! {
     FollowupWrite = "followup:write", "登记重点人员走访记录";
     WatchRead = "watch:read", "查看群防群治队伍、排班和值勤记录";
     WatchWrite = "watch:write", "维护群防群治队伍、排班和值勤记录";
+    GovernanceSettings = "governance:settings", "设置治理参数（出租屋分级与巡查、矛盾纠纷、信访、维稳时限）";
 }
 
 /// Reading cases needs some part in the workflow, or the figures.

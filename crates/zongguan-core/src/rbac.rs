@@ -187,6 +187,44 @@ const OFFICER_FULL: &[Permission] = &[
     WatchWrite,
 ];
 
+/// The district center sets the district's governance rules as well.
+const DISTRICT_OFFICER: &[Permission] = &[
+    OrgRead,
+    DepartmentRead,
+    StaffRead,
+    UserRead,
+    RegistryRead,
+    RegistryWrite,
+    ResidentRead,
+    ResidentReadFull,
+    ResidentWrite,
+    CaseReport,
+    CaseDispatch,
+    CaseSupervise,
+    StatsRead,
+    MapRead,
+    RentalRead,
+    RentalWrite,
+    RentalClassify,
+    DisputeRead,
+    DisputeWrite,
+    DisputeAssign,
+    NoticeRead,
+    NoticeIssue,
+    RegisterRead,
+    PetitionRead,
+    PetitionWrite,
+    CameraRead,
+    CameraWrite,
+    IncidentRead,
+    IncidentWrite,
+    FollowupRead,
+    FollowupWrite,
+    WatchRead,
+    WatchWrite,
+    GovernanceSettings,
+];
+
 const OFFICER: &[Permission] = &[
     OrgRead,
     DepartmentRead,
@@ -226,7 +264,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: SYS_ADMIN,
         name: "系统管理员",
-        description: "维护组织架构、成员单位、队伍人员和用户账号；不能查看审计日志、不能授予角色",
+        description: "维护组织架构、成员单位、队伍人员、用户账号和治理参数；不能查看审计日志、不能授予角色",
         data_scope: DataScopeKind::All,
         permissions: &[
             OrgRead,
@@ -241,6 +279,7 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
             TokenCreate,
             MapRead,
             NoticeTemplate,
+            GovernanceSettings,
         ],
     },
     RoleDef {
@@ -260,9 +299,9 @@ pub const BUILTIN_ROLES: &[RoleDef] = &[
     RoleDef {
         code: "district_officer",
         name: "区综管中心工作人员",
-        description: "区级中心受理、分派、督办，查看全区数据",
+        description: "区级中心受理、分派、督办，查看全区数据，设置治理参数",
         data_scope: DataScopeKind::UnitAndBelow,
-        permissions: OFFICER_FULL,
+        permissions: DISTRICT_OFFICER,
     },
     RoleDef {
         code: "subdistrict_officer",
@@ -468,6 +507,21 @@ mod tests {
             !may_manage(&none, &sys),
             "an account without a duty manages no duty holder"
         );
+    }
+
+    #[test]
+    fn governance_settings_are_the_system_administrator_s_and_the_district_center_s() {
+        let holders: Vec<&str> = BUILTIN_ROLES
+            .iter()
+            .filter(|r| r.permissions.contains(&GovernanceSettings))
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(holders, [SYS_ADMIN, "district_officer"]);
+        assert_eq!(Duty::of(GovernanceSettings), None, "a shared permission, in no duty");
+        // The district officer is a community officer who also sets the rules.
+        let mut district = DISTRICT_OFFICER.to_vec();
+        assert_eq!(district.pop(), Some(GovernanceSettings));
+        assert_eq!(district, OFFICER_FULL);
     }
 
     #[test]

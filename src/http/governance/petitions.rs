@@ -255,7 +255,7 @@ pub async fn petition_figures(
 #[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PetitionLimitsBody {
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::settings::schema::PetitionLimits)]
     pub limits: serde_json::Value,
 }
 
@@ -271,19 +271,20 @@ fn limits_body(l: PetitionLimits) -> AppResult<Json<PetitionLimitsBody>> {
 
 #[utoipa::path(get, path = "/api/v1/petition-limits", tag = "governance", responses((status = 200, body = PetitionLimitsBody)))]
 pub async fn get_petition_limits(State(st): State<AppState>, caller: Caller) -> AppResult<Json<PetitionLimitsBody>> {
-    caller.require(Permission::PetitionRead)?;
+    caller.require_any(&[Permission::PetitionRead, Permission::GovernanceSettings])?;
     limits_body(governance::petition_limits(&st.db.conn).await?)
 }
 
-/// Saves the limits (audited; petition:approve).
+/// Saves the limits (audited; petition:approve or governance:settings); a refusal names the term
+/// (`limits.handling`).
 #[utoipa::path(put, path = "/api/v1/petition-limits", tag = "governance", request_body = PetitionLimitsBody, responses((status = 200, body = PetitionLimitsBody), (status = 422, body = ApiError)))]
 pub async fn save_petition_limits(
     State(st): State<AppState>,
     caller: Caller,
     ApiJson(b): ApiJson<PetitionLimitsBody>,
 ) -> AppResult<Json<PetitionLimitsBody>> {
-    caller.require(Permission::PetitionApprove)?;
-    let l: PetitionLimits =
-        serde_json::from_value(b.limits).map_err(|e| AppError::invalid("limits", format!("期限设置格式有误：{e}")))?;
+    // The statute's terms are the district's rule, not a leader's or an officer's to move.
+    caller.require(Permission::GovernanceSettings)?;
+    let l: PetitionLimits = super::settings::parse_setting("limits", b.limits)?;
     limits_body(governance::save_petition_limits(&st.db, &caller.actor(), &l).await?)
 }

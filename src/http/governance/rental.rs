@@ -18,6 +18,7 @@ use zongguan_db::governance::{
 };
 
 use super::form::{date, text};
+use super::settings::parse_setting;
 use crate::app::AppState;
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, AppError, AppResult};
@@ -297,7 +298,7 @@ pub async fn list_checklists(
     caller: Caller,
     ApiQuery(q): ApiQuery<ChecklistQuery>,
 ) -> AppResult<Json<Vec<ChecklistItem>>> {
-    caller.require(Permission::RentalRead)?;
+    caller.require_any(&[Permission::RentalRead, Permission::GovernanceSettings])?;
     let t = coded("rental_type", q.rental_type.as_deref(), RentalType::parse, "出租屋类型")?;
     Ok(Json(governance::checklists(&st.db.conn, t, t.is_none()).await?))
 }
@@ -307,9 +308,9 @@ pub async fn list_checklists(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RentalRulesBody {
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::settings::schema::ClassRules)]
     pub class_rules: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::settings::schema::InspectionSchedule)]
     pub inspection_schedule: serde_json::Value,
 }
 
@@ -329,25 +330,23 @@ fn body(r: RentalRules) -> AppResult<Json<RentalRulesBody>> {
 
 #[utoipa::path(get, path = "/api/v1/rental-rules", tag = "governance", responses((status = 200, body = RentalRulesBody)))]
 pub async fn get_rental_rules(State(st): State<AppState>, caller: Caller) -> AppResult<Json<RentalRulesBody>> {
-    caller.require(Permission::RentalRead)?;
+    caller.require_any(&[Permission::RentalRead, Permission::GovernanceSettings])?;
     body(governance::rental_rules(&st.db.conn).await?)
 }
 
-/// Saves the rules and the schedule (audited); a rule set that would class every house is refused.
+/// Saves the rules and the schedule (audited; rental:classify or governance:settings); a rule set
+/// that would class every house is refused, naming the rule (`class_rules.rules[2].at_least`).
 #[utoipa::path(put, path = "/api/v1/rental-rules", tag = "governance", request_body = RentalRulesBody, responses((status = 200, body = RentalRulesBody), (status = 422, body = ApiError)))]
 pub async fn save_rental_rules(
     State(st): State<AppState>,
     caller: Caller,
     ApiJson(b): ApiJson<RentalRulesBody>,
 ) -> AppResult<Json<RentalRulesBody>> {
-    caller.require(Permission::RentalClassify)?;
-    let class_rules = ClassRules::from_json(&b.class_rules.to_string())
-        .map_err(|e| AppError::invalid("class_rules", e.to_string()))?;
-    let inspection_schedule: InspectionSchedule = serde_json::from_value(b.inspection_schedule)
-        .map_err(|e| AppError::invalid("inspection_schedule", format!("巡查周期格式有误：{e}")))?;
-    inspection_schedule
-        .validate()
-        .map_err(|e| AppError::invalid("inspection_schedule", e.to_string()))?;
+    // The class rules hold for the whole district: classifying a house is not setting them.
+    caller.require(Permission::GovernanceSettings)?;
+    // Read here, checked by the db layer before it saves (a refusal names the value's path).
+    let class_rules: ClassRules = parse_setting("class_rules", b.class_rules)?;
+    let inspection_schedule: InspectionSchedule = parse_setting("inspection_schedule", b.inspection_schedule)?;
     let r = RentalRules {
         class_rules,
         inspection_schedule,

@@ -621,6 +621,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dispute-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The step limits (交办, 调解, 回访, 督办后) and the screening cadences. */
+        get: operations["get_dispute_settings"];
+        /** Saves the step limits and screening cadences (audited); steps that start afterwards follow them. */
+        put: operations["save_dispute_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dispute-tally": {
         parameters: {
             query?: never;
@@ -1561,7 +1579,10 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_petition_limits"];
-        /** Saves the limits (audited; petition:approve). */
+        /**
+         * Saves the limits (audited; petition:approve or governance:settings); a refusal names the term
+         *     (`limits.handling`).
+         */
         put: operations["save_petition_limits"];
         post?: never;
         delete?: never;
@@ -1945,7 +1966,10 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_rental_rules"];
-        /** Saves the rules and the schedule (audited); a rule set that would class every house is refused. */
+        /**
+         * Saves the rules and the schedule (audited; rental:classify or governance:settings); a rule set
+         *     that would class every house is refused, naming the rule (`class_rules.rules[2].at_least`).
+         */
         put: operations["save_rental_rules"];
         post?: never;
         delete?: never;
@@ -2217,6 +2241,27 @@ export interface paths {
          *     or late; at the district there is none (409), nor once closed.
          */
         post: operations["report_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stability-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report-up limit per incident level and the visit schedule per special group. */
+        get: operations["get_stability_settings"];
+        /**
+         * Saves the report-up limits and the visit schedule (audited); new incidents and the next visits
+         *     due follow them.
+         */
+        put: operations["save_stability_settings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2817,6 +2862,11 @@ export interface components {
             /** @description residential | commercial | mixed | industrial | office | public */
             use_type: string;
         };
+        /**
+         * @description Building safety grade (JGJ 125): a 安全, b 基本安全, c 局部危房, d 整幢危房.
+         * @enum {string}
+         */
+        BuildingCondition: "a" | "b" | "c" | "d";
         BuildingInput: {
             address?: string | null;
             code: string;
@@ -2878,6 +2928,8 @@ export interface components {
             /** @description A `use_types` code. */
             use_type: string;
         };
+        /** @enum {string} */
+        Cadence: "half_month" | "month";
         CalendarInput: {
             holidays: string[];
             workdays: string[];
@@ -3191,6 +3243,19 @@ export interface components {
             /** Format: double */
             radius_m: number;
         };
+        /** @description When the condition holds, the house is at least this class (yellow or above). */
+        ClassRule: components["schemas"]["RuleCondition"] & {
+            class: components["schemas"]["RiskClass"];
+        };
+        ClassRules: {
+            /**
+             * Format: int32
+             * @description How far back cases at the address count (1–365 days).
+             */
+            case_window_days: number;
+            /** @description At most 100. */
+            rules: components["schemas"]["ClassRule"][];
+        };
         ClassifyForm: {
             /** @description JGJ 125 grade `a` | `b` | `c` | `d`. */
             building_condition?: string | null;
@@ -3207,6 +3272,8 @@ export interface components {
             /** @description The party's answer on the return visit: `satisfied` | `basic` | `dissatisfied`. */
             satisfaction: string;
         };
+        /** @enum {string} */
+        Compliance: "compliant" | "partial" | "non_compliant";
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /** @description Shown once; only its hash is stored. */
             api_key: string;
@@ -3391,6 +3458,16 @@ export interface components {
             /** @description What happened (the register's content). */
             summary: string;
         };
+        DisputeLimits: {
+            /** @description 交办：from registration to assignment. */
+            assign: components["schemas"]["StepLimit"];
+            /** @description 调解：from assignment to the end of mediation (an assignment may name its own deadline). */
+            mediate: components["schemas"]["StepLimit"];
+            /** @description 回访：from the end of mediation to the return visit. */
+            return_visit: components["schemas"]["StepLimit"];
+            /** @description 督办：the new limit a supervision sets. */
+            supervise: components["schemas"]["StepLimit"];
+        };
         DisputeList: {
             items: components["schemas"]["Dispute"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -3401,6 +3478,10 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        DisputeSettings: {
+            limits: components["schemas"]["DisputeLimits"];
+            screening: components["schemas"]["ScreeningSettings"];
         };
         DisputeTally: {
             /** @description `2026-11`. */
@@ -3783,6 +3864,8 @@ export interface components {
             resident_ids?: number[];
             title: string;
         };
+        /** @enum {string} */
+        IncidentLevel: "general" | "large" | "major" | "extraordinary";
         IncidentList: {
             items: components["schemas"]["Incident"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -3814,6 +3897,11 @@ export interface components {
             reported_at: string;
             to_level: string;
             to_unit_name: string;
+        };
+        IncidentSettings: {
+            /** @description From this level up the district is told the moment the incident is recorded. */
+            district_at_once_from: components["schemas"]["IncidentLevel"];
+            report_minutes: components["schemas"]["ReportMinutes"];
         };
         Inspection: {
             /** @description Checklist code → `pass` | `fail` | `na`. */
@@ -3878,6 +3966,21 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        /** @description Days between inspections per class (1–365), from the last inspection. */
+        InspectionSchedule: {
+            /** Format: int32 */
+            green: number;
+            /** Format: int32 */
+            lead_days: number;
+            /** Format: int32 */
+            orange: number;
+            /** Format: int32 */
+            red: number;
+            /** Format: int32 */
+            unclassified: number;
+            /** Format: int32 */
+            yellow: number;
         };
         InspectionTask: {
             /** @description The building's address and the room. */
@@ -4523,7 +4626,7 @@ export interface components {
          * @description 权限代码 `<对象>:<操作>`
          * @enum {string}
          */
-        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve" | "camera:read" | "camera:write" | "incident:read" | "incident:write" | "followup:read" | "followup:write" | "watch:read" | "watch:write";
+        PermissionCode: "org:read" | "org:write" | "department:read" | "department:write" | "staff:read" | "staff:write" | "user:read" | "user:write" | "role:read" | "role:grant" | "audit:read" | "token:create" | "registry:read" | "registry:write" | "resident:read" | "resident:read_full" | "resident:write" | "case:report" | "case:dispatch" | "case:handle" | "case:supervise" | "stats:read" | "map:read" | "rental:read" | "rental:write" | "rental:classify" | "dispute:read" | "dispute:write" | "dispute:assign" | "notice:read" | "notice:issue" | "notice:template" | "register:read" | "petition:read" | "petition:write" | "petition:approve" | "camera:read" | "camera:write" | "incident:read" | "incident:write" | "followup:read" | "followup:write" | "watch:read" | "watch:write" | "governance:settings";
         PermissionList: {
             items: components["schemas"]["Permission"][];
             /** @description Cursor of the following page (`after=`), none at the end. */
@@ -4703,12 +4806,41 @@ export interface components {
             /** @description Residents of the registry (found by ID number or name), the first one leading. */
             resident_ids: number[];
         };
+        /** @description The terms of the 信访工作条例, each counted from the day after its start. */
+        PetitionLimits: {
+            /** @description 受理告知：decide and tell the petitioner within (statute: 15 日). */
+            acceptance: components["schemas"]["TermDays"];
+            /** @description 延期：the longest extension (≤ 30 日). */
+            extension: components["schemas"]["TermDays"];
+            /**
+             * Format: int32
+             * @description How many extensions handling may have (0–3; the statute: 1).
+             */
+            extensions: number;
+            /** @description 办理：handle within, from acceptance (60 日). */
+            handling: components["schemas"]["TermDays"];
+            /** @description 复核答复 (30 日). */
+            re_review_answer: components["schemas"]["TermDays"];
+            /** @description 复核申请 (30 日). */
+            re_review_request: components["schemas"]["TermDays"];
+            /** @description 复查答复 (30 日). */
+            review_answer: components["schemas"]["TermDays"];
+            /** @description 复查申请：the petitioner may ask within, from the answer (30 日). */
+            review_request: components["schemas"]["TermDays"];
+            /** @description A last day off work moves to the next working day. */
+            roll_over: boolean;
+            /**
+             * Format: int32
+             * @description A duty shows as due this many days before its last day (0–30).
+             */
+            warning_days: number;
+        };
         /**
          * @description The limits as stored: each term as `{"calendar": n}` or `{"working": n}`, the extension's most
          *     days and count, whether a last day off work moves to the next working day, the warning days.
          */
         PetitionLimitsBody: {
-            limits: Record<string, never>;
+            limits: components["schemas"]["PetitionLimits"];
         };
         PetitionList: {
             items: components["schemas"]["Petition"][];
@@ -5201,8 +5333,22 @@ export interface components {
          *     inspections per class, as stored.
          */
         RentalRulesBody: {
-            class_rules: Record<string, never>;
-            inspection_schedule: Record<string, never>;
+            class_rules: components["schemas"]["ClassRules"];
+            inspection_schedule: components["schemas"]["InspectionSchedule"];
+        };
+        /**
+         * @description Minutes each unit has to report an incident of a level to the level above (1–1440; a more
+         *     severe level no longer than a less severe one).
+         */
+        ReportMinutes: {
+            /** Format: int32 */
+            extraordinary: number;
+            /** Format: int32 */
+            general: number;
+            /** Format: int32 */
+            large: number;
+            /** Format: int32 */
+            major: number;
         };
         Residence: {
             address: string;
@@ -5321,6 +5467,8 @@ export interface components {
              */
             returned_at?: string | null;
         };
+        /** @enum {string} */
+        RiskClass: "green" | "yellow" | "orange" | "red";
         Role: {
             builtin: boolean;
             code: string;
@@ -5362,6 +5510,47 @@ export interface components {
             /** @description `day` | `night` | `all_day`. */
             shift: string;
         };
+        /** @description One fact compared with a threshold; ordered facts match "this bad or worse". */
+        RuleCondition: {
+            at_least: components["schemas"]["BuildingCondition"];
+            /** @enum {string} */
+            fact: "building";
+        } | {
+            at_least: components["schemas"]["Compliance"];
+            /** @enum {string} */
+            fact: "owner_compliance";
+        } | {
+            /** Format: int32 */
+            at_least: number;
+            /** @enum {string} */
+            fact: "major_hazards";
+        } | {
+            /** Format: int32 */
+            at_least: number;
+            /** @enum {string} */
+            fact: "hazards";
+        } | {
+            at_least: components["schemas"]["Sanitation"];
+            /** @enum {string} */
+            fact: "sanitation";
+        } | {
+            /** Format: double */
+            below_m2: number;
+            /** @enum {string} */
+            fact: "crowding";
+        } | {
+            /** Format: int32 */
+            at_least: number;
+            /** @enum {string} */
+            fact: "special_group_tenants";
+        } | {
+            /** Format: int32 */
+            at_least: number;
+            /** @enum {string} */
+            fact: "recent_cases";
+        };
+        /** @enum {string} */
+        Sanitation: "good" | "fair" | "poor";
         ScopeUnits: {
             org_unit_ids: number[];
         };
@@ -5421,6 +5610,15 @@ export interface components {
             total: number;
             /** @description False when a text search counted up to its cap: there are at least `total`. */
             total_exact: boolean;
+        };
+        ScreeningSettings: {
+            community: components["schemas"]["Cadence"];
+            /**
+             * Format: int32
+             * @description Days after its period a round still counts as on time (0–15).
+             */
+            grace_days: number;
+            subdistrict: components["schemas"]["Cadence"];
         };
         SearchHit: {
             /** @description The shape's box for areas; none for points. */
@@ -5487,6 +5685,10 @@ export interface components {
             until?: string | null;
             /** @description For at-risk youth: idle | bad_behaviour | vagrant | prisoner_child | left_behind_child | other */
             youth_type: string;
+        };
+        StabilitySettings: {
+            incidents: components["schemas"]["IncidentSettings"];
+            visit_schedule: components["schemas"]["VisitSchedule"];
         };
         /** @description A person working in a center or department. `phone` is masked. */
         Staff: {
@@ -5555,6 +5757,14 @@ export interface components {
              *     the return visit's feedback.
              */
             text?: string | null;
+        };
+        /** @description A step limit: natural hours, or working days on the calendar. */
+        StepLimit: {
+            /** Format: int32 */
+            hours: number;
+        } | {
+            /** Format: int32 */
+            working_days: number;
         };
         SuperviseForm: {
             /** @description `YYYY-MM-DD`; default the supervision limit in working days. */
@@ -5625,6 +5835,14 @@ export interface components {
             since: string;
             /** @description Belongs to a special group now. */
             special_group: boolean;
+        };
+        /** @description A petition term: calendar days (日), or working days (工作日). */
+        TermDays: {
+            /** Format: int32 */
+            calendar: number;
+        } | {
+            /** Format: int32 */
+            working: number;
         };
         Thematic: {
             /** @description Class limits, lowest first: `classes + 1` numbers (fewer when values repeat). */
@@ -5833,9 +6051,29 @@ export interface components {
             /** @description `YYYY-MM-DD`; default today. */
             visited_on?: string | null;
         };
+        /** @description Days between visits at each attention level (1–365). */
+        VisitIntervals: {
+            /** Format: int32 */
+            general: number;
+            /** Format: int32 */
+            medium: number;
+            /** Format: int32 */
+            serious: number;
+        };
         VisitList: {
             /** @description Newest first. */
             items: components["schemas"]["Visit"][];
+        };
+        VisitSchedule: {
+            /** @description By special-group code (`special_groups` dict); a group left out has no schedule. */
+            groups: {
+                [key: string]: components["schemas"]["VisitIntervals"];
+            };
+            /**
+             * Format: int32
+             * @description Shown as due this many days before the due day (0–30).
+             */
+            lead_days: number;
         };
         VoidForm: {
             reason: string;
@@ -9792,6 +10030,146 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_dispute_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeSettings"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_dispute_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeSettings"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19843,6 +20221,146 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 请求体类型不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    get_stability_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StabilitySettings"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    save_stability_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StabilitySettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StabilitySettings"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 没有权限，或缺少 CSRF 令牌 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 与现有记录冲突，或仍被其他记录引用 */
             409: {
                 headers: {
                     [name: string]: unknown;

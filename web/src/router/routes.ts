@@ -254,6 +254,13 @@ export const layoutChildren: RouteRecordRaw[] = [
         component: () => import('@/views/system/calendar/index.vue'),
         meta: { title: 'menu.caseCalendar', perm: 'org:write' },
       },
+      // The rules and limits the governance modules run on (rental classes, disputes, petitions, stability).
+      {
+        path: 'governance-settings',
+        name: 'governance-settings',
+        component: () => import('@/views/system/governance-settings/index.vue'),
+        meta: { title: 'menu.governanceSettings', perm: 'governance:settings' },
+      },
       {
         path: 'api-keys',
         name: 'api-keys',

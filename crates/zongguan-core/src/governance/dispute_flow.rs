@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::setting::{self, SettingError};
 use crate::calendar::{Limit, WorkCalendar, deadline};
 use crate::field::{FieldError, required};
 
@@ -321,6 +322,19 @@ impl Default for DisputeLimits {
 }
 
 impl DisputeLimits {
+    /// Every limit above zero and within a year; the path names the step (`mediate`).
+    pub fn validate(&self) -> Result<(), SettingError> {
+        for (path, what, l) in [
+            ("assign", "交办时限", self.assign),
+            ("mediate", "调解时限", self.mediate),
+            ("return_visit", "回访时限", self.return_visit),
+            ("supervise", "督办后的办理时限", self.supervise),
+        ] {
+            setting::limit(path, what, l)?;
+        }
+        Ok(())
+    }
+
     pub fn limit(&self, step: Step) -> Limit {
         match step {
             Step::Assign => self.assign,

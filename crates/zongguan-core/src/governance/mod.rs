@@ -12,6 +12,7 @@ pub mod petition_figures;
 pub mod petition_flow;
 pub mod rental_class;
 pub mod screening;
+pub mod setting;
 pub mod stability;
 
 use serde::{Deserialize, Serialize};

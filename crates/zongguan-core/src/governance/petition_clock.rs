@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::due::{DueStatus, add_days, due_status, zh_date};
+use super::setting::{self, SettingError};
 use crate::calendar::WorkCalendar;
 
 /// A limit in days: calendar days, or working days on the calendar.
@@ -279,9 +280,18 @@ impl fmt::Display for ClockRefusal {
 
 impl std::error::Error for ClockRefusal {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("{0}须大于 0 天")]
-pub struct LimitsError(&'static str);
+/// The 条例 allows one extension; a setting may allow a few, not many.
+pub const MAX_EXTENSIONS: u32 = 3;
+
+impl Days {
+    /// A term named `what`: above zero and within a year of calendar or working days.
+    pub fn check(self, path: &str, what: &str) -> Result<(), SettingError> {
+        match self {
+            Days::Calendar(n) => setting::count(path, what, n, setting::MAX_DAYS, "天"),
+            Days::Working(n) => setting::count(path, what, n, setting::MAX_WORKING_DAYS, "个工作日"),
+        }
+    }
+}
 
 impl PetitionLimits {
     pub fn days(&self, term: Term) -> Days {
@@ -295,15 +305,23 @@ impl PetitionLimits {
         }
     }
 
-    /// Settings read from storage pass here: a zero-day term would be over before it began.
-    pub fn validate(&self) -> Result<(), LimitsError> {
-        if let Some(t) = Term::ALL.into_iter().find(|t| self.days(*t).count() == 0) {
-            return Err(LimitsError(t.zh()));
+    /// Settings read from storage pass here too: a zero-day term would be over before it began,
+    /// one of years no term at all. The path names the term (`handling`).
+    pub fn validate(&self) -> Result<(), SettingError> {
+        for t in Term::ALL {
+            self.days(t).check(t.as_str(), t.zh())?;
         }
-        if self.extensions > 0 && self.extension.count() == 0 {
-            return Err(LimitsError("延长期限"));
+        setting::at_most("extensions", "延期次数", self.extensions, MAX_EXTENSIONS, "次")?;
+        if self.extensions > 0 {
+            self.extension.check("extension", "延长期限")?;
         }
-        Ok(())
+        setting::at_most(
+            "warning_days",
+            "提前提醒天数",
+            self.warning_days,
+            setting::MAX_LEAD_DAYS,
+            "天",
+        )
     }
 
     /// The last day of `term` counted from `from`.

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::due::{DueStatus, add_days, due_status};
+use super::setting::{self, MAX_DAYS, MAX_LEAD_DAYS, SettingError};
 
 /// Four colour levels, from loose to barred; the order is the severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -236,11 +237,26 @@ pub struct Proposal {
     pub reasons: Vec<Reason>,
 }
 
-/// A refused rule set: the rule's position (from 1; 0 for the set itself) and what is wrong.
+/// A refused rule set: the rule's position (from 1; 0 for the set itself), the field refused
+/// (empty when the whole value is) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {
     pub rule: usize,
+    pub field: &'static str,
     pub message: String,
+}
+
+impl RuleError {
+    /// As the settings editor names it: `rules[2].at_least`, `case_window_days`.
+    pub fn into_setting(self) -> SettingError {
+        let field = self.field;
+        let path = match (self.rule, field) {
+            (0, f) => f.to_owned(),
+            (n, "") => format!("rules[{}]", n - 1),
+            (n, f) => format!("rules[{}].{f}", n - 1),
+        };
+        SettingError::new(path, self.to_string())
+    }
 }
 
 impl fmt::Display for RuleError {
@@ -295,6 +311,14 @@ impl Condition {
                 at_least,
                 format!("近 {window} 日该地址发生事件 {} 宗", f.recent_cases),
             ),
+        }
+    }
+
+    /// The threshold's field in the stored rule.
+    fn threshold_field(&self) -> &'static str {
+        match self {
+            Condition::Crowding { .. } => "below_m2",
+            _ => "at_least",
         }
     }
 
@@ -355,6 +379,7 @@ impl ClassRules {
     pub fn from_json(s: &str) -> Result<Self, RuleError> {
         let rules: ClassRules = serde_json::from_str(s).map_err(|e| RuleError {
             rule: 0,
+            field: "",
             message: format!("规则格式有误：{e}"),
         })?;
         rules.validate()?;
@@ -362,25 +387,30 @@ impl ClassRules {
     }
 
     pub fn validate(&self) -> Result<(), RuleError> {
-        let set = |message: &str| RuleError {
+        let set = |field, message: &str| RuleError {
             rule: 0,
+            field,
             message: message.to_owned(),
         };
         if self.case_window_days == 0 {
-            return Err(set("统计事件的天数须大于 0"));
+            return Err(set("case_window_days", "统计事件的天数须大于 0"));
+        }
+        if self.case_window_days > MAX_DAYS {
+            return Err(set("case_window_days", "统计事件的天数不能超过 365 天"));
         }
         if self.rules.len() > MAX_RULES {
-            return Err(set("规则不能超过 100 条"));
+            return Err(set("rules", "规则不能超过 100 条"));
         }
         for (i, r) in self.rules.iter().enumerate() {
-            let at = |message: &str| RuleError {
+            let at = |field, message: &str| RuleError {
                 rule: i + 1,
+                field,
                 message: message.to_owned(),
             };
             if r.class == RiskClass::Green {
-                return Err(at("宽管级是未触发任何规则时的等级，规则须定为关注级以上"));
+                return Err(at("class", "宽管级是未触发任何规则时的等级，规则须定为关注级以上"));
             }
-            r.when.check().map_err(at)?;
+            r.when.check().map_err(|m| at(r.when.threshold_field(), m))?;
         }
         Ok(())
     }
@@ -431,14 +461,16 @@ impl Default for InspectionSchedule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("巡查周期须大于 0 天")]
-pub struct ScheduleError;
-
 impl InspectionSchedule {
-    pub fn validate(&self) -> Result<(), ScheduleError> {
-        let all = [self.green, self.yellow, self.orange, self.red, self.unclassified];
-        if all.contains(&0) { Err(ScheduleError) } else { Ok(()) }
+    /// Each interval above zero and within a year, the warning within a month; the path names
+    /// the class (`green`).
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let classes = RiskClass::ALL.map(|c| (c.as_str(), format!("{}（{}）", c.colour_zh(), c.zh()), Some(c)));
+        for (path, word, class) in classes.into_iter().chain([("unclassified", "未分类".to_owned(), None)]) {
+            let what = format!("{word}出租屋的巡查周期");
+            setting::count(path, &what, self.interval(class), MAX_DAYS, "天")?;
+        }
+        setting::at_most("lead_days", "提前提醒天数", self.lead_days, MAX_LEAD_DAYS, "天")
     }
 
     pub fn interval(&self, class: Option<RiskClass>) -> u32 {

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::due::{add_days, sub_days};
+use super::setting::{self, SettingError};
 use crate::org::OrgLevel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,7 +59,16 @@ impl Default for ScreeningSettings {
     }
 }
 
+/// A round may come in at most this many days after its period: past half a month the next
+/// period's round would be due first.
+pub const MAX_GRACE_DAYS: u32 = 15;
+
 impl ScreeningSettings {
+    /// The cadences are whichever two an administrator picks; the grace is bounded.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        setting::at_most("grace_days", "报送宽限天数", self.grace_days, MAX_GRACE_DAYS, "天")
+    }
+
     /// Districts and grids hold no rounds of their own: they see their units' rounds.
     pub fn cadence(&self, level: OrgLevel) -> Option<Cadence> {
         match level {
@@ -399,6 +409,15 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"community": "half_month", "subdistrict": "month", "grace_days": 0})
+        );
+        let s = ScreeningSettings::default();
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(ScreeningSettings { grace_days: 15, ..s }.validate(), Ok(()));
+        assert_eq!(
+            ScreeningSettings { grace_days: 16, ..s }
+                .validate()
+                .map_err(|e| (e.path, e.message)),
+            Err(("grace_days".into(), "报送宽限天数不能超过 15 天".into()))
         );
         assert_eq!(
             serde_json::to_value(Finding::Disputes(2)).expect("serializes"),

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::due::{DueStatus, add_days, due_status};
+use super::setting::{self, MAX_DAYS, MAX_LEAD_DAYS, SettingError};
 use crate::dict;
 use crate::org::OrgLevel;
 
@@ -102,17 +103,28 @@ pub fn reports_to(from: OrgLevel) -> Option<OrgLevel> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("上报时限须大于 0 分钟")]
-pub struct ZeroMinutes;
+/// A report-up limit past a day is not an urgent report.
+pub const MAX_REPORT_MINUTES: u32 = 1_440;
 
 impl IncidentSettings {
-    pub fn validate(&self) -> Result<(), ZeroMinutes> {
-        if IncidentLevel::ALL.into_iter().any(|l| self.minutes(l) == 0) {
-            Err(ZeroMinutes)
-        } else {
-            Ok(())
+    /// Each level's limit above zero and within a day, and no level given longer than a less
+    /// severe one; the path names the level (`report_minutes.major`).
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let path = |l: IncidentLevel| format!("report_minutes.{}", l.as_str());
+        for l in IncidentLevel::ALL {
+            let what = format!("{}事件的上报时限", l.zh());
+            setting::count(&path(l), &what, self.minutes(l), MAX_REPORT_MINUTES, "分钟")?;
         }
+        for pair in IncidentLevel::ALL.windows(2) {
+            let [lower, higher] = [pair[0], pair[1]];
+            if self.minutes(higher) > self.minutes(lower) {
+                return Err(SettingError::new(
+                    path(higher),
+                    format!("{}事件的上报时限不能长于{}事件", higher.zh(), lower.zh()),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn minutes(&self, level: IncidentLevel) -> u32 {
@@ -227,26 +239,24 @@ impl Default for VisitSchedule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScheduleError {
-    #[error("特殊人群类别“{0}”不在可选值中")]
-    UnknownGroup(String),
-    #[error("{0}的走访周期须大于 0 天")]
-    ZeroDays(&'static str),
-}
-
 impl VisitSchedule {
-    pub fn validate(&self) -> Result<(), ScheduleError> {
+    /// Only the registry's groups, each level's interval above zero and within a year; the path
+    /// names the group and level (`groups.drug_user.serious`).
+    pub fn validate(&self) -> Result<(), SettingError> {
         for (group, i) in &self.groups {
             let word = dict::word_of(dict::SPECIAL_GROUPS, group);
             if word.is_empty() {
-                return Err(ScheduleError::UnknownGroup(group.clone()));
+                return Err(SettingError::new(
+                    format!("groups.{group}"),
+                    format!("特殊人群类别“{group}”不在可选值中"),
+                ));
             }
-            if AttentionLevel::ALL.into_iter().any(|l| i.days(l) == 0) {
-                return Err(ScheduleError::ZeroDays(word));
+            for l in AttentionLevel::ALL {
+                let path = format!("groups.{group}.{}", l.as_str());
+                setting::count(&path, &format!("{word}的走访周期"), i.days(l), MAX_DAYS, "天")?;
             }
         }
-        Ok(())
+        setting::at_most("lead_days", "提前提醒天数", self.lead_days, MAX_LEAD_DAYS, "天")
     }
 
     pub fn interval(&self, group: &str, level: AttentionLevel) -> Option<u32> {
@@ -378,7 +388,38 @@ mod tests {
             },
             ..s
         };
-        assert_eq!(zero.validate(), Err(ZeroMinutes));
+        assert_eq!(
+            zero.validate(),
+            Err(SettingError::new(
+                "report_minutes.major",
+                "重大（Ⅱ级）事件的上报时限须大于 0 分钟"
+            ))
+        );
+        let slow = IncidentSettings {
+            report_minutes: ReportMinutes {
+                general: 1_441,
+                ..s.report_minutes
+            },
+            ..s
+        };
+        assert_eq!(
+            slow.validate().map_err(|e| e.path),
+            Err("report_minutes.general".into())
+        );
+        let inverted = IncidentSettings {
+            report_minutes: ReportMinutes {
+                extraordinary: 45,
+                ..s.report_minutes
+            },
+            ..s
+        };
+        assert_eq!(
+            inverted.validate().map_err(|e| (e.path, e.message)),
+            Err((
+                "report_minutes.extraordinary".into(),
+                "特别重大（Ⅰ级）事件的上报时限不能长于重大（Ⅱ级）事件".into()
+            ))
+        );
         let json = serde_json::to_value(s).expect("serializes");
         assert_eq!(json["report_minutes"]["large"], 60);
         assert_eq!(json["district_at_once_from"], "large");
@@ -419,7 +460,7 @@ mod tests {
         assert!(names.iter().all(|n| !n.is_empty()), "{names:?}");
         let mut unknown = v.clone();
         unknown.groups.insert("parolee".into(), v.groups["drug_user"]);
-        assert_eq!(unknown.validate(), Err(ScheduleError::UnknownGroup("parolee".into())));
+        assert_eq!(unknown.validate().map_err(|e| e.path), Err("groups.parolee".into()));
         let mut zero = v.clone();
         zero.groups.insert(
             "aids_risk".into(),
@@ -430,9 +471,17 @@ mod tests {
             },
         );
         assert_eq!(
-            zero.validate().map_err(|e| e.to_string()),
-            Err("艾滋病危险人员的走访周期须大于 0 天".into())
+            zero.validate().map_err(|e| (e.path, e.message)),
+            Err((
+                "groups.aids_risk.medium".into(),
+                "艾滋病危险人员的走访周期须大于 0 天".into()
+            ))
         );
+        let eager = VisitSchedule {
+            lead_days: 31,
+            ..v.clone()
+        };
+        assert_eq!(eager.validate().map_err(|e| e.path), Err("lead_days".into()));
         let json = serde_json::to_value(&v).expect("serializes");
         assert_eq!(
             json["groups"]["community_correction"],

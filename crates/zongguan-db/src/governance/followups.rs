@@ -18,7 +18,8 @@ use zongguan_core::governance::stability::{AttentionLevel, VISIT_FORMS, VisitSch
 use zongguan_core::permission::Permission;
 use zongguan_core::rbac::Scope;
 
-use super::incidents::{RESIDENT_PLACED, masked_people, visit_schedule};
+use super::incidents::{RESIDENT_PLACED, masked_people};
+use super::stability_settings::visit_schedule;
 use crate::audit::{self, Event};
 use crate::entity::{notification, resident, special_group_record as sg, special_group_visit as visit};
 use crate::notifications::{self, NewNotification};

@@ -10,18 +10,18 @@ use sea_orm::{
 };
 use serde::Serialize;
 use utoipa::ToSchema;
-use zongguan_core::governance::stability::{IncidentLevel, IncidentSettings, VisitSchedule, report_late, reports_to};
+use zongguan_core::governance::stability::{IncidentLevel, report_late, reports_to};
 use zongguan_core::org::OrgLevel;
 use zongguan_core::permission::Permission;
 use zongguan_core::rbac::Scope;
 
 use super::petitions::unit_in_scope;
+use super::stability_settings::incident_settings;
 use crate::audit::{self, Event};
 use crate::entity::{
-    org_unit, resident, setting, stability_incident as inc, stability_incident_follow_up as fup,
+    org_unit, resident, stability_incident as inc, stability_incident_follow_up as fup,
     stability_incident_party as party, stability_incident_report as report,
 };
-use crate::migration::m0023_governance_stability::{INCIDENT_SETTINGS, VISIT_SCHEDULE};
 use crate::notifications::{self, NewNotification};
 use crate::org::unit_names;
 pub(super) use crate::registry::RESIDENT_PLACED;
@@ -33,28 +33,6 @@ pub(super) const PLACED: scope::Placed<inc::Column> = scope::Placed {
     community: inc::Column::CommunityId,
     owner: Some(inc::Column::CreatedBy),
 };
-
-async fn setting_or_default<C: ConnectionTrait, T: serde::de::DeserializeOwned + Default>(
-    c: &C,
-    key: &str,
-) -> DbResult<T> {
-    match setting::Entity::find_by_id(key.to_owned()).one(c).await? {
-        Some(s) => {
-            serde_json::from_str(&s.value).map_err(|e| DbError::Db(sea_orm::DbErr::Custom(format!("{key}: {e}"))))
-        }
-        None => Ok(T::default()),
-    }
-}
-
-/// The report limits and the district-at-once level (a missing row: the defaults).
-pub async fn incident_settings<C: ConnectionTrait>(c: &C) -> DbResult<IncidentSettings> {
-    setting_or_default(c, INCIDENT_SETTINGS).await
-}
-
-/// The visit schedule per special group and attention level (a missing row: the defaults).
-pub async fn visit_schedule<C: ConnectionTrait>(c: &C) -> DbResult<VisitSchedule> {
-    setting_or_default(c, VISIT_SCHEDULE).await
-}
 
 /// A party as lists show them: masked.
 #[derive(Debug, Clone, Serialize, ToSchema)]

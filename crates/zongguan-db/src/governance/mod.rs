@@ -20,6 +20,7 @@ mod rectification_register;
 mod rental;
 mod screenings;
 mod settings;
+mod stored_setting;
 
 pub use cameras::{
     CAMERA_KINDS, CAMERA_STATUSES, Camera, CameraFilter, CameraInput, create_camera, delete_camera, list_cameras,
@@ -27,7 +28,7 @@ pub use cameras::{
 };
 pub use checklists::{ChecklistItem, checklists};
 pub use classify::{ClassifyInput, ProposeTally, confirm_class, propose_all, propose_one};
-pub use dispute_settings::{DisputeSettings, dispute_settings};
+pub use dispute_settings::{DisputeSettings, dispute_settings, save_dispute_settings};
 pub use dispute_tally::{DictWord, DisputeTally, TallyFigures, TallyRow, dispute_tally, parse_month};
 pub use disputes::{
     Dispute, DisputeDetail, DisputeFilter, DisputeStep, DisputeTimelineRow, NewDispute, Party, PartyInput, act,
@@ -75,6 +76,7 @@ pub use rectification_followup::{case_from_finding, raise_rectification_alerts};
 
 mod followups;
 mod incidents;
+mod stability_settings;
 mod watch;
 
 pub use followups::{
@@ -82,8 +84,10 @@ pub use followups::{
 };
 pub use incidents::{
     Incident, IncidentDetail, IncidentFilter, IncidentFollowUp, IncidentInput, IncidentParty, IncidentReport,
-    add_follow_up, close_incident, create_incident, get_incident, incident_settings, list_incidents, report_up,
-    visit_schedule,
+    add_follow_up, close_incident, create_incident, get_incident, list_incidents, report_up,
+};
+pub use stability_settings::{
+    StabilitySettings, incident_settings, save_stability_settings, stability_settings, visit_schedule,
 };
 pub use watch::{
     TeamInput, WatchLog, WatchMember, WatchRoster, WatchTeam, WatchTeamDetail, add_log, add_member, add_roster,

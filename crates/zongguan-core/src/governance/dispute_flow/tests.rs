@@ -252,6 +252,35 @@ fn limits_serialize_as_settings() {
 }
 
 #[test]
+fn limits_are_above_zero_and_within_a_year() {
+    let l = DisputeLimits::default();
+    assert_eq!(l.validate(), Ok(()));
+    let refused = |l: DisputeLimits| l.validate().map_err(|e| (e.path, e.message));
+    assert_eq!(
+        refused(DisputeLimits {
+            mediate: Limit::WorkingDays(0),
+            ..l
+        }),
+        Err(("mediate".into(), "调解时限须大于 0 个工作日".into()))
+    );
+    assert_eq!(
+        refused(DisputeLimits {
+            supervise: Limit::Hours(9_000),
+            ..l
+        }),
+        Err(("supervise".into(), "督办后的办理时限不能超过 8760 小时".into()))
+    );
+    assert!(
+        DisputeLimits {
+            assign: Limit::Hours(24),
+            ..l
+        }
+        .validate()
+        .is_ok()
+    );
+}
+
+#[test]
 fn an_agreement_has_a_text_signed_or_not() {
     let oral = Agreement::parse("  双方同意由物业于月底前修复渗水  ", false).expect("valid");
     assert_eq!((oral.text(), oral.signed()), ("双方同意由物业于月底前修复渗水", false));

@@ -220,13 +220,37 @@ fn settings_with_a_zero_day_term_are_refused() {
         ..limits()
     };
     assert_eq!(no_ext.validate(), Ok(()));
-    assert!(
+    assert_eq!(
         PetitionLimits {
             extensions: 1,
             ..no_ext
         }
         .validate()
-        .is_err()
+        .map_err(|e| e.path),
+        Err("extension".into())
+    );
+    let refused = |l: PetitionLimits| l.validate().map_err(|e| (e.path, e.message));
+    assert_eq!(
+        refused(PetitionLimits {
+            handling: Days::Working(300),
+            ..limits()
+        }),
+        Err(("handling".into(), "办理期限不能超过 250 个工作日".into()))
+    );
+    assert_eq!(
+        refused(PetitionLimits {
+            extensions: 4,
+            ..limits()
+        }),
+        Err(("extensions".into(), "延期次数不能超过 3 次".into()))
+    );
+    assert_eq!(
+        refused(PetitionLimits {
+            warning_days: 60,
+            ..limits()
+        })
+        .map_err(|e| e.0),
+        Err("warning_days".into())
     );
 }
 

@@ -254,6 +254,34 @@ fn rule_sets_that_make_no_sense_are_refused() {
 }
 
 #[test]
+fn a_refused_rule_names_its_place_in_the_set() {
+    let path = |s: &str| {
+        ClassRules::from_json(s)
+            .map_err(|e| e.into_setting())
+            .map_err(|e| (e.path, e.message))
+    };
+    assert_eq!(
+        path(
+            r#"{"case_window_days": 90, "rules": [{"fact": "hazards", "at_least": 1, "class": "yellow"}, {"fact": "crowding", "below_m2": 0, "class": "red"}]}"#
+        ),
+        Err((
+            "rules[1].below_m2".into(),
+            "第 2 条规则：阈值使条件对所有出租屋都成立".into()
+        ))
+    );
+    assert_eq!(
+        path(r#"{"case_window_days": 90, "rules": [{"fact": "hazards", "at_least": 1, "class": "green"}]}"#)
+            .map_err(|e| e.0),
+        Err("rules[0].class".into())
+    );
+    assert_eq!(
+        path(r#"{"case_window_days": 400, "rules": []}"#),
+        Err(("case_window_days".into(), "统计事件的天数不能超过 365 天".into()))
+    );
+    assert_eq!(path(r#"{"rules": []}"#).map_err(|e| e.0), Err(String::new()));
+}
+
+#[test]
 fn inspections_fall_due_by_class_from_the_last_one() {
     let s = InspectionSchedule::default();
     let last = Some(day(9, 1));
@@ -271,7 +299,22 @@ fn inspections_fall_due_by_class_from_the_last_one() {
     assert_eq!(status(day(9, 22)), DueStatus::Due);
     assert_eq!(status(day(9, 23)), DueStatus::Overdue);
     assert_eq!(s.validate(), Ok(()));
-    assert_eq!(InspectionSchedule { red: 0, ..s }.validate(), Err(ScheduleError));
+    assert_eq!(
+        InspectionSchedule { red: 0, ..s }
+            .validate()
+            .map_err(|e| (e.path, e.message)),
+        Err(("red".into(), "红色（禁止级）出租屋的巡查周期须大于 0 天".into()))
+    );
+    assert_eq!(
+        InspectionSchedule { unclassified: 400, ..s }
+            .validate()
+            .map_err(|e| e.path),
+        Err("unclassified".into())
+    );
+    assert_eq!(
+        InspectionSchedule { lead_days: 31, ..s }.validate().map_err(|e| e.path),
+        Err("lead_days".into())
+    );
     let json = serde_json::to_value(s).expect("serializes");
     assert_eq!(
         json,
