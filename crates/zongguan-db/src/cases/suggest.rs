@@ -61,12 +61,19 @@ impl Default for TrainOptions {
     }
 }
 
+/// What the answer says of an item.
+struct Label {
+    name: String,
+    category_code: String,
+    category_name: String,
+}
+
 /// A trained model with the names it answers in, and the items' stamp it was trained at.
 pub struct Trained {
     pub model: Model,
     pub stamp: ItemsStamp,
-    /// Enabled items: code → (name, category name).
-    labels: HashMap<String, (String, String)>,
+    /// Enabled items by code.
+    labels: HashMap<String, Label>,
 }
 
 /// Trains on the enabled items' names and keywords and the latest past cases of each item.
@@ -103,8 +110,12 @@ pub async fn train(db: &Db, o: TrainOptions) -> DbResult<Trained> {
     let labels = items
         .iter()
         .map(|i| {
-            let category = categories.get(&i.category_code).cloned().unwrap_or_default();
-            (i.code.clone(), (i.name.clone(), category))
+            let label = Label {
+                name: i.name.clone(),
+                category_code: i.category_code.clone(),
+                category_name: categories.get(&i.category_code).cloned().unwrap_or_default(),
+            };
+            (i.code.clone(), label)
         })
         .collect();
     let model = tokio::task::spawn_blocking(move || {
@@ -169,6 +180,7 @@ impl From<Reason> for SuggestReason {
 pub struct ItemSuggestion {
     pub code: String,
     pub name: String,
+    pub category_code: String,
     pub category_name: String,
     /// 0–1: the text's posterior, or the item's share of the recent or nearby cases.
     pub score: f32,
@@ -205,11 +217,12 @@ pub async fn suggest(db: &Db, actor: &Actor, trained: &Trained, q: &SuggestInput
     Ok(row
         .into_iter()
         .filter_map(|(code, score, reason)| {
-            let (name, category) = trained.labels.get(code)?;
+            let l = trained.labels.get(code)?;
             Some(ItemSuggestion {
                 code: code.to_string(),
-                name: name.clone(),
-                category_name: category.clone(),
+                name: l.name.clone(),
+                category_code: l.category_code.clone(),
+                category_name: l.category_name.clone(),
                 score,
                 reason: reason.into(),
             })
