@@ -106,6 +106,26 @@ on_both!(recent_items_lead_and_are_the_callers_own, |app: TestApp| async move {
     );
     // Far from every grid: nothing nearby, and no error.
     assert!(suggest(&center, &[("lng", "113.0"), ("lat", "23.5")]).await.is_empty());
+
+    // The bench's split: cases with an even id are held out of training and read back as the test.
+    use zongguan_db::cases::{TrainOptions, held_out_cases, train};
+    let all = train(&app.db, TrainOptions::default()).await.expect("train");
+    let held = held_out_cases(&app.db, 2, 100).await.expect("held out");
+    let without = train(
+        &app.db,
+        TrainOptions {
+            hold_out_every: Some(2),
+            ..TrainOptions::default()
+        },
+    )
+    .await
+    .expect("train without");
+    assert_eq!(all.model.cases(), 4);
+    assert_eq!(without.model.cases() + held.len(), 4, "{held:?}");
+    assert!(
+        held.iter()
+            .all(|(code, d)| ["0410", "0801", "0101"].contains(&code.as_str()) && !d.is_empty())
+    );
 });
 
 on_both!(
