@@ -24,6 +24,8 @@ pub struct AppState {
     pub throttles: Arc<Throttles>,
     /// Resolved callers by session (see [`crate::caller::CallerCache`]).
     pub callers: Arc<crate::caller::CallerCache>,
+    /// The case-item suggestion's model (see [`crate::jobs::suggest`]).
+    pub suggest: Arc<crate::jobs::suggest::Suggester>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             files: Arc::default(),
             throttles: Arc::default(),
             callers: Arc::default(),
+            suggest: Arc::default(),
         }
     }
 

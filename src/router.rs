@@ -102,6 +102,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(http::cases::list_case_categories))
         .routes(routes!(http::cases::update_case_item))
+        .routes(routes!(http::item_suggest::suggest_case_items))
         .routes(routes!(http::cases::get_calendar, http::cases::set_calendar))
         .routes(routes!(http::cases::list_cases, http::cases::create_case))
         .routes(routes!(http::cases::case_inbox))

@@ -41,7 +41,8 @@ pub async fn list_case_categories(State(st): State<AppState>, _caller: Caller) -
     Ok(Json(cases::categories(&st.db).await?.into()))
 }
 
-/// Edit an item's name, default department duty, severity and step limits (permission `org:write`).
+/// Edit an item's name, default department duty, severity, step limits and keywords (permission
+/// `org:write`). The item suggestion retrains soon after.
 #[utoipa::path(put, path = "/api/v1/case-items/{code}", tag = "cases", params(("code" = String, Path)), request_body = CaseItemInput,
     responses((status = 200, body = CaseItem), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn update_case_item(
@@ -51,7 +52,9 @@ pub async fn update_case_item(
     ApiJson(f): ApiJson<CaseItemInput>,
 ) -> AppResult<Json<CaseItem>> {
     caller.require(Permission::OrgWrite)?;
-    Ok(Json(cases::update_item(&st.db, &caller.actor(), &code, f).await?))
+    let item = cases::update_item(&st.db, &caller.actor(), &code, f).await?;
+    st.suggest.items_changed();
+    Ok(Json(item))
 }
 
 /// A year's public holidays and make-up working days.

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cases;
 pub mod governance;
 pub mod imports;
+pub mod item_suggest;
 pub mod map;
 pub mod meta;
 pub mod notifications;

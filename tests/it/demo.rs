@@ -203,7 +203,7 @@ on_both!(demo_cases_walk_the_workflow, |app: TestApp| async move {
     assert!(
         live.iter().all(|c| c.building_code.is_some()
             && c.address.starts_with("深圳市龙岗区")
-            && c.description.contains("发现")),
+            && c.description.contains("附近")),
         "at a building, with its address, described"
     );
 

@@ -73,3 +73,4 @@ mod open311;
 mod open311_clients;
 mod records;
 mod registers;
+mod suggest;

@@ -13,6 +13,7 @@ import type {
   CaseList,
   CasePhoto,
   CaseStats,
+  ItemSuggestionList,
   CreatedApiKey,
   CreatedCase,
   MergeInput,
@@ -33,6 +34,14 @@ export interface CaseQuery extends PageQuery {
   /** `YYYY-MM-DD`, China time, inclusive. */
   date_from?: string
   date_to?: string
+}
+
+/** The ★ row's question: what is typed so far and the place (both coordinates or neither). */
+export interface SuggestQuery {
+  text?: string
+  lng?: number
+  lat?: number
+  limit?: number
 }
 
 export interface StatsQuery {
@@ -102,6 +111,9 @@ export const caseApi = {
   /** A 422 names the field; the message is shown and put beside it. */
   updateItem: (code: string, body: CaseItemInput) =>
     http.put<CaseItem>(`/api/v1/case-items/${encodeURIComponent(code)}`, body),
+  /** Silent: the ★ row is a help; when it fails the picker still works. */
+  suggest: (query: SuggestQuery) =>
+    http.get<ItemSuggestionList>('/api/v1/case-items/suggest', { ...query }, { silent: true }),
   list: (query: CaseQuery = {}) => http.get<CaseList>('/api/v1/cases', { ...query }),
   inbox: (query: PageQuery = {}) => http.get<CaseList>('/api/v1/cases/inbox', { ...query }),
   stats: (query: StatsQuery = {}) => http.get<CaseStats>('/api/v1/cases/stats', { ...query }),

@@ -340,6 +340,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-items/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The items a report most likely belongs to, best first (permission `case:report`): those the description
+         *     reads like (`reason` = `text`, trained from the items' names and keywords and past cases'
+         *     descriptions), then the caller's own recently reported items (`recent`), then the items
+         *     reported often within 300 m of the place or in its grid in the last 90 days (`nearby`).
+         */
+        get: operations["suggest_case_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/case-items/{code}": {
         parameters: {
             query?: never;
@@ -348,7 +370,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Edit an item's name, default department duty, severity and step limits (permission `org:write`). */
+        /**
+         * Edit an item's name, default department duty, severity, step limits and keywords (permission
+         *     `org:write`). The item suggestion retrains soon after.
+         */
         put: operations["update_case_item"];
         post?: never;
         delete?: never;
@@ -3147,6 +3172,8 @@ export interface components {
             dispatch_limit: string;
             enabled: boolean;
             handle_limit: string;
+            /** @description The words citizens and grid workers use for it, "摆摊、占道": the item suggestion reads them. */
+            keywords: string;
             name: string;
             /** @description general | major | urgent */
             severity: string;
@@ -3158,6 +3185,8 @@ export interface components {
             dispatch_limit: string;
             enabled?: boolean | null;
             handle_limit: string;
+            /** @description Separated by 、，, or spaces; stored as "摆摊、占道". Left as it is when absent. */
+            keywords?: string | null;
             name: string;
             severity: string;
             verify_limit: string;
@@ -4097,6 +4126,29 @@ export interface components {
             count: number;
             item_code: string;
             item_name: string;
+        };
+        ItemSuggestion: {
+            category_code: string;
+            category_name: string;
+            code: string;
+            name: string;
+            reason: components["schemas"]["SuggestReason"];
+            /**
+             * Format: float
+             * @description 0–1: the text's posterior, or the item's share of the recent or nearby cases.
+             */
+            score: number;
+        };
+        ItemSuggestionList: {
+            items: components["schemas"]["ItemSuggestion"][];
+            /** @description Cursor of the following page (`after=`), none at the end. */
+            next?: string | null;
+            /** @description Cursor of the previous page (`before=`), none at the start. */
+            prev?: string | null;
+            /** Format: int64 */
+            total: number;
+            /** @description False when a text search counted up to its cap: there are at least `total`. */
+            total_exact: boolean;
         };
         KeyEnterprise: {
             address: string;
@@ -5766,6 +5818,12 @@ export interface components {
             /** Format: int32 */
             working_days: number;
         };
+        /**
+         * @description Why an item is suggested: the description reads like it, the caller reported it lately, or
+         *     it was reported often near the place in the last 90 days.
+         * @enum {string}
+         */
+        SuggestReason: "text" | "recent" | "nearby";
         SuperviseForm: {
             /** @description `YYYY-MM-DD`; default the supervision limit in working days. */
             deadline?: string | null;
@@ -8308,6 +8366,87 @@ export interface operations {
             };
             /** @description 没有权限，或缺少 CSRF 令牌 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 账号已锁定 */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    suggest_case_items: {
+        parameters: {
+            query?: {
+                /** @description What the reporter has typed so far. */
+                text?: string;
+                /** @description The place (WGS-84), both or neither: longitude (`lon` is accepted too) … */
+                lng?: number;
+                /** @description … and latitude. */
+                lat?: number;
+                /** @description How many items, 1–10 (default 5). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemSuggestionList"];
+                };
+            };
+            /** @description 请求参数无法解析 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 未登录或会话已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 记录不存在或不在数据范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description bad `text`, `lng`, `lat` or `limit` (named in `field`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

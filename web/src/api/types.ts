@@ -178,6 +178,10 @@ export type CaseCategory = Schemas['CaseCategory']
 export type CaseItem = Schemas['CaseItem']
 /** PUT /case-items/{code}: limits as "24h" (natural hours) or "5wd" (working days). */
 export type CaseItemInput = Schemas['CaseItemInput']
+/** GET /case-items/suggest: an item of the ★ row and why (`text` | `recent` | `nearby`). */
+export type ItemSuggestion = Schemas['ItemSuggestion']
+export type ItemSuggestionList = Schemas['ItemSuggestionList']
+export type SuggestReason = Schemas['SuggestReason']
 /** A case as lists show it; `state_name` is the server's Chinese label. */
 export type Case = Schemas['Case']
 export type CaseList = Schemas['CaseList']

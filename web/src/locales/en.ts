@@ -677,6 +677,13 @@ const en: LocaleMessages = {
     itemPlaceholder: 'Category / item',
     itemRequired: 'Choose the case type',
     itemHint: 'Handled by {department} by default, time limit {limit}',
+    suggestTitle: '★ Suggested',
+    suggestHint: 'Pick one: suggested from the description, your recent reports and what is frequent nearby',
+    suggestReasons: {
+      text: 'Matches the description',
+      recent: 'You reported it lately',
+      nearby: 'Frequent nearby',
+    },
     description: 'Description',
     descriptionRequired: 'Describe the problem',
     address: 'Address',
@@ -827,6 +834,9 @@ const en: LocaleMessages = {
     unitWorkdays: 'working days',
     limitInvalid: '{field} must be a positive integer',
     keyword: 'Code or name',
+    keywords: 'Keywords',
+    keywordsHint: 'Words people use for this problem, separated by commas or spaces; reports are suggested this item by them',
+    keywordsPlaceholder: 'e.g. street stall, hawker, blocking the pavement',
     severities: {
       general: 'General',
       major: 'Major',

@@ -676,6 +676,13 @@ const zhCN = {
     itemPlaceholder: '选择大类 / 小类',
     itemRequired: '请选择事件类型',
     itemHint: '默认承办：{department}，处置时限 {limit}',
+    suggestTitle: '★ 推荐',
+    suggestHint: '点选即可，按描述、最近上报和附近多发的事项推荐',
+    suggestReasons: {
+      text: '与描述相近',
+      recent: '最近上报过',
+      nearby: '附近多发',
+    },
     description: '问题描述',
     descriptionRequired: '请输入问题描述',
     address: '发生地址',
@@ -826,6 +833,9 @@ const zhCN = {
     unitWorkdays: '工作日',
     limitInvalid: '{field}须为正整数',
     keyword: '编码或名称',
+    keywords: '关键词',
+    keywordsHint: '群众和网格员描述这类问题常用的词，用顿号、逗号或空格分隔；上报时据此推荐事项',
+    keywordsPlaceholder: '如：摆摊、流动摊贩、占道',
     severities: {
       general: '一般',
       major: '重大',

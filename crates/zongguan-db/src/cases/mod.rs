@@ -13,6 +13,7 @@
 //! 8. `list`: the filtered list, the inbox and Open311's public requests
 //! 9. `stats`: counts by state, item and department
 //! 10. `report`, `workflow`, `photos`, `alerts`: the writes, none of which imports another
+//! 11. `suggest`: the item suggestion's training set and the ★ row (reads `access` and `routing`)
 mod access;
 mod alerts;
 mod contact;
@@ -23,6 +24,7 @@ mod photos;
 mod report;
 mod routing;
 mod stats;
+mod suggest;
 mod taxonomy;
 mod timeline;
 mod views;
@@ -42,6 +44,10 @@ pub use photos::{NewPhoto, PHOTO_STAGES, add_photo, get_photo, photo_target};
 pub use report::{CreatedCase, DuplicateCase, NewCase, SOURCES, create};
 pub use routing::{CaseCaches, GridInfo, GridRouting, department_code_for, routing, work_calendar};
 pub use stats::{CaseStats, DepartmentCount, ItemCount, StateCount, StatsFilter, stats, stats_sql, warm_counts};
+pub use suggest::{
+    ItemSuggestion, ItemsStamp, SuggestInput, SuggestReason, TrainOptions, Trained, held_out_cases, items_stamp,
+    suggest, train,
+};
 pub use taxonomy::{
     CalendarInput, CalendarYear, CaseCategory, CaseItem, CaseItemInput, calendar_year, categories, set_calendar_year,
     update_item,

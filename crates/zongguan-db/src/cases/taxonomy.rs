@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zongguan_core::calendar::Limit;
 use zongguan_core::case_flow::Step;
+use zongguan_core::case_keywords;
 use zongguan_core::case_taxonomy::{DEPARTMENTS, SEVERITIES};
 
 use super::access::now;
@@ -35,6 +36,8 @@ pub struct CaseItem {
     pub handle_limit: String,
     pub verify_limit: String,
     pub enabled: bool,
+    /// The words citizens and grid workers use for it, "摆摊、占道": the item suggestion reads them.
+    pub keywords: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -65,6 +68,7 @@ fn item_view(m: case_item::Model) -> CaseItem {
         handle_limit: m.handle_limit,
         verify_limit: m.verify_limit,
         enabled: m.enabled,
+        keywords: m.keywords,
     }
 }
 
@@ -103,6 +107,8 @@ pub struct CaseItemInput {
     pub handle_limit: String,
     pub verify_limit: String,
     pub enabled: Option<bool>,
+    /// Separated by 、，, or spaces; stored as "摆摊、占道". Left as it is when absent.
+    pub keywords: Option<String>,
 }
 
 pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -> DbResult<CaseItem> {
@@ -124,6 +130,12 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     ] {
         v.parse::<Limit>().map_err(|e| DbError::invalid(field, e.to_string()))?;
     }
+    let keywords = f
+        .keywords
+        .as_deref()
+        .map(case_keywords::normalise)
+        .transpose()
+        .map_err(|e| DbError::invalid("keywords", e))?;
     let txn = db.begin_write().await?;
     let cur = case_item::Entity::find_by_id(code.to_string())
         .one(&*txn)
@@ -140,6 +152,9 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
     if let Some(e) = f.enabled {
         am.enabled = Set(e);
     }
+    if let Some(k) = keywords {
+        am.keywords = Set(k);
+    }
     am.updated_at = Set(now());
     let m = am.update(&*txn).await?;
     audit::append(
@@ -147,8 +162,13 @@ pub async fn update_item(db: &Db, actor: &Actor, code: &str, f: CaseItemInput) -
         db.backend,
         actor,
         Event::ok("update", "case_item", code).detail(format!(
-            "{} 时限 {}/{}/{}/{}",
-            m.name, m.accept_limit, m.dispatch_limit, m.handle_limit, m.verify_limit
+            "{} 时限 {}/{}/{}/{}，关键词 {} 个",
+            m.name,
+            m.accept_limit,
+            m.dispatch_limit,
+            m.handle_limit,
+            m.verify_limit,
+            case_keywords::split(&m.keywords).len()
         )),
     )
     .await?;

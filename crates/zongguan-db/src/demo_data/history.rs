@@ -5,32 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use zongguan_core::case_flow::{CaseState, OPEN_STATES, step_of};
+use zongguan_core::case_keywords;
 use zongguan_core::geometry::{self, Rng};
 
+use super::phrasing;
 use crate::audit::{self, Event};
 use crate::cases::GridRouting;
 use crate::entity::{case_item, case_record, department, org_unit};
 use crate::{Actor, Db, DbError, DbResult};
-
-/// Endings of a case's description, as grid workers write them.
-const CASE_TAILS: &[&str] = &[
-    "请尽快处理",
-    "现场已拍照取证",
-    "群众反映强烈",
-    "已现场劝导，需职能部门处理",
-    "存在安全隐患，请相关部门跟进",
-    "已告知当事人限期整改",
-];
-
-/// A description as a grid worker writes it: where, what, and a closing remark.
-pub(super) fn case_text(item: &str, place: &str, rng: &mut Rng) -> String {
-    let tail = rng.pick(CASE_TAILS);
-    if place.is_empty() {
-        format!("巡查发现{item}，{tail}。")
-    } else {
-        format!("{place}发现{item}，{tail}。")
-    }
-}
 
 /// A year of historical cases for the bench and the demo. Spread over the grids, items and the
 /// last 365 days before today; mostly closed, a backlog of open ones. Returns the number written.
@@ -88,9 +70,11 @@ pub(super) async fn history_in(
     let routing = crate::cases::routing(db).await?;
     let mut rng = Rng::new(seed);
     let grids = grid_points(db, &routing, only, &mut rng).await?;
+    let items = case_item::Entity::find().all(&db.conn).await?;
     let maker = HistoryMaker {
         routing: &routing,
-        items: case_item::Entity::find().all(&db.conn).await?,
+        words: items.iter().map(|i| case_keywords::split(&i.keywords)).collect(),
+        items,
         depts: department::Entity::find()
             .all(&db.conn)
             .await?
@@ -142,6 +126,8 @@ pub(super) async fn history_in(
 struct HistoryMaker<'a> {
     routing: &'a GridRouting,
     items: Vec<case_item::Model>,
+    /// Each item's keywords, in the order of `items`.
+    words: Vec<Vec<String>>,
     depts: HashMap<String, i64>,
     now: DateTime<Utc>,
     today: NaiveDate,
@@ -169,7 +155,8 @@ impl HistoryMaker<'_> {
         rng: &mut Rng,
     ) -> Option<case_record::ActiveModel> {
         let info = self.routing.grid(grid_id)?;
-        let item = &self.items[rng.below(self.items.len() as u64) as usize];
+        let which = rng.below(self.items.len() as u64) as usize;
+        let item = &self.items[which];
         let (local, district) = crate::cases::department_code_for(&item.department_seq, &info.subdistrict_code);
         let dept = local
             .and_then(|c| self.depts.get(&c))
@@ -204,7 +191,7 @@ impl HistoryMaker<'_> {
             code: Set(code),
             item_code: Set(item.code.clone()),
             category_code: Set(item.category_code.clone()),
-            description: Set(case_text(&item.name, "", rng)),
+            description: Set(phrasing::describe(&item.name, &self.words[which], "", rng)),
             address: Set(String::new()),
             building_code: Set(None),
             lon: Set(Some(lon)),

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use zongguan_core::geometry::{self, Rng};
 
-use super::history::{case_text, history_in};
+use super::history::history_in;
+use super::phrasing;
 use super::{CaseTally, CaseVolume, LIVE_STAGES};
 use crate::cases::{self, ActionInput, NewCase};
 use crate::entity::{app_user, building, case_record, grid_assignment, org_unit};
@@ -101,6 +102,7 @@ async fn new_case(db: &Db, grid: &org_unit::Model, rng: &mut Rng) -> DbResult<Op
         .flat_map(|c| c.items.iter().map(|i| (i.code, i.name)))
         .collect();
     let (item, item_name) = items[rng.below(items.len() as u64) as usize];
+    let words = zongguan_core::case_keywords::split(&zongguan_core::case_keywords::seeded(item));
     let near: Vec<(String, String)> = building::Entity::find()
         .select_only()
         .columns([building::Column::Code, building::Column::Name])
@@ -120,11 +122,11 @@ async fn new_case(db: &Db, grid: &org_unit::Model, rng: &mut Rng) -> DbResult<Op
             return Ok(None);
         };
         new.location = Some(cases::Location { lon: p.x(), lat: p.y() });
-        new.description = case_text(item_name, "", rng);
+        new.description = phrasing::describe(item_name, &words, "", rng);
     } else {
         let (code, name) = &near[rng.below(near.len() as u64) as usize];
         new.building_code = Some(code.clone());
-        new.description = case_text(item_name, &format!("{name}附近"), rng);
+        new.description = phrasing::describe(item_name, &words, &format!("{name}附近"), rng);
     }
     new.source = Some("grid_worker".into());
     Ok(Some(new))

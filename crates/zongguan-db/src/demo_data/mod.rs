@@ -7,6 +7,7 @@ mod history;
 mod live;
 mod people;
 mod petitions;
+mod phrasing;
 mod registries;
 mod rental;
 mod stability;

@@ -17,6 +17,8 @@ pub struct Model {
     pub enabled: bool,
     pub sort: i32,
     pub updated_at: DateTimeUtc,
+    /// The words people use for it, "摆摊、占道" (the item suggestion reads them).
+    pub keywords: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

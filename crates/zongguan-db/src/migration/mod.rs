@@ -27,6 +27,7 @@ mod m0021_governance_notices;
 mod m0022_notifications;
 pub(crate) mod m0023_governance_stability;
 mod m0024_governance_map;
+mod m0025_item_keywords;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_notifications::Migration),
             Box::new(m0023_governance_stability::Migration),
             Box::new(m0024_governance_map::Migration),
+            Box::new(m0025_item_keywords::Migration),
         ]
     }
 }
@@ -113,6 +115,7 @@ mod tests {
                 "m0022_notifications",
                 "m0023_governance_stability",
                 "m0024_governance_map",
+                "m0025_item_keywords",
             ]
         );
     }

@@ -14,6 +14,7 @@ const item = (code: string, name: string, enabled = true): CaseItem => ({
   handle_limit: '10wd',
   verify_limit: '2wd',
   enabled,
+  keywords: '',
 })
 
 describe('itemOptions', () => {
