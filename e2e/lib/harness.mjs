@@ -1,7 +1,7 @@
 // Starts a real zongguan server on a fresh SQLite database with the demo loaded,
 // and Debian's Chromium through playwright-core. Screenshots go to e2e/artifacts/.
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,11 +40,19 @@ export async function startServer() {
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${base}/healthz`)
-      if (r.ok) return { base, stop: () => proc.kill('SIGTERM'), log: () => log }
+      if (r.ok) {
+        // Stopping also removes the server's database and files (each run's is ~160 MB).
+        const stop = () => {
+          proc.kill('SIGTERM')
+          rmSync(dir, { recursive: true, force: true })
+        }
+        return { base, stop, log: () => log }
+      }
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100))
   }
   proc.kill('SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
   throw new Error(`server did not start:\n${log}`)
 }
 
