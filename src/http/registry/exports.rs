@@ -291,6 +291,12 @@ impl Export {
                 .map_err(xlsx_err)?;
         }
         ws.set_freeze_panes(3, 0).map_err(xlsx_err)?;
+        // Printed as the paper register is kept: A3 landscape, every column on the page's width,
+        // the column heads again on each page.
+        ws.set_landscape();
+        ws.set_paper_size(8);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(2, 2).map_err(xlsx_err)?;
         let path = std::env::temp_dir().join(format!(
             "zongguan-export-{}-{}.xlsx",
             std::process::id(),

@@ -51,7 +51,7 @@ pub(super) async fn dispute_notice_facts(db: &Db, actor: &Actor, id: i64) -> DbR
     values.insert(
         Field::Basis,
         format!(
-            "{}纠纷，来源：{}{}",
+            "{}，来源：{}{}",
             dict::word_of(dict::DISPUTE_TYPES, &d.dispute_type),
             dict::word_of(dict::DISPUTE_SOURCES, &d.source),
             if d.major { "，属重大矛盾纠纷" } else { "" }
