@@ -23,3 +23,4 @@ mod rental;
 mod scope;
 mod security;
 mod stability;
+mod web;
