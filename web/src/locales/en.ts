@@ -87,6 +87,7 @@ const en: LocaleMessages = {
     language: '中文 / English',
     logout: 'Log out',
     confirmLogout: 'Log out now?',
+    menu: 'Menu',
   },
   menu: {
     governance: 'Governance',
@@ -1599,6 +1600,7 @@ const en: LocaleMessages = {
       away: '{d} away',
       nearestFirst: 'Nearest first',
       byDate: 'By date',
+      all: 'All {n} ›',
     },
     report: {
       title: 'Report a case',

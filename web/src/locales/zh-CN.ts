@@ -86,6 +86,7 @@ const zhCN = {
     language: '中文 / English',
     logout: '退出登录',
     confirmLogout: '确定退出登录吗？',
+    menu: '菜单',
   },
   menu: {
     governance: '综合治理',
@@ -1598,6 +1599,7 @@ const zhCN = {
       away: '距离 {d}',
       nearestFirst: '由近及远',
       byDate: '按日期',
+      all: '全部 {n} 户 ›',
     },
     report: {
       title: '事件上报',

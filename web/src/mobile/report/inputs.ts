@@ -1,8 +1,8 @@
 // The report's burden, measured: every input the worker makes is counted (a photo chosen, a tap
 // on a ★ item, on a category (which opens the picker at its items) or an item in it, the text
-// typed, the pin moved, submit). The target is at most 6.
+// typed, the pin moved, a step back in the picker, submit). The target is at most 6.
 
-export type ReportInput = 'photo' | 'item' | 'category' | 'text' | 'pin' | 'submit'
+export type ReportInput = 'photo' | 'item' | 'category' | 'back' | 'text' | 'pin' | 'submit'
 
 export const MAX_INPUTS = 6
 
