@@ -252,6 +252,9 @@ test('the grid worker works on the phone: today, a report in ≤ 6 inputs, the p
   await page.getByTestId('menu-button').tap()
   const drawer = page.getByTestId('side-menu')
   await drawer.waitFor()
+  await page.waitForTimeout(400) // the drawer's slide-in
+  const menuBox = await drawer.boundingBox()
+  assert.ok(menuBox.x >= 0 && menuBox.width >= 200, `the drawer's menu is open: ${JSON.stringify(menuBox)}`)
   await shot(page, 'mobile-6-admin-drawer')
   await page.getByTestId('menu-cases-report').tap()
   await page.waitForURL(/\/cases\/report$/)
