@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { choicesOf, recentItems } from './items'
+import { choicesOf, noSuggestRoute, recentItems } from './items'
 
 describe('choicesOf', () => {
   it('reads a list or {items}, with either field names, without repeats', () => {
@@ -28,5 +28,12 @@ describe('recentItems', () => {
       { code: 'x', name: 'X' },
       { code: 'y', name: 'Y' },
     ])
+  })
+})
+
+describe('noSuggestRoute', () => {
+  it('takes 404 and 405 for a missing route, anything else for a failure', () => {
+    expect([404, 405].map(noSuggestRoute)).toEqual([true, true])
+    expect([400, 422, 500].map(noSuggestRoute)).toEqual([false, false, false])
   })
 })

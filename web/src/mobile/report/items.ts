@@ -1,5 +1,5 @@
 // The ★ row: items suggested by the server from the text and the place
-// (GET /api/v1/case-items/suggest); where that route is not there yet (404), the items of the
+// (GET /api/v1/case-items/suggest); where that route is not there yet (404/405), the items of the
 // worker's own recent cases, latest first.
 import { http, isApiError } from '@/api/client'
 import type { Case, CaseCategory } from '@/api/types'
@@ -21,10 +21,16 @@ export async function suggestItems(text: string, lon?: number, lat?: number): Pr
     )
     return choicesOf(answer)
   } catch (e) {
-    if (isApiError(e) && e.status === 404) return null
+    if (isApiError(e) && noSuggestRoute(e.status)) return null
     return []
   }
 }
+
+/**
+ * The answers that mean "no suggestion route here": 404, and 405 — the path also matches
+ * `PUT /case-items/{code}`, so before the route lands a GET of it is "method not allowed".
+ */
+export const noSuggestRoute = (status: number) => status === 404 || status === 405
 
 /** `[{code, name}]` or `{items: [...]}` (each with `code` or `item_code`, `name` or `item_name`). */
 export function choicesOf(answer: unknown): ItemChoice[] {

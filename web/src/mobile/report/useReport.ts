@@ -150,6 +150,9 @@ export function useReport() {
     receipt.value = null
     counter.reset()
     inputs.value = 0
+    // The item just used leads the recent ones now.
+    starsAreRecent.value = false
+    void suggest()
   }
 
   return reactive({
