@@ -221,6 +221,17 @@ test('the grid worker works on the phone: today, a report in ≤ 6 inputs, the p
   await page.getByTestId('m-report-stars').getByText('最近使用').waitFor()
   await page.getByTestId(`m-star-${item.code}`).waitFor()
   assert.equal(await report.getAttribute('data-inputs'), '0')
+  // Dragging the pin (at the map's centre, on the GPS fix) corrects the place: one input.
+  const map = await page.getByTestId('m-report-map').boundingBox()
+  await page.getByTestId('m-report-accuracy').getByText('定位精度 约8米').waitFor()
+  await page.waitForTimeout(300)
+  const [cx, cy] = [map.x + map.width / 2, map.y + map.height / 2]
+  await page.mouse.move(cx, cy)
+  await page.mouse.down()
+  await page.mouse.move(cx + 40, cy + 20, { steps: 6 })
+  await page.mouse.up()
+  await page.getByTestId('m-report-accuracy').getByText('拖动图钉可修正位置').waitFor()
+  assert.equal(await report.getAttribute('data-inputs'), '1', 'the drag counted once')
 
   // ---- the case on the server: the photo compressed, the GPS point ----
   const list = await getJson(page, '/api/v1/cases?page_size=50')
