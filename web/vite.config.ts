@@ -45,6 +45,13 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 700,
+    // Two apps: the admin app and the grid worker's phone app (/m/), code-split from each other.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        m: fileURLToPath(new URL('./m.html', import.meta.url)),
+      },
+    },
   },
   test: {
     environment: 'node',

@@ -24,3 +24,4 @@ mod rental;
 mod scope;
 mod security;
 mod stability;
+mod web;
