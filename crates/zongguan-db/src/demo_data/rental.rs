@@ -169,7 +169,7 @@ pub async fn rental(db: &Db, seed: u64) -> DbResult<RentalTally> {
         // batches, or it grows with the whole load (the background checkpoint is passive and
         // never catches up with back-to-back writes).
         batches += 1;
-        if batches % 10 == 0 {
+        if batches.is_multiple_of(10) {
             db.checkpoint().await?;
         }
     }

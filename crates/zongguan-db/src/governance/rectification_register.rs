@@ -13,7 +13,6 @@ use zongguan_core::time::cst_date;
 
 use super::rental::today;
 use crate::entity::{building, house, rental_inspection};
-use crate::listing::SortKey;
 use crate::org::unit_names;
 use crate::{Db, DbResult, Page, PageReq, scope};
 
@@ -194,14 +193,31 @@ pub async fn rectification_register(
 ) -> DbResult<Page<RectificationRow>> {
     let cond = scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?;
     let q = query(f, cond);
-    let sort = SortKey {
-        key: None,
-        id: rental_inspection::Column::Id,
-        desc: false,
-    };
-    let mut page = crate::listing::page_rows(&db.conn, q, &sort, &p, |r| r.id).await?;
-    let found = std::mem::take(&mut page.items);
-    Ok(page.with_items(rows(&db.conn, found).await?))
+    // In the register's own order, inspection date then id, read from the partial indexes of
+    // m0026 (a month's lines are one range); pages by number, the total capped.
+    let (total, total_exact) = crate::listing::capped_count(&db.conn, q.clone(), crate::listing::COUNT_CAP).await?;
+    let ids: Vec<i64> = q
+        .select_only()
+        .column(rental_inspection::Column::Id)
+        .order_by_asc(rental_inspection::Column::InspectedOn)
+        .order_by_asc(rental_inspection::Column::Id)
+        .offset(p.offset())
+        .limit(p.page_size)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let found = rental_inspection::Entity::find()
+        .filter(rental_inspection::Column::Id.is_in(ids.clone()))
+        .all(&db.conn)
+        .await?;
+    let found = crate::listing::in_order(&ids, found, |r| r.id);
+    Ok(Page {
+        items: rows(&db.conn, found).await?,
+        total,
+        total_exact,
+        next: None,
+        prev: None,
+    })
 }
 
 /// Every row of the register in entry order, a batch at a time (the export).
@@ -213,16 +229,28 @@ pub async fn each_rectification_row(
 ) -> DbResult<u64> {
     const BATCH: u64 = 2000;
     let cond = scope::placed_under(&db.conn, scope, f.org_unit_id, &PLACED).await?;
-    let mut after = 0;
+    let mut after: Option<(chrono::NaiveDate, i64)> = None;
     let mut n = 0;
     loop {
-        let found = query(f, cond.clone())
-            .filter(rental_inspection::Column::Id.gt(after))
+        let mut q = query(f, cond.clone());
+        if let Some((day, id)) = after {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(rental_inspection::Column::InspectedOn.gt(day))
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(rental_inspection::Column::InspectedOn.eq(day))
+                            .add(rental_inspection::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        let found = q
+            .order_by_asc(rental_inspection::Column::InspectedOn)
             .order_by_asc(rental_inspection::Column::Id)
             .limit(BATCH)
             .all(&db.conn)
             .await?;
-        let Some(last) = found.last().map(|r| r.id) else {
+        let Some(last) = found.last().map(|r| (r.inspected_on, r.id)) else {
             return Ok(n);
         };
         let full = found.len() as u64 == BATCH;
@@ -233,6 +261,6 @@ pub async fn each_rectification_row(
         if !full {
             return Ok(n);
         }
-        after = last;
+        after = Some(last);
     }
 }

@@ -28,6 +28,7 @@ mod m0022_notifications;
 pub(crate) mod m0023_governance_stability;
 mod m0024_governance_map;
 mod m0025_item_keywords;
+mod m0026_rectification_index;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_governance_stability::Migration),
             Box::new(m0024_governance_map::Migration),
             Box::new(m0025_item_keywords::Migration),
+            Box::new(m0026_rectification_index::Migration),
         ]
     }
 }
@@ -116,6 +118,7 @@ mod tests {
                 "m0023_governance_stability",
                 "m0024_governance_map",
                 "m0025_item_keywords",
+                "m0026_rectification_index",
             ]
         );
     }
