@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -55,6 +56,9 @@ async fn propose_rows<C: sea_orm::ConnectionTrait>(
 ) -> DbResult<()> {
     let rules = rental_rules(c).await?;
     let facts = facts_of(c, &rows, rules.class_rules.case_window_days).await?;
+    // Houses whose proposal changes, grouped by what is written: most share a class and its
+    // reasons, so a page of 500 is a few UPDATE … WHERE id IN (…), not 500 statements.
+    let mut writes: BTreeMap<(String, String, Option<chrono::NaiveDate>), Vec<i64>> = BTreeMap::new();
     for h in rows {
         let Some((core, _, unknown)) = facts.get(&h.id) else {
             continue;
@@ -75,14 +79,17 @@ async fn propose_rows<C: sea_orm::ConnectionTrait>(
         }
         tally.changed += 1;
         let class = h.rental_risk_class.as_deref().and_then(RiskClass::parse);
-        let due = next_due(&rules.inspection_schedule, &h, class);
-        let mut am: house::ActiveModel = h.into();
-        am.rental_proposed_class = Set(Some(p.class));
-        am.rental_proposal = Set(Some(json));
-        if schedule_missing {
-            am.next_due_on = Set(Some(due));
+        let due = schedule_missing.then(|| next_due(&rules.inspection_schedule, &h, class));
+        writes.entry((p.class, json, due)).or_default().push(h.id);
+    }
+    for ((class, json, due), ids) in writes {
+        let mut u = house::Entity::update_many()
+            .col_expr(house::Column::RentalProposedClass, Expr::value(class))
+            .col_expr(house::Column::RentalProposal, Expr::value(json));
+        if let Some(d) = due {
+            u = u.col_expr(house::Column::NextDueOn, Expr::value(d));
         }
-        am.update(c).await?;
+        u.filter(house::Column::Id.is_in(ids)).exec(c).await?;
     }
     Ok(())
 }
