@@ -73,6 +73,8 @@ test('add a camera, change its status, see it on the map', async () => {
   await q.fill(CODE)
   await q.press('Enter')
   const row = table.locator('tbody tr').filter({ hasText: CODE })
+  // The new camera heads the unfiltered list too: wait for the search's one row, not for the row.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="cameras-table"] tbody tr').length === 1)
   await row.getByText('在线').waitFor()
   assert.equal(await table.locator('tbody tr').count(), 1)
   const camera = (await api(page, `/api/v1/cameras?q=${CODE}`)).items[0]
